@@ -1,0 +1,106 @@
+"""Placing a call: validate, write the pending history row, send, complete the row."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from console.client import FindMeClient
+from console.credentials import Credentials
+from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
+from console.request import Problem, redacted_url, validate
+from console.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """What the person asked for: a lead, a team list and the options."""
+
+    lead_number: str
+    list_value: str
+    options: Mapping[str, object] = field(default_factory=dict)
+    lead_name: str = ""
+    team_name: str = ""
+
+    def values(self, credentials: Credentials) -> dict[str, object]:
+        return {
+            **self.options,
+            "list": self.list_value,
+            "phone_to_call": self.lead_number,
+            **credentials.as_params(),
+        }
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    call_id: int
+    result: CallResult
+    warnings: list[Problem]
+
+
+class CallService:
+    """The one path every call takes, from the window and the command line alike."""
+
+    def __init__(self, store: Store, client: FindMeClient) -> None:
+        self.store = store
+        self.client = client
+
+    def check(self, plan: CallPlan, credentials: Credentials):
+        """Validate without sending; the window uses it to list problems before Call."""
+        return validate(plan.values(credentials))
+
+    async def place(
+        self,
+        plan: CallPlan,
+        credentials: Credentials,
+        *,
+        on_pending: Callable[[int], None] | None = None,
+    ) -> PlacedCall:
+        """Place one call; raises InvalidRequest before anything is sent, or another CallError.
+
+        The history row is written as pending before the request leaves, so a crash can never
+        lose a call that may have rung, and completed with whatever happened.
+        """
+        checked = self.check(plan, credentials)
+        if not checked.ok:
+            problems = [str(p) for p in checked.problems]
+            raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
+        params = checked.params
+        call_id = self.store.begin_call(
+            lead_name=plan.lead_name,
+            lead_number=params["phone_to_call"],
+            team_name=plan.team_name,
+            list_value=params["list"],
+            call_type=int(params.get("type", "1")),
+            request_redacted=redacted_url(self.client.api_url, params),
+        )
+        if on_pending is not None:
+            on_pending(call_id)
+        try:
+            result = await self.client.place_call(params)
+        except CallError as exc:
+            self.store.finish_call(call_id, status=exc.status, description=exc.sentence())
+            raise
+        except asyncio.CancelledError:
+            self.store.finish_call(
+                call_id, status=Status.CANCELLED, description=SUMMARY[Status.CANCELLED]
+            )
+            raise
+        except Exception as exc:
+            # A bug must not leave the row pending forever; the call may have gone out.
+            self.store.finish_call(
+                call_id, status=Status.UNKNOWN, description=f"{SUMMARY[Status.UNKNOWN]} ({exc})"
+            )
+            raise
+        self.store.finish_call(
+            call_id,
+            status=result.status,
+            description=result.description,
+            sid=result.sid,
+            raw_reply=result.raw,
+        )
+        return PlacedCall(call_id, result, checked.warnings)

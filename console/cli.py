@@ -1,0 +1,220 @@
+"""The command line: the same engine as the window, for scripts, CRMs and tests.
+
+Imports no Qt, so `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from typing import Any
+
+from console import APP_NAME, __version__
+from console.credentials import Credentials, Vault
+from console.logs import SECRETS, setup_logging
+from console.outcome import CallError, InvalidRequest, Status
+from console.params import BY_NAME, OPTION_NAMES, Kind
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_FOR = {
+    Status.SUCCESS: EXIT_OK,
+    Status.FAILED: EXIT_FAILED,
+    Status.INVALID: EXIT_INVALID,
+    Status.NETWORK: EXIT_UNKNOWN,
+    Status.UNKNOWN: EXIT_UNKNOWN,
+    Status.CANCELLED: EXIT_UNKNOWN,
+}
+COMMANDS = ("call", "history", "sandbox", "account")
+
+
+def _option_flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="findme-console",
+        description=f"{APP_NAME}: Click-to-FindMe List calls from the command line. "
+        "Run without a command to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    call = sub.add_parser(
+        "call",
+        help="place one call",
+        description="Place one call and print the result and its sid. Exit codes: 0 success, "
+        "1 the service answered failed, 2 invalid request (nothing sent), "
+        "3 network failure or outcome unknown.",
+    )
+    team = call.add_mutually_exclusive_group(required=True)
+    team.add_argument("--list", help="team numbers separated by , or |")
+    team.add_argument("--team", help="a saved team list, by name")
+    call.add_argument("--phone-to-call", required=True, help="the lead's number")
+    call.add_argument("--lead-name", default="", help="the lead's name, for the history")
+    for name in OPTION_NAMES:
+        param = BY_NAME[name]
+        choices = ", ".join(f"{k}={v}" for k, v in param.choices.items())
+        call.add_argument(
+            _option_flag(name),
+            dest=name,
+            metavar="N" if param.kind in (Kind.INT, Kind.CHOICE, Kind.ID) else "VALUE",
+            help=f"{param.help} {choices}".strip(),
+        )
+    call.add_argument("--api-url", help='API URL, or "sandbox" for the embedded simulator')
+    call.add_argument("--json", action="store_true", help="print one JSON object")
+
+    history = sub.add_parser("history", help="list the call history, newest first")
+    history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    history.add_argument("--json", action="store_true", help="print a JSON array")
+
+    sandbox = sub.add_parser("sandbox", help="run the simulated service on its own")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8089)
+    sandbox.add_argument("--time-scale", type=float, default=1.0, help="0.01 = 100x faster")
+
+    account = sub.add_parser("account", help="show or set the account (never shows secrets)")
+    acc = account.add_subparsers(dest="account_command", metavar="ACTION")
+    setter = acc.add_parser("set", help="switch to the sandbox or store credentials")
+    mode = setter.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
+    mode.add_argument("--key-stdin", action="store_true", help="read a public key from stdin")
+    mode.add_argument("--access-key", help="access key; the secret is read with --secret-stdin")
+    setter.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
+    setter.add_argument("--api-url", help="API URL (https)")
+    setter.add_argument("--label", help="a name for this account")
+    acc.add_parser("forget", help="delete the stored credentials")
+    return parser
+
+
+def env_credentials() -> Credentials | None:
+    """Credentials from FINDME_KEY, or FINDME_ACCESS_KEY with FINDME_SECRET_ACCESS_KEY."""
+    key = os.environ.get("FINDME_KEY", "")
+    access = os.environ.get("FINDME_ACCESS_KEY", "")
+    secret = os.environ.get("FINDME_SECRET_ACCESS_KEY", "")
+    if key or access or secret:
+        return Credentials(access_key=access, secret_access_key=secret, key=key)
+    return None
+
+
+def _emit(as_json: bool, payload: dict[str, Any], text: str, *, err: bool = False) -> None:
+    stream = sys.stderr if err and not as_json else sys.stdout
+    print(json.dumps(payload) if as_json else text, file=stream)
+
+
+async def _call(args: argparse.Namespace) -> int:
+    from console.calls import CallPlan
+    from console.engine import start_engine
+
+    engine = await start_engine(api_url=args.api_url)
+    try:
+        if args.team:
+            team = engine.store.get_team(args.team)
+            if team is None:
+                names = ", ".join(t.name for t in engine.store.list_teams()) or "none saved"
+                print(f"team: no team list named {args.team!r} ({names})", file=sys.stderr)
+                return EXIT_INVALID
+            list_value, team_name = team.list_value, team.name
+        else:
+            list_value, team_name = args.list.replace(",", "|"), ""
+        options = {n: getattr(args, n) for n in OPTION_NAMES if getattr(args, n) is not None}
+        plan = CallPlan(args.phone_to_call, list_value, options, args.lead_name, team_name)
+        credentials = env_credentials() or await engine.credentials() or Credentials()
+        SECRETS.register(credentials.secrets())
+        try:
+            placed = await engine.calls.place(plan, credentials)
+        except InvalidRequest as exc:
+            for problem in exc.problems:
+                print(f"invalid: {problem}", file=sys.stderr)
+            _emit(
+                args.json,
+                {"result": "invalid", "result_description": exc.sentence(), "sid": "",
+                 "problems": exc.problems},
+                exc.sentence(),
+                err=True,
+            )
+            return EXIT_INVALID
+        except CallError as exc:
+            _emit(
+                args.json,
+                {"result": str(exc.status), "result_description": exc.sentence(), "sid": ""},
+                exc.sentence(),
+                err=True,
+            )
+            return EXIT_FOR[exc.status]
+        for warning in placed.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        result = placed.result
+        _emit(
+            args.json,
+            {"result": result.result, "result_description": result.description,
+             "sid": result.sid},
+            f"{result.result}: {result.description} (sid {result.sid or 'none'})",
+        )
+        return EXIT_FOR[result.status]
+    finally:
+        await engine.close()
+
+
+def _history(args: argparse.Namespace) -> int:
+    from console import paths
+    from console.store import Store
+
+    store = Store.open(paths.store_path())
+    try:
+        rows = store.fetch_calls(limit=max(0, args.limit))
+    finally:
+        store.close()
+    if args.json:
+        keys = ("id", "created_at", "finished_at", "lead_name", "lead_number", "team_name",
+                "call_type", "status", "description", "sid")
+        print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=1))
+        return EXIT_OK
+    for r in rows:
+        who = f"{r.lead_name} {r.lead_number}".strip()
+        print(f"{r.created_at}  {r.status:<11} {who:<32} {r.team_name or r.list_value:<24} "
+              f"{r.sid or '-':<16}  {r.description}")
+    if not rows:
+        print("No calls yet.")
+    return EXIT_OK
+
+
+async def _sandbox(args: argparse.Namespace) -> int:
+    from console.sandbox import serve_forever
+
+    await serve_forever(args.host, args.port, args.time_scale)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    setup_logging()
+    if args.command == "call":
+        try:
+            return asyncio.run(_call(args))
+        except KeyboardInterrupt:
+            print(
+                "Cancelled here; if the request had been sent, the call may still go ahead.",
+                file=sys.stderr,
+            )
+            return EXIT_UNKNOWN
+        except ValueError as exc:  # a refused API URL
+            print(f"api-url: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+    if args.command == "history":
+        return _history(args)
+    if args.command == "sandbox":
+        try:
+            return asyncio.run(_sandbox(args))
+        except KeyboardInterrupt:
+            return EXIT_OK
+    if args.command == "account":
+        from console.account_cli import run_account
+
+        return run_account(args, Vault())
+    build_parser().print_help()
+    return EXIT_OK

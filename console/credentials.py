@@ -1,0 +1,137 @@
+"""Credentials: kept in the OS keyring, or in memory for this run when no keyring works.
+
+They are never written to a file by the console. The settings file holds only the
+non-secret account settings (mode, label, API URL).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, fields
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError
+
+from console import APP_NAME
+
+log = logging.getLogger(__name__)
+
+SERVICE = APP_NAME
+ENTRY = "account"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An access key pair, or a public key. ``repr`` never shows a value."""
+
+    access_key: str = ""
+    secret_access_key: str = ""
+    key: str = ""
+
+    @property
+    def mode(self) -> str:
+        if self.key:
+            return "key"
+        return "keypair" if self.access_key or self.secret_access_key else "none"
+
+    def as_params(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def secrets(self) -> list[str]:
+        """Every value that must never reach a file, a log or a message."""
+        return [v for v in (self.secret_access_key, self.key, self.access_key) if v]
+
+    def __repr__(self) -> str:
+        return f"Credentials(mode={self.mode!r}, values=<redacted>)"
+
+    __str__ = __repr__
+
+
+# The sandbox needs credentials like the real service, but these guard nothing.
+SANDBOX_CREDENTIALS = Credentials(key="sandbox")
+
+
+def _usable(backend: KeyringBackend) -> bool:
+    # keyring's fail backend and an empty chainer mean "nothing here"; the null backend
+    # would silently forget what it is given.
+    name = type(backend).__module__
+    if name.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return False
+    if name.startswith("keyring.backends.chainer"):
+        return bool(getattr(backend, "backends", []))
+    return backend.priority > 0
+
+
+class Vault:
+    """Where the account's credentials live; says so, and why, when it is only memory."""
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend = backend if backend is not None else keyring.get_keyring()
+        self._memory: Credentials | None = None
+        self.warning: str | None = None
+        if not _usable(self._backend):
+            self._use_memory(
+                "no OS keyring is available on this computer "
+                f"({type(self._backend).__module__}), so credentials are kept in memory "
+                "for this run only and must be entered again next time"
+            )
+
+    @property
+    def in_memory(self) -> bool:
+        return self.warning is not None
+
+    @property
+    def location(self) -> str:
+        """A sentence naming where secrets go, for the status bar and `account`."""
+        if self.in_memory:
+            return "memory, for this run only"
+        return f"OS keyring ({getattr(self._backend, 'name', type(self._backend).__name__)})"
+
+    def _use_memory(self, reason: str) -> None:
+        self.warning = reason
+        log.warning("credentials: %s", reason)
+
+    def save(self, credentials: Credentials) -> None:
+        """Store ``credentials``, replacing any stored before."""
+        if not self.in_memory:
+            try:
+                self._backend.set_password(SERVICE, ENTRY, json.dumps(credentials.as_params()))
+                return
+            except KeyringError as exc:
+                self._use_memory(f"the OS keyring refused to store them ({type(exc).__name__})")
+        self._memory = credentials
+
+    def load(self) -> Credentials | None:
+        """The stored credentials, or None."""
+        if self.in_memory:
+            return self._memory
+        try:
+            stored = self._backend.get_password(SERVICE, ENTRY)
+        except KeyringError as exc:
+            self._use_memory(f"the OS keyring could not be read ({type(exc).__name__})")
+            return self._memory
+        if not stored:
+            return None
+        try:
+            data = json.loads(stored)
+            return Credentials(**{k: str(v) for k, v in data.items() if k in _FIELDS})
+        except (ValueError, TypeError):
+            log.warning("credentials: the keyring entry is not readable; ignoring it")
+            return None
+
+    def forget(self) -> None:
+        """Delete the stored credentials, wherever they are."""
+        self._memory = None
+        if self.in_memory:
+            return
+        try:
+            self._backend.delete_password(SERVICE, ENTRY)
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing was stored
+        except KeyringError as exc:
+            log.warning("credentials: the keyring could not delete them (%s)", type(exc).__name__)
+
+
+_FIELDS = {f.name for f in fields(Credentials)}

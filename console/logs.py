@@ -1,0 +1,55 @@
+"""Logging that cannot leak a secret: noisy libraries quieted, known secrets masked."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from collections.abc import Iterable
+from pathlib import Path
+
+from console.request import REDACTED
+
+
+class SecretFilter(logging.Filter):
+    """Masks every registered secret in a record's final text, whatever logged it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+
+    def register(self, secrets: Iterable[str]) -> None:
+        self._secrets.update(s for s in secrets if s and len(s) >= 3)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._secrets:
+            text = record.getMessage()
+            for secret in self._secrets:
+                text = text.replace(secret, REDACTED)
+            record.msg, record.args = text, None
+        return True
+
+
+SECRETS = SecretFilter()
+
+
+def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:
+    """Send logs to stderr (warnings) and, for the window, a rotating file."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    # httpx logs every request URL at INFO; our own log line is the redacted one.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    handlers: list[logging.Handler] = []
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.WARNING)
+    handlers.append(stderr)
+    if log_file is not None:
+        handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+        handlers.append(handler)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(SECRETS)
+        root.addHandler(handler)

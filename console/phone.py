@@ -1,0 +1,80 @@
+"""Phone numbers as people type them, normalized to the API's "unformatted" 10 digits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, ValidationResult
+
+_LETTERS = re.compile(r"[A-Za-z]")
+_ALLOWED = re.compile(r"^[\d\s().+\-/]*$")
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """The outcome of reading one typed number.
+
+    ``digits`` is the 10-digit form when the text can be a North American number; ``error``
+    says why it cannot; ``warning`` flags a number that is possible in shape but not assigned
+    (the vendor's own 555 examples are such numbers, so this never blocks a call).
+    """
+
+    text: str
+    digits: str | None = None
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def check_phone(text: str) -> PhoneCheck:
+    """Read ``text`` as a North American number; never raises."""
+    raw = (text or "").strip()
+    if not raw:
+        return PhoneCheck(text, error="is empty")
+    if _LETTERS.search(raw):
+        if re.search(r"(?i)(ext|x)\.?\s*\d+\s*$", raw):
+            return PhoneCheck(text, error="has an extension, which the API cannot dial")
+        return PhoneCheck(text, error="contains letters")
+    if not _ALLOWED.match(raw):
+        return PhoneCheck(text, error="contains characters other than digits and ( ) - . + /")
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except NumberParseException:
+        return PhoneCheck(text, error="is not a phone number")
+    if number.extension:
+        return PhoneCheck(text, error="has an extension, which the API cannot dial")
+    if number.country_code != 1:
+        region = phonenumbers.region_code_for_country_code(number.country_code)
+        return PhoneCheck(
+            text,
+            error=f"is outside North America (+{number.country_code} {region}); "
+            "the API dials North American numbers only",
+        )
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        return PhoneCheck(text, error="is a local 7-digit number; add the 3-digit area code")
+    if reason == ValidationResult.TOO_SHORT:
+        return PhoneCheck(text, error="is too short for a 10-digit North American number")
+    if reason in (ValidationResult.TOO_LONG, ValidationResult.INVALID_LENGTH):
+        return PhoneCheck(text, error="is too long for a 10-digit North American number")
+    if reason != ValidationResult.IS_POSSIBLE:
+        return PhoneCheck(text, error="is not a possible North American number")
+    digits = str(number.national_number)
+    if len(digits) != 10:
+        return PhoneCheck(text, error="is not a 10-digit North American number")
+    warning = None
+    if not phonenumbers.is_valid_number(number):
+        warning = "is possible in shape but not an assigned number (like the 555 examples)"
+    return PhoneCheck(text, digits=digits, warning=warning)
+
+
+def format_display(digits: str) -> str:
+    """(555) 111-2222 for 10 digits; anything else unchanged."""
+    if len(digits) == 10 and digits.isdigit():
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return digits

@@ -1,0 +1,83 @@
+"""Reading the service's reply: the vendor's XML (with its DOCTYPE), or plain text."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from console.outcome import CallResult
+
+MAX_REPLY_BYTES = 64 * 1024
+RESULTS = ("success", "failed")
+_SID = re.compile(r"\b[0-9a-fA-F]{16}\b")
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
+
+
+class ReplyError(ValueError):
+    """The body is not a reply this console can read."""
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
+    match = _CHARSET.search(content_type or "")
+    for encoding in (match.group(1) if match else None, "utf-8"):
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return body.decode("latin-1")
+
+
+def _from_xml(body: bytes, text: str) -> CallResult:
+    try:
+        # A DOCTYPE with element declarations is what the vendor sends; entities are refused,
+        # which stops expansion bombs and external references alike.
+        root = fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise ReplyError(f"the reply declares XML entities, which are refused ({exc})") from None
+    except (ParseError, LookupError, ValueError) as exc:
+        raise ReplyError(f"the reply is not well-formed XML ({exc})") from None
+    if root.tag != "response":
+        raise ReplyError(f"the reply's root element is <{root.tag}>, not <response>")
+    result = (root.findtext("result") or "").strip().lower()
+    if result not in RESULTS:
+        raise ReplyError(f"the reply's result is {result!r}, not success or failed")
+    description = (root.findtext("result_description") or "").strip()
+    sid = (root.findtext("sid") or "").strip()
+    return CallResult(result, description, sid, text)
+
+
+def _from_text(text: str) -> CallResult:
+    stripped = text.strip()
+    if "=" in stripped and "&" in stripped:
+        fields = {k: v[0] for k, v in parse_qs(stripped).items()}
+        result = fields.get("result", "").strip().lower()
+        if result in RESULTS:
+            return CallResult(
+                result, fields.get("result_description", "").strip(), fields.get("sid", ""), text
+            )
+    words = re.split(r"[\s,:;|]+", stripped, maxsplit=1)
+    result = words[0].lower() if words else ""
+    if result not in RESULTS:
+        raise ReplyError("the reply is neither the vendor's XML nor a success/failed text")
+    rest = words[1] if len(words) > 1 else ""
+    sid_match = _SID.search(rest)
+    sid = sid_match.group(0) if sid_match else ""
+    description = re.sub(r"\s+", " ", _SID.sub("", rest).replace("sid", "")).strip(" ,:;|-=")
+    return CallResult(result, description, sid, text)
+
+
+def parse_reply(body: bytes, content_type: str | None = None) -> CallResult:
+    """Read a reply body, XML or plain text; raise ReplyError when it cannot be read."""
+    if len(body) > MAX_REPLY_BYTES:
+        raise ReplyError(f"the reply is larger than {MAX_REPLY_BYTES // 1024} KiB")
+    if not body.strip():
+        raise ReplyError("the reply is empty")
+    text = _decode(body, content_type)
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        return _from_xml(body, text)
+    return _from_text(text)

@@ -1,0 +1,254 @@
+"""A call request: validated before anything is sent, encoded exactly, shown redacted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode, urlsplit
+
+from console.params import (
+    ACTION,
+    BY_NAME,
+    NEXTACTION_NEEDS_ITEM,
+    PARAMS,
+    SECRET_NAMES,
+    Kind,
+    Param,
+    unavailable_reason,
+)
+from console.phone import check_phone
+
+REDACTED = "***"
+# Beyond the longest wait the page allows for the first leg, the time the service may take to
+# set the call up and answer: generous, because giving up early turns a call into "unknown".
+READ_MARGIN_SECONDS = 30.0
+
+_INT = re.compile(r"^[+-]?[0-9]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_FILENAME = re.compile(r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request, naming the field and the rule."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.message}"
+
+
+@dataclass
+class Validation:
+    """Every problem and warning found, and the normalized values when there are no problems."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message))
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if _INT.match(text) else None
+
+
+def _check_text(param: Param, text: str, out: Validation) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        out.add(param.name, "contains characters that cannot be sent")
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        out.add(param.name, "must not contain control characters such as line breaks")
+        return None
+    if param.max_length is not None and len(text) > param.max_length:
+        out.add(param.name, f"must be at most {param.max_length} characters (it has {len(text)})")
+        return None
+    return text
+
+
+def _check_phone(name: str, text: str, out: Validation, what: str | None = None) -> str | None:
+    result = check_phone(text)
+    label = what or name
+    if result.error:
+        out.add(name, f"{_quoted(label, text)}{result.error}")
+        return None
+    if result.warning:
+        out.warnings.append(Problem(name, f"{_quoted(label, text)}{result.warning}"))
+    return result.digits
+
+
+def _quoted(label: str, text: str) -> str:
+    # The field name already leads the message; quote the value only inside a list.
+    return "" if label.isidentifier() else f"{label} {text!r} "
+
+
+def _check_list(value: object, out: Validation) -> str | None:
+    raw = str(value).strip()
+    parts = [p.strip() for p in raw.split("|")]
+    if any(not p for p in parts):
+        out.add("list", "has an empty entry; separate numbers with a single |")
+        return None
+    digits: list[str] = []
+    seen: dict[str, int] = {}
+    for index, part in enumerate(parts, start=1):
+        number = _check_phone("list", part, out, what=f"number {index}")
+        if number is None:
+            continue
+        if number in seen:
+            out.add("list", f"has {number} twice (numbers {seen[number]} and {index})")
+            continue
+        seen[number] = index
+        digits.append(number)
+    return "|".join(digits) if len(digits) == len(parts) else None
+
+
+def _check_value(param: Param, value: object, out: Validation) -> str | None:
+    """Normalize one present value to the string the API wants, or record why not."""
+    name = param.name
+    if param.kind in (Kind.INT, Kind.CHOICE, Kind.ID):
+        number = _as_int(value)
+        if number is None:
+            out.add(name, "must be a whole number")
+            return None
+        if param.kind is Kind.CHOICE and number not in param.choices:
+            allowed = ", ".join(f"{k} ({v})" for k, v in param.choices.items())
+            out.add(name, f"must be one of {allowed}")
+            return None
+        if param.kind is Kind.INT and not (param.minimum <= number <= param.maximum):
+            unit = " seconds" if name == "timeout" else ""
+            out.add(name, f"must be {param.minimum} to {param.maximum}{unit}")
+            return None
+        if param.kind is Kind.ID and number < 1:
+            out.add(name, "must be a positive id")
+            return None
+        return str(number)
+    text = value if isinstance(value, str) else str(value)
+    if param.kind is Kind.PHONE:
+        return _check_phone(name, text, out)
+    if param.kind is Kind.PHONES:
+        return _check_list(text, out)
+    stripped = text.strip() if param.kind is not Kind.TEXT else text
+    checked = _check_text(param, stripped, out)
+    if checked is None:
+        return None
+    if param.kind is Kind.EMAIL and not _EMAIL.match(checked):
+        out.add(name, "must be an email address such as agent@example.com")
+        return None
+    if param.kind is Kind.URL:
+        parts = urlsplit(checked)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            out.add(name, "must be an http:// or https:// URL")
+            return None
+    if param.kind is Kind.FILENAME and not _FILENAME.match(checked):
+        out.add(name, "must be a file name such as song.wav, without folders")
+        return None
+    return checked
+
+
+def _check_credentials(values: Mapping[str, object], out: Validation) -> None:
+    has = {name: _present(values.get(name)) for name in SECRET_NAMES}
+    if has["key"] and (has["access_key"] or has["secret_access_key"]):
+        out.add("key", "cannot be combined with access_key or secret_access_key; use one or the other")
+    elif has["access_key"] and not has["secret_access_key"]:
+        out.add("secret_access_key", "is required with access_key")
+    elif has["secret_access_key"] and not has["access_key"]:
+        out.add("access_key", "is required with secret_access_key")
+    elif not any(has.values()):
+        out.add("credentials", "are required: access_key with secret_access_key, or key alone")
+
+
+def validate(values: Mapping[str, object], *, require_credentials: bool = True) -> Validation:
+    """Check every API parameter in ``values`` and return all problems at once.
+
+    Values may be strings as typed or integers from forms; empty strings count as absent. On
+    success ``params`` holds the exact strings to send, with ``action`` filled in.
+    """
+    out = Validation()
+    present = {k: v for k, v in values.items() if _present(v)}
+    for name in present:
+        if name not in BY_NAME:
+            out.add(name, "is not a Click-to-FindMe List parameter")
+    present.setdefault("action", ACTION)
+    if str(present["action"]).strip() != ACTION:
+        out.add("action", f"must be {ACTION}")
+    if require_credentials:
+        _check_credentials(present, out)
+
+    normalized: dict[str, str] = {}
+    for param in PARAMS:
+        if param.name not in present:
+            if param.required:
+                out.add(param.name, "is required")
+            continue
+        if param.kind in (Kind.SECRET, Kind.FIXED):
+            normalized[param.name] = str(present[param.name]).strip()
+            continue
+        checked = _check_value(param, present[param.name], out)
+        if checked is not None:
+            normalized[param.name] = checked
+
+    call_type = _as_int(present.get("type", 1))
+    use_screen = _as_int(present["use_screen"]) if "use_screen" in present else None
+    if call_type in (1, 2):
+        for param in PARAMS:
+            if param.name in present:
+                reason = unavailable_reason(param, call_type, use_screen)
+                if reason:
+                    out.problems.append(Problem(param.name, reason.removeprefix(param.name + " ")))
+        nextaction = _as_int(present.get("nextaction")) if "nextaction" in present else None
+        has_item = "nextactionitem" in present
+        if nextaction in NEXTACTION_NEEDS_ITEM and not has_item and call_type == 1:
+            out.add("nextactionitem", f"is required when nextaction is {nextaction}")
+        if has_item and call_type == 1 and nextaction not in NEXTACTION_NEEDS_ITEM:
+            out.add("nextactionitem", "is only used with nextaction 2, 4, 5 or 6")
+
+    if out.ok:
+        out.params = {"action": normalized.pop("action")} | normalized
+    return out
+
+
+def encode_query(params: Mapping[str, str]) -> str:
+    """The query string exactly as sent: every value percent-encoded, spaces as %20."""
+    return urlencode(list(params.items()), quote_via=quote, safe="")
+
+
+def redact(params: Mapping[str, str]) -> dict[str, str]:
+    """A copy safe to show a person or store: credential values replaced."""
+    return {k: (REDACTED if k in SECRET_NAMES else v) for k, v in params.items()}
+
+
+def redacted_url(api_url: str, params: Mapping[str, str]) -> str:
+    """The URL as sent, with credentials shown as *** (not percent-encoded, so it reads)."""
+    pairs = (
+        f"{quote(k, safe='')}={REDACTED if k in SECRET_NAMES else quote(v, safe='')}"
+        for k, v in params.items()
+    )
+    return f"{api_url}?{'&'.join(pairs)}"
+
+
+def first_leg_seconds(params: Mapping[str, str]) -> float:
+    """The longest the service may take to answer: the first leg's worst case, plus a margin."""
+    timeout = int(params.get("timeout", "30"))
+    if params.get("type", "1") == "2":
+        numbers = len(params.get("list", "").split("|"))
+        loops = int(params.get("loop_count", "1"))
+        return timeout * numbers * loops + READ_MARGIN_SECONDS
+    return timeout + READ_MARGIN_SECONDS

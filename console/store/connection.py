@@ -1,0 +1,200 @@
+"""Opening the SQLite file: pragmas, versioned migrations, backups and crash recovery."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from console.store.history import HistoryMixin
+from console.store.leads import LeadsMixin
+from console.store.presets import PresetsMixin
+from console.store.teams import TeamsMixin
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreTooNew(RuntimeError):
+    """The file was written by a newer FindMe Console whose schema this one cannot read."""
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"{path} has schema version {found}, but this FindMe Console only knows versions "
+            f"up to {known}. Update FindMe Console; the file was left untouched."
+        )
+        self.path = path
+        self.found = found
+        self.known = known
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    """Teams, leads, presets and call history."""
+    statements = [
+        """CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        )""",
+        """CREATE TABLE team_members (
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            number TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (team_id, position)
+        )""",
+        """CREATE TABLE leads (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            number TEXT NOT NULL,
+            company TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX leads_name ON leads(name COLLATE NOCASE)",
+        """CREATE TABLE presets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            options TEXT NOT NULL DEFAULT '{}'
+        )""",
+        """CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            lead_name TEXT NOT NULL DEFAULT '',
+            lead_number TEXT NOT NULL DEFAULT '',
+            team_name TEXT NOT NULL DEFAULT '',
+            list_value TEXT NOT NULL DEFAULT '',
+            call_type INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            sid TEXT NOT NULL DEFAULT '',
+            request_redacted TEXT NOT NULL DEFAULT '',
+            raw_reply TEXT NOT NULL DEFAULT '',
+            owner_pid INTEGER NOT NULL
+        )""",
+        "CREATE INDEX history_status ON history(status)",
+        "CREATE INDEX history_created ON history(created_at)",
+        # Serves the "last result" lookup for each lead in search_leads.
+        "CREATE INDEX history_lead ON history(lead_number, created_at)",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
+# Ordered; a database at version N has had MIGRATIONS[:N] applied. Only ever append.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy of a version-`version` file goes before it is migrated."""
+    return path.with_name(f"{path.name}.v{version}.bak")
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    target = sqlite3.connect(str(backup_path(path, version)))
+    try:
+        # The backup API copies a consistent snapshot even while another process writes.
+        conn.backup(target)
+        # The copied header says WAL; switch so the backup is one self-contained file.
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+
+
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
+    """The local database; safe to share between threads, and between processes via SQLite."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.recovered_calls = 0
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and migrate the store at `path`; mark orphaned calls."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        try:
+            # The window and the command line may write at once: wait for the lock, not fail.
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            found = _user_version(conn)
+            if found > len(MIGRATIONS):
+                raise StoreTooNew(path, found, len(MIGRATIONS))
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            cls._migrate(conn, path, found)
+            store = cls(conn, path)
+            store.recovered_calls = store._recover_interrupted()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, path: Path, found: int) -> None:
+        known = len(MIGRATIONS)
+        if found == known:
+            return
+        if found > 0:
+            _backup(conn, path, found)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = _user_version(conn)
+            if current > known:
+                raise StoreTooNew(path, current, known)
+            for migrate in MIGRATIONS[current:]:
+                migrate(conn)
+            conn.execute(f"PRAGMA user_version={known}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; not reentrant (SQLite has no nested BEGIN)."""
+        with self._lock:
+            conn = self._conn
+            # IMMEDIATE takes the write lock up front, so busy_timeout applies here rather
+            # than failing later when a read transaction tries to upgrade.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, held by this thread until the block ends."""
+        with self._lock:
+            yield self._conn
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

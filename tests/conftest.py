@@ -1,0 +1,127 @@
+"""Shared fixtures: a private data folder per test, offscreen Qt, one qasync loop per test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps entries in a dict: the CI job tests the OS one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh FINDME_HOME, so no test sees another's store or settings."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("FINDME_HOME", str(folder))
+    monkeypatch.delenv("FINDME_API_URL", raising=False)
+    for name in ("FINDME_KEY", "FINDME_ACCESS_KEY", "FINDME_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def cli_env(home: Path) -> dict[str, str]:
+    """Environment for running `python main.py ...` as a subprocess against `home`."""
+    env = dict(os.environ)
+    env["FINDME_HOME"] = str(home)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@pytest.fixture
+def run_cli(cli_env: dict[str, str]) -> Callable[..., Any]:
+    import subprocess
+
+    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout=60):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**cli_env, **(env or {})},
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def loop(qapp):
+    """A qasync loop per test, as in qasync's own tests; loop errors fail the test."""
+    import qasync
+
+    event_loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(event_loop)
+    errors: list[dict[str, Any]] = []
+    event_loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    yield event_loop
+    try:
+        pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            event_loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        event_loop.run_until_complete(event_loop.shutdown_asyncgens())
+    finally:
+        event_loop.close()
+        asyncio.set_event_loop(None)
+    if errors:
+        raise AssertionError(f"errors on the event loop: {errors}")
+
+
+@pytest.fixture
+def arun(loop) -> Callable[[Coroutine[Any, Any, Any]], Any]:
+    """Run a coroutine on the test's qasync loop, with a deadline."""
+
+    def run(coro: Coroutine[Any, Any, Any], timeout: float = 60) -> Any:
+        return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    return run
+
+
+async def until(condition: Callable[[], Any], timeout: float = 10, what: str = "") -> Any:
+    """Wait, letting the loop and Qt run, until ``condition()`` is truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await asyncio.sleep(0.01)

@@ -1,0 +1,453 @@
+"""The SQLite store against real files in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.store import (
+    CallRecord,
+    Lead,
+    Store,
+    StoreTooNew,
+    TeamList,
+    TeamMember,
+    backup_path,
+)
+from console.store import connection as store_connection
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "findme.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+def _call(store: Store, name: str = "Ann", number: str = "5551112222", team: str = "Sales") -> int:
+    return store.begin_call(
+        lead_name=name,
+        lead_number=number,
+        team_name=team,
+        list_value="5550001111|5550002222",
+        call_type=1,
+        request_redacted="GET /list?access_key=***",
+    )
+
+
+def _record(i: int, *, status: str = "success", owner_pid: int = 1) -> CallRecord:
+    return CallRecord(
+        id=None,
+        created_at=f"2024-01-01T00:00:00.{i % 1000:03d}Z",
+        finished_at=None if status == "pending" else "2024-01-01T00:00:01.000Z",
+        lead_name=f"Lead {i}",
+        lead_number=f"555{i:07d}",
+        team_name="Even" if i % 2 == 0 else "Odd",
+        list_value="5550001111",
+        call_type=1,
+        status=status,
+        description="ok",
+        sid=f"SID{i}",
+        request_redacted="",
+        raw_reply="",
+        owner_pid=owner_pid,
+    )
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _child_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+
+# Teams
+
+
+def test_open_creates_folder_and_sets_pragmas(store: Store, db_path: Path) -> None:
+    assert db_path.exists()
+    with store._read() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(store_connection.MIGRATIONS)
+    assert store.recovered_calls == 0
+
+
+def test_team_round_trip_keeps_order_and_skips_disabled(store: Store) -> None:
+    members = [
+        TeamMember("Zed", "5550000003"),
+        TeamMember("Amy", "5550000001", enabled=False),
+        TeamMember("Bob", "5550000002"),
+    ]
+    saved = store.save_team(TeamList(None, "  Sales ", members))
+    assert saved.id is not None
+    assert saved.name == "Sales"
+    assert saved.list_value == "5550000003|5550000002"
+
+    loaded = store.get_team("sales")
+    assert loaded == saved
+    assert [m.label for m in loaded.members] == ["Zed", "Amy", "Bob"]
+
+    store.save_team(TeamList(None, "Alpha", []))
+    teams = store.list_teams()
+    assert [t.name for t in teams] == ["Alpha", "Sales"]
+    assert teams[0].members == []
+    assert teams[1].members == members
+
+
+def test_save_team_replaces_members_and_rename_and_delete(store: Store, db_path: Path) -> None:
+    team = store.save_team(TeamList(None, "Sales", [TeamMember("A", "5550000001")]))
+    store.save_team(TeamList(team.id, "Sales", [TeamMember("B", "5550000002")]))
+    assert store.get_team("Sales").members == [TeamMember("B", "5550000002")]
+
+    store.rename_team(team.id, "Support")
+    assert store.get_team("Sales") is None
+    assert store.get_team("Support").id == team.id
+
+    store.delete_team(team.id)
+    assert store.list_teams() == []
+    with sqlite3.connect(db_path) as raw:  # members went with the team
+        assert raw.execute("SELECT count(*) FROM team_members").fetchone()[0] == 0
+    with pytest.raises(KeyError):
+        store.rename_team(team.id, "Gone")
+
+
+def test_duplicate_team_name_is_refused(store: Store) -> None:
+    store.save_team(TeamList(None, "Sales", []))
+    other = store.save_team(TeamList(None, "Support", []))
+    with pytest.raises(ValueError, match="SALES"):
+        store.save_team(TeamList(None, "SALES", []))
+    with pytest.raises(ValueError, match="sales"):
+        store.rename_team(other.id, "sales")
+    with pytest.raises(ValueError, match="name"):
+        store.save_team(TeamList(None, "   ", []))
+    assert [t.name for t in store.list_teams()] == ["Sales", "Support"]
+
+
+# Leads
+
+
+def test_leads_search_by_text_and_digits(store: Store) -> None:
+    ann = store.add_lead(Lead(None, "Ann Smith", "5551112222", company="Acme"))
+    store.add_lead(Lead(None, "bob jones", "5553334444", company="Widgets 100%"))
+    store.add_lead(Lead(None, "Carl", "5559990000", notes="call after 5"))
+    assert ann.id is not None
+    assert store.count_leads() == 3
+
+    def names(text: str) -> list[str]:
+        return [lead.name for lead in store.search_leads(text)]
+
+    assert names("") == ["Ann Smith", "bob jones", "Carl"]
+    assert names("SMITH") == ["Ann Smith"]
+    assert names("acme") == ["Ann Smith"]
+    assert names("555-111") == ["Ann Smith"]
+    assert names("(555) 333") == ["bob jones"]
+    assert names("9990000") == ["Carl"]
+    assert names("100%") == ["bob jones"]
+    assert names("%") == ["bob jones"]  # a typed % is literal, not a wildcard
+    assert names("after") == []  # notes are not searched
+    assert len(store.search_leads(limit=2)) == 2
+
+
+def test_lead_update_get_delete(store: Store) -> None:
+    lead = store.add_lead(Lead(None, "Ann", "5551112222"))
+    store.update_lead(Lead(lead.id, "Ann B", "5551112223", "Acme", "VIP"))
+    assert store.get_lead(lead.id) == Lead(lead.id, "Ann B", "5551112223", "Acme", "VIP")
+    store.delete_lead(lead.id)
+    assert store.get_lead(lead.id) is None
+    with pytest.raises(KeyError):
+        store.update_lead(lead)
+    with pytest.raises(ValueError):
+        store.update_lead(Lead(None, "x", "5551112222"))
+
+
+def test_lead_carries_newest_call_result(store: Store) -> None:
+    ann = store.add_lead(Lead(None, "Ann", "5551112222"))
+    bob = store.add_lead(Lead(None, "Bob", "5553334444"))
+    first = _call(store, "Ann", "5551112222")
+    store.finish_call(first, status="failed", description="busy")
+    second = _call(store, "Ann", "5551112222")
+    store.finish_call(second, status="success", description="connected")
+
+    found = {lead.name: lead for lead in store.search_leads()}
+    assert found["Ann"].last_result == "success"
+    assert found["Ann"].last_called_at == store.get_call(second).created_at
+    assert found["Bob"].last_result is None and found["Bob"].last_called_at is None
+    assert store.get_lead(ann.id).last_result == "success"
+    assert store.get_lead(bob.id).last_result is None
+
+
+def test_many_leads_in_one_go(store: Store) -> None:
+    leads = [Lead(None, f"Lead {i:06d}", f"555{i:07d}") for i in range(100_000)]
+    assert store.add_leads(leads) == 100_000
+    assert store.count_leads() == 100_000
+    assert [lead.name for lead in store.search_leads("lead 09999")] == [
+        f"Lead 09999{d}" for d in range(10)
+    ]
+    assert len(store.search_leads()) == 500
+
+
+# Presets
+
+
+def test_presets_upsert_rename_delete(store: Store) -> None:
+    first = store.save_preset("Daytime", {"call_type": 1, "retries": [1, 2]})
+    again = store.save_preset("daytime", {"call_type": 2})
+    assert again.id == first.id
+    assert store.get_preset("DAYTIME") == again
+    assert again.options == {"call_type": 2}
+    store.save_preset("Night", {})
+    assert [p.name for p in store.list_presets()] == ["daytime", "Night"]
+
+    with pytest.raises(ValueError, match="Night"):
+        store.rename_preset("daytime", "Night")
+    with pytest.raises(KeyError):
+        store.rename_preset("missing", "Other")
+    store.rename_preset("daytime", "Morning")
+    assert store.get_preset("daytime") is None
+    assert store.get_preset("Morning").options == {"call_type": 2}
+
+    store.delete_preset("morning")
+    assert [p.name for p in store.list_presets()] == ["Night"]
+    with pytest.raises(TypeError):  # not JSON: refused before anything is written
+        store.save_preset("Bad", {"when": object()})
+    assert store.get_preset("Bad") is None
+
+
+# History
+
+
+def test_begin_and_finish_call(store: Store) -> None:
+    call_id = _call(store)
+    pending = store.get_call(call_id)
+    assert pending.status == "pending"
+    assert pending.owner_pid == os.getpid()
+    assert pending.finished_at is None
+    assert pending.created_at.endswith("Z") and len(pending.created_at) == 24
+
+    store.finish_call(call_id, status="success", description="ok", sid="S1", raw_reply="<x/>")
+    done = store.get_call(call_id)
+    assert (done.status, done.description, done.sid, done.raw_reply) == (
+        "success",
+        "ok",
+        "S1",
+        "<x/>",
+    )
+    assert done.finished_at >= done.created_at
+    assert store.get_call(call_id + 1) is None
+    with pytest.raises(ValueError):
+        store.finish_call(call_id, status="pending", description="")
+    with pytest.raises(KeyError):
+        store.finish_call(999, status="failed", description="")
+
+
+def test_history_filter_count_and_paging(store: Store) -> None:
+    ids = []
+    for i in range(25):
+        call_id = _call(store, f"Person {i}", f"555000{i:04d}", "Sales" if i % 2 else "Support")
+        store.finish_call(
+            call_id, status="success" if i % 5 else "failed", description="x", sid=f"SID{i}"
+        )
+        ids.append(call_id)
+
+    assert store.count_calls() == 25
+    assert store.count_calls(status="failed") == 5
+    assert store.count_calls("support") == 13
+    assert store.count_calls("support", status="failed") == 3
+    assert store.count_calls("sid7") == 1
+    assert store.count_calls("555-000-0012") == 1
+
+    page1 = store.fetch_calls(limit=10)
+    page3 = store.fetch_calls(offset=20, limit=10)
+    assert [c.id for c in page1] == ids[::-1][:10]
+    assert [c.id for c in page3] == ids[::-1][20:]
+    failed = store.fetch_calls(status="failed")
+    assert [c.lead_name for c in failed] == [f"Person {i}" for i in (20, 15, 10, 5, 0)]
+    with pytest.raises(ValueError):
+        store.count_calls(status="bogus")
+
+
+def test_hundred_thousand_calls(store: Store) -> None:
+    records = (_record(i, status="failed" if i % 10 == 0 else "success") for i in range(100_000))
+    assert store.add_calls_bulk(records) == 100_000
+    assert store.count_calls() == 100_000
+    assert store.count_calls(status="failed") == 10_000
+    assert store.count_calls("lead 9999") == 11  # 9999 and 99990..99999
+    assert store.count_calls("even", status="failed") == 10_000
+
+    newest = store.fetch_calls(limit=200)
+    assert len(newest) == 200
+    assert newest[0].lead_name == "Lead 99999"
+    page = store.fetch_calls("lead 9999", offset=5, limit=200)
+    assert [c.lead_name for c in page] == [f"Lead {n}" for n in (99994, 99993, 99992, 99991)] + [
+        "Lead 99990",
+        "Lead 9999",
+    ]
+    deep = store.fetch_calls(status="failed", offset=9_990, limit=200)
+    assert [c.lead_name for c in deep] == [f"Lead {n}" for n in range(90, -1, -10)]
+
+
+# Migrations
+
+
+def test_upgrade_backs_up_old_file_first(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(db_path) as old:
+        old.save_team(TeamList(None, "Sales", [TeamMember("A", "5550000001")]))
+    old_version = len(store_connection.MIGRATIONS)
+
+    def add_column(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE leads ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setattr(store_connection, "MIGRATIONS", [*store_connection.MIGRATIONS, add_column])
+    with Store.open(db_path) as new:
+        assert new.get_team("Sales").list_value == "5550000001"
+        with new._read() as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == old_version + 1
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(leads)")]
+        assert "email" in columns
+
+    backup = backup_path(db_path, old_version)
+    assert backup.name == f"findme.db.v{old_version}.bak"
+    with sqlite3.connect(backup) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == old_version
+        assert raw.execute("SELECT name FROM teams").fetchall() == [("Sales",)]
+        assert "email" not in [row[1] for row in raw.execute("PRAGMA table_info(leads)")]
+
+
+def test_new_file_gets_no_backup(db_path: Path) -> None:
+    Store.open(db_path).close()
+    Store.open(db_path).close()
+    assert list(db_path.parent.glob("*.bak")) == []
+
+
+def test_newer_schema_is_refused_untouched(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("CREATE TABLE future (x)")
+        raw.execute("PRAGMA user_version = 99")
+    before = db_path.read_bytes()
+    with pytest.raises(StoreTooNew, match="99") as info:
+        Store.open(db_path)
+    assert info.value.found == 99
+    assert db_path.read_bytes() == before
+    assert list(db_path.parent.glob("*.bak")) == []
+
+
+# Crash recovery
+
+
+def test_pending_call_of_dead_process_becomes_interrupted(db_path: Path) -> None:
+    dead = _dead_pid()
+    with Store.open(db_path) as first:
+        first.add_calls_bulk([_record(1, status="pending", owner_pid=dead)])
+        done = _call(first)
+        first.finish_call(done, status="success", description="ok")
+    with Store.open(db_path) as second:
+        assert second.recovered_calls == 1
+        recovered = second.fetch_calls(status="interrupted")
+        assert len(recovered) == 1
+        assert recovered[0].description == "outcome unknown (interrupted)"
+        assert recovered[0].finished_at is not None
+        assert second.get_call(done).status == "success"
+    with Store.open(db_path) as third:
+        assert third.recovered_calls == 0
+
+
+def test_pending_call_of_live_process_is_left_alone(db_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with Store.open(db_path) as window:
+            window.add_calls_bulk([_record(1, status="pending", owner_pid=sleeper.pid)])
+            own = _call(window)  # owned by this (live) process, still in flight
+            with Store.open(db_path) as cli:
+                assert cli.recovered_calls == 0
+                assert cli.count_calls(status="pending") == 2
+            window.finish_call(own, status="success", description="ok")
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+# Concurrency
+
+_CHILD_WRITER = """
+import sys
+from pathlib import Path
+from console.store import Store
+
+store = Store.open(Path(sys.argv[1]))
+print("ready", flush=True)
+sys.stdin.readline()
+for i in range(200):
+    call_id = store.begin_call(lead_name=f"child {i}", lead_number="5550000000",
+        team_name="T", list_value="5550000001", call_type=1, request_redacted="")
+    store.finish_call(call_id, status="success", description="ok")
+store.close()
+"""
+
+
+def test_two_processes_and_two_stores_write_at_once(db_path: Path) -> None:
+    Store.open(db_path).close()  # create the schema before the race starts
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_WRITER, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_child_env(),
+    )
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        with Store.open(db_path) as one, Store.open(db_path) as two:
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            for i in range(200):
+                writer = one if i % 2 else two
+                call_id = _call(writer, f"parent {i}")
+                writer.finish_call(call_id, status="success", description="ok")
+            assert child.wait(timeout=60) == 0
+            assert one.count_calls() == 400
+            assert one.count_calls("child") == 200
+            assert two.count_calls("parent") == 200
+            assert one.count_calls(status="pending") == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_threads_share_one_store(store: Store) -> None:
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(50):
+                call_id = _call(store, f"thread {n} call {i}")
+                store.finish_call(call_id, status="success", description="ok")
+                store.count_calls("thread")
+        except BaseException as exc:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.count_calls("thread") == 200
