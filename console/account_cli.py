@@ -65,7 +65,10 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
         credentials = Credentials(
             access_key=args.access_key, secret_access_key=_read_secret("Secret access key")
         )
-    if not all(credentials.as_params().values()) or not credentials.as_params():
+    needed = (
+        [credentials.key] if args.key_stdin else [args.access_key, credentials.secret_access_key]
+    )
+    if not all(value and value.strip() for value in needed):
         print("account set: the secret read from stdin is empty", file=sys.stderr)
         return 2
     vault.save(credentials)

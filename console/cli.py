@@ -109,7 +109,11 @@ async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
     from console.engine import start_engine
 
-    engine = await start_engine(api_url=args.api_url)
+    try:
+        engine = await start_engine(api_url=args.api_url)
+    except ValueError as exc:  # a refused API URL; nothing was sent
+        print(f"api-url: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     try:
         if args.team:
             team = engine.store.get_team(args.team)
@@ -131,8 +135,12 @@ async def _call(args: argparse.Namespace) -> int:
                 print(f"invalid: {problem}", file=sys.stderr)
             _emit(
                 args.json,
-                {"result": "invalid", "result_description": exc.sentence(), "sid": "",
-                 "problems": exc.problems},
+                {
+                    "result": "invalid",
+                    "result_description": exc.sentence(),
+                    "sid": "",
+                    "problems": exc.problems,
+                },
                 exc.sentence(),
                 err=True,
             )
@@ -150,8 +158,7 @@ async def _call(args: argparse.Namespace) -> int:
         result = placed.result
         _emit(
             args.json,
-            {"result": result.result, "result_description": result.description,
-             "sid": result.sid},
+            {"result": result.result, "result_description": result.description, "sid": result.sid},
             f"{result.result}: {result.description} (sid {result.sid or 'none'})",
         )
         return EXIT_FOR[result.status]
@@ -169,14 +176,26 @@ def _history(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        keys = ("id", "created_at", "finished_at", "lead_name", "lead_number", "team_name",
-                "call_type", "status", "description", "sid")
+        keys = (
+            "id",
+            "created_at",
+            "finished_at",
+            "lead_name",
+            "lead_number",
+            "team_name",
+            "call_type",
+            "status",
+            "description",
+            "sid",
+        )
         print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=1))
         return EXIT_OK
     for r in rows:
         who = f"{r.lead_name} {r.lead_number}".strip()
-        print(f"{r.created_at}  {r.status:<11} {who:<32} {r.team_name or r.list_value:<24} "
-              f"{r.sid or '-':<16}  {r.description}")
+        print(
+            f"{r.created_at}  {r.status:<11} {who:<32} {r.team_name or r.list_value:<24} "
+            f"{r.sid or '-':<16}  {r.description}"
+        )
     if not rows:
         print("No calls yet.")
     return EXIT_OK
@@ -202,9 +221,6 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
-        except ValueError as exc:  # a refused API URL
-            print(f"api-url: {exc}", file=sys.stderr)
-            return EXIT_INVALID
     if args.command == "history":
         return _history(args)
     if args.command == "sandbox":

@@ -29,6 +29,10 @@ def make_http_client(*, verify: bool | str | ssl.SSLContext = True) -> httpx.Asy
         verify=verify,
         follow_redirects=False,  # a redirect after the request arrived is not an answer
         timeout=httpx.Timeout(CONNECT_SECONDS),
+        # Each pending call holds its connection for the whole first leg, so the pool must
+        # not cap calls in flight (httpx's default of 100 would turn call 101 into a false
+        # "could not connect"); few idle connections are kept, as most calls are minutes apart.
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
     )
 
 
@@ -120,9 +124,11 @@ class FindMeClient:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
             raise  # nothing was sent; place_call decides about a retry
         except (httpx.TimeoutException, TimeoutError):
-            raise OutcomeUnknown(f"no answer within {read_timeout:.0f} s") from None
+            raise OutcomeUnknown(f"no answer within {read_timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise OutcomeUnknown(f"the connection broke before the answer arrived ({exc})") from None
+            raise OutcomeUnknown(
+                f"the connection broke before the answer arrived ({exc})"
+            ) from None
         if not 200 <= response.status_code < 300:
             raise OutcomeUnknown(f"the service answered HTTP {response.status_code}")
         try:

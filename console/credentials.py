@@ -67,15 +67,19 @@ def _usable(backend: KeyringBackend) -> bool:
 class Vault:
     """Where the account's credentials live; says so, and why, when it is only memory."""
 
-    def __init__(self, backend: KeyringBackend | None = None) -> None:
+    def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
         self._backend = backend if backend is not None else keyring.get_keyring()
+        self._service = service
         self._memory: Credentials | None = None
         self.warning: str | None = None
         if not _usable(self._backend):
+            # Only INFO: whoever needs the credentials shows ``warning`` (a sandbox run
+            # never does, and its command line output should not carry this).
             self._use_memory(
                 "no OS keyring is available on this computer "
                 f"({type(self._backend).__module__}), so credentials are kept in memory "
-                "for this run only and must be entered again next time"
+                "for this run only and must be entered again next time",
+                level=logging.INFO,
             )
 
     @property
@@ -89,15 +93,17 @@ class Vault:
             return "memory, for this run only"
         return f"OS keyring ({getattr(self._backend, 'name', type(self._backend).__name__)})"
 
-    def _use_memory(self, reason: str) -> None:
+    def _use_memory(self, reason: str, level: int = logging.WARNING) -> None:
         self.warning = reason
-        log.warning("credentials: %s", reason)
+        log.log(level, "credentials: %s", reason)
 
     def save(self, credentials: Credentials) -> None:
         """Store ``credentials``, replacing any stored before."""
         if not self.in_memory:
             try:
-                self._backend.set_password(SERVICE, ENTRY, json.dumps(credentials.as_params()))
+                self._backend.set_password(
+                    self._service, ENTRY, json.dumps(credentials.as_params())
+                )
                 return
             except KeyringError as exc:
                 self._use_memory(f"the OS keyring refused to store them ({type(exc).__name__})")
@@ -108,7 +114,7 @@ class Vault:
         if self.in_memory:
             return self._memory
         try:
-            stored = self._backend.get_password(SERVICE, ENTRY)
+            stored = self._backend.get_password(self._service, ENTRY)
         except KeyringError as exc:
             self._use_memory(f"the OS keyring could not be read ({type(exc).__name__})")
             return self._memory
@@ -127,7 +133,7 @@ class Vault:
         if self.in_memory:
             return
         try:
-            self._backend.delete_password(SERVICE, ENTRY)
+            self._backend.delete_password(self._service, ENTRY)
         except keyring.errors.PasswordDeleteError:
             pass  # nothing was stored
         except KeyringError as exc:

@@ -20,13 +20,25 @@ class SecretFilter(logging.Filter):
     def register(self, secrets: Iterable[str]) -> None:
         self._secrets.update(s for s in secrets if s and len(s) >= 3)
 
+    def mask(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         if self._secrets:
-            text = record.getMessage()
-            for secret in self._secrets:
-                text = text.replace(secret, REDACTED)
-            record.msg, record.args = text, None
+            record.msg, record.args = self.mask(record.getMessage()), None
+            # A traceback can carry a secret too (an exception's message, a URL in it).
+            if record.exc_info and not record.exc_text:
+                record.exc_text = _FORMATTER.formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = self.mask(record.exc_text)
+            if record.stack_info:
+                record.stack_info = self.mask(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 SECRETS = SecretFilter()

@@ -53,8 +53,11 @@ class CallError(Exception):
         self.problems = problems or []
 
     def sentence(self) -> str:
-        """One sentence for a person: the category, then the detail."""
-        return f"{SUMMARY[self.status]} ({self.detail})" if self.detail else SUMMARY[self.status]
+        """One sentence for a person: the category, then the detail in brackets."""
+        summary = SUMMARY[self.status]
+        if not self.detail:
+            return summary
+        return f"{summary.removesuffix('.')} ({self.detail.strip().removesuffix('.')})."
 
 
 class InvalidRequest(CallError):

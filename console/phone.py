@@ -10,6 +10,8 @@ from phonenumbers import NumberParseException, ValidationResult
 
 _LETTERS = re.compile(r"[A-Za-z]")
 _ALLOWED = re.compile(r"^[\d\s().+\-/]*$")
+# "x12", "ext. 12", "extension 12", "#12" and the RFC 3966 ";ext=12" after a number.
+_EXTENSION = re.compile(r"(?i)\d[\s.)]*(?:;\s*ext\s*=|ext(?:ension)?\.?|x|#)\s*:?\s*\d+\s*$")
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ def check_phone(text: str) -> PhoneCheck:
     raw = (text or "").strip()
     if not raw:
         return PhoneCheck(text, error="is empty")
+    if _EXTENSION.search(raw):
+        return PhoneCheck(text, error="has an extension, which the API cannot dial")
     if _LETTERS.search(raw):
-        if re.search(r"(?i)(ext|x)\.?\s*\d+\s*$", raw):
-            return PhoneCheck(text, error="has an extension, which the API cannot dial")
         return PhoneCheck(text, error="contains letters")
     if not _ALLOWED.match(raw):
         return PhoneCheck(text, error="contains characters other than digits and ( ) - . + /")
@@ -67,6 +69,11 @@ def check_phone(text: str) -> PhoneCheck:
     digits = str(number.national_number)
     if len(digits) != 10:
         return PhoneCheck(text, error="is not a 10-digit North American number")
+    if digits[0] in "01":
+        # phonenumbers calls "(123) 456-7890" possible, but no area code starts with 0 or 1.
+        return PhoneCheck(
+            text, error="has an area code starting with 0 or 1, which no North American number has"
+        )
     warning = None
     if not phonenumbers.is_valid_number(number):
         warning = "is possible in shape but not an assigned number (like the 555 examples)"

@@ -38,7 +38,9 @@ def _from_xml(body: bytes, text: str) -> CallResult:
         # which stops expansion bombs and external references alike.
         root = fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ReplyError(f"the reply declares XML entities, which are refused ({exc})") from None
+        name = getattr(exc, "name", None)
+        named = f" ({name!r})" if name else ""
+        raise ReplyError(f"the reply declares an XML entity{named}, which is refused") from None
     except (ParseError, LookupError, ValueError) as exc:
         raise ReplyError(f"the reply is not well-formed XML ({exc})") from None
     if root.tag != "response":

@@ -25,7 +25,12 @@ REDACTED = "***"
 READ_MARGIN_SECONDS = 30.0
 
 _INT = re.compile(r"^[+-]?[0-9]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# Longer digit strings are out of every range on the page; int() would refuse past 4300 digits.
+_MAX_INT_DIGITS = 40
+_HUGE = 10**_MAX_INT_DIGITS
+# Ids are database keys at the service: at most 18 digits (a signed 64-bit integer).
+_MAX_ID = 10**18 - 1
+_EMAIL = re.compile(r"^[^@\s\"<>(),;:\[\]]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _FILENAME = re.compile(r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")
 
 
@@ -66,7 +71,11 @@ def _as_int(value: object) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if _INT.match(text) else None
+    if not _INT.match(text):
+        return None
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    return sign * (_HUGE if len(digits) > _MAX_INT_DIGITS else int(digits))
 
 
 def _check_text(param: Param, text: str, out: Validation) -> str | None:
@@ -136,8 +145,8 @@ def _check_value(param: Param, value: object, out: Validation) -> str | None:
             unit = " seconds" if name == "timeout" else ""
             out.add(name, f"must be {param.minimum} to {param.maximum}{unit}")
             return None
-        if param.kind is Kind.ID and number < 1:
-            out.add(name, "must be a positive id")
+        if param.kind is Kind.ID and not 1 <= number <= _MAX_ID:
+            out.add(name, "must be a positive id of at most 18 digits")
             return None
         return str(number)
     text = value if isinstance(value, str) else str(value)
@@ -152,21 +161,32 @@ def _check_value(param: Param, value: object, out: Validation) -> str | None:
     if param.kind is Kind.EMAIL and not _EMAIL.match(checked):
         out.add(name, "must be an email address such as agent@example.com")
         return None
-    if param.kind is Kind.URL:
-        parts = urlsplit(checked)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            out.add(name, "must be an http:// or https:// URL")
-            return None
+    if param.kind is Kind.URL and not _is_web_url(checked):
+        out.add(name, "must be an http:// or https:// URL")
+        return None
     if param.kind is Kind.FILENAME and not _FILENAME.match(checked):
         out.add(name, "must be a file name such as song.wav, without folders")
         return None
     return checked
 
 
+def _is_web_url(text: str) -> bool:
+    if any(c.isspace() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _check_credentials(values: Mapping[str, object], out: Validation) -> None:
     has = {name: _present(values.get(name)) for name in SECRET_NAMES}
     if has["key"] and (has["access_key"] or has["secret_access_key"]):
-        out.add("key", "cannot be combined with access_key or secret_access_key; use one or the other")
+        out.add(
+            "key", "cannot be combined with access_key or secret_access_key; use one or the other"
+        )
     elif has["access_key"] and not has["secret_access_key"]:
         out.add("secret_access_key", "is required with access_key")
     elif has["secret_access_key"] and not has["access_key"]:
@@ -198,8 +218,14 @@ def validate(values: Mapping[str, object], *, require_credentials: bool = True) 
             if param.required:
                 out.add(param.name, "is required")
             continue
-        if param.kind in (Kind.SECRET, Kind.FIXED):
+        if param.kind is Kind.FIXED:
             normalized[param.name] = str(present[param.name]).strip()
+            continue
+        if param.kind is Kind.SECRET:
+            # Checked like any text (never quoted in a message), so it can always be sent.
+            secret = _check_text(param, str(present[param.name]).strip(), out)
+            if secret is not None:
+                normalized[param.name] = secret
             continue
         checked = _check_value(param, present[param.name], out)
         if checked is not None:

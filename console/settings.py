@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from console.client import DEFAULT_API_URL
+from console.params import SECRET_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,16 @@ BY_KEY = {s.key: s for s in SETTINGS}
 def _coerce(setting: Setting, value: Any) -> Any:
     if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if not isinstance(value, setting.type) or (setting.type is not bool and isinstance(value, bool)):
+    if not isinstance(value, setting.type) or (
+        setting.type is not bool and isinstance(value, bool)
+    ):
         raise TypeError(f"{setting.key} must be {setting.type.__name__}")
+    if isinstance(value, dict):
+        secrets = SECRET_NAMES & value.keys()
+        if secrets:
+            # Credentials belong in the keyring; a form's defaults must never carry them here.
+            log.warning("settings: %s never go to the settings file", ", ".join(sorted(secrets)))
+            value = {k: v for k, v in value.items() if k not in SECRET_NAMES}
     return value
 
 
@@ -69,8 +78,8 @@ class Settings:
             return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
+            if not isinstance(data, dict) or not isinstance(data.get("values", {}), dict):
+                raise ValueError("not a settings object")
         except (OSError, ValueError) as exc:
             backup = self._backup("corrupt")
             self.notice = (
@@ -110,8 +119,12 @@ class Settings:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         payload = {"version": VERSION, "values": self.values}
-        with tmp.open("w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with tmp.open("w", encoding="utf-8") as handle:
+                json.dump(payload, handle, indent=2, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -101,6 +102,9 @@ def loop(qapp):
     finally:
         event_loop.close()
         asyncio.set_event_loop(None)
+        # Collect this loop's Qt timers now, on the UI thread; a later collection inside a
+        # worker thread would stop them there and Qt warns "Timers cannot be stopped...".
+        gc.collect()
     if errors:
         raise AssertionError(f"errors on the event loop: {errors}")
 

@@ -1,0 +1,286 @@
+"""Tiny real servers that misbehave one way each, for the client's fault tests.
+
+Every server listens on loopback over real HTTP (aiohttp.web) and counts what reached it, so
+a test can assert the no-retry rule: a request that arrived is never sent a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import ipaddress
+import socket
+import ssl
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+API_PATH = "/ibp_api.php"
+
+VENDOR_SUCCESS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    "<!DOCTYPE response [\n \n"
+    "<!ELEMENT response (result,result_description,sid)>\n"
+    "<!ELEMENT result (#PCDATA)>\n"
+    "<!ELEMENT result_description (#PCDATA)>\n"
+    "<!ELEMENT sid (#PCDATA)>\n"
+    " ]>\n"
+    "<response>\n"
+    " <result>success</result>\n"
+    " <result_description>Call Connected</result_description>\n"
+    " <sid>181127fc48636186</sid>\n"
+    "</response>"
+)
+VENDOR_FAILED = (
+    VENDOR_SUCCESS.replace("<result>success", "<result>failed")
+    .replace("Call Connected", "unknown")
+    .replace("181127fc48636186", "181127fa636be04c")
+)
+
+ENTITY_BOMB = (
+    '<?xml version="1.0"?>\n'
+    "<!DOCTYPE response [\n"
+    ' <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">\n'
+    ' <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n'
+    ' <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">\n'
+    ' <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">\n'
+    ' <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">\n'
+    ' <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">\n'
+    "]>\n"
+    "<response><result>success</result><result_description>&f;</result_description>"
+    "<sid>181127fc48636186</sid></response>"
+)
+EXTERNAL_ENTITY = (
+    '<?xml version="1.0"?>\n'
+    '<!DOCTYPE response [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n'
+    "<response><result>success</result><result_description>&xxe;</result_description>"
+    "<sid>181127fc48636186</sid></response>"
+)
+LATIN1_XML = (
+    '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    "<response><result>success</result>"
+    "<result_description>Appel connecté à l'équipe</result_description>"
+    "<sid>181127fc48636186</sid></response>"
+).encode("iso-8859-1")
+PLAIN_TEXT = "success: Call Connected sid 181127fc48636186"
+HTML_404 = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+BIG_BODY = (
+    "<response><result>success</result><result_description>"
+    + "x" * (70 * 1024)
+    + "</result_description><sid>181127fc48636186</sid></response>"
+)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def closed_port() -> int:
+    """A loopback port that was bound and closed: connecting to it is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class FaultServer:
+    """An aiohttp.web server on loopback whose one handler misbehaves; counts requests."""
+
+    def __init__(self, handler: Handler, port: int = 0) -> None:
+        self._handler = handler
+        self._port = port
+        self.requests: list[web.Request] = []
+        self.headers: list[dict[str, str]] = []
+        self.queries: list[str] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        self.requests.append(request)
+        self.headers.append(dict(request.headers))
+        self.queries.append(request.raw_path.partition("?")[2])  # as sent, undecoded
+        return await self._handler(request)
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=0.2
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", self._port)
+        await site.start()
+        self._runner = runner
+        port = runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}{API_PATH}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FaultServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def reply(body: str | bytes, status: int = 200, content_type: str = "text/xml") -> Handler:
+    """Answer every request with ``body``."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=data, status=status, headers={"Content-Type": content_type})
+
+    return handle
+
+
+def slow(seconds: float, body: str = VENDOR_SUCCESS) -> Handler:
+    """Hold the reply for ``seconds`` (longer than the client waits)."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(seconds)
+        return web.Response(text=body, content_type="text/xml")
+
+    return handle
+
+
+def truncated(body: str = VENDOR_SUCCESS, announced: int = 4096) -> Handler:
+    """Announce ``announced`` bytes, send a few, then close the connection."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        response.content_length = announced
+        await response.prepare(request)
+        await response.write(body.encode("utf-8")[:40])
+        await asyncio.sleep(0.05)
+        assert request.transport is not None
+        request.transport.close()
+        raise asyncio.CancelledError  # the handler ends with the connection it closed
+
+    return handle
+
+
+FAULTS: dict[str, Handler] = {
+    "http_500": reply("Internal Server Error", status=500, content_type="text/plain"),
+    "not_found_html": reply(HTML_404, status=404, content_type="text/html"),
+    "empty": reply(b""),
+    "too_big": reply(BIG_BODY),
+    "entity_bomb": reply(ENTITY_BOMB),
+    "external_entity": reply(EXTERNAL_ENTITY),
+    "truncated": truncated(),
+    "not_a_reply": reply("<html><body>Welcome</body></html>", content_type="text/html"),
+}
+
+
+# -- TLS --------------------------------------------------------------------------------------
+
+
+def self_signed_cert(folder: Path) -> tuple[Path, Path] | None:
+    """A certificate for 127.0.0.1 signed by itself, or None when nothing can make one."""
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        return _openssl_cert(cert_path, key_path)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def _openssl_cert(cert_path: Path, key_path: Path) -> tuple[Path, Path] | None:
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        return None
+    done = subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key_path), "-out", str(cert_path),
+        ],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    return (cert_path, key_path) if done.returncode == 0 else None
+
+
+class TlsServer:
+    """A TLS server with an untrusted certificate that counts TCP connections.
+
+    The handshake is done after the connection is counted (``start_tls``), so a client
+    that refuses the certificate and then retries would show up as a second connection.
+    """
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._context.load_cert_chain(cert, key)
+        self.connections = 0
+        self.handshakes_ok = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self.url = ""
+
+    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            await writer.start_tls(self._context, ssl_handshake_timeout=5)
+            self.handshakes_ok += 1
+        except (ssl.SSLError, OSError, ConnectionError, asyncio.CancelledError):
+            pass  # the client refused the certificate (or the test ended): the point
+        finally:
+            writer.close()
+            self._tasks.discard(task)
+
+    async def __aenter__(self) -> TlsServer:
+        self._server = await asyncio.start_server(self._on_connect, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"https://127.0.0.1:{port}{API_PATH}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._server.wait_closed()

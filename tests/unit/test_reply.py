@@ -1,0 +1,115 @@
+"""Reading the service's reply: the vendor's XML with its DOCTYPE, or plain text, safely."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
+from tests.faults import (
+    BIG_BODY,
+    ENTITY_BOMB,
+    EXTERNAL_ENTITY,
+    LATIN1_XML,
+    PLAIN_TEXT,
+    VENDOR_FAILED,
+    VENDOR_SUCCESS,
+)
+
+
+def test_vendor_success_example_with_its_doctype() -> None:
+    result = parse_reply(VENDOR_SUCCESS.encode(), "text/xml")
+    assert (result.result, result.description, result.sid) == (
+        "success",
+        "Call Connected",
+        "181127fc48636186",
+    )
+    assert result.ok
+    assert result.raw == VENDOR_SUCCESS
+
+
+def test_vendor_failed_example() -> None:
+    result = parse_reply(VENDOR_FAILED.encode())
+    assert (result.result, result.description, result.sid) == (
+        "failed",
+        "unknown",
+        "181127fa636be04c",
+    )
+    assert not result.ok
+    assert result.status == "failed"
+
+
+def test_xml_without_doctype_and_with_a_bom() -> None:
+    body = "\ufeff<response><result>Success</result><sid> 181127fc48636186 </sid></response>"
+    result = parse_reply(body.encode("utf-8"))
+    assert (result.result, result.description, result.sid) == ("success", "", "181127fc48636186")
+
+
+def test_iso_8859_1_declared_xml_is_read_in_its_encoding() -> None:
+    result = parse_reply(LATIN1_XML, "text/xml")
+    assert result.description == "Appel connecté à l'équipe"
+    assert "connecté" in result.raw
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("success", ("success", "", "")),
+        ("failed\n", ("failed", "", "")),
+        (PLAIN_TEXT, ("success", "Call Connected", "181127fc48636186")),
+        ("FAILED unknown 181127fa636be04c", ("failed", "unknown", "181127fa636be04c")),
+        (
+            "result=success&result_description=Call+Connected&sid=181127fc48636186",
+            ("success", "Call Connected", "181127fc48636186"),
+        ),
+    ],
+)  # fmt: skip
+def test_plain_text_replies_are_accepted(body: str, expected: tuple[str, str, str]) -> None:
+    result = parse_reply(body.encode(), "text/plain")
+    assert (result.result, result.description, result.sid) == expected
+
+
+def test_plain_text_uses_the_declared_charset() -> None:
+    result = parse_reply("failed: refusé".encode("iso-8859-1"), "text/plain; charset=ISO-8859-1")
+    assert result.description == "refusé"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (ENTITY_BOMB, "entity ('a')"),
+        (EXTERNAL_ENTITY, "entity ('xxe')"),
+        ('<!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x"> %p;]><response/>', "entity"),
+    ],
+)
+def test_entity_declarations_are_refused(body: str, words: str) -> None:
+    with pytest.raises(ReplyError, match="refused") as caught:
+        parse_reply(body.encode())
+    assert words in str(caught.value)
+
+
+def test_body_size_is_capped() -> None:
+    assert len(BIG_BODY) > MAX_REPLY_BYTES
+    with pytest.raises(ReplyError, match="larger than 64 KiB"):
+        parse_reply(BIG_BODY.encode())
+    padding = MAX_REPLY_BYTES - len(VENDOR_SUCCESS)
+    assert parse_reply((VENDOR_SUCCESS + " " * padding).encode()).ok  # exactly at the cap
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"", "empty"),
+        (b"  \r\n ", "empty"),
+        (b"<response><result>success</result>", "not well-formed"),
+        (b"<html><body>Welcome</body></html>", "<html>"),
+        (b"<response><result>maybe</result></response>", "'maybe'"),
+        (b"<response><sid>181127fc48636186</sid></response>", "not success or failed"),
+        (b"successful call", "neither"),
+        (b"Internal Server Error", "neither"),
+        (b"\xff\xfe\x00garbage", "neither"),
+    ],
+)
+def test_unreadable_replies(body: bytes, words: str) -> None:
+    with pytest.raises(ReplyError) as caught:
+        parse_reply(body)
+    assert words in str(caught.value)

@@ -1,0 +1,166 @@
+"""Non-secret settings: declared once, versioned, written atomically, never holding a secret."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from console import paths
+from console.account_cli import run_account
+from console.cli import build_parser
+from console.client import DEFAULT_API_URL
+from console.credentials import Vault
+from console.settings import SETTINGS, VERSION, Settings
+from tests.conftest import MemoryKeyring
+
+
+@pytest.fixture
+def path(home: Path) -> Path:
+    return paths.settings_path()
+
+
+def backups(path: Path, kind: str) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.{kind}-*"))
+
+
+def test_declared_defaults(path: Path) -> None:
+    settings = Settings(path)
+    assert settings.notice is None
+    assert not path.exists()  # reading never creates the file
+    assert {s.key: settings.get(s.key) for s in SETTINGS} == {s.key: s.default for s in SETTINGS}
+    assert settings.get("account.mode") == "sandbox"  # first run uses the sandbox
+    assert settings.get("account.api_url") == DEFAULT_API_URL
+    assert settings.get("sandbox.time_scale") == 1.0
+    for setting in SETTINGS:
+        assert isinstance(setting.default, setting.type) and setting.label
+
+
+def test_save_and_read_back(path: Path) -> None:
+    settings = Settings(path)
+    settings.set("account.label", "Sales desk")
+    settings.set("sandbox.time_scale", 2)  # an int is accepted as a float
+    settings.set("call.defaults", {"timeout": "20"})
+    settings.save()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == VERSION
+    again = Settings(path)
+    assert again.notice is None
+    assert again.get("account.label") == "Sales desk"
+    assert again.get("sandbox.time_scale") == 2.0
+    assert again.get("call.defaults") == {"timeout": "20"}
+
+
+def test_wrong_types_are_refused(path: Path) -> None:
+    settings = Settings(path)
+    with pytest.raises(TypeError):
+        settings.set("ui.close_to_tray", "yes")
+    with pytest.raises(TypeError):
+        settings.set("account.label", True)
+    with pytest.raises(KeyError):
+        settings.set("no.such.setting", 1)
+
+
+def test_save_replaces_the_file_atomically(path: Path) -> None:
+    settings = Settings(path)
+    settings.set("account.label", "first")
+    settings.save()
+    before = os.stat(path).st_ino
+    keep = path.with_name("old-view")
+    os.link(path, keep)  # a reader holding the old file
+    settings.set("account.label", "second")
+    settings.save()
+    assert os.stat(path).st_ino != before  # a new file renamed over the old one
+    assert json.loads(keep.read_text())["values"]["account.label"] == "first"
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_crash_while_writing_leaves_the_previous_file_intact(path: Path) -> None:
+    settings = Settings(path)
+    settings.set("account.label", "kept")
+    settings.save()
+    original = path.read_bytes()
+    settings.set("call.defaults", {"page": object()})  # json.dump fails part-way through
+    with pytest.raises(TypeError):
+        settings.save()
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no .tmp left
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe\x00", b'{"version": 1, "values": [1]}'],
+)
+def test_corrupt_file_gives_defaults_a_notice_and_a_backup(path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+    settings = Settings(path)
+    assert settings.get("account.mode") == "sandbox"
+    assert settings.notice and "could not be read" in settings.notice
+    kept = backups(path, "corrupt")
+    assert len(kept) == 1 and kept[0].read_bytes() == content
+    assert kept[0].name in settings.notice
+    settings.save()  # the next save writes a good file; the backup stays
+    assert Settings(path).notice is None
+    assert kept[0].exists()
+
+
+def test_newer_version_gives_a_notice_and_a_backup_and_keeps_known_values(path: Path) -> None:
+    content = json.dumps(
+        {"version": VERSION + 1, "values": {"account.label": "Team B", "future.thing": 3}}
+    )
+    path.write_text(content, encoding="utf-8")
+    settings = Settings(path)
+    assert settings.notice and "newer" in settings.notice
+    kept = backups(path, f"v{VERSION + 1}")
+    assert len(kept) == 1 and kept[0].read_text() == content
+    assert settings.get("account.label") == "Team B"
+
+
+def test_values_of_the_wrong_type_in_the_file_are_ignored(path: Path) -> None:
+    path.write_text(
+        json.dumps({"version": 1, "values": {"ui.close_to_tray": "yes", "account.label": "ok"}})
+    )
+    settings = Settings(path)
+    assert settings.get("ui.close_to_tray") is False
+    assert settings.get("account.label") == "ok"
+
+
+def test_secrets_never_reach_the_settings_file_through_call_defaults(path: Path) -> None:
+    settings = Settings(path)
+    settings.set("call.defaults", {"timeout": "20", "key": "PUB-SECRET", "access_key": "AK-1"})
+    settings.save()
+    text = path.read_text()
+    assert "PUB-SECRET" not in text and "AK-1" not in text
+    assert Settings(path).get("call.defaults") == {"timeout": "20"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "secret"),
+    [
+        (["account", "set", "--key-stdin", "--label", "Main"], "PUBKEY-123456\n", "PUBKEY-123456"),
+        (
+            ["account", "set", "--access-key", "AKID-777", "--secret-stdin"],
+            "SECRET-999888\n",
+            "SECRET-999888",
+        ),
+    ],
+)
+def test_settings_file_holds_no_secret_after_an_account_is_stored(
+    path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str, secret: str
+) -> None:
+    keyring = MemoryKeyring()
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert run_account(build_parser().parse_args(argv), Vault(keyring)) == 0
+    assert any(secret in v for v in keyring.entries.values())  # it went to the keyring
+    text = path.read_text(encoding="utf-8")
+    assert secret not in text
+    assert "AKID-777" not in text  # the access key is a credential too
+    settings = Settings(path)
+    assert settings.get("account.mode") == "dialogtech"
+    assert settings.get("account.auth") in ("key", "keypair")
+    for file in path.parent.rglob("*"):
+        if file.is_file():
+            assert secret.encode() not in file.read_bytes(), file
