@@ -1,0 +1,332 @@
+"""CSV import and export: line-numbered problems, encodings, formula-safe cells, speed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from console.csvio import (
+    HISTORY_COLUMNS,
+    export_history,
+    export_team,
+    import_leads,
+    import_team,
+    phone_digits,
+    safe_cell,
+    unescape_cell,
+    write_rows,
+)
+from console.phone import check_phone
+from console.store import CallRecord, TeamList, TeamMember
+
+FORMULA_START = "=+-@\t\r\n＝＋－＠"
+GOOD_SHAPES = ["{a}{b}{c}", "({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "1 {a} {b} {c}"]
+
+
+def _lines(text: str) -> int:
+    """Line breaks as a text editor counts them."""
+    return len(re.findall(r"\r\n|\r|\n", text))
+
+
+@st.composite
+def good_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    a = draw(st.from_regex(r"[2-9][0-9]{2}", fullmatch=True))
+    b = draw(st.from_regex(r"[2-9][0-9]{2}", fullmatch=True))
+    c = draw(st.from_regex(r"[0-9]{4}", fullmatch=True))
+    shape = draw(st.sampled_from(GOOD_SHAPES))
+    return shape.format(a=a, b=b, c=c), a + b + c
+
+
+BAD_NUMBERS = st.sampled_from(
+    ["123", "555-1234", "call me", "+44 20 7946 0958", "555 111 2222 x12", "1234567890123", "=1+1"]
+)
+CELL_TEXT = st.one_of(
+    st.text(max_size=15),
+    st.just('=HYPERLINK("http://evil.example","click")'),
+    st.sampled_from(
+        ["@SUM(A1)", "+1", "-2", "a,b", 'say "hi"', "two\nlines", "cr\ronly", "x\x00y"]
+    ),
+)
+
+
+@st.composite
+def lead_rows(draw: st.DrawFn) -> list[tuple[str, str, str, str, str | None]]:
+    """Rows of (name, phone cell, company, notes, expected digits or None when bad)."""
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()):
+            text, digits = draw(good_numbers())
+        else:
+            text, digits = draw(BAD_NUMBERS), None
+        rows.append((draw(CELL_TEXT), text, draw(CELL_TEXT), draw(CELL_TEXT), digits))
+    return rows
+
+
+def _expected_cell(text: str) -> str:
+    return unescape_cell(text.strip()).strip()
+
+
+def _build(rows, header="name,phone,company,notes\r\n"):
+    """CSV text for `rows` and, per row, the line it starts on (header = line 1)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    out.write(header)
+    starts = []
+    for name, phone, company, notes, _ in rows:
+        starts.append(_lines(out.getvalue()) + 1)
+        writer.writerow([name, phone, company, notes])
+    return out.getvalue(), starts
+
+
+def _check_report(report, rows, starts, *, compare_text: bool = True) -> None:
+    kept = []
+    bad_lines = set()
+    seen: set[str] = set()
+    for (name, phone, company, notes, digits), line in zip(rows, starts, strict=True):
+        if not any(cell.strip() for cell in (name, phone, company, notes)):
+            continue  # a blank row is skipped without comment
+        if digits is None or digits in seen:
+            bad_lines.add(line)
+            continue
+        seen.add(digits)
+        kept.append((_expected_cell(name), digits, _expected_cell(company), _expected_cell(notes)))
+    got = [(lead.name, lead.number, lead.company, lead.notes) for lead in report.leads]
+    if compare_text:
+        assert got == kept
+    else:
+        assert [g[1] for g in got] == [k[1] for k in kept]
+    named = {int(re.match(r"line (\d+): ", p).group(1)) for p in report.problems}
+    assert named == bad_lines
+    assert len(report.problems) == len(bad_lines)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=lead_rows(), bom=st.booleans())
+def test_import_keeps_every_good_row_and_names_every_bad_line(rows, bom) -> None:
+    text, starts = _build(rows)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    report = import_leads(data)
+    assert report.encoding == ("utf-8-sig" if bom else "utf-8")
+    _check_report(report, rows, starts)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=lead_rows())
+def test_import_reads_windows_1252_files(rows) -> None:
+    rows = [
+        tuple(
+            c.encode("cp1252", "replace").decode("cp1252") if isinstance(c, str) else c for c in row
+        )
+        for row in rows
+    ]
+    text, starts = _build([(*r[:4], r[4]) for r in rows])
+    data = text.encode("cp1252")
+    try:
+        data.decode("utf-8")
+        is_utf8 = True
+    except UnicodeDecodeError:
+        is_utf8 = False
+    report = import_leads(data)
+    if is_utf8:
+        _check_report(report, rows, starts, compare_text=False)
+    else:
+        assert report.encoding == "cp1252"
+        _check_report(report, rows, starts)
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=300))
+def test_import_never_raises_on_arbitrary_bytes(data: bytes) -> None:
+    for source in (data, b"name,phone\n" + data):
+        report = import_leads(source)
+        for problem in report.problems:
+            assert problem.startswith("line ") or "the file is empty" in problem
+
+
+PHONE_SHAPED = st.from_regex(
+    r"\s?1?[ (]?[0-9]{3}[) .\-]{0,2}[0-9]{3}[ .\-]?[0-9]{3,5}\s?", fullmatch=True
+)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(alphabet="0123456789()-. +/\t1", max_size=22), PHONE_SHAPED))
+def test_fast_phone_path_agrees_with_check_phone(text: str) -> None:
+    digits, error = phone_digits(text)
+    check = check_phone(text)
+    assert digits == check.digits
+    assert (error is None) == (check.error is None)
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=20))
+def test_safe_cell_round_trips_and_never_starts_a_formula(text: str) -> None:
+    safe = safe_cell(text)
+    assert not safe or safe[0] not in FORMULA_START
+    assert unescape_cell(safe) == text
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL_TEXT, min_size=1, max_size=4), max_size=8))
+def test_every_exported_cell_is_safe(tmp_path: Path, rows) -> None:
+    path = tmp_path / "out.csv"
+    assert write_rows(path, ["a", "=b"], rows) == len(rows)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        read = list(csv.reader(handle))
+    for row in read:
+        for cell in row:
+            assert not cell or cell[0] not in FORMULA_START
+    assert [[unescape_cell(c) for c in row] for row in read[1:]] == [
+        [str(c) for c in row] for row in rows
+    ]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    labels=st.lists(CELL_TEXT.map(str.strip), min_size=1, max_size=6),
+    enabled=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_team_export_import_round_trip(tmp_path: Path, labels, enabled) -> None:
+    members = [
+        TeamMember(label, f"555{i:07d}", flag)
+        for i, (label, flag) in enumerate(zip(labels, enabled, strict=False))
+    ]
+    path = tmp_path / "team.csv"
+    assert export_team(TeamList(1, "Sales", members), path) == len(members)
+    result = import_team(path)
+    assert result.problems == []
+    # Blank-label rows still carry a number, so none is dropped; labels are one line.
+    assert result.members == [
+        TeamMember(" ".join(m.label.split()), m.number, m.enabled) for m in members
+    ]
+
+
+def test_bad_row_is_reported_by_its_editor_line_and_good_rows_kept() -> None:
+    text = (
+        "Name,Phone,Company,Notes,Extra\n"
+        '"Ann",(555) 111-2222,Acme,"first line\nsecond line",x\n'
+        "Bob,123,Initech,,\n"
+        "\n"
+        ",555.111.3333,,,\n"
+        "Dup,5551112222,,,\n"
+    )
+    report = import_leads(text)
+    assert [(lead.name, lead.number) for lead in report.leads] == [
+        ("Ann", "5551112222"),
+        ("", "5551113333"),
+    ]
+    assert report.leads[0].notes == "first line\nsecond line"
+    assert report.problems[0].startswith("line 4: phone '123' is too short")
+    assert report.problems[1] == "line 7: phone '5551112222' repeats line 2; skipped"
+
+
+def test_missing_phone_column_names_the_expected_columns() -> None:
+    report = import_leads("name,company\nAnn,Acme\n")
+    assert report.leads == []
+    assert report.problems == [
+        "line 1: no 'phone' column; the first line must name the columns "
+        "name, phone, company, notes (found 'name', 'company')"
+    ]
+    assert "the file is empty" in import_leads(b"").problems[0]
+
+
+def test_encodings_are_detected_and_named(tmp_path: Path) -> None:
+    row = "name,phone\nJosé Müller,555 111 2222\n"
+    cases = {
+        "utf-8": row.encode("utf-8"),
+        "utf-8-sig": b"\xef\xbb\xbf" + row.encode("utf-8"),
+        "cp1252": row.replace("Müller", "Müller – “quoted”").encode("cp1252"),
+        "utf-16": row.encode("utf-16"),
+    }
+    for encoding, data in cases.items():
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(data)
+        report = import_leads(path)
+        assert report.encoding == encoding
+        assert report.leads[0].name.startswith("José Müller")
+        assert report.leads[0].number == "5551112222"
+    # 0x81 is undefined in cp1252; latin-1 still reads the file.
+    report = import_leads(b"name,phone\nA\x81,5551112222\n")
+    assert report.encoding == "latin-1"
+    assert report.leads[0].number == "5551112222"
+    # A string naming a file is read as a path.
+    assert import_leads(str(tmp_path / "utf-8.csv")).encoding == "utf-8"
+
+
+def test_semicolon_separated_files_from_european_excel() -> None:
+    report = import_leads("Name;Phone;Company\nAnn;555 111 2222;Acme, Inc.\n")
+    assert report.leads[0].company == "Acme, Inc."
+
+
+def test_apostrophe_escaped_cells_read_back_as_typed() -> None:
+    report = import_leads("name,phone\n'=Ann,5551112222\n")
+    assert report.leads[0].name == "=Ann"
+
+
+def test_import_team_reports_bad_rows_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "Label,Number,Enabled\nDesk,555-111-2222,yes\nCell,12,yes\nHome,5551113333,maybe\n"
+        "Spare,(555) 111-4444,\nOff,5551115555,no\nAgain,555 111 2222,yes\n",
+        encoding="utf-8",
+    )
+    result = import_team(path)
+    assert result.members == [
+        TeamMember("Desk", "5551112222", True),
+        TeamMember("Spare", "5551114444", True),
+        TeamMember("Off", "5551115555", False),
+    ]
+    assert [p.split(":")[0] for p in result.problems] == ["line 3", "line 4", "line 7"]
+    assert "should be yes or no" in result.problems[1]
+
+
+def test_export_history_is_formula_safe_and_masks_credentials(tmp_path: Path) -> None:
+    record = CallRecord(
+        id=1,
+        created_at="2024-01-01T00:00:00.000Z",
+        finished_at=None,
+        lead_name='=HYPERLINK("http://x","y")',
+        lead_number="5551112222",
+        team_name="@Sales",
+        list_value="5550001111",
+        call_type=1,
+        status="success",
+        description="-ok",
+        sid="abc",
+        request_redacted="https://api/?access_key=LEAKED&secret_access_key=***&list=1",
+        raw_reply="<xml secret>",
+        owner_pid=1,
+    )
+    path = tmp_path / "history.csv"
+    assert export_history([record], path) == 1
+    text = path.read_text(encoding="utf-8-sig")
+    assert "LEAKED" not in text and "<xml" not in text
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    assert tuple(header) == HISTORY_COLUMNS
+    assert row[2] == '\'=HYPERLINK("http://x","y")'
+    assert row[4] == "'@Sales" and row[8] == "'-ok"
+
+
+@pytest.mark.timeout(60)
+def test_hundred_thousand_rows_import_in_a_few_seconds(tmp_path: Path) -> None:
+    lines = ["name,phone,company,notes"]
+    lines += [
+        f"Lead {i},({200 + i // 10000}) {200 + i % 800}-{i % 10000:04d},Co {i % 97},"
+        for i in range(100_000)
+    ]
+    lines[500] = "Broken,555,,"
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    report = import_leads(path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 5, f"took {elapsed:.1f} s"
+    assert report.problems[0].startswith("line 501: phone '555'")
+    assert len(report.leads) + len(report.problems) == 100_000

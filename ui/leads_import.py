@@ -1,0 +1,96 @@
+"""Importing leads from CSV: the work done off the UI thread, and the summary shown after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.csvio import ImportReport, drop_known, import_leads
+from console.store import Store
+
+
+def _tr(text: str) -> str:
+    # Thread-safe, so the worker can word its progress in the person's language.
+    return QCoreApplication.translate("LeadsImport", text)
+
+
+@dataclass
+class LeadImport:
+    """What an import did: the report (problems by line), and how many leads were added."""
+
+    path: Path
+    report: ImportReport
+    added: int
+    already_known: int
+
+
+def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImport:
+    """Read, check against existing leads and save; blocking, so run it with off_thread."""
+    say(_tr("Reading {0}…").format(path.name))
+    report = import_leads(path, progress=lambda line: say(_tr("Reading line {0}…").format(line)))
+    say(_tr("Checking for leads already in the list…"))
+    # One pass over the stored numbers, rather than one query per imported row.
+    total = store.count_leads()
+    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
+    already = drop_known(report, known)
+    say(_tr("Saving {0} leads…").format(len(report.leads)))
+    added = store.add_leads(report.leads) if report.leads else 0
+    return LeadImport(path, report, added, already)
+
+
+class ImportSummary(QDialog):
+    """How many leads came in, in which encoding, and every skipped row by its line."""
+
+    def __init__(self, result: LeadImport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Import leads"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(560, 360)
+        report = result.report
+        layout = QVBoxLayout(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Import summary"))
+        # %n lets a translation pick the right plural form.
+        where = self.tr("from {0} (read as {1})").format(result.path.name, report.encoding)
+        if result.added:
+            text = self.tr("Added %n lead(s) {0}.", "", result.added).format(where)
+            text += " " + self.tr("%n row(s) were skipped:", "", len(report.problems))
+        else:
+            text = self.tr("Nothing was added {0}:").format(where)
+        self.message.setText(text)
+        layout.addWidget(self.message)
+        self.problems = QPlainTextEdit("\n".join(report.problems), self)
+        self.problems.setReadOnly(True)
+        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.problems.setAccessibleName(self.tr("Skipped rows"))
+        self.problems.setToolTip(
+            self.tr("Each skipped row with its line number, as a text editor counts lines")
+        )
+        layout.addWidget(self.problems, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = QPushButton(self.tr("&Copy list"), self)
+        copy.setAccessibleName(self.tr("Copy skipped rows"))
+        copy.setToolTip(self.tr("Copy the skipped rows to the clipboard, to fix them"))
+        copy.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.problems.toPlainText())
+        )
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        close.setToolTip(self.tr("Close this summary"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

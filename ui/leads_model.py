@@ -1,0 +1,145 @@
+"""Leads as a Qt table model: one page of search results, with each lead's last call."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from console.phone import check_phone, format_display
+from console.store import Lead
+from ui.history_model import local_time, status_text
+
+NAME, NUMBER, COMPANY, RESULT, TIME, NOTES = range(6)
+# Marked for lupdate here, translated when shown.
+HEADERS = (
+    QT_TRANSLATE_NOOP("LeadsModel", "Name"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Number"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Company"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Last result"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Time"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Notes"),
+)
+LEAD_ROLE = Qt.ItemDataRole.UserRole + 1
+_EDITABLE = {NAME: "name", COMPANY: "company", NOTES: "notes"}
+_LIMITS = {"name": 120, "company": 120, "notes": 2000}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("LeadsModel", text)
+
+
+class LeadsModel(QAbstractTableModel):
+    """The leads a search found (at most one page); edits are proposed through `edited`."""
+
+    # The lead as it was and as edited; the panel saves it through an undoable command.
+    edited = Signal(object, object)
+    # Why a typed value was refused (it is then not saved).
+    rejected = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._leads: list[Lead] = []
+
+    def set_leads(self, leads: list[Lead]) -> None:
+        self.beginResetModel()
+        self._leads = list(leads)
+        self.endResetModel()
+
+    def lead(self, row: int) -> Lead | None:
+        return self._leads[row] if 0 <= row < len(self._leads) else None
+
+    def row_of(self, lead_id: int | None) -> int:
+        """The row showing the lead with this id, or -1."""
+        if lead_id is None:
+            return -1
+        return next((row for row, lead in enumerate(self._leads) if lead.id == lead_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._leads)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() in (NAME, NUMBER, COMPANY, NOTES):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        lead = self.lead(index.row()) if index.isValid() else None
+        if lead is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(lead, column)
+        if role == Qt.ItemDataRole.EditRole:
+            if column == NUMBER:
+                return format_display(lead.number)
+            return getattr(lead, _EDITABLE[column]) if column in _EDITABLE else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == NOTES and lead.notes:
+                return lead.notes
+            if column in (RESULT, TIME) and lead.last_called_at:
+                return _tr("Last call: {0} at {1}").format(
+                    status_text(lead.last_result or ""), local_time(lead.last_called_at)
+                )
+            return _tr("Enter calls this lead; F2 edits; Delete removes")
+        if role == LEAD_ROLE:
+            return lead
+        return None
+
+    @staticmethod
+    def _display(lead: Lead, column: int) -> str:
+        if column == NAME:
+            return lead.name or _tr("(no name)")
+        if column == NUMBER:
+            return format_display(lead.number)
+        if column == COMPANY:
+            return lead.company
+        if column == NOTES:
+            # One line in the table; the whole note is in the tooltip.
+            return lead.notes.splitlines()[0] if lead.notes else ""
+        if column == RESULT:
+            return status_text(lead.last_result) if lead.last_result else ""
+        if column == TIME:
+            return local_time(lead.last_called_at) if lead.last_called_at else ""
+        return ""
+
+    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        lead = self.lead(index.row()) if index.isValid() else None
+        if lead is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        text = str(value or "")
+        column = index.column()
+        if column == NUMBER:
+            check = check_phone(text)
+            if check.digits is None:
+                self.rejected.emit(_tr("Number {0!r} {1}; not saved.").format(text, check.error))
+                return False
+            changed = replace(lead, number=check.digits)
+        elif column in _EDITABLE:
+            field = _EDITABLE[column]
+            cleaned = text.strip()[: _LIMITS[field]]
+            changed = replace(lead, **{field: cleaned})
+        else:
+            return False
+        if changed == lead:
+            return False
+        self.edited.emit(lead, changed)
+        return True

@@ -1,0 +1,362 @@
+"""Leads: search as you type, quick add, paste a number, CSV import; edits can be undone."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QModelIndex, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
+
+from console.phone import check_phone, format_display
+from console.store import Lead, Store
+from console.tel import parse_tel_link
+from ui.errors import show_error
+from ui.leads_import import ImportSummary, LeadImport, run_import
+from ui.leads_model import NAME
+from ui.leads_ui import LeadsPanelBase
+from ui.tasks import TaskRunner, off_thread
+from ui.undo_bar import Ref, StoreChange
+
+log = logging.getLogger(__name__)
+PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
+DEBOUNCE_MS = 150
+
+
+class LeadsPanel(LeadsPanelBase):
+    """The agent's list of people to call, backed by the store."""
+
+    current_lead_changed = Signal(object)  # Lead | None
+    lead_activated = Signal(object)  # Lead, on Enter or double-click
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._refs: list[Ref] = []
+        self._announced: Lead | None = None
+        self.tasks = TaskRunner(self._task_failed)
+        self.summary_dialog: ImportSummary | None = None
+        self._import_task: asyncio.Task | None = None
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._connect()
+        self.refresh()
+
+    def _connect(self) -> None:
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._announce())
+        self.table.activated.connect(self._activated)
+        self.model.edited.connect(self._edited)
+        self.model.rejected.connect(lambda text: self.undo_bar.report(text, undoable=False))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.delete_action.triggered.connect(self.delete_current)
+        self.paste_action.triggered.connect(self._paste)
+        self.import_button.clicked.connect(self._choose_import)
+        self.import_action.triggered.connect(self._choose_import)
+        for edit in (self.name_edit, self.number_field.edit, self.company_edit):
+            edit.returnPressed.connect(self.add_lead)
+        self.add_button.clicked.connect(self.add_lead)
+
+    def file_actions(self) -> list[QAction]:
+        """Import, for the window's File menu."""
+        return [self.import_action]
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def current_lead(self) -> Lead | None:
+        """The lead picked in the table."""
+        index = self.table.currentIndex()
+        return self.model.lead(index.row()) if index.isValid() else None
+
+    def refresh(self) -> None:
+        """Re-run the search (last results come from history), keeping the picked lead."""
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            # A reload would close the editor and lose what is being typed; try again soon.
+            self._debounce.start()
+            return
+        self._reload()
+
+    def _reload(self) -> None:
+        self._debounce.stop()
+        keep = self.current_lead()
+        text = self.search.text()
+        leads = self._store.search_leads(text, limit=PAGE + 1)
+        self.model.set_leads(leads[:PAGE])
+        self._count(len(leads[:PAGE]), more=len(leads) > PAGE, searching=bool(text.strip()))
+        row = self.model.row_of(keep.id if keep else None)
+        if row >= 0:
+            self.table.selectRow(row)
+        self._announce()
+
+    def _count(self, shown: int, *, more: bool, searching: bool) -> None:
+        locale = QLocale()
+        total = locale.toString(self._store.count_leads())
+        if more and searching:
+            text = self.tr("showing first {0} matches — refine the search").format(PAGE)
+        elif more:
+            text = self.tr("showing first {0} of {1} — refine the search").format(PAGE, total)
+        elif searching:
+            text = self.tr("{0} of {1} leads match").format(locale.toString(shown), total)
+        else:
+            text = self.tr("{0} leads").format(total)
+        self.count_label.setText(text)
+
+    def _announce(self) -> None:
+        lead = self.current_lead()
+        if lead != self._announced:
+            self._announced = lead
+            self.current_lead_changed.emit(lead)
+
+    def select_lead(self, lead_id: int) -> bool:
+        """Pick a lead by id, clearing or changing the search if it is not shown."""
+        row = self.model.row_of(lead_id)
+        if row < 0:
+            lead = self._store.get_lead(lead_id)
+            if lead is None:
+                return False
+            self._set_search("")
+            row = self.model.row_of(lead_id)
+            if row < 0:  # beyond the first page: search for it by number
+                self._set_search(lead.number)
+                row = self.model.row_of(lead_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, NAME))
+        self._announce()
+        return True
+
+    def _set_search(self, text: str) -> None:
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self._reload()
+
+    def _search_now(self) -> None:
+        self.refresh()
+        if self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
+    def _activated(self, index: QModelIndex) -> None:
+        lead = self.model.lead(index.row())
+        if lead is not None:
+            self.lead_activated.emit(lead)
+
+    def _find_number(self, digits: str) -> Lead | None:
+        return next((x for x in self._store.search_leads(digits, 50) if x.number == digits), None)
+
+    # ---- changes: undoable commands that save straight away ------------------------------
+
+    def _ref(self, lead_id: int | None) -> Ref:
+        ref = next((r for r in self._refs if lead_id is not None and r.id == lead_id), None)
+        if ref is None:
+            ref = Ref(lead_id)
+            self._refs.append(ref)
+        return ref
+
+    def _push(self, ref: Ref, before: Lead | None, after: Lead | None, text: str) -> None:
+        self.undo_stack.push(StoreChange(self._apply, [(ref, before, after)], text))
+
+    def _apply(self, states: Sequence[tuple[Ref, Lead | None]]) -> bool:
+        """Make the store hold each state (None deletes); False if one could not be saved."""
+        try:
+            for ref, state in states:
+                self._save(ref, state)
+        except (ValueError, sqlite3.Error) as exc:
+            log.warning("lead change failed: %s", exc)
+            self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
+            self._reload()
+            return False
+        self._reload()
+        ref, state = states[-1]
+        if state is not None and ref.id is not None:
+            self.select_lead(ref.id)
+        return True
+
+    def _save(self, ref: Ref, state: Lead | None) -> None:
+        if state is None:
+            if ref.id is not None:
+                self._store.delete_lead(ref.id)
+            ref.id = None
+        elif ref.id is None:
+            ref.id = self._store.add_lead(state).id
+        else:
+            try:
+                self._store.update_lead(replace(state, id=ref.id))
+            except KeyError:  # deleted elsewhere meanwhile: bring it back as new
+                ref.id = self._store.add_lead(state).id
+
+    def _edited(self, before: Lead, after: Lead) -> None:
+        if after.number != before.number:
+            other = self._find_number(after.number)
+            if other is not None and other.id != before.id:
+                self.undo_bar.report(
+                    self.tr("{0} is already the lead {1!r}; not saved.").format(
+                        format_display(after.number), other.name
+                    ),
+                    undoable=False,
+                )
+                return
+        name = after.name or format_display(after.number)
+        self._push(self._ref(before.id), before, after, self.tr("Edit lead {0}").format(name))
+
+    def edit_current(self) -> None:
+        """Start editing the picked lead's name in the table."""
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.table.setFocus()
+            self.table.edit(self.model.index(index.row(), NAME))
+
+    def delete_current(self) -> None:
+        """Delete the picked lead, offering Undo (its call history stays)."""
+        lead = self.current_lead()
+        if lead is None:
+            return
+        row = self.table.currentIndex().row()
+        name = lead.name or format_display(lead.number)
+        self._push(self._ref(lead.id), lead, None, self.tr("Delete lead {0}").format(name))
+        self.undo_bar.report(self.tr("Deleted the lead {0!r}.").format(name))
+        if self.model.rowCount():
+            self.table.selectRow(min(row, self.model.rowCount() - 1))
+            self._announce()
+
+    def add_lead(self) -> Lead | None:
+        """Add the quick-add fields as a new lead, if the number is good and not known."""
+        check = self.number_field.check()
+        if check.digits is None:
+            why = check.error if self.number_field.text().strip() else self.tr("is needed")
+            self.add_note.setText(self.tr("⚠ Not added: the number {0}.").format(why))
+            self.number_field.setFocus()
+            return None
+        known = self._find_number(check.digits)
+        if known is not None and known.id is not None:
+            self._say_known(known)
+            return None
+        lead = Lead(None, self.name_edit.text().strip(), check.digits,
+                    self.company_edit.text().strip())  # fmt: skip
+        ref = Ref(None)
+        self._refs.append(ref)
+        name = lead.name or format_display(lead.number)
+        self._push(ref, None, lead, self.tr("Add lead {0}").format(name))
+        if ref.id is None:
+            return None
+        for edit in (self.name_edit, self.company_edit):
+            edit.clear()
+        self.number_field.setText("")
+        self.add_note.setText(self.tr("Added {0}.").format(name))
+        self.name_edit.setFocus()
+        return self.current_lead()
+
+    def _say_known(self, lead: Lead) -> None:
+        self.add_note.setText(
+            self.tr("{0} is already the lead {1!r}; picked it.").format(
+                format_display(lead.number), lead.name
+            )
+        )
+        if lead.id is not None:
+            self.select_lead(lead.id)
+
+    def prefill_number(self, text: str) -> str | None:
+        """Put a pasted number or tel: link in quick add, normalized; the digits or None."""
+        raw = text.strip()
+        if raw.lower().startswith(("tel:", "callto:")):
+            try:
+                digits: str | None = parse_tel_link(raw)
+            except ValueError as exc:
+                return self._refuse_number(raw, str(exc))
+        else:
+            check = check_phone(raw)
+            digits = check.digits
+            if digits is None:
+                # The number field itself says what is wrong, right beside the number.
+                return self._refuse_number(raw, "")
+        assert digits is not None
+        self.number_field.setText(format_display(digits))
+        known = self._find_number(digits)
+        if known is not None:
+            self._say_known(known)
+        else:
+            self.add_note.setText(self.tr("Type the name and press Enter to add this lead."))
+            self.name_edit.setFocus()
+        return digits
+
+    def _refuse_number(self, raw: str, why: str) -> None:
+        self.number_field.setText(raw)
+        self.add_note.setText("⚠ " + why if why else "")
+        self.number_field.setFocus()
+        return None
+
+    def _paste(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if text.strip():
+            self.prefill_number(text)
+
+    # ---- CSV import, off the UI thread ---------------------------------------------------
+
+    def _choose_import(self) -> None:
+        csv_filter = self.tr("CSV files (*.csv *.txt);;All files (*)")
+        dialog = QFileDialog(self, self.tr("Import leads"), "", csv_filter)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.import_csv)
+        dialog.open()
+
+    def import_csv(self, path: str | Path) -> asyncio.Task:
+        """Start importing a CSV file in the background; the task returns a LeadImport."""
+        if self._import_task is not None and not self._import_task.done():
+            return self._import_task  # one at a time: the button is disabled meanwhile
+        path = Path(path)
+        # Busy from this moment, not from the task's first step, so a second click cannot
+        # slip in between.
+        self._importing(True, path)
+        self._import_task = self.tasks.spawn(self._import(path), name="import leads")
+        return self._import_task
+
+    async def _import(self, path: Path) -> LeadImport | None:
+        loop = asyncio.get_running_loop()
+
+        def say(text: str) -> None:  # called from the worker thread
+            loop.call_soon_threadsafe(self._progress_text, text)
+
+        try:
+            result = await off_thread(run_import, self._store, path, say)
+        except OSError as exc:
+            show_error(self.tr("Import leads"), exc, self)
+            return None
+        finally:
+            self._importing(False, path)
+        self._reload()
+        added = QLocale().toString(result.added)
+        self.undo_bar.report(
+            self.tr("Added {0} leads from {1}.").format(added, path.name), undoable=False
+        )
+        if result.report.problems:
+            self.summary_dialog = ImportSummary(result, self)
+            self.summary_dialog.open()
+        return result
+
+    def _progress_text(self, text: str) -> None:
+        try:
+            if self.progress.isVisible():
+                self.progress_label.setText(text)
+        except RuntimeError:  # the panel was closed while the import ran
+            pass
+
+    def _importing(self, busy: bool, path: Path) -> None:
+        self.progress.setVisible(busy)
+        self.progress_label.setText(self.tr("Importing {0}…").format(path.name) if busy else "")
+        self.import_button.setEnabled(not busy)
+        self.import_action.setEnabled(not busy)
+
+    def _task_failed(self, name: str, exc: BaseException) -> None:
+        show_error(self.tr("Import leads"), exc, self)

@@ -1,0 +1,171 @@
+"""The widgets and layout of the leads panel; its behaviour is in ui/leads_panel.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.leads_model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
+from ui.phone_field import PhoneField
+from ui.teams_ui import button
+from ui.undo_bar import Note, UndoBar, undo_actions
+
+
+def _line_edit(parent: QWidget, name: str, tip: str, limit: int = 120) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setAccessibleName(name)
+    edit.setToolTip(tip)
+    edit.setMaxLength(limit)
+    return edit
+
+
+class LeadsPanelBase(QWidget):
+    """Builds the controls; every interactive one has an accessible name and a tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_action, self.redo_action = undo_actions(self.undo_stack, self)
+        self._build()
+        self._lay_out()
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.search = _line_edit(
+            self, tr("Search leads"), tr("Type part of a name, company or number"), 200
+        )
+        self.search.setPlaceholderText(tr("Search name, company or number"))
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName(tr("Leads shown"))
+
+        self.model = LeadsModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(tr("Leads"))
+        self.table.setToolTip(
+            tr(
+                "Enter or double-click picks the lead to call; F2 edits; Delete removes; "
+                "Ctrl+V pastes a number into quick add"
+            )  # fmt: skip
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Double-click and Enter pick the lead; editing is F2 or the Edit button.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        # Compact rows: an agent scans many leads at once.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, mode in (
+            (NAME, QHeaderView.ResizeMode.Interactive),
+            (NUMBER, QHeaderView.ResizeMode.ResizeToContents),
+            (COMPANY, QHeaderView.ResizeMode.Interactive),
+            (RESULT, QHeaderView.ResizeMode.ResizeToContents),
+            (TIME, QHeaderView.ResizeMode.ResizeToContents),
+            (NOTES, QHeaderView.ResizeMode.Stretch),
+        ):
+            header.setSectionResizeMode(column, mode)
+        # Notes come last: in a narrow window they give way first.
+        self.table.setColumnWidth(NAME, 140)
+        self.table.setColumnWidth(COMPANY, 110)
+
+        self.edit_button = button(self, tr("&Edit"), tr("Edit lead"), tr("Edit the lead (F2)"))
+        self.delete_button = button(
+            self, tr("&Delete"), tr("Delete lead"), tr("Delete the lead (Delete; undoable)")
+        )
+        self.import_button = button(
+            self, tr("&Import CSV…"), tr("Import leads"),
+            tr("Add leads from a CSV file with name, phone, company and notes columns"),
+        )  # fmt: skip
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy: the row count is not known until the end
+        self.progress.setAccessibleName(tr("Import progress"))
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.progress_label = QLabel(self)
+        self.progress_label.setAccessibleName(tr("Import status"))
+        self.paste_action = self._table_action(tr("Paste number"), QKeySequence.StandardKey.Paste)
+        self.delete_action = self._table_action(tr("Delete lead"), QKeySequence.StandardKey.Delete)
+
+        self.add_box = QGroupBox(tr("Quick add"), self)
+        self.name_edit = _line_edit(self.add_box, tr("New lead name"), tr("The lead's name"))
+        self.number_field = PhoneField(tr("New lead number"), self.add_box, required=False)
+        self.company_edit = _line_edit(
+            self.add_box, tr("New lead company"), tr("The lead's company (optional)")
+        )
+        self.add_button = button(
+            self.add_box, tr("&Add"), tr("Add lead"), tr("Add this lead (Enter in any field)")
+        )
+        self.add_note = Note(tr("Quick add message"), self.add_box)
+        self.undo_bar = UndoBar(self.undo_stack, self)
+        self.import_action = QAction(tr("Import leads…"), self)
+        self.import_action.setToolTip(tr("Add leads from a CSV file"))
+        # Focusing the panel (from the window's menu or a shortcut) lands in the search box.
+        self.setFocusProxy(self.search)
+
+    def _table_action(self, text: str, keys: QKeySequence.StandardKey) -> QAction:
+        action = QAction(text, self.table)
+        action.setShortcut(QKeySequence(keys))
+        # Only while the table has focus, so the keys keep their meaning in text fields.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(action)
+        return action
+
+    def _lay_out(self) -> None:
+        tr = self.tr
+        top = QHBoxLayout()
+        search_label = QLabel(tr("&Search:"), self)
+        search_label.setBuddy(self.search)
+        top.addWidget(search_label)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        actions = QHBoxLayout()
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.delete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.progress_label)
+        actions.addWidget(self.progress)
+        actions.addWidget(self.import_button)
+        form = QGridLayout(self.add_box)
+        fields = (
+            (tr("&Name:"), self.name_edit),
+            (tr("N&umber:"), self.number_field),
+            (tr("Com&pany:"), self.company_edit),
+        )
+        for row, (text, field) in enumerate(fields):
+            caption = QLabel(text, self.add_box)
+            caption.setBuddy(field)
+            form.addWidget(caption, row, 0)
+            form.addWidget(field, row, 1)
+        form.addWidget(self.add_button, 2, 2)
+        form.addWidget(self.add_note, 3, 0, 1, 3)
+        form.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.add_box)
+        layout.addWidget(self.undo_bar)
+        order = [
+            self.search, self.table, self.edit_button, self.delete_button, self.import_button,
+            self.name_edit, self.number_field.edit, self.company_edit, self.add_button,
+        ]  # fmt: skip
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)

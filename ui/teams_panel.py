@@ -1,0 +1,348 @@
+"""Team phone lists: named lists of members, edited with undo and saved as they change."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from console.csvio import export_team, import_team
+from console.phone import format_display
+from console.store import Store, TeamList, TeamMember
+from ui.errors import ask, show_error
+from ui.teams_model import moved
+from ui.teams_ui import TeamsPanelBase
+from ui.undo_bar import Ref, StoreChange
+
+log = logging.getLogger(__name__)
+
+
+class TeamsPanel(TeamsPanelBase):
+    """Pick, create, rename and delete team lists and edit their members; every change saved."""
+
+    teams_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._teams: list[TeamList] = []
+        self._refs: list[Ref] = []
+        self.confirm_box: QMessageBox | None = None
+        self.summary_box: QMessageBox | None = None
+        self._connect()
+        self.refresh()
+
+    def _connect(self) -> None:
+        self.team_combo.currentIndexChanged.connect(lambda _i: self._show(self.current_team()))
+        self.new_button.clicked.connect(self.new_list)
+        self.delete_button.clicked.connect(self.confirm_delete_list)
+        self.import_button.clicked.connect(self._choose_import)
+        self.export_button.clicked.connect(self._choose_export)
+        self.name_edit.editingFinished.connect(self._rename_from_field)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.remove_button.clicked.connect(self.remove_member)
+        self.label_edit.returnPressed.connect(self.add_member)
+        self.number_field.edit.returnPressed.connect(self.add_member)
+        self.add_button.clicked.connect(self.add_member)
+        self.move_up_action.triggered.connect(lambda: self.move(-1))
+        self.move_down_action.triggered.connect(lambda: self.move(1))
+        self.remove_action.triggered.connect(self.remove_member)
+        self.import_action.triggered.connect(self._choose_import)
+        self.export_action.triggered.connect(self._choose_export)
+        self.model.edited.connect(self._edit_members)
+        self.model.rejected.connect(lambda text: self.undo_bar.report(text, undoable=False))
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def file_actions(self) -> list[QAction]:
+        """Import and export, for the window's File menu."""
+        return [self.import_action, self.export_action]
+
+    def current_team(self) -> TeamList | None:
+        """The list picked in the combo, as last saved."""
+        team_id = self.team_combo.currentData()
+        return next((t for t in self._teams if t.id == team_id), None)
+
+    def refresh(self, select: int | None = None) -> None:
+        """Re-read the lists from the store, keeping (or moving to) the picked one."""
+        if select is None:
+            select = self.team_combo.currentData()
+        self._teams = self._store.list_teams()
+        self.team_combo.blockSignals(True)
+        self.team_combo.clear()
+        for team in self._teams:
+            self.team_combo.addItem(team.name, team.id)
+        index = self.team_combo.findData(select) if select is not None else -1
+        self.team_combo.setCurrentIndex(max(index, 0) if self._teams else -1)
+        self.team_combo.blockSignals(False)
+        self._show(self.current_team())
+
+    def _show(self, team: TeamList | None) -> None:
+        self.model.set_members(team.members if team else [])
+        self.name_edit.setText(team.name if team else "")
+        self.name_note.clear()
+        for widget in (
+            self.name_edit,
+            self.delete_button,
+            self.export_button,
+            self.table,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.add_box,
+        ):
+            widget.setEnabled(team is not None)
+        self.export_action.setEnabled(team is not None)
+        self.preview.setText(team.list_value if team else "")
+        self.preview_note.setText(self._preview_note(team))
+
+    def _preview_note(self, team: TeamList | None) -> str:
+        if team is None:
+            return self.tr("No lists yet: press New list to make one.")
+        enabled = [m for m in team.members if m.enabled]
+        if not enabled:
+            return self.tr("⚠ No enabled numbers: a call with this list would be refused.")
+        seen: set[str] = set()
+        for member in enabled:
+            if member.number in seen:
+                return self.tr(
+                    "⚠ {0} is enabled twice; the service refuses a list that repeats a number."
+                ).format(format_display(member.number))
+            seen.add(member.number)
+        return self.tr("{0} of {1} numbers ring, in this order.").format(
+            len(enabled), len(team.members)
+        )
+
+    # ---- changes: each one is an undoable command that saves straight away ----------------
+
+    def _ref(self, team_id: int | None) -> Ref:
+        ref = next((r for r in self._refs if team_id is not None and r.id == team_id), None)
+        if ref is None:
+            ref = Ref(team_id)
+            self._refs.append(ref)
+        return ref
+
+    def _push(self, ref: Ref, before: TeamList | None, after: TeamList | None, text: str):
+        self.undo_stack.push(StoreChange(self._apply, [(ref, before, after)], text))
+
+    def _apply(self, states: Sequence[tuple[Ref, TeamList | None]]) -> bool:
+        """Make the store hold each state (None deletes); False if one could not be saved."""
+        try:
+            for ref, state in states:
+                self._save(ref, state)
+        except (ValueError, sqlite3.Error) as exc:
+            log.warning("team change failed: %s", exc)
+            self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
+            self.refresh()
+            return False
+        self.refresh(select=states[-1][0].id)
+        self.teams_changed.emit()
+        return True
+
+    def _save(self, ref: Ref, state: TeamList | None) -> None:
+        if state is None:
+            if ref.id is not None:
+                self._store.delete_team(ref.id)
+            ref.id = None
+            return
+        try:
+            ref.id = self._store.save_team(replace(state, id=ref.id)).id
+        except KeyError:  # deleted elsewhere meanwhile: bring it back as new
+            ref.id = self._store.save_team(replace(state, id=None)).id
+
+    def _edit_members(self, members: list[TeamMember], text: str) -> None:
+        team = self.current_team()
+        if team is not None:
+            self._push(self._ref(team.id), team, replace(team, members=list(members)), text)
+
+    def _unique_name(self, base: str) -> str:
+        taken = {t.name.casefold() for t in self._teams}
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base} {n}"
+        return name
+
+    def new_list(self) -> None:
+        """Create an empty list and put the cursor in its name to rename it."""
+        name = self._unique_name(self.tr("New list"))
+        self._push(Ref(None), None, TeamList(None, name, []), self.tr("New list"))
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+
+    def _rename_from_field(self) -> None:
+        team = self.current_team()
+        name = self.name_edit.text().strip()
+        if team is None or name == team.name:
+            return
+        clash = any(t.name.casefold() == name.casefold() and t.id != team.id for t in self._teams)
+        if not name or clash:
+            why = self.tr("needs a name") if not name else self.tr("another list has that name")
+            self.name_note.setText("⚠ " + why)
+            self.name_edit.setText(team.name)
+            return
+        self._push(self._ref(team.id), team, replace(team, name=name), self.tr("Rename list"))
+
+    def confirm_delete_list(self) -> None:
+        """Ask (without blocking the loop) before deleting the picked list."""
+        team = self.current_team()
+        if team is None:
+            return
+        self.confirm_box = ask(
+            self,
+            self.tr("Delete list"),
+            self.tr("Delete the list {0!r} and its {1} members?").format(
+                team.name, len(team.members)
+            ),
+            lambda: self.delete_list(team),
+            yes=self.tr("&Delete"),
+            no=self.tr("&Keep"),
+            informative=self.tr("You can undo this with Ctrl+Z."),
+        )
+
+    def delete_list(self, team: TeamList) -> None:
+        """Delete `team` at once, offering Undo."""
+        self._push(self._ref(team.id), team, None, self.tr("Delete list {0}").format(team.name))
+        self.undo_bar.report(self.tr("Deleted the list {0!r}.").format(team.name))
+
+    def add_member(self) -> None:
+        """Add the typed label and number to the end of the list, if the number is good."""
+        team = self.current_team()
+        if team is None:
+            return
+        check = self.number_field.check()
+        if check.digits is None:
+            why = check.error if self.number_field.text().strip() else self.tr("is needed")
+            self.add_note.setText(self.tr("⚠ Not added: the number {0}.").format(why))
+            self.number_field.setFocus()
+            return
+        label = self.label_edit.text().strip()
+        member = TeamMember(label, check.digits, True)
+        same = [i + 1 for i, m in enumerate(team.members) if m.number == check.digits]
+        if same:
+            self.add_note.setText(
+                self.tr("⚠ Added, but this number is also on row {0}.").format(same[0])
+            )
+        else:
+            self.add_note.setText(
+                self.tr("Added {0}.").format(label or format_display(member.number))
+            )
+        shown = label or format_display(member.number)
+        self._edit_members([*team.members, member], self.tr("Add {0}").format(shown))
+        self.label_edit.clear()
+        self.number_field.setText("")
+        self.label_edit.setFocus()
+        self.table.selectRow(len(team.members))
+
+    def _current_row(self) -> int:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].row() if rows else (index.row() if index.isValid() else -1)
+
+    def remove_member(self) -> None:
+        """Remove the selected member, offering Undo."""
+        team, row = self.current_team(), self._current_row()
+        if team is None or not 0 <= row < len(team.members):
+            return
+        gone = team.members[row]
+        members = team.members[:row] + team.members[row + 1 :]
+        name = gone.label or format_display(gone.number)
+        self._edit_members(members, self.tr("Remove {0}").format(name))
+        self.undo_bar.report(self.tr("Removed {0!r} from {1!r}.").format(name, team.name))
+        if members:
+            self.table.selectRow(min(row, len(members) - 1))
+
+    def move(self, delta: int) -> None:
+        """Move the selected member up (-1) or down (+1) the ringing order."""
+        team, row = self.current_team(), self._current_row()
+        if team is None or not 0 <= row < len(team.members):
+            return
+        target = row + delta
+        if not 0 <= target < len(team.members):
+            return
+        # moved() inserts before its target, so moving down means "before the row after next".
+        members = moved(team.members, [row], target + (1 if delta > 0 else 0))
+        self._edit_members(members, self.tr("Move member"))
+        self.table.selectRow(target)
+
+    # ---- CSV -----------------------------------------------------------------------------
+
+    def _choose_import(self) -> None:
+        dialog = QFileDialog(
+            self, self.tr("Import team list"), "", self.tr("CSV files (*.csv);;All files (*)")
+        )
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.import_csv)
+        dialog.open()
+
+    def _choose_export(self) -> None:
+        team = self.current_team()
+        if team is None:
+            return
+        dialog = QFileDialog(self, self.tr("Export team list"), f"{team.name}.csv",
+                             self.tr("CSV files (*.csv);;All files (*)"))  # fmt: skip
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(self.export_csv)
+        dialog.open()
+
+    def import_csv(self, path: str | Path) -> TeamList | None:
+        """Make a new list from a CSV file, named after the file; reports skipped rows."""
+        path = Path(path)
+        try:
+            result = import_team(path)
+        except OSError as exc:
+            show_error(self.tr("Import team list"), exc, self)
+            return None
+        created = None
+        if result.members:
+            team = TeamList(None, self._unique_name(path.stem or "Imported"), result.members)
+            ref = Ref(None)
+            self._refs.append(ref)
+            self._push(ref, None, team, self.tr("Import {0}").format(team.name))
+            created = self.current_team() if ref.id is not None else None
+        if created is not None:
+            text = self.tr("Imported {0!r} with %n member(s).", "", len(created.members))
+            text = text.format(created.name)
+            if result.problems:
+                text += " " + self.tr("%n row(s) were skipped.", "", len(result.problems))
+            self.undo_bar.report(text)
+        if result.problems:
+            self._summary(path, result.problems, created is not None)
+        return created
+
+    def _summary(self, path: Path, problems: list[str], imported: bool) -> None:
+        box = QMessageBox(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Import team list"))
+        if imported:
+            box.setText(self.tr("{0} rows of {1} were skipped.").format(len(problems), path.name))
+        else:
+            box.setText(self.tr("Nothing was imported from {0}.").format(path.name))
+        box.setInformativeText("\n".join(problems[:10]))
+        box.setDetailedText("\n".join(problems))
+        self.summary_box = box
+        box.open()
+
+    def export_csv(self, path: str | Path) -> int:
+        """Write the picked list to a CSV file; returns how many members were written."""
+        team = self.current_team()
+        if team is None:
+            return 0
+        try:
+            count = export_team(team, path)
+        except OSError as exc:
+            show_error(self.tr("Export team list"), exc, self)
+            return 0
+        self.undo_bar.report(
+            self.tr("Exported {0} members to {1}.").format(count, Path(path).name), undoable=False
+        )
+        return count

@@ -1,0 +1,202 @@
+"""The widgets and layout of the team lists panel; its behaviour is in ui/teams_panel.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.phone_field import PhoneField
+from ui.resources import icon
+from ui.teams_model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
+from ui.undo_bar import Note, UndoBar, undo_actions
+
+
+def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
+    """A push button with its accessible name and tooltip set."""
+    widget = QPushButton(text, parent)
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+    return widget
+
+
+class TeamsPanelBase(QWidget):
+    """Builds the controls; every interactive one has an accessible name and a tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_action, self.redo_action = undo_actions(self.undo_stack, self)
+        self._build()
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.team_combo = QComboBox(self)
+        self.team_combo.setAccessibleName(tr("Team list"))
+        self.team_combo.setToolTip(tr("The team list to edit"))
+        self.team_combo.setMinimumContentsLength(16)
+        self.new_button = button(self, tr("&New list"), tr("New list"), tr("Create an empty list"))
+        self.delete_button = button(
+            self, tr("&Delete list…"), tr("Delete list"), tr("Delete this list (can be undone)")
+        )
+        self.import_button = button(
+            self, tr("&Import…"), tr("Import list"), tr("Make a new list from a CSV file")
+        )
+        self.export_button = button(
+            self, tr("E&xport…"), tr("Export list"), tr("Save this list as a CSV file")
+        )
+        self.export_button.setIcon(icon("export"))
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setAccessibleName(tr("List name"))
+        self.name_edit.setToolTip(tr("The list's name; press Enter to rename it"))
+        self.name_edit.setMaxLength(80)
+        self.name_note = QLabel(self)
+        self.name_note.setAccessibleName(tr("List name check"))
+
+        self.model = MembersModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(tr("Members"))
+        self.table.setToolTip(
+            tr("Members in ringing order. F2 edits, Delete removes, Alt+Up/Alt+Down or drag moves.")
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDropIndicatorShown(True)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # Tab leaves the table (arrows move inside it), so the tab order stays short.
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        for column, mode in (
+            (ENABLED, QHeaderView.ResizeMode.ResizeToContents),
+            (LABEL, QHeaderView.ResizeMode.Stretch),
+            (NUMBER, QHeaderView.ResizeMode.ResizeToContents),
+            (NOTE, QHeaderView.ResizeMode.ResizeToContents),
+        ):
+            header.setSectionResizeMode(column, mode)
+        self.up_button = button(self, tr("Move &up"), tr("Move up"), tr("Ring earlier (Alt+Up)"))
+        self.down_button = button(
+            self, tr("Move do&wn"), tr("Move down"), tr("Ring later (Alt+Down)")
+        )
+        self.remove_button = button(
+            self,
+            tr("&Remove"),
+            tr("Remove member"),
+            tr("Remove the member (Delete; can be undone)"),
+        )
+        self.move_up_action = self._table_action(tr("Move up"), "Alt+Up")
+        self.move_down_action = self._table_action(tr("Move down"), "Alt+Down")
+        self.remove_action = self._table_action(
+            tr("Remove member"), QKeySequence.StandardKey.Delete
+        )
+
+        self.add_box = QGroupBox(tr("Add member"), self)
+        self.label_edit = QLineEdit(self.add_box)
+        self.label_edit.setAccessibleName(tr("New member label"))
+        self.label_edit.setToolTip(tr('Who answers this phone, e.g. "Ann (desk)"'))
+        self.label_edit.setPlaceholderText(tr("Label"))
+        self.label_edit.setMaxLength(80)
+        self.number_field = PhoneField(tr("New member number"), self.add_box)
+        self.add_button = button(
+            self.add_box, tr("&Add"), tr("Add member"), tr("Add this number to the end of the list")
+        )
+        self.add_note = Note(tr("Add member message"), self.add_box)
+
+        self.preview = QLineEdit(self)
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName(tr("List value sent"))
+        self.preview.setToolTip(tr("The exact list value a call sends: enabled numbers, in order"))
+        self.preview_note = QLabel(self)
+        self.preview_note.setAccessibleName(tr("List value check"))
+        self.preview_note.setWordWrap(True)
+        self.undo_bar = UndoBar(self.undo_stack, self)
+        self.import_action = QAction(tr("Import team list…"), self)
+        self.import_action.setToolTip(tr("Make a new team list from a CSV file"))
+        self.export_action = QAction(icon("export"), tr("Export team list…"), self)
+        self.export_action.setToolTip(tr("Save the picked team list as a CSV file"))
+        # Focusing the panel (from the window's menu or a shortcut) lands on the list picker.
+        self.setFocusProxy(self.team_combo)
+        self._lay_out()
+
+    def _table_action(self, text: str, keys: str | QKeySequence.StandardKey) -> QAction:
+        action = QAction(text, self.table)
+        action.setShortcut(QKeySequence(keys))
+        # Only while the table has focus, so Delete in a text field still deletes text.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(action)
+        return action
+
+    def _lay_out(self) -> None:
+        tr = self.tr
+        top = QHBoxLayout()
+        list_label = QLabel(tr("&List:"), self)
+        list_label.setBuddy(self.team_combo)
+        top.addWidget(list_label)
+        top.addWidget(self.team_combo, 1)
+        for button in (self.new_button, self.delete_button, self.import_button, self.export_button):
+            top.addWidget(button)
+        name_row = QHBoxLayout()
+        name_label = QLabel(tr("Na&me:"), self)
+        name_label.setBuddy(self.name_edit)
+        name_row.addWidget(name_label)
+        name_row.addWidget(self.name_edit, 1)
+        name_row.addWidget(self.name_note, 1)
+        moves = QHBoxLayout()
+        moves.addWidget(self.up_button)
+        moves.addWidget(self.down_button)
+        moves.addStretch(1)
+        moves.addWidget(self.remove_button)
+        form = QGridLayout(self.add_box)
+        for column, (text, buddy) in enumerate(
+            ((tr("La&bel:"), self.label_edit), (tr("N&umber:"), self.number_field))
+        ):
+            caption = QLabel(text, self.add_box)
+            caption.setBuddy(buddy)
+            form.addWidget(caption, 0, 2 * column)
+            form.addWidget(buddy, 0, 2 * column + 1)
+        form.addWidget(self.add_button, 0, 4)
+        form.addWidget(self.add_note, 1, 0, 1, 5)
+        form.setColumnStretch(1, 2)
+        form.setColumnStretch(3, 4)
+        preview_row = QHBoxLayout()
+        preview_label = QLabel(tr("&Sent as list:"), self)
+        preview_label.setBuddy(self.preview)
+        preview_row.addWidget(preview_label)
+        preview_row.addWidget(self.preview, 1)
+        layout = QVBoxLayout(self)
+        for part in (top, name_row):
+            layout.addLayout(part)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(moves)
+        layout.addWidget(self.add_box)
+        layout.addLayout(preview_row)
+        layout.addWidget(self.preview_note)
+        layout.addWidget(self.undo_bar)
+        order = [
+            self.team_combo, self.new_button, self.delete_button, self.import_button,
+            self.export_button, self.name_edit, self.table, self.up_button, self.down_button,
+            self.remove_button, self.label_edit, self.number_field.edit, self.add_button,
+            self.preview,
+        ]  # fmt: skip
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)

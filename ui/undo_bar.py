@@ -1,0 +1,126 @@
+"""Undo for store edits: a snapshot command, and a message bar that offers Undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+
+class Note(QLabel):
+    """A word-wrapped message line that takes no room while it has nothing to say."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setWordWrap(True)
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name, so callers read it as a label
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
+class UndoBar(QFrame):
+    """Says what just changed, with an Undo button valid only while that change is the latest."""
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = stack
+        self._index = -1
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(self.tr("Message"))
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName(self.tr("Message text"))
+        self.undo_button = QPushButton(self.tr("&Undo"), self)
+        self.undo_button.setAccessibleName(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Undo this change (Ctrl+Z)"))
+        self.undo_button.clicked.connect(self._undo)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("×")
+        self.close_button.setAccessibleName(self.tr("Dismiss message"))
+        self.close_button.setToolTip(self.tr("Hide this message"))
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 2, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.close_button)
+        # Once another change lands (or this one is undone), the button would undo the
+        # wrong thing, so the bar goes away.
+        stack.indexChanged.connect(self._stack_moved)
+        self.hide()
+
+    def report(self, text: str, *, undoable: bool = True) -> None:
+        """Show `text`; with Undo when the latest command on the stack is the one reported."""
+        self._index = self._stack.index() if undoable else -1
+        self.label.setText(text)
+        self.undo_button.setVisible(undoable)
+        self.show()
+
+    def _stack_moved(self, index: int) -> None:
+        if self._index != -1 and index != self._index:
+            self.hide()
+            self._index = -1
+
+    def _undo(self) -> None:
+        if self._stack.index() == self._index and self._stack.canUndo():
+            self._stack.undo()
+        self.hide()
+
+
+def undo_actions(stack: QUndoStack, owner: QWidget) -> tuple[QAction, QAction]:
+    """Undo/Redo actions scoped to `owner`, so two panels in one window do not clash."""
+    undo = stack.createUndoAction(owner, owner.tr("Undo"))
+    redo = stack.createRedoAction(owner, owner.tr("Redo"))
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo.setShortcut(QKeySequence.StandardKey.Redo)
+    for action in (undo, redo):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        owner.addAction(action)
+    return undo, redo
+
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class Ref:
+    """The store id of one record, which changes when Undo brings a deleted record back."""
+
+    id: int | None
+
+
+class StoreChange(QUndoCommand, Generic[T]):
+    """Records' states before and after a change (None = not in the store), applied as a batch.
+
+    ``apply`` writes the given states to the store, updating each Ref's id, and returns
+    False when it could not (it reports why itself).
+    """
+
+    def __init__(
+        self,
+        apply: Callable[[Sequence[tuple[Ref, T | None]]], bool],
+        changes: Sequence[tuple[Ref, T | None, T | None]],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._apply = apply
+        self.changes = list(changes)
+
+    def redo(self) -> None:
+        # A change that cannot be saved (say, another window took the name) is dropped from
+        # the history rather than left as a step that undoes nothing.
+        if not self._apply([(ref, after) for ref, _before, after in self.changes]):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self._apply([(ref, before) for ref, before, _after in reversed(self.changes)])
