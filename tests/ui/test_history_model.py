@@ -1,0 +1,134 @@
+"""The history model over 100,000 stored calls: incremental fetching, filtering, one-row updates."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from console.store import CallRecord, Store
+from tests.conftest import until
+from ui.history_model import CHUNK, SID_COLUMN, HistoryModel
+from ui.history_view import HistoryView
+from ui.tasks import TaskRunner
+
+ROWS = 100_000
+
+
+def _records(count: int) -> list[CallRecord]:
+    statuses = ("success", "failed", "network", "cancelled")
+    return [
+        CallRecord(
+            None,
+            f"2026-01-01T00:{i // 6000 % 60:02d}:{i // 100 % 60:02d}.000Z",
+            None,
+            f"Lead {i}",
+            f"555{i:07d}",
+            "Sales East",
+            "5551110003",
+            1,
+            statuses[i % 4],
+            "Call Connected",
+            f"{i:016x}",
+            "",
+            "",
+            1,
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory) -> Store:
+    store = Store.open(tmp_path_factory.mktemp("history") / "findme.db")
+    store.add_calls_bulk(_records(ROWS))
+    yield store
+    store.close()
+
+
+def test_rows_are_fetched_incrementally(big_store, qtbot):
+    started = time.perf_counter()
+    model = HistoryModel(big_store)
+    model.refresh()
+    opened = time.perf_counter() - started
+    assert model.total == ROWS
+    assert model.rowCount() == CHUNK
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * CHUNK
+    # Newest first, and each row's sid is the one stored for it.
+    assert model.index(0, SID_COLUMN).data() == f"{ROWS - 1:016x}"
+    assert model.index(2 * CHUNK - 1, SID_COLUMN).data() == f"{ROWS - 2 * CHUNK:016x}"
+    assert opened < 1.0, f"opening the history took {opened:.3f} s"
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(800, 400)
+    view.show()
+    started = time.perf_counter()
+    view.scrollToBottom()  # the view asks for more rows, a chunk at a time
+    scrolled = time.perf_counter() - started
+    assert 2 * CHUNK < model.rowCount() < ROWS
+    assert scrolled < 1.0, f"scrolling took {scrolled:.3f} s"
+
+
+def test_the_text_and_result_filters_work(big_store, arun, qtbot):
+    tasks = TaskRunner(lambda name, exc: None)
+    view = HistoryView(big_store, tasks)
+    qtbot.addWidget(view)
+
+    async def scenario():
+        qtbot.keyClicks(view.filter_edit, "Lead 4242")
+        # Debounced: the query runs once typing pauses, not on every key.
+        await until(lambda: view.model.total < ROWS, what="the filter to apply")
+
+    arun(scenario())
+    names = {view.model.record(r).lead_name for r in range(view.model.rowCount())}
+    assert "Lead 4242" in names
+    assert all(n.startswith("Lead 4242") for n in names)
+    assert view.model.total == 11  # 4242 and 42420..42429
+
+    async def by_result():
+        view.status_combo.setCurrentIndex(view.status_combo.findData("network"))
+        await until(lambda: view.model.status == "network", what="the result filter")
+        assert view.model.total == 3  # 4242, 42422 and 42426: network is i % 4 == 2
+        assert {view.model.record(r).status for r in range(view.model.rowCount())} == {"network"}
+        assert "3 call(s)" in view.count_label.text()
+        view.filter_edit.clear()
+        await view.apply_filter()
+        assert view.model.total == ROWS // 4
+
+    arun(by_result())
+
+
+def test_a_finished_call_repaints_only_its_row(tmp_path, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    store.add_calls_bulk(_records(500))
+    model = HistoryModel(store)
+    model.refresh()
+    resets, changed, inserted = [], [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    call_id = store.begin_call(
+        lead_name="New",
+        lead_number="5552223334",
+        team_name="T",
+        list_value="5551110003",
+        call_type=1,
+        request_redacted="",
+    )
+    model.add_new()
+    assert inserted == [(0, 0)]
+    assert model.record(0).status == "pending"
+    store.finish_call(call_id, status="success", description="Call Connected", sid="abc")
+    model.update_call(call_id)
+    assert changed == [(0, 0)]
+    assert model.index(0, SID_COLUMN).data() == "abc"
+    assert model.index(0, 4).data(Qt.ItemDataRole.DisplayRole) == "Success"
+    assert resets == []
+    assert model.total == 501
+    store.close()

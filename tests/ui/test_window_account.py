@@ -1,0 +1,166 @@
+"""Account dialog, call details, error reporting and start-up without a display."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit
+from window_kit import open_session, pick, seed
+
+from console.credentials import ENTRY, SERVICE
+from tests.conftest import until
+from ui import app as app_module
+from ui.errors import ErrorDialog, excepthook
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+def test_the_account_dialog_stores_a_key_and_leaves_the_sandbox(
+    session, arun, qtbot, memory_keyring
+):
+    engine, window = session.start()
+    assert window.banner.isVisible()
+    assert "Sandbox" in window.account_label.text()
+    dialog = window.show_account()
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.secret_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert "OS keyring" in dialog.where.text()
+
+    async def scenario():
+        dialog.account_radio.click()
+        dialog.key_radio.click()
+        qtbot.keyClicks(dialog.key_edit, "pk-secret-123")
+        qtbot.keyClicks(dialog.label_edit, "Acme sales")
+        dialog.buttons.accepted.emit()
+        await until(lambda: not engine.uses_sandbox, what="the account to apply")
+        await until(lambda: "account" not in window._dialogs, what="the dialog to close")
+
+    arun(scenario())
+    stored = json.loads(memory_keyring.entries[(SERVICE, ENTRY)])
+    assert stored == {"key": "pk-secret-123"}
+    assert engine.settings.get("account.mode") == "dialogtech"
+    assert engine.settings.get("account.auth") == "key"
+    assert engine.api_url == "https://secure.dialogtech.com/ibp_api.php"
+    assert not window.banner.isVisible()
+    assert not window.outbox_action.isEnabled()
+    assert "Acme sales" in window.account_label.text()
+    assert "OS keyring" in window.account_label.text()
+    assert "pk-secret-123" not in (engine.store.path.parent / "settings.json").read_text()
+
+
+def test_the_account_dialog_refuses_a_plain_http_url_and_a_half_key_pair(session, arun, qtbot):
+    engine, window = session.start()
+    dialog = window.show_account()
+
+    async def scenario():
+        dialog.account_radio.click()
+        dialog.keypair_radio.click()
+        qtbot.keyClicks(dialog.access_key_edit, "ak")
+        dialog.buttons.accepted.emit()
+        await until(lambda: "both" in dialog.problem.text(), what="the key pair problem")
+        dialog.url_edit.setText("http://example.com/api")
+        assert "https" in dialog.url_check.text()
+        qtbot.keyClicks(dialog.secret_edit, "sk")
+        dialog.buttons.accepted.emit()
+        await until(lambda: "https" in dialog.problem.text(), what="the URL problem")
+
+    arun(scenario())
+    assert engine.uses_sandbox
+    assert window.banner.isVisible()
+
+
+def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):
+    engine, window = session.start()
+    lead, team = seed(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.click()
+        await until(lambda: (r := window.history.model.record(0)) and r.status == "success")
+
+    arun(scenario())
+    window.history.select_call(window.history.model.record(0).id)
+    dialog = window.history.show_details(window.history.current_row())
+    request = dialog.request.toPlainText()
+    assert re.search(r"^\s*key\s+= \*\*\*$", request, re.MULTILINE)
+    assert "phone_to_call = 5552223334" in request
+    assert "<sid>" in dialog.reply.toPlainText()
+    command = dialog.copy_curl()
+    assert command.startswith("curl -G ")
+    assert "key=***" in command and "key=sandbox" not in command
+    assert QApplication.clipboard().text() == command
+    dialog.close()
+
+
+def test_call_again_loads_the_lead_list_and_options(session, arun):
+    engine, window = session.start()
+    lead, team = seed(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    panel = window.call_panel
+
+    async def scenario():
+        pick(window, lead, team)
+        panel.form.fields["timeout"].widget.setValue(25)
+        panel.call_button.click()
+        await until(lambda: (r := window.history.model.record(0)) and r.status == "success")
+
+    arun(scenario())
+    panel.form.set_values({})
+    panel.set_lead(None)
+    window.history.select_call(window.history.model.record(0).id)
+    window.history.again_button.click()
+    assert panel.lead().number == "5552223334"
+    assert panel.current_team().name == "Sales East"
+    assert panel.form.values() == {"timeout": 25}
+
+
+def test_an_uncaught_exception_shows_a_dialog_and_is_logged(qapp, caplog):
+    try:
+        raise RuntimeError("slot exploded")
+    except RuntimeError as exc:
+        excepthook(type(exc), exc, exc.__traceback__)
+    dialogs = [w for w in qapp.topLevelWidgets() if isinstance(w, ErrorDialog) and w.isVisible()]
+    assert dialogs and "slot exploded" in dialogs[-1].message.text()
+    assert "Traceback" in dialogs[-1].details.toPlainText()
+    assert any("slot exploded" in r.getMessage() for r in caplog.records)
+    for dialog in dialogs:
+        dialog.close()
+
+
+def test_no_display_is_explained_instead_of_crashing(monkeypatch, capsys):
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app_module.run([]) == 1
+    err = capsys.readouterr().err
+    assert "xvfb-run make run" in err and "QT_QPA_PLATFORM=offscreen" in err
+
+
+def test_every_control_has_a_name_and_a_tooltip(session):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox, QTabBar, QWidget
+
+    engine, window = session.start()
+    mine = [window.call_panel, window.history, window.show_account(), window.show_preferences()]
+    controls = (QAbstractButton, QComboBox, QLineEdit, QSpinBox)
+    missing = []
+    for root in mine:
+        for widget in root.findChildren(QWidget):
+            # Parts Qt makes inside its own widgets (a spin box's line edit, a tab bar's
+            # scroll arrows, a line edit's clear button) are not controls of their own.
+            if (
+                not isinstance(widget, controls)
+                or isinstance(widget.parent(), (QComboBox, QSpinBox, QTabBar, QLineEdit))
+                or widget.objectName().startswith("qt_")
+            ):
+                continue
+            if not widget.accessibleName() or not widget.toolTip():
+                missing.append(f"{type(widget).__name__} {widget.objectName()}")
+    assert missing == []

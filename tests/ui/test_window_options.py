@@ -1,0 +1,159 @@
+"""Call options from the PARAMS table, presets, and a restart that brings everything back."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from window_kit import open_session, pick, seed
+
+from console.params import BY_NAME, OPTION_NAMES
+from tests.conftest import until
+from ui.options_form import OptionsForm
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+def _choose(combo: QComboBox, value: int) -> None:
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def test_the_form_is_built_from_the_params_table(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    assert set(form.fields) == set(OPTION_NAMES)
+    assert isinstance(form.fields["timeout"].widget, QSpinBox)
+    assert form.fields["timeout"].widget.maximum() == 60
+    assert isinstance(form.fields["page"].widget, QLineEdit)
+    assert form.fields["page"].widget.maxLength() == BY_NAME["page"].max_length
+    type_combo = form.fields["type"].widget
+    assert [type_combo.itemText(i) for i in (1, 2)] == [
+        "Call the lead first",
+        "Call the team first",
+    ]
+    for option in form.fields.values():
+        assert option.widget.accessibleName()
+        assert option.widget.toolTip()
+    assert form.values() == {}  # everything "not set": the API's defaults apply
+
+
+def test_fields_a_type_disables_say_why(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    fields = form.fields
+    # Type 1 (the default): no-answer follow-ups are type=2 only.
+    email = fields["no_answer_email"].widget
+    assert not email.isEnabled()
+    assert "only available when the team is called first" in email.toolTip()
+    _choose(fields["type"].widget, 2)
+    assert email.isEnabled()
+    for name in ("use_screen", "screen_prompt", "nextaction", "nextactionitem"):
+        assert not fields[name].widget.isEnabled(), name
+        assert "only available when the lead is called first" in fields[name].widget.toolTip()
+    qtbot.keyClicks(email, "agent@example.com")
+    fields["timeout"].widget.setValue(20)
+    assert form.values() == {"type": 2, "no_answer_email": "agent@example.com", "timeout": 20}
+    # Back to type 1: the email is kept in the field but no longer sent.
+    _choose(fields["type"].widget, 1)
+    assert "no_answer_email" not in form.values()
+    # whisper_phrase needs use_screen=0.
+    whisper = fields["whisper_phrase"].widget
+    assert not whisper.isEnabled()
+    assert "use_screen=0" in whisper.toolTip()
+    _choose(fields["use_screen"].widget, 0)
+    assert whisper.isEnabled()
+    # nextactionitem only with the next actions that take a target.
+    _choose(fields["nextaction"].widget, 1)
+    assert not fields["nextactionitem"].widget.isEnabled()
+    _choose(fields["nextaction"].widget, 2)
+    assert fields["nextactionitem"].widget.isEnabled()
+    fields["nextactionitem"].widget.setText("42")
+    values = form.values()
+    assert values["nextaction"] == 2 and values["nextactionitem"] == 42
+    # A value past the range cannot be typed into a spin box.
+    spin = fields["loop_count"].widget
+    spin.setValue(99)
+    assert spin.value() == 5
+    form.set_values({})
+    assert form.values() == {}
+
+
+def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):
+    engine, window = session.start()
+    # Nobody on a list of numbers ending in 0 answers: the no-answer email is "sent".
+    lead, team = seed(engine.store, team_numbers=("5551110000",))
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    form = window.call_panel.form
+    outbox = window.show_outbox()
+
+    async def scenario():
+        pick(window, lead, team)
+        _choose(form.fields["type"].widget, 2)
+        form.fields["timeout"].widget.setValue(10)
+        qtbot.keyClicks(form.fields["no_answer_email"].widget, "lead@example.com")
+        window.call_panel.call_button.click()
+        await until(lambda: outbox.table.rowCount() == 1, what="the outbox entry")
+
+    arun(scenario())
+    record = engine.store.fetch_calls()[0]
+    assert record.status == "failed" and record.description == "No Answer"
+    assert "type=2" in record.request_redacted and "timeout=10" in record.request_redacted
+    assert outbox.table.item(0, 2).text() == "lead@example.com"
+    assert "LeadResponse unsuccessful" in outbox.body.toPlainText()
+
+
+def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    panel = window.call_panel
+
+    async def scenario():
+        pick(window, lead, team)
+        panel.form.fields["timeout"].widget.setValue(15)
+        panel.presets.save("Quick ring")
+        panel.call_button.click()
+        return await until(
+            lambda: (r := engine.store.fetch_calls()) and r[0].status != "pending" and r[0],
+            what="the call to end",
+        )
+
+    record = arun(scenario())
+    window.resize(window.minimumWidth(), 560)  # the offscreen screen is only 800x600
+    window.outer_split.setSizes([300, 400])
+    sizes = window.outer_split.sizes()
+    session.close(engine, window)
+
+    engine, window = session.start()
+    panel = window.call_panel
+    assert window.history.model.record(0).sid == record.sid
+    assert window.history.model.total == 1
+    assert panel.presets.current_name() == "Quick ring"
+    assert panel.form.values() == {"timeout": 15}
+    assert panel.current_team().name == "Sales East"
+    assert window.height() == 560
+    assert window.outer_split.sizes() == sizes
+
+
+def test_presets_rename_delete_and_defaults(session, arun):
+    engine, window = session.start()
+    bar, form = window.call_panel.presets, window.call_panel.form
+    form.fields["record"].widget.setCurrentIndex(2)  # Yes
+    bar.save("Recorded")
+    bar.rename("Recorded calls")
+    assert [p.name for p in engine.store.list_presets()] == ["Recorded calls"]
+    assert engine.settings.get("ui.last_preset") == "Recorded calls"
+    prefs = window.show_preferences()
+    prefs.form.fields["timeout"].widget.setValue(45)
+    prefs.save()
+    assert engine.settings.get("call.defaults") == {"timeout": 45}
+    bar.delete()
+    assert engine.store.list_presets() == []
+    assert bar.current_name() == ""
+    assert form.values() == {"timeout": 45}  # the defaults from Preferences
+    assert form.fields["record"].widget.currentData() is None
+    assert bar.combo.accessibleName() and bar.save_button.toolTip()

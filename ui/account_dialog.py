@@ -1,0 +1,226 @@
+"""The account: the sandbox, or a DialogTech account with an access key pair or a public key."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from console.client import check_api_url
+from console.credentials import Credentials
+from console.engine import SANDBOX, Engine
+from ui.errors import show_error
+from ui.tasks import off_thread
+
+log = logging.getLogger(__name__)
+DIALOGTECH = "dialogtech"
+
+
+class AccountDialog(QDialog):
+    """Non-modal. Secrets go to the keyring off the UI thread; ``applied`` says it is done."""
+
+    applied = Signal()
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.setWindowTitle(self.tr("Account"))
+        self.setMinimumWidth(520)
+        self._stored: Credentials | None = None
+        self._build()
+        self._load()
+
+    def _radio(self, text: str, tip: str) -> QRadioButton:
+        button = QRadioButton(text, self)
+        button.setAccessibleName(text.replace("&", ""))
+        button.setToolTip(tip)
+        return button
+
+    def _field(self, name: str, tip: str, *, secret: bool = False) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setAccessibleName(name)
+        edit.setToolTip(tip)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def _build(self) -> None:
+        settings = self.engine.settings
+        self.sandbox_radio = self._radio(
+            self.tr("&Sandbox (no real calls)"),
+            self.tr("Calls go to a simulator on this computer; nothing rings"),
+        )
+        self.account_radio = self._radio(
+            self.tr("&DialogTech account"), self.tr("Real calls, with your account's credentials")
+        )
+        mode_group = QButtonGroup(self)
+        mode_group.addButton(self.sandbox_radio)
+        mode_group.addButton(self.account_radio)
+        self.account_box = QGroupBox(self.tr("DialogTech account"), self)
+        self.keypair_radio = self._radio(
+            self.tr("Access &key pair"), self.tr("access_key with secret_access_key: full access")
+        )
+        self.key_radio = self._radio(
+            self.tr("&Public key"), self.tr("A public key with limited access (key)")
+        )
+        auth_group = QButtonGroup(self)
+        auth_group.addButton(self.keypair_radio)
+        auth_group.addButton(self.key_radio)
+        self.label_edit = self._field(self.tr("Label"), self.tr("A name for this account"))
+        self.access_key_edit = self._field(
+            self.tr("Access key"), self.tr("The account's access_key"), secret=True
+        )
+        self.secret_edit = self._field(
+            self.tr("Secret access key"), self.tr("The account's secret_access_key"), secret=True
+        )
+        self.key_edit = self._field(self.tr("Public key"), self.tr("The public key"), secret=True)
+        self.url_edit = self._field(
+            self.tr("API URL"), self.tr("The endpoint; change it only for a staging service")
+        )
+        self.url_check = QLabel(self)
+        self.url_check.setWordWrap(True)
+        self.url_check.setAccessibleName(self.tr("API URL check"))
+        form = QFormLayout(self.account_box)
+        form.addRow(self.keypair_radio, self.key_radio)
+        form.addRow(self.tr("&Label:"), self.label_edit)
+        form.addRow(self.tr("&Access key:"), self.access_key_edit)
+        form.addRow(self.tr("S&ecret access key:"), self.secret_edit)
+        form.addRow(self.tr("Public &key:"), self.key_edit)
+        form.addRow(self.tr("API &URL:"), self.url_edit)
+        form.addRow("", self.url_check)
+        self.where = QLabel(self)
+        self.where.setWordWrap(True)
+        self.where.setAccessibleName(self.tr("Where secrets are stored"))
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Account problem"))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        for which, tip in (
+            (QDialogButtonBox.StandardButton.Save, self.tr("Store the account and use it")),
+            (QDialogButtonBox.StandardButton.Cancel, self.tr("Close without changes")),
+        ):
+            button = self.buttons.button(which)
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setToolTip(tip)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sandbox_radio)
+        layout.addWidget(self.account_radio)
+        layout.addWidget(self.account_box)
+        layout.addWidget(self.where)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.account_radio.toggled.connect(self._update)
+        self.key_radio.toggled.connect(self._update)
+        self.url_edit.textChanged.connect(self._update)
+        self.label_edit.setText(settings.get("account.label"))
+        self.url_edit.setText(settings.get("account.api_url"))
+
+    def _load(self) -> None:
+        settings = self.engine.settings
+        sandbox = settings.get("account.mode") == SANDBOX
+        (self.sandbox_radio if sandbox else self.account_radio).setChecked(True)
+        key = settings.get("account.auth") == "key"
+        (self.key_radio if key else self.keypair_radio).setChecked(True)
+        vault = self.engine.vault
+        text = self.tr("Secrets are stored in: {0}.").format(vault.location)
+        if vault.warning:
+            text += " ⚠ " + self.tr("Note: {0}.").format(vault.warning)
+        self.where.setText(text)
+        self._update()
+
+    def _update(self) -> None:
+        account = self.account_radio.isChecked()
+        self.account_box.setEnabled(account)
+        key = self.key_radio.isChecked()
+        self.key_edit.setEnabled(account and key)
+        self.access_key_edit.setEnabled(account and not key)
+        self.secret_edit.setEnabled(account and not key)
+        hint = self.tr("leave empty to keep the stored one")
+        for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
+            edit.setPlaceholderText(hint)
+        problem = check_api_url(self.url_edit.text())
+        self.url_check.setText("⚠ " + problem if problem else "✓ " + self.tr("a valid API URL"))
+
+    def credentials(self) -> Credentials | None:
+        """The credentials typed in, or None when all the secret fields are empty."""
+        if self.key_radio.isChecked():
+            key = self.key_edit.text().strip()
+            return Credentials(key=key) if key else None
+        access, secret = self.access_key_edit.text().strip(), self.secret_edit.text().strip()
+        if not access and not secret:
+            return None
+        return Credentials(access_key=access, secret_access_key=secret)
+
+    def _problem(self, credentials: Credentials | None, stored: Credentials | None) -> str | None:
+        problem = check_api_url(self.url_edit.text())
+        if problem:
+            return problem
+        wanted = "key" if self.key_radio.isChecked() else "keypair"
+        if credentials is None:
+            if stored is None or stored.mode != wanted:
+                return self.tr("Enter the credentials: none of this kind are stored yet.")
+            return None
+        if wanted == "keypair" and not all((credentials.access_key, credentials.secret_access_key)):
+            return self.tr("Enter both the access key and the secret access key.")
+        return None
+
+    @asyncSlot()
+    async def save(self) -> None:
+        """Store the secrets (off the UI thread), the settings, then apply the account."""
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save_button.setEnabled(False)
+        try:
+            await self._save()
+        except Exception as exc:
+            show_error(self.tr("Account"), exc, self)
+        finally:
+            save_button.setEnabled(True)
+
+    async def _save(self) -> None:
+        settings, vault = self.engine.settings, self.engine.vault
+        self.problem.clear()
+        if self.sandbox_radio.isChecked():
+            settings.set("account.mode", SANDBOX)
+        else:
+            credentials = self.credentials()
+            stored = await off_thread(vault.load) if credentials is None else None
+            problem = self._problem(credentials, stored)
+            if problem:
+                self.problem.setText("⚠ " + problem)
+                return
+            if credentials is not None:
+                await off_thread(vault.save, credentials)  # the keyring can block: never here
+            settings.set("account.mode", DIALOGTECH)
+            settings.set("account.auth", "key" if self.key_radio.isChecked() else "keypair")
+            settings.set("account.api_url", self.url_edit.text().strip())
+        settings.set("account.label", self.label_edit.text().strip())
+        await off_thread(settings.save)
+        await self.engine.apply_account()
+        for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
+            edit.clear()
+        self.applied.emit()
+        if vault.in_memory and not self.engine.uses_sandbox:
+            # Say it where the person is looking; the status bar repeats it.
+            self.problem.setText(
+                "⚠ " + self.tr("Saved for this run only: {0}.").format(vault.warning)
+            )
+            return
+        self.accept()

@@ -1,0 +1,106 @@
+"""One call in full: the request as sent (secrets redacted) and the raw reply."""
+
+from __future__ import annotations
+
+import shlex
+from urllib.parse import parse_qsl, urlsplit
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.phone import format_display
+from console.store import CallRecord
+from ui.history_model import local_time, status_text, type_text
+
+
+def curl_command(request_redacted: str) -> str:
+    """The stored request as a curl command line; it carries the *** placeholders, never secrets."""
+    return f"curl -G {shlex.quote(request_redacted)}"
+
+
+def request_lines(request_redacted: str) -> str:
+    """The request's URL, then one ``name = value`` line per parameter, for reading."""
+    parts = urlsplit(request_redacted)
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    width = max((len(k) for k, _ in pairs), default=0)
+    return "\n".join([base, *(f"  {k.ljust(width)} = {v}" for k, v in pairs)])
+
+
+class CallDetailDialog(QDialog):
+    """Non-modal; opened from the history with Enter, a double click or "Details…"."""
+
+    def __init__(self, record: CallRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("Call {0}").format(record.sid or f"#{record.id}"))
+        self.resize(720, 560)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        layout = QVBoxLayout(self)
+        facts = QFormLayout()
+        lead = f"{record.lead_name} {format_display(record.lead_number)}".strip()
+        rows = (
+            (self.tr("Time"), local_time(record.created_at)),
+            (self.tr("Finished"), local_time(record.finished_at) if record.finished_at else "—"),
+            (self.tr("Lead"), lead),
+            (self.tr("Team list"), record.team_name or "—"),
+            (
+                self.tr("Numbers"),
+                ", ".join(format_display(n) for n in record.list_value.split("|")),
+            ),
+            (self.tr("Type"), type_text(record.call_type)),
+            (self.tr("Result"), status_text(record.status)),
+            (self.tr("Description"), record.description),
+            (self.tr("Sid"), record.sid or "—"),
+        )
+        for name, value in rows:
+            label = QLabel(value, self)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAccessibleName(name)
+            facts.addRow(name + ":", label)
+        layout.addLayout(facts)
+        layout.addWidget(QLabel(self.tr("Request as sent (credentials shown as ***):"), self))
+        self.request = QPlainTextEdit(request_lines(record.request_redacted), self)
+        self.request.setReadOnly(True)
+        self.request.setFont(mono)
+        self.request.setAccessibleName(self.tr("Request as sent"))
+        self.request.setToolTip(self.tr("Every parameter sent; secrets are never stored"))
+        layout.addWidget(self.request, 1)
+        layout.addWidget(QLabel(self.tr("Raw reply:"), self))
+        self.reply = QPlainTextEdit(record.raw_reply or self.tr("(no reply)"), self)
+        self.reply.setReadOnly(True)
+        self.reply.setFont(mono)
+        self.reply.setAccessibleName(self.tr("Raw reply"))
+        self.reply.setToolTip(self.tr("The service's answer exactly as received"))
+        layout.addWidget(self.reply, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.curl_button = QPushButton(self.tr("Copy as c&url"), self)
+        self.curl_button.setAccessibleName(self.tr("Copy as curl"))
+        self.curl_button.setToolTip(
+            self.tr("Copy a curl command for this request; credentials stay as ***")
+        )
+        self.curl_button.clicked.connect(self.copy_curl)
+        self.curl_button.setEnabled(bool(record.request_redacted))
+        buttons.addButton(self.curl_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        close.setToolTip(self.tr("Close the call details"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def copy_curl(self) -> str:
+        command = curl_command(self.record.request_redacted)
+        QGuiApplication.clipboard().setText(command)
+        return command

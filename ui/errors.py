@@ -1,0 +1,153 @@
+"""Errors a person can see: a non-modal dialog with the details, and the app-wide excepthook."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.outcome import CallError
+
+log = logging.getLogger(__name__)
+# Dialogs without a parent are owned by Python: hold them until closed, or they vanish at once.
+_open: set[QWidget] = set()
+
+
+def _keep(dialog: QDialog) -> None:
+    _open.add(dialog)
+    dialog.finished.connect(lambda _result: _open.discard(dialog))
+
+
+class ErrorDialog(QDialog):
+    """An error in one sentence, with the traceback folded below it (after Vorta's)."""
+
+    def __init__(self, title: str, message: str, details: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        self.message = QLabel(message, self)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setAccessibleName(self.tr("Error message"))
+        layout.addWidget(self.message)
+        self.details = QPlainTextEdit(details, self)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(self.tr("Error details"))
+        self.details.setToolTip(self.tr("The technical details, also written to the log"))
+        self.details.setVisible(bool(details))
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = QPushButton(self.tr("&Copy details"), self)
+        copy.setAccessibleName(self.tr("Copy details"))
+        copy.setToolTip(self.tr("Copy the message and details to the clipboard"))
+        copy.clicked.connect(self._copy)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        close.setToolTip(self.tr("Close this message"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(
+            f"{self.message.text()}\n\n{self.details.toPlainText()}"
+        )
+
+
+def describe(exc: BaseException) -> str:
+    """One sentence for a person: a CallError's own sentence, else the exception's text."""
+    if isinstance(exc, CallError):
+        return exc.sentence()
+    return str(exc) or type(exc).__name__
+
+
+def show_error(
+    title: str, exc: BaseException | str, parent: QWidget | None = None, *, details: str = ""
+) -> ErrorDialog:
+    """Log and show an error without blocking the loop (the dialog is opened, not exec'd)."""
+    if isinstance(exc, BaseException):
+        message = describe(exc)
+        if not details:
+            details = "".join(traceback.format_exception(exc))
+        log.error("%s: %s", title, message, exc_info=exc)
+    else:
+        message = exc
+        log.error("%s: %s", title, message)
+    dialog = ErrorDialog(title, message, details, parent or QApplication.activeWindow())
+    _keep(dialog)
+    dialog.open()
+    return dialog
+
+
+def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Every uncaught exception in a slot ends in the log and a visible dialog."""
+    details = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.critical("uncaught exception:\n%s", details)
+    if QApplication.instance() is None:
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    try:
+        title = QApplication.translate("errors", "Unexpected error")
+        show_error(title, str(exc) or exc_type.__name__, details=details)
+    except Exception:  # the hook must never raise: that would hide the original error
+        sys.__excepthook__(exc_type, exc, tb)
+
+
+def install_excepthook() -> Callable[..., None]:
+    """Route uncaught exceptions to ``excepthook``; returns the previous hook."""
+    previous = sys.excepthook
+    sys.excepthook = excepthook
+    return previous
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    on_yes: Callable[[], object],
+    *,
+    yes: str = "",
+    no: str = "",
+    informative: str = "",
+) -> QMessageBox:
+    """A non-modal question (open(), never exec() under qasync); ``on_yes`` runs on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    box.setParent(parent, box.windowFlags())
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if informative:
+        box.setInformativeText(informative)
+    yes_button = box.addButton(yes or box.tr("Yes"), QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no or box.tr("No"), QMessageBox.ButtonRole.NoRole)
+    for button in (yes_button, no_button):
+        button.setAccessibleName(button.text().replace("&", ""))
+        button.setToolTip(button.text().replace("&", ""))
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.setObjectName("question")
+
+    def clicked(button) -> None:
+        if button is yes_button:
+            on_yes()
+
+    box.buttonClicked.connect(clicked)
+    _keep(box)
+    box.open()
+    return box

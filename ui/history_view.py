@@ -1,0 +1,262 @@
+"""The history pane: filter, copy the sid, call again, details and CSV export."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store import CALL_STATUSES, CallRecord, Store
+from ui.call_detail import CallDetailDialog
+from ui.history_model import COLUMNS, HistoryModel, query_first_page, status_text
+from ui.resources import icon
+from ui.tasks import TaskRunner, off_thread
+
+log = logging.getLogger(__name__)
+FILTER_DELAY_MS = 250
+
+
+class HistoryView(QWidget):
+    """Every call, newest first; ``call_again`` asks the call panel to load a past call."""
+
+    call_again = Signal(object)  # CallRecord
+    message = Signal(str)  # for the status bar
+    filtered = Signal()  # a filter's results are shown
+
+    def __init__(self, store: Store, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.tasks = tasks
+        self.model = HistoryModel(store, self)
+        self._generation = 0
+        self._build()
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.model.refresh()
+        self._update_count()
+
+    def _build(self) -> None:
+        title = QLabel(self.tr("<b>&History</b>"), self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid…"))
+        self.filter_edit.setAccessibleName(self.tr("Filter history"))
+        self.filter_edit.setToolTip(
+            self.tr("Show only calls whose lead, number, team list, description or sid match")
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.status_combo = QComboBox(self)
+        self.status_combo.setAccessibleName(self.tr("Filter by result"))
+        self.status_combo.setToolTip(self.tr("Show only calls with this result"))
+        self.status_combo.addItem(self.tr("All results"), None)
+        for status in CALL_STATUSES:
+            self.status_combo.addItem(status_text(status), status)
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName(self.tr("Matching calls"))
+        self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
+        self.copy_button.setIcon(icon("copy"))
+        self.again_button = self._button(
+            self.tr("Call again"), self.tr("Load this call's lead, list and options to call again")
+        )
+        self.again_button.setIcon(icon("call"))
+        self.details_button = self._button(
+            self.tr("Details…"), self.tr("The request as sent and the raw reply (Enter)")
+        )
+        self.export_button = self._button(
+            self.tr("Export CSV…"), self.tr("Export the calls matching the filter to a CSV file")
+        )
+        self.export_button.setIcon(icon("export"))
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Call history"))
+        self.table.setToolTip(self.tr("Every call, newest first; Enter shows the details"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights and column widths: no per-row measuring, so 100,000 rows stay fast.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        widths = {"time": 150, "lead": 240, "team": 130, "type": 85, "result": 115, "sid": 140}
+        for column, width in widths.items():
+            self.table.setColumnWidth(COLUMNS.index(column), width)
+        header.setSectionResizeMode(COLUMNS.index("description"), QHeaderView.ResizeMode.Stretch)
+        title.setBuddy(self.table)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(lambda index: self.show_details(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self.copy_action = QAction(self.tr("Copy sid"), self.table)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(self.copy_sid)
+        self.table.addAction(self.copy_action)
+        self.copy_button.clicked.connect(self.copy_sid)
+        self.again_button.clicked.connect(self._call_again)
+        self.details_button.clicked.connect(lambda: self.show_details(self.current_row()))
+        self.export_button.clicked.connect(self.ask_export)
+
+        bar = QHBoxLayout()
+        bar.addWidget(title)
+        bar.addWidget(self.filter_edit, 2)
+        bar.addWidget(self.status_combo)
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
+        for button in (
+            self.copy_button,
+            self.again_button,
+            self.details_button,
+            self.export_button,
+        ):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self._update_buttons()
+
+    def _button(self, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setToolTip(tip)
+        return button
+
+    # Filtering
+    def apply_filter(self) -> asyncio.Task:
+        """Run the filter (typing waits FILTER_DELAY_MS first, so each key is not a query)."""
+        self._filter_timer.stop()
+        self._generation += 1
+        return self.tasks.spawn(self._filter(self._generation), name="filter history")
+
+    async def _filter(self, generation: int) -> None:
+        text, status = self.filter_edit.text(), self.status_combo.currentData()
+        # A text filter scans every row (a few hundred ms at 100,000): never on the UI thread.
+        rows, total = await off_thread(query_first_page, self.store, text, status)
+        if generation == self._generation:  # a newer filter supersedes this one
+            self.model.show_page(text, status, rows, total)
+            self._update_count()
+            self.filtered.emit()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("%n call(s)", "", self.model.total))
+
+    def call_started(self, call_id: int) -> None:
+        """A new pending row: insert it at the top without resetting the table."""
+        self.model.add_new()
+        self._update_count()
+
+    def call_finished(self, call_id: int) -> None:
+        """A pending row became final: repaint that row only."""
+        self.model.update_call(call_id)
+        self._update_buttons()
+
+    # The current row and its actions
+    def current_row(self) -> int:
+        return self.table.currentIndex().row()
+
+    def current_record(self) -> CallRecord | None:
+        return self.model.record(self.current_row())
+
+    def select_call(self, call_id: int) -> None:
+        row = self.model.row_of(call_id)
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def _update_buttons(self) -> None:
+        record = self.current_record()
+        self.copy_button.setEnabled(bool(record and record.sid))
+        self.again_button.setEnabled(record is not None)
+        self.details_button.setEnabled(record is not None)
+
+    def copy_sid(self) -> str:
+        record = self.current_record()
+        if record is None or not record.sid:
+            return ""
+        QGuiApplication.clipboard().setText(record.sid)
+        self.message.emit(self.tr("Copied sid {0}").format(record.sid))
+        return record.sid
+
+    def _call_again(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            self.call_again.emit(record)
+
+    def show_details(self, row: int) -> CallDetailDialog | None:
+        record = self.model.record(row)
+        if record is None:
+            return None
+        # Re-read: the row may have finished since it was fetched.
+        dialog = CallDetailDialog(self.store.get_call(record.id) or record, self)
+        dialog.show()
+        return dialog
+
+    def _context_menu(self, pos) -> None:
+        index: QModelIndex = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        menu.addAction(self.tr("Call again"), self._call_again)
+        menu.addAction(self.tr("Details…"), lambda: self.show_details(index.row()))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # Export
+    def ask_export(self) -> None:
+        dialog = QFileDialog(self, self.tr("Export history"), str(Path.home()))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(self.tr("CSV files (*.csv)"))
+        dialog.setDefaultSuffix("csv")
+        dialog.selectFile("findme-history.csv")
+        dialog.fileSelected.connect(
+            lambda path: self.tasks.spawn(self.export(Path(path)), name="export")
+        )
+        dialog.open()
+
+    def _export_selected(self, path: str) -> None:
+        self.tasks.spawn(self.export(Path(path)), name="export history")
+
+    async def export(self, path: Path) -> int:
+        """Write every call matching the filter to ``path``, off the UI thread."""
+        text, status = self.filter_edit.text(), self.status_combo.currentData()
+        self.export_button.setEnabled(False)
+        try:
+            count = await off_thread(_export, self.store, text, status, path)
+        finally:
+            self.export_button.setEnabled(True)
+        self.message.emit(self.tr("Exported %n call(s) to {0}", "", count).format(path))
+        return count
+
+
+def _export(store: Store, text: str, status: str | None, path: Path) -> int:
+    from console.csvio import export_history  # written by the leads/teams side; imported late
+
+    total = store.count_calls(text, status)
+    records = store.fetch_calls(text, status, 0, max(total, 1))
+    export_history(records, path)
+    return len(records)

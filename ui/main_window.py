@@ -1,0 +1,428 @@
+"""The main window: leads and teams on the left, the call panel on the right, history below."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import APP_NAME, __version__
+from console.engine import Engine
+from ui.call_panel import CallPanel
+from ui.errors import ask, show_error
+from ui.history_view import HistoryView
+from ui.leads_panel import LeadsPanel
+from ui.resources import icon
+from ui.tasks import TaskRunner
+from ui.teams_panel import TeamsPanel
+from ui.window_parts import SandboxBanner, TextDialog, from_text, to_text
+
+log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """``closed`` is emitted once the window has really closed (after pending calls ended)."""
+
+    closed = Signal()
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.tasks = TaskRunner(self._task_failed)
+        self._may_close = False
+        self._dialogs: dict[str, QWidget] = {}
+        self._question: QMessageBox | None = None
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("findme"))
+        self._build()
+        self._build_menus()
+        self._connect()
+        self.update_account()
+        self.restore_state()
+
+    # Building
+    def _build(self) -> None:
+        store = self.engine.store
+        # Widgets join the focus chain in the order they land in the window, so they are
+        # created in layout order: banner, leads and teams, call panel, history.
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        self.banner = SandboxBanner(central)
+        layout.addWidget(self.banner)
+        self.outer_split = QSplitter(Qt.Orientation.Vertical, central)
+        self.outer_split.setObjectName("outer_split")
+        layout.addWidget(self.outer_split, 1)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self.outer_split)
+        self.main_split.setObjectName("main_split")
+        self.outer_split.addWidget(self.main_split)
+        self.left_tabs = QTabWidget(self.main_split)
+        self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
+        self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
+        self.main_split.addWidget(self.left_tabs)
+        self.leads_panel = LeadsPanel(store, self.left_tabs)
+        self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
+        self.teams_panel = TeamsPanel(store, self.left_tabs)
+        self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
+        self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
+        self.main_split.addWidget(self.call_panel)
+        self.history = HistoryView(store, self.tasks, self.outer_split)
+        self.outer_split.addWidget(self.history)
+        self.main_split.setStretchFactor(0, 2)
+        self.main_split.setStretchFactor(1, 3)
+        self.outer_split.setStretchFactor(0, 3)
+        self.outer_split.setStretchFactor(1, 2)
+        for split in (self.main_split, self.outer_split):
+            split.setChildrenCollapsible(False)
+        self.account_label = QLabel(self)
+        self.account_label.setAccessibleName(self.tr("Account state"))
+        self.memory_warning = QLabel(self)
+        self.memory_warning.setAccessibleName(self.tr("Credentials warning"))
+        self.statusBar().addPermanentWidget(self.memory_warning)
+        self.statusBar().addPermanentWidget(self.account_label)
+
+    def _action(self, text: str, tip: str, slot, shortcut=None, icon_name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even where the menu bar is hidden
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.export_action = self._action(
+            self.tr("&Export history…"),
+            self.tr("Export the calls shown to CSV"),
+            self.history.ask_export,
+            keys.SaveAs,
+            "export",
+        )
+        self.quit_action = self._action(
+            self.tr("&Quit"), self.tr("Close the console"), self.close, keys.Quit
+        )
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self._file_menu = file_menu
+        self._add_panel_file_actions(file_menu)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        call_menu = bar.addMenu(self.tr("&Call"))
+        self.call_action = self._action(
+            self.tr("&Place call"),
+            self.tr("Call the chosen lead with the chosen team list"),
+            self.call_panel.call,
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+            "call",
+        )
+        self.call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.find_action = self._action(
+            self.tr("&Find lead"), self.tr("Search the leads"), self.focus_leads, keys.Find
+        )
+        self.history_action = self._action(
+            self.tr("Go to &history"),
+            self.tr("Move to the call history"),
+            self.history.table.setFocus,
+            QKeySequence("Ctrl+Shift+H"),
+        )
+        call_menu.addActions([self.call_action, self.find_action, self.history_action])
+
+        account_menu = bar.addMenu(self.tr("&Account"))
+        self.account_action = self._action(
+            self.tr("&Account…"),
+            self.tr("The sandbox or a DialogTech account"),
+            self.show_account,
+            None,
+            "account",
+        )
+        self.outbox_action = self._action(
+            self.tr("Sandbox &outbox…"),
+            self.tr("What the sandbox would have sent"),
+            self.show_outbox,
+            None,
+            "outbox",
+        )
+        account_menu.addActions([self.account_action, self.outbox_action])
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        # Preferences has no standard key on Linux and Windows, so Ctrl+, is added there.
+        prefs_keys = [*QKeySequence.keyBindings(keys.Preferences), QKeySequence("Ctrl+,")]
+        self.prefs_action = self._action(
+            self.tr("&Preferences…"),
+            self.tr("Default call options and behaviour"),
+            self.show_preferences,
+            prefs_keys,
+        )
+        self.prefs_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.prefs_action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.rules_action = self._action(
+            self.tr("Sandbox &rules"),
+            self.tr("How the sandbox's numbers answer"),
+            self.show_rules,
+            None,
+            "sandbox",
+        )
+        self.about_action = self._action(
+            self.tr("&About {0}").format(APP_NAME),
+            self.tr("Version and licence"),
+            self.show_about,
+            keys.HelpContents,
+        )
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addActions([self.rules_action, self.about_action])
+
+    def _add_panel_file_actions(self, menu) -> None:
+        """The leads and teams panels' own import/export actions, when they offer them."""
+        for panel in (self.leads_panel, self.teams_panel):
+            actions = getattr(panel, "file_actions", None)
+            if callable(actions):
+                menu.addActions(actions())
+                menu.addSeparator()
+
+    def _connect(self) -> None:
+        self.banner.link.connect(self._banner_link)
+        self.leads_panel.current_lead_changed.connect(self.call_panel.set_lead)
+        self.leads_panel.lead_activated.connect(self._lead_activated)
+        self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
+        self.call_panel.call_started.connect(self.history.call_started)
+        self.call_panel.call_finished.connect(self._call_finished)
+        self.call_panel.message.connect(self.show_message)
+        self.history.message.connect(self.show_message)
+        self.history.call_again.connect(self.call_panel.load_call)
+        self.call_panel.set_lead(self.leads_panel.current_lead())
+
+    # Reactions
+    def _lead_activated(self, lead) -> None:
+        self.call_panel.set_lead(lead)
+        self.call_panel.team_combo.setFocus()
+
+    def _call_finished(self, call_id: int) -> None:
+        self.history.call_finished(call_id)
+        self.leads_panel.refresh()  # each lead shows its last result
+
+    def _banner_link(self, target: str) -> None:
+        {"outbox": self.show_outbox, "rules": self.show_rules, "account": self.show_account}[
+            target
+        ]()
+
+    def _task_failed(self, name: str, exc: BaseException) -> None:
+        show_error(self.tr("Background task failed: {0}").format(name), exc, self)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
+    def focus_leads(self) -> None:
+        self.left_tabs.setCurrentWidget(self.leads_panel)
+        self.leads_panel.setFocus()
+
+    def update_account(self) -> None:
+        """Banner, status bar and outbox action follow the account in use."""
+        engine = self.engine
+        sandbox = engine.uses_sandbox
+        self.banner.setVisible(sandbox)
+        self.outbox_action.setEnabled(sandbox)
+        if sandbox:
+            self.account_label.setText(self.tr("Sandbox (no real calls)"))
+            self.memory_warning.clear()
+            self.memory_warning.setVisible(False)
+            return
+        settings = engine.settings
+        label = settings.get("account.label") or self.tr("DialogTech account")
+        host = urlsplit(engine.api_url).netloc
+        self.account_label.setText(
+            self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
+        )
+        self.memory_warning.setVisible(engine.vault.in_memory)
+        if engine.vault.in_memory:
+            self.memory_warning.setText("⚠ " + self.tr("credentials kept for this run only"))
+            self.memory_warning.setToolTip(engine.vault.warning or "")
+
+    # Dialogs, all non-modal and kept one of each
+    def _open(self, key: str, make) -> QWidget:
+        dialog = self._dialogs.get(key)
+        if dialog is None:
+            dialog = make()
+            dialog.finished.connect(lambda _r: self._dialogs.pop(key, None))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._dialogs[key] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def show_account(self) -> QWidget:
+        from ui.account_dialog import AccountDialog
+
+        def make():
+            dialog = AccountDialog(self.engine, self)
+            dialog.applied.connect(self.update_account)
+            return dialog
+
+        return self._open("account", make)
+
+    def show_outbox(self) -> QWidget:
+        from ui.outbox_dialog import OutboxDialog
+
+        return self._open("outbox", lambda: OutboxDialog(self.engine, self))
+
+    def show_preferences(self) -> QWidget:
+        from ui.preferences_dialog import PreferencesDialog
+
+        def make():
+            dialog = PreferencesDialog(self.engine.settings, self)
+            dialog.saved.connect(self._preferences_saved)
+            return dialog
+
+        return self._open("preferences", make)
+
+    def _preferences_saved(self) -> None:
+        if not self.call_panel.presets.current_name():
+            self.call_panel.presets.load("")  # the defaults preset shows the new defaults
+
+    def show_rules(self) -> QWidget:
+        from console.sandbox import describe_rules
+
+        return self._open(
+            "rules", lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self)
+        )
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About {0}").format(APP_NAME))
+        box.setIconPixmap(icon("findme").pixmap(64, 64))
+        box.setText(f"<b>{APP_NAME}</b> {__version__}")
+        box.setInformativeText(
+            self.tr("Click-to-FindMe List calls for sales agents and team leads.")
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def show_notices(self) -> None:
+        """Engine notices (settings reset, recovered calls), once, without blocking."""
+        if not self.engine.notices:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            APP_NAME,
+            "\n\n".join(self.engine.notices),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("notices")
+        self._dialogs["notices"] = box
+        box.finished.connect(lambda _r: self._dialogs.pop("notices", None))
+        box.show()
+
+    # Layout persistence
+    def save_state(self) -> None:
+        state = {
+            "geometry": to_text(self.saveGeometry()),
+            "state": to_text(self.saveState()),
+            "main_split": to_text(self.main_split.saveState()),
+            "outer_split": to_text(self.outer_split.saveState()),
+            "history_header": to_text(self.history.table.horizontalHeader().saveState()),
+            "left_tab": self.left_tabs.currentIndex(),
+            "options_tab": self.call_panel.form.tabs.currentIndex(),
+        }
+        settings = self.engine.settings
+        settings.set("ui.window_state", json.dumps(state))
+        settings.save()
+
+    def restore_state(self) -> None:
+        """The layout of last time, else a sensible default size."""
+        text = self.engine.settings.get("ui.window_state")
+        try:
+            state = json.loads(text) if text else {}
+        except ValueError:
+            state = {}
+        if not (state.get("geometry") and self.restoreGeometry(from_text(state["geometry"]))):
+            self.resize(*DEFAULT_SIZE)
+            self.main_split.setSizes([480, 800])
+            self.outer_split.setSizes([540, 260])
+        restorers = (
+            ("state", self.restoreState),
+            ("main_split", self.main_split.restoreState),
+            ("outer_split", self.outer_split.restoreState),
+            ("history_header", self.history.table.horizontalHeader().restoreState),
+        )
+        for key, restore in restorers:
+            if state.get(key):
+                try:
+                    restore(from_text(state[key]))
+                except (ValueError, TypeError):
+                    log.warning("window state: ignoring %s", key)
+        self.left_tabs.setCurrentIndex(int(state.get("left_tab", 0)))
+        self.call_panel.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
+
+    # Closing
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._may_close:
+            event.accept()
+            return
+        pending = len(self.call_panel.pending.rows)
+        if pending:
+            event.ignore()
+            self._question = ask(
+                self,
+                self.tr("Calls in flight"),
+                self.tr("%n call(s) are still waiting for an answer.", "", pending),
+                self._close_after_cancelling,
+                yes=self.tr("&Cancel them and quit"),
+                no=self.tr("&Keep working"),
+                informative=self.tr(
+                    "Cancelled calls may still go ahead at the service; each is recorded as "
+                    "cancelled in the history."
+                ),
+            )
+            return
+        self._finish_close()
+        event.accept()
+
+    def _close_after_cancelling(self) -> None:
+        async def cancel_then_close() -> None:
+            await self.tasks.cancel_all()
+            self._finish_close()
+            self.close()
+
+        # Held by the loop until done; the window stays open (and referenced) meanwhile.
+        self._closing = asyncio.ensure_future(cancel_then_close())
+
+    def _finish_close(self) -> None:
+        self._may_close = True
+        try:
+            self.save_state()
+        except OSError as exc:
+            log.warning("could not save the window layout: %s", exc)
+        for dialog in list(self._dialogs.values()):
+            dialog.close()
+        QTimer.singleShot(0, self.closed.emit)

@@ -1,0 +1,89 @@
+"""Small pieces of the main window: the sandbox banner, a text viewer, saved-state helpers."""
+
+from __future__ import annotations
+
+import base64
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.resources import icon
+
+
+def to_text(data: QByteArray) -> str:
+    """Qt's saved state bytes as text for the JSON settings file."""
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def from_text(text: str) -> QByteArray:
+    """The inverse of ``to_text``."""
+    return QByteArray(base64.b64decode(text.encode("ascii")))
+
+
+class SandboxBanner(QFrame):
+    """Shown whenever the sandbox is in use, in the palette's tooltip colours (dark mode too)."""
+
+    link = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(palette.ColorRole.Window, palette.color(palette.ColorRole.ToolTipBase))
+        palette.setColor(palette.ColorRole.WindowText, palette.color(palette.ColorRole.ToolTipText))
+        self.setPalette(palette)
+        badge = QLabel(self)
+        badge.setPixmap(icon("sandbox").pixmap(20, 20))
+        self.text = QLabel(
+            self.tr(
+                "<b>Sandbox: no real calls are placed.</b> "
+                "<a href='outbox'>Open the outbox</a> · <a href='rules'>Sandbox rules</a> · "
+                "<a href='account'>Use a DialogTech account…</a>"
+            ),
+            self,
+        )
+        self.text.setAccessibleName(self.tr("Sandbox banner"))
+        self.text.setToolTip(self.tr("Calls go to a simulator on this computer"))
+        self.text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.text.linkActivated.connect(self.link.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(badge)
+        layout.addWidget(self.text, 1)
+
+
+class TextDialog(QDialog):
+    """A read-only text in a fixed font (the sandbox rules)."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(760, 420)
+        view = QPlainTextEdit(text, self)
+        view.setReadOnly(True)
+        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        view.setAccessibleName(title)
+        view.setToolTip(title)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        close.setToolTip(self.tr("Close this window"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
