@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
 
@@ -52,6 +52,7 @@ class LeadsPanel(LeadsPanelBase):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._search_now)
+        self.search.installEventFilter(self)  # Down from the search box goes to the results
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._announce())
         self.table.activated.connect(self._activated)
         self.model.edited.connect(self._edited)
@@ -140,6 +141,16 @@ class LeadsPanel(LeadsPanelBase):
         self.search.setText(text)
         self.search.blockSignals(False)
         self._reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self._search_now()
+            return True
+        return super().eventFilter(watched, event)
 
     def _search_now(self) -> None:
         self.refresh()

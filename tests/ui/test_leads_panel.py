@@ -118,6 +118,14 @@ def test_search_filters_as_you_type(qtbot, panel, store, ann) -> None:
     assert activated.args[0].name == "Bob Baker"
 
 
+def test_down_from_the_search_box_moves_into_the_results(qtbot, panel, store, ann) -> None:
+    _focus(qtbot, panel.search)
+    qtbot.keyClicks(panel.search, "bob")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Down)
+    assert panel.table.hasFocus()
+    assert panel.current_lead().name == "Bob Baker"
+
+
 def test_only_a_page_is_shown_with_a_hint_to_refine(qtbot, panel, store) -> None:
     store.add_leads([Lead(None, f"Lead {i:04d}", f"555{i:07d}") for i in range(PAGE + 100)])
     panel.refresh()
