@@ -50,3 +50,23 @@ format: setup
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# Packaging: `make dist` builds the one-folder bundle dist/findme-console/ with PyInstaller
+# (build.spec) from a fresh virtual environment holding only the console and PyInstaller,
+# so nothing from the development venv leaks into the bundle. `make deb` wraps it into
+# dist/findme-console_<version>_<arch>.deb. See docs/packaging.md.
+BUILD_VENV  := build/venv
+PYINSTALLER ?= pyinstaller>=6.10
+
+.PHONY: dist deb
+
+dist: syslibs
+	rm -rf $(BUILD_VENV) build/pyinstaller dist/findme-console
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install -q --disable-pip-version-check . '$(PYINSTALLER)'
+	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller build.spec
+
+deb:
+	test -x dist/findme-console/findme-console || $(MAKE) dist
+	packaging/linux/build-deb.sh

@@ -68,13 +68,13 @@ def parse_tel_link(text: str) -> str:
         raise refuse(
             "a number may hold only digits, one leading +, spaces and the separators - . ( )"
         )
-    if context.startswith("+") and not number.startswith("+"):
-        # A local number is dialed in its context's country; only +1 is North American.
-        if re.sub(r"[^0-9]", "", context) != "1":
-            raise refuse(
-                f"its phone-context {context} is outside North America; "
-                "the API dials North American numbers only"
-            )
+    # A local number is dialed in its context's country; only +1 is North American.
+    local = context.startswith("+") and not number.startswith("+")
+    if local and re.sub(r"[^0-9]", "", context) != "1":
+        raise refuse(
+            f"its phone-context {context} is outside North America; "
+            "the API dials North American numbers only"
+        )
     check = check_phone(number)
     if not check.ok or check.digits is None:
         raise refuse(f"the number {check.error}")

@@ -1,0 +1,122 @@
+"""Single instance: a second launch (a real subprocess) hands its tel: link to this one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from console import APP_ID
+from tests.conftest import ROOT
+from ui.single_instance import SingleInstanceServer, server_name, try_hand_off
+
+SECOND_LAUNCH = """
+import sys
+from ui.single_instance import try_hand_off
+print(try_hand_off(sys.argv[2], timeout_ms=5000, name=sys.argv[1]))
+"""
+
+
+@pytest.fixture
+def name(tmp_path: Path) -> str:
+    """A socket of this test's own, by full path, so no real console is ever reached."""
+    return str(tmp_path / f"si-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def server(qapp, name: str):
+    instance = SingleInstanceServer(name)
+    yield instance
+    instance.close()
+
+
+def _second_launch(name: str, message: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-c", SECOND_LAUNCH, name, message],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_a_second_launch_hands_its_link_to_the_running_console(qtbot, server) -> None:
+    assert server.listen()
+    link = "tel:+1-555-111-2222"
+    with qtbot.waitSignal(server.message_received, timeout=15000) as received:
+        launch = _second_launch(server.name, link)
+    assert received.args == [link]
+    qtbot.waitUntil(lambda: launch.poll() is not None, timeout=15000)
+    out, err = launch.communicate()
+    assert out.strip() == "True", err
+
+
+def test_messages_keep_any_text_intact(qtbot, server) -> None:
+    assert server.listen()
+    text = 'callto://+15551112222 "quoted"\nnewline é'
+    with qtbot.waitSignal(server.message_received, timeout=15000) as received:
+        launch = _second_launch(server.name, text)
+    assert received.args == [text]
+    qtbot.waitUntil(lambda: launch.poll() is not None, timeout=15000)
+    assert launch.communicate()[0].strip() == "True"
+
+
+def test_without_a_running_console_the_hand_off_fails_fast(qapp, name: str) -> None:
+    started = time.monotonic()
+    assert try_hand_off("tel:5551112222", timeout_ms=3000, name=name) is False
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_stale_socket_left_by_a_crash_is_replaced(qtbot, server, name: str) -> None:
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(name)
+    stale.close()  # the file stays, and nobody listens on it: what a crash leaves
+    assert Path(name).exists()
+    assert server.listen()
+    with qtbot.waitSignal(server.message_received, timeout=15000) as received:
+        launch = _second_launch(name, "tel:5551112222")
+    assert received.args == ["tel:5551112222"]
+    qtbot.waitUntil(lambda: launch.poll() is not None, timeout=15000)
+
+
+def test_a_live_console_keeps_its_name(qapp, server, name: str) -> None:
+    assert server.listen()
+    second = SingleInstanceServer(name)
+    try:
+        assert second.listen() is False
+        assert server.listening
+    finally:
+        second.close()
+
+
+def test_garbage_is_dropped_and_the_server_keeps_serving(qtbot, server) -> None:
+    assert server.listen()
+    seen: list[str] = []
+    server.message_received.connect(seen.append)
+    raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    raw.connect(server.name)
+    raw.sendall(b"not json\n")
+    raw.settimeout(5)
+    qtbot.waitUntil(lambda: not server._buffers, timeout=5000)
+    raw.close()
+    with qtbot.waitSignal(server.message_received, timeout=15000):
+        launch = _second_launch(server.name, "tel:5551112222")
+    qtbot.waitUntil(lambda: launch.poll() is not None, timeout=15000)
+    assert seen == ["tel:5551112222"]
+
+
+def test_the_default_name_is_per_user_and_per_data_folder(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("FINDME_HOME", raising=False)
+    plain = server_name()
+    assert plain.startswith(f"{APP_ID}-")
+    monkeypatch.setenv("FINDME_HOME", str(tmp_path / "a"))
+    first = server_name()
+    monkeypatch.setenv("FINDME_HOME", str(tmp_path / "b"))
+    assert first.startswith(plain) and first != plain and first != server_name()
