@@ -1,4 +1,4 @@
-"""FindMe Console: opens the window, or runs a command (`call`, `history`, ...) without Qt."""
+"""FindMe Console: opens the window, runs a command (`call`, ...) without Qt, or --self-check."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from console.cli import COMMANDS
+    from console import COMMANDS  # not console.cli: the window must not wait for its imports
 
+    if argv[:1] == ["--self-check"]:
+        from ui.selfcheck import run as self_check
+
+        return self_check()
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
         from console.cli import main as cli_main
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from console import paths
-from console.client import check_api_url
+from console.client import certificate_fingerprint, check_api_url, tls_verify
 from console.credentials import Credentials, Vault
 from console.settings import Settings
 
@@ -20,6 +21,16 @@ def _read_secret(what: str) -> str:
     return sys.stdin.readline().strip()
 
 
+def trusted_text(path: str) -> str:
+    """The trusted certificate, for a person: its path and fingerprint, or that there is none."""
+    if not path:
+        return "none (the usual certificate authorities only)"
+    try:
+        return f"{path} (SHA-256 {certificate_fingerprint(path)})"
+    except (OSError, ValueError) as exc:
+        return f"{path} (cannot be read: {exc})"
+
+
 def show(settings: Settings, vault: Vault) -> int:
     mode = settings.get("account.mode")
     print(f"mode: {mode}")
@@ -28,6 +39,7 @@ def show(settings: Settings, vault: Vault) -> int:
         print(f"label: {settings.get('account.label') or '-'}")
         print(f"api_url: {settings.get('account.api_url')}")
         print(f"credentials: {stored.mode if stored else 'none stored'}")
+    print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
     print(f"secrets stored in: {vault.location}")
     if vault.warning:
         print(f"note: {vault.warning}")
@@ -51,6 +63,28 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
         settings.set("account.api_url", args.api_url)
     if args.label is not None:
         settings.set("account.label", args.label)
+    if args.trust_cert:
+        path = str(Path(args.trust_cert).expanduser().resolve())
+        try:
+            tls_verify(path)
+        except ValueError as exc:
+            print(f"trust-cert: {exc}", file=sys.stderr)
+            return 2
+        settings.set("account.trusted_ca", path)
+    elif args.no_trust_cert:
+        settings.set("account.trusted_ca", "")
+    if not (args.sandbox or args.key_stdin or args.access_key):
+        if args.api_url or args.label is not None or args.trust_cert or args.no_trust_cert:
+            settings.save()
+            print("Account settings saved.")
+            print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
+            return 0
+        print(
+            "account set: say what to set: --sandbox, --key-stdin, --access-key, "
+            "--trust-cert, --api-url or --label",
+            file=sys.stderr,
+        )
+        return 2
     if args.sandbox:
         settings.set("account.mode", "sandbox")
         settings.save()

@@ -6,12 +6,15 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from console.client import FindMeClient
-from console.credentials import Credentials
+from console.credentials import Credentials, mask_in_logs, maskable
 from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
-from console.request import Problem, redacted_url, validate
+from console.request import REDACTED, Problem, redacted_url, validate
 from console.store import Store
+
+if TYPE_CHECKING:
+    from console.client import FindMeClient  # imports httpx, which a window waits for
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,8 @@ class CallService:
             problems = [str(p) for p in checked.problems]
             raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
         params = checked.params
+        mask_in_logs(credentials)
+        secrets = maskable(credentials)
         call_id = self.store.begin_call(
             lead_name=plan.lead_name,
             lead_number=params["phone_to_call"],
@@ -83,6 +88,8 @@ class CallService:
         try:
             result = await self.client.place_call(params)
         except CallError as exc:
+            # A reply may echo what it was sent (an error quoting the key): never kept or shown.
+            exc.detail = _scrub(exc.detail, secrets)
             self.store.finish_call(call_id, status=exc.status, description=exc.sentence())
             raise
         except asyncio.CancelledError:
@@ -92,10 +99,15 @@ class CallService:
             raise
         except Exception as exc:
             # A bug must not leave the row pending forever; the call may have gone out.
-            self.store.finish_call(
-                call_id, status=Status.UNKNOWN, description=f"{SUMMARY[Status.UNKNOWN]} ({exc})"
-            )
+            description = _scrub(f"{SUMMARY[Status.UNKNOWN]} ({exc})", secrets)
+            self.store.finish_call(call_id, status=Status.UNKNOWN, description=description)
             raise
+        result = CallResult(
+            result.result,
+            _scrub(result.description, secrets),
+            _scrub(result.sid, secrets),
+            _scrub(result.raw, secrets),
+        )
         self.store.finish_call(
             call_id,
             status=result.status,
@@ -104,3 +116,10 @@ class CallService:
             raw_reply=result.raw,
         )
         return PlacedCall(call_id, result, checked.warnings)
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every credential value in it replaced by ***."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text

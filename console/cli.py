@@ -12,9 +12,9 @@ import os
 import sys
 from typing import Any
 
-from console import APP_NAME, __version__
-from console.credentials import Credentials, Vault
-from console.logs import SECRETS, setup_logging
+from console import APP_NAME, COMMANDS, __version__  # noqa: F401 - COMMANDS re-exported
+from console.credentials import Credentials, Vault, mask_in_logs
+from console.logs import setup_logging
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
 
@@ -27,7 +27,6 @@ EXIT_FOR = {
     Status.UNKNOWN: EXIT_UNKNOWN,
     Status.CANCELLED: EXIT_UNKNOWN,
 }
-COMMANDS = ("call", "history", "sandbox", "account")
 
 
 def _option_flag(name: str) -> str:
@@ -78,14 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     account = sub.add_parser("account", help="show or set the account (never shows secrets)")
     acc = account.add_subparsers(dest="account_command", metavar="ACTION")
-    setter = acc.add_parser("set", help="switch to the sandbox or store credentials")
-    mode = setter.add_mutually_exclusive_group(required=True)
+    setter = acc.add_parser("set", help="switch to the sandbox, store credentials, trust a cert")
+    mode = setter.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
     mode.add_argument("--key-stdin", action="store_true", help="read a public key from stdin")
     mode.add_argument("--access-key", help="access key; the secret is read with --secret-stdin")
     setter.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
     setter.add_argument("--api-url", help="API URL (https)")
     setter.add_argument("--label", help="a name for this account")
+    trust = setter.add_mutually_exclusive_group()
+    trust.add_argument(
+        "--trust-cert",
+        metavar="PATH",
+        help="also trust this certificate (PEM), e.g. a staging server's self-signed one",
+    )
+    trust.add_argument(
+        "--no-trust-cert", action="store_true", help="trust the usual authorities only"
+    )
     acc.add_parser("forget", help="delete the stored credentials")
     return parser
 
@@ -127,7 +135,7 @@ async def _call(args: argparse.Namespace) -> int:
         options = {n: getattr(args, n) for n in OPTION_NAMES if getattr(args, n) is not None}
         plan = CallPlan(args.phone_to_call, list_value, options, args.lead_name, team_name)
         credentials = env_credentials() or await engine.credentials() or Credentials()
-        SECRETS.register(credentials.secrets())
+        mask_in_logs(credentials)
         try:
             placed = await engine.calls.place(plan, credentials)
         except InvalidRequest as exc:

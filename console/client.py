@@ -3,23 +3,59 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import logging
+import socket
 import ssl
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from console import USER_AGENT
+from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL re-exported
 from console.outcome import CallResult, NetworkFailure, OutcomeUnknown
 from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
 from console.request import encode_query, first_leg_seconds, redacted_url
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://secure.dialogtech.com/ibp_api.php"
 CONNECT_SECONDS = 10.0
+
+
+def tls_verify(trusted_ca: str = "") -> bool | ssl.SSLContext:
+    """What the client verifies servers against: the usual authorities, plus ``trusted_ca``.
+
+    ``trusted_ca`` is a PEM file of certificates the person chose to trust (a staging server's
+    self-signed one, a company CA); it is added to, never replaces, the usual authorities.
+    Verification itself is never turned off. Raises ValueError when the file cannot be used.
+    """
+    if not trusted_ca:
+        return True  # httpx's own default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR when set
+    context = httpx.create_ssl_context()
+    try:
+        context.load_verify_locations(cafile=trusted_ca)
+    except ssl.SSLError as exc:
+        reason = "it holds no PEM certificate" if "NO_CERTIFICATE" in str(exc) else exc.reason
+        raise ValueError(f"the certificate file {trusted_ca} cannot be used ({reason})") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ValueError(f"the certificate file {trusted_ca} cannot be used ({reason})") from None
+    return context
+
+
+def certificate_fingerprint(path: str) -> str:
+    """The SHA-256 fingerprint of the first certificate in a PEM file, as shown by browsers."""
+    text = Path(path).read_text(encoding="ascii", errors="replace")
+    begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start < 0 or stop < 0:
+        raise ValueError(f"{path} holds no PEM certificate")
+    der = ssl.PEM_cert_to_DER_cert(text[start : stop + len(end)])
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def make_http_client(*, verify: bool | str | ssl.SSLContext = True) -> httpx.AsyncClient:
@@ -56,12 +92,17 @@ def check_api_url(url: str) -> str | None:
     return None
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
+def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of ``kind`` in ``exc``'s chain of causes, or None."""
     while exc is not None:
-        if isinstance(exc, ssl.SSLError):
-            return True
+        if isinstance(exc, kind):
+            return exc
         exc = exc.__cause__ or exc.__context__
-    return False
+    return None
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    return _cause(exc, ssl.SSLError) is not None
 
 
 class FindMeClient:
@@ -75,11 +116,13 @@ class FindMeClient:
         connect_retries: int = 2,
         retry_delay: float = 0.5,
         read_timeout: float | None = None,
+        connect_timeout: float = CONNECT_SECONDS,
     ) -> None:
         self.http = http
         self.api_url = api_url
         self.connect_retries = connect_retries
         self.retry_delay = retry_delay
+        self.connect_timeout = connect_timeout
         self._read_timeout = read_timeout  # None: derived from each request
 
     def read_timeout_for(self, params: Mapping[str, str]) -> float:
@@ -94,7 +137,7 @@ class FindMeClient:
         """
         url = httpx.URL(self.api_url).copy_with(query=encode_query(params).encode("ascii"))
         read_timeout = self.read_timeout_for(params)
-        timeout = httpx.Timeout(CONNECT_SECONDS, read=read_timeout)
+        timeout = httpx.Timeout(self.connect_timeout, read=read_timeout)
         shown = redacted_url(self.api_url, params)
         for attempt in range(self.connect_retries + 1):
             log.info("sending %s (attempt %d)", shown, attempt + 1)
@@ -106,11 +149,24 @@ class FindMeClient:
                     raise NetworkFailure(
                         "the server's TLS certificate is not trusted; nothing was sent"
                     ) from None
+                why = self._connect_failure(exc)
                 if attempt == self.connect_retries:
-                    raise NetworkFailure(f"could not connect to {self._host()}: {exc}") from None
-                log.warning("connect to %s failed (%s); retrying", self._host(), exc)
+                    raise NetworkFailure(why) from None
+                log.warning("%s; retrying", why)
                 await asyncio.sleep(self.retry_delay * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def _connect_failure(self, exc: httpx.TransportError) -> str:
+        """Why no connection could be made, naming the host."""
+        host = self._host()
+        lookup = _cause(exc, socket.gaierror)
+        if lookup is not None:
+            name = urlsplit(self.api_url).hostname or host
+            reason = getattr(lookup, "strerror", None) or lookup
+            return f"the server name {name} could not be looked up ({reason})"
+        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+            return f"could not connect to {host} within {self.connect_timeout:g} s"
+        return f"could not connect to {host} ({exc or type(exc).__name__})"
 
     async def _send_once(
         self, url: httpx.URL, timeout: httpx.Timeout, read_timeout: float
@@ -118,7 +174,7 @@ class FindMeClient:
         try:
             # A whole-reply deadline as well as httpx's per-read one: a reply dripping one
             # byte a second never trips a per-read timeout.
-            async with asyncio.timeout(CONNECT_SECONDS + read_timeout):
+            async with asyncio.timeout(self.connect_timeout + read_timeout):
                 async with self.http.stream("GET", url, timeout=timeout) as response:
                     body = await self._read_capped(response)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
@@ -127,10 +183,11 @@ class FindMeClient:
             raise OutcomeUnknown(f"no answer within {read_timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise OutcomeUnknown(
-                f"the connection broke before the answer arrived ({exc})"
+                f"the connection broke before the answer arrived ({exc or type(exc).__name__})"
             ) from None
         if not 200 <= response.status_code < 300:
-            raise OutcomeUnknown(f"the service answered HTTP {response.status_code}")
+            reason = f" {response.reason_phrase}" if response.reason_phrase else ""
+            raise OutcomeUnknown(f"the service answered HTTP {response.status_code}{reason}")
         try:
             result = parse_reply(body, response.headers.get("content-type"))
         except ReplyError as exc:
@@ -140,13 +197,23 @@ class FindMeClient:
 
     @staticmethod
     async def _read_capped(response: httpx.Response) -> bytes:
+        too_big = f"the reply is larger than {MAX_REPLY_BYTES // 1024} KiB"
+        announced = response.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > MAX_REPLY_BYTES:
+            raise OutcomeUnknown(too_big)  # said up front: not one byte of it is read
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_REPLY_BYTES:
-                raise OutcomeUnknown(f"the reply is larger than {MAX_REPLY_BYTES // 1024} KiB")
-            chunks.append(chunk)
+        stream = response.aiter_bytes()
+        try:
+            async for chunk in stream:
+                size += len(chunk)
+                if size > MAX_REPLY_BYTES:
+                    raise OutcomeUnknown(too_big)
+                chunks.append(chunk)
+        finally:
+            # Closed here, on this loop: left to the garbage collector, the half-read stream
+            # would be finalized wherever (and whenever) it is collected.
+            await stream.aclose()
         return b"".join(chunks)
 
     def _host(self) -> str:

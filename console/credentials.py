@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, fields
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from console import APP_NAME
+
+if TYPE_CHECKING:  # keyring is imported on first use: finding the OS backend takes a while
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +68,42 @@ class Vault:
     """Where the account's credentials live; says so, and why, when it is only memory."""
 
     def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        # None: the OS keyring, looked up on first use, so a run that never needs the
+        # keyring (the sandbox, credentials from the environment) never pays for the lookup.
+        self._backend: KeyringBackend | None = None
         self._service = service
         self._memory: Credentials | None = None
-        self.warning: str | None = None
-        if not _usable(self._backend):
+        self._warning: str | None = None
+        if backend is not None:
+            self._adopt(backend)
+
+    @property
+    def backend(self) -> KeyringBackend:
+        """The keyring backend in use (the OS one is looked up on first use)."""
+        if self._backend is None:
+            import keyring
+
+            self._adopt(keyring.get_keyring())
+        assert self._backend is not None
+        return self._backend
+
+    def _adopt(self, backend: KeyringBackend) -> None:
+        self._backend = backend
+        if not _usable(backend):
             # Only INFO: whoever needs the credentials shows ``warning`` (a sandbox run
             # never does, and its command line output should not carry this).
             self._use_memory(
                 "no OS keyring is available on this computer "
-                f"({type(self._backend).__module__}), so credentials are kept in memory "
+                f"({type(backend).__module__}), so credentials are kept in memory "
                 "for this run only and must be entered again next time",
                 level=logging.INFO,
             )
+
+    @property
+    def warning(self) -> str | None:
+        """Why credentials are kept in memory only, or None when the keyring works."""
+        self.backend  # noqa: B018 - looking the backend up may set the warning
+        return self._warning
 
     @property
     def in_memory(self) -> bool:
@@ -91,19 +114,21 @@ class Vault:
         """A sentence naming where secrets go, for the status bar and `account`."""
         if self.in_memory:
             return "memory, for this run only"
-        return f"OS keyring ({getattr(self._backend, 'name', type(self._backend).__name__)})"
+        backend = self.backend
+        return f"OS keyring ({getattr(backend, 'name', type(backend).__name__)})"
 
     def _use_memory(self, reason: str, level: int = logging.WARNING) -> None:
-        self.warning = reason
+        self._warning = reason
         log.log(level, "credentials: %s", reason)
 
     def save(self, credentials: Credentials) -> None:
         """Store ``credentials``, replacing any stored before."""
+        from keyring.errors import KeyringError
+
+        mask_in_logs(credentials)
         if not self.in_memory:
             try:
-                self._backend.set_password(
-                    self._service, ENTRY, json.dumps(credentials.as_params())
-                )
+                self.backend.set_password(self._service, ENTRY, json.dumps(credentials.as_params()))
                 return
             except KeyringError as exc:
                 self._use_memory(f"the OS keyring refused to store them ({type(exc).__name__})")
@@ -113,8 +138,10 @@ class Vault:
         """The stored credentials, or None."""
         if self.in_memory:
             return self._memory
+        from keyring.errors import KeyringError
+
         try:
-            stored = self._backend.get_password(self._service, ENTRY)
+            stored = self.backend.get_password(self._service, ENTRY)
         except KeyringError as exc:
             self._use_memory(f"the OS keyring could not be read ({type(exc).__name__})")
             return self._memory
@@ -122,22 +149,41 @@ class Vault:
             return None
         try:
             data = json.loads(stored)
-            return Credentials(**{k: str(v) for k, v in data.items() if k in _FIELDS})
+            credentials = Credentials(**{k: str(v) for k, v in data.items() if k in _FIELDS})
         except (ValueError, TypeError):
             log.warning("credentials: the keyring entry is not readable; ignoring it")
             return None
+        mask_in_logs(credentials)
+        return credentials
 
     def forget(self) -> None:
         """Delete the stored credentials, wherever they are."""
         self._memory = None
         if self.in_memory:
             return
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         try:
-            self._backend.delete_password(self._service, ENTRY)
-        except keyring.errors.PasswordDeleteError:
+            self.backend.delete_password(self._service, ENTRY)
+        except PasswordDeleteError:
             pass  # nothing was stored
         except KeyringError as exc:
             log.warning("credentials: the keyring could not delete them (%s)", type(exc).__name__)
 
 
 _FIELDS = {f.name for f in fields(Credentials)}
+
+
+def maskable(credentials: Credentials) -> list[str]:
+    """The values to hide wherever text is shown or kept (not the sandbox's, which guard
+    nothing and would turn every mention of the sandbox into ***)."""
+    if credentials == SANDBOX_CREDENTIALS:
+        return []
+    return [value for value in credentials.secrets() if len(value) >= 3]
+
+
+def mask_in_logs(credentials: Credentials) -> None:
+    """From now on every log line, traceback and error report shows these values as ***."""
+    from console.logs import SECRETS
+
+    SECRETS.register(maskable(credentials))

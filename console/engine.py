@@ -6,15 +6,16 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from console import paths
 from console.calls import CallService
-from console.client import FindMeClient, check_api_url, make_http_client
 from console.credentials import SANDBOX_CREDENTIALS, Credentials, Vault
 from console.settings import Settings
 from console.store import Store
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +25,86 @@ API_URL_ENV = "FINDME_API_URL"
 
 @dataclass
 class Engine:
-    """Settings, store, keyring vault, the shared HTTP client and, when in use, the sandbox."""
+    """Settings, store, keyring vault, the shared HTTP client and, when in use, the sandbox.
+
+    Started with ``start_engine(later=True)`` (the window), the HTTP client and the sandbox
+    are only made by ``start_later()``, once the window is shown: ``api_url`` is "sandbox"
+    and ``http`` None until then, and ``ready()`` waits for them.
+    """
 
     settings: Settings
     store: Store
     vault: Vault
-    http: httpx.AsyncClient
+    http: httpx.AsyncClient | None
     api_url: str
     sandbox: object | None = None  # console.sandbox.Sandbox, imported only when used
-    notices: list[str] = field(default_factory=list)
+    start_notices: list[str] = field(default_factory=list)
+    _starting: asyncio.Task[None] | None = field(default=None, repr=False)
+    # The certificate file ``http`` trusts besides the usual authorities ("" for none).
+    trusted_ca: str = ""
+    # Clients replaced when the trusted certificate changed: calls in flight finish on them.
+    _retired: list[httpx.AsyncClient] = field(default_factory=list, repr=False)
 
     @property
     def uses_sandbox(self) -> bool:
-        return self.sandbox is not None
+        return self.sandbox is not None or self.api_url == SANDBOX
+
+    @property
+    def notices(self) -> list[str]:
+        """What to tell the person at start; the keyring is only asked when it is in use."""
+        notices = list(self.start_notices)
+        if not self.uses_sandbox and self.vault.warning:
+            notices.append(f"Credentials: {self.vault.warning}.")
+        return notices
 
     @property
     def calls(self) -> CallService:
+        if self.http is None or self.api_url == SANDBOX:
+            raise RuntimeError("the engine is still starting: await engine.ready() first")
+        from console.client import FindMeClient
+
         return CallService(self.store, FindMeClient(self.http, self.api_url))
+
+    def start_later(self, time_scale: float | None = None) -> asyncio.Task[None]:
+        """Make the HTTP client and start the sandbox in the background (see the class)."""
+        failed = self._starting is not None and self._starting.done()
+        if failed and (self._starting.cancelled() or self._starting.exception()):
+            self._starting = None  # try again: the last start failed
+        if self._starting is None:
+            self._starting = asyncio.get_running_loop().create_task(
+                self._finish_start(time_scale), name="engine start"
+            )
+        return self._starting
+
+    async def _finish_start(self, time_scale: float | None) -> None:
+        if self.http is None:
+            # Off the loop: importing httpx and loading the CA certificates take a while.
+            trusted = self.settings.get("account.trusted_ca")
+            try:
+                self.http = await asyncio.to_thread(_make_http_client, trusted)
+                self.trusted_ca = trusted
+            except ValueError as exc:
+                # The safe side: nothing more than the usual authorities is trusted.
+                notice = f"{exc}; only the usual certificate authorities are trusted."
+                log.warning(notice)
+                self.start_notices.append(notice[:1].upper() + notice[1:])
+                self.http = await asyncio.to_thread(_make_http_client)
+        if self.api_url == SANDBOX:
+            await asyncio.to_thread(_import_sandbox)  # aiohttp's import is the slow part
+            self.sandbox = await _start_sandbox(self.settings, self.http, time_scale)
+            self.api_url = self.sandbox.url
+        # The phone number rules every request is checked with load on first use (~0.1 s):
+        # loaded here, off the loop, the first Call does not stall the window.
+        await asyncio.to_thread(_load_phone_rules)
+
+    async def ready(self) -> None:
+        """Wait until the HTTP client and the sandbox (when in use) are up."""
+        if self.http is None or self.api_url == SANDBOX:
+            await asyncio.shield(self.start_later())
 
     async def credentials(self) -> Credentials | None:
         """The credentials to call with: the sandbox's, else the keyring's (off the loop)."""
+        await self.ready()
         if self.uses_sandbox:
             return SANDBOX_CREDENTIALS
         return await asyncio.to_thread(self.vault.load)
@@ -53,24 +114,36 @@ class Engine:
 
         Calls already in flight keep the client they started with.
         """
+        await self.ready()
         url = resolve_api_url(self.settings, override)
         if url == SANDBOX:
             if self.sandbox is None:
                 self.sandbox = await _start_sandbox(self.settings, self.http, None)
             self.api_url = self.sandbox.url
             return
-        problem = check_api_url(url)
+        problem = _api_url_problem(url)
         if problem:
             raise ValueError(problem)
+        trusted = self.settings.get("account.trusted_ca")
+        if trusted != self.trusted_ca:
+            # A new client for the new trust (ValueError says why the file cannot be used).
+            http = await asyncio.to_thread(_make_http_client, trusted)
+            self._retired.append(self.http)
+            self.http, self.trusted_ca = http, trusted
         if self.sandbox is not None:
             await self.sandbox.stop()
             self.sandbox = None
         self.api_url = url
 
     async def close(self) -> None:
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
+            await asyncio.gather(self._starting, return_exceptions=True)
         if self.sandbox is not None:
             await self.sandbox.stop()
-        await self.http.aclose()
+        for http in [*self._retired, self.http]:
+            if http is not None:
+                await http.aclose()
         self.store.close()
 
 
@@ -85,6 +158,34 @@ def resolve_api_url(settings: Settings, override: str | None = None) -> str:
     return settings.get("account.api_url")
 
 
+def _make_http_client(trusted_ca: str = "") -> httpx.AsyncClient:
+    """The shared client, trusting ``trusted_ca`` besides the usual authorities."""
+    from console.client import make_http_client, tls_verify  # httpx, off the window's thread
+
+    client = make_http_client(verify=tls_verify(trusted_ca))
+    # httpcore imports anyio's asyncio backend on the first request: here, not mid-call.
+    import anyio._backends._asyncio  # noqa: F401
+    import anyio.streams.tls  # noqa: F401
+
+    return client
+
+
+def _api_url_problem(url: str) -> str | None:
+    from console.client import check_api_url
+
+    return check_api_url(url)
+
+
+def _import_sandbox() -> None:
+    import console.sandbox  # noqa: F401
+
+
+def _load_phone_rules() -> None:
+    from console.phone import check_phone
+
+    check_phone("(212) 555-0123")  # imports phonenumbers, loads North America's metadata
+
+
 async def _start_sandbox(settings: Settings, http: httpx.AsyncClient, time_scale: float | None):
     from console.sandbox import Sandbox  # imported only when the sandbox is in use
 
@@ -95,9 +196,17 @@ async def _start_sandbox(settings: Settings, http: httpx.AsyncClient, time_scale
 
 
 async def start_engine(
-    *, api_url: str | None = None, vault: Vault | None = None, time_scale: float | None = None
+    *,
+    api_url: str | None = None,
+    vault: Vault | None = None,
+    time_scale: float | None = None,
+    later: bool = False,
 ) -> Engine:
-    """Open the store and settings, and start the sandbox when the account is the sandbox."""
+    """Open the store and settings, and start the sandbox when the account is the sandbox.
+
+    ``later``: leave the HTTP client and the sandbox to ``Engine.start_later()``, so a window
+    can be shown first (see Engine).
+    """
     settings = Settings(paths.settings_path())
     store = Store.open(paths.store_path())
     notices = [settings.notice] if settings.notice else []
@@ -106,19 +215,17 @@ async def start_engine(
             f"{store.recovered_calls} call(s) were pending when the console last stopped; "
             "they are marked outcome unknown (interrupted)."
         )
-    http = make_http_client()
     url = resolve_api_url(settings, api_url)
-    sandbox = None
-    if url == SANDBOX:
-        sandbox = await _start_sandbox(settings, http, time_scale)
-        url = sandbox.url
-    else:
-        problem = check_api_url(url)
+    if url != SANDBOX:
+        problem = _api_url_problem(url)
         if problem:
-            await http.aclose()
             store.close()
             raise ValueError(problem)
-    engine = Engine(settings, store, vault or Vault(), http, url, sandbox, notices)
-    if engine.vault.warning and not engine.uses_sandbox:
-        notices.append(f"Credentials: {engine.vault.warning}.")
+    engine = Engine(settings, store, vault or Vault(), None, url, None, notices)
+    if not later:
+        try:
+            await engine.start_later(time_scale)
+        except BaseException:
+            await engine.close()
+            raise
     return engine

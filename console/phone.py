@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import NumberParseException, ValidationResult
+from functools import lru_cache
 
 _LETTERS = re.compile(r"[A-Za-z]")
 _ALLOWED = re.compile(r"^[\d\s().+\-/]*$")
@@ -33,6 +31,7 @@ class PhoneCheck:
         return self.error is None
 
 
+@lru_cache(maxsize=4096)  # pure, and each call checks the same list numbers again and again
 def check_phone(text: str) -> PhoneCheck:
     """Read ``text`` as a North American number; never raises."""
     raw = (text or "").strip()
@@ -44,6 +43,11 @@ def check_phone(text: str) -> PhoneCheck:
         return PhoneCheck(text, error="contains letters")
     if not _ALLOWED.match(raw):
         return PhoneCheck(text, error="contains characters other than digits and ( ) - . + /")
+    # Imported on first use: phonenumbers takes a while to load, and the window and a
+    # command can start without it.
+    import phonenumbers
+    from phonenumbers import NumberParseException, ValidationResult
+
     try:
         number = phonenumbers.parse(raw, "US")
     except NumberParseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from urllib.parse import parse_qs
 from xml.etree.ElementTree import ParseError
@@ -21,15 +22,43 @@ class ReplyError(ValueError):
     """The body is not a reply this console can read."""
 
 
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UNREADABLE = "the reply cannot be read in the text encoding it declares, or in UTF-8"
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode(body: bytes, content_type: str | None) -> str:
+    """The body as text: by its byte-order mark, its declared charset, else UTF-8."""
     match = _CHARSET.search(content_type or "")
-    for encoding in (match.group(1) if match else None, "utf-8"):
+    marked = next((encoding for bom, encoding in _BOMS if body.startswith(bom)), None)
+    for encoding in (marked, match.group(1) if match else None):
         if encoding:
             try:
                 return body.decode(encoding)
             except (LookupError, UnicodeDecodeError):
                 continue
-    return body.decode("latin-1")
+    if b"\x00" in body:
+        # UTF-16 or UTF-32 without a byte-order mark, which UTF-8 would wrongly accept.
+        raise ReplyError(f"{_UNREADABLE} (it holds NUL bytes, as UTF-16 does)")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        # An XML declaration may still name the encoding: the XML parser reads the bytes.
+        return body.decode("latin-1")
 
 
 def _from_xml(body: bytes, text: str) -> CallResult:
@@ -42,6 +71,9 @@ def _from_xml(body: bytes, text: str) -> CallResult:
         named = f" ({name!r})" if name else ""
         raise ReplyError(f"the reply declares an XML entity{named}, which is refused") from None
     except (ParseError, LookupError, ValueError) as exc:
+        if "encoding" in str(exc) or not _is_utf8(body):
+            # Bytes in some other encoding than the one declared (or UTF-8, when none is).
+            raise ReplyError(f"{_UNREADABLE} ({exc})") from None
         raise ReplyError(f"the reply is not well-formed XML ({exc})") from None
     if root.tag != "response":
         raise ReplyError(f"the reply's root element is <{root.tag}>, not <response>")

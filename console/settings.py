@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.client import DEFAULT_API_URL
+from console import DEFAULT_API_URL  # not console.client: it imports httpx
 from console.params import SECRET_NAMES
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("account.auth", str, "key", "Credentials: key or keypair"),
     Setting("account.label", str, "", "Account label"),
     Setting("account.api_url", str, DEFAULT_API_URL, "API URL"),
+    # A certificate file the person chose to trust besides the usual authorities (a staging
+    # server's own certificate): a path, never the secret of anything.
+    Setting("account.trusted_ca", str, "", "Trusted certificate file"),
     Setting("sandbox.time_scale", float, 1.0, "Sandbox time scale (1 = real time)"),
     Setting("call.defaults", dict, {}, "Default call options"),
     Setting("ui.last_preset", str, "", "Last preset used"),

@@ -87,21 +87,26 @@ def loop(qapp):
     """A qasync loop per test, as in qasync's own tests; loop errors fail the test."""
     import qasync
 
+    from ui.tasks import install_asyncgen_hooks
+
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
+    hooks = install_asyncgen_hooks(event_loop)  # as ui.app does for the window's loop
     errors: list[dict[str, Any]] = []
     event_loop.set_exception_handler(lambda _loop, context: errors.append(context))
     yield event_loop
     try:
-        pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            event_loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        event_loop.run_until_complete(event_loop.shutdown_asyncgens())
+        for _ in range(2):  # again for the tasks that close async generators
+            pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                event_loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            event_loop.run_until_complete(event_loop.shutdown_asyncgens())
     finally:
         event_loop.close()
         asyncio.set_event_loop(None)
+        sys.set_asyncgen_hooks(*hooks)
         # Collect this loop's Qt timers now, on the UI thread; a later collection inside a
         # worker thread would stop them there and Qt warns "Timers cannot be stopped...".
         gc.collect()

@@ -82,11 +82,15 @@ def closed_port() -> int:
 
 
 class FaultServer:
-    """An aiohttp.web server on loopback whose one handler misbehaves; counts requests."""
+    """An aiohttp.web server on loopback whose one handler misbehaves; counts requests.
 
-    def __init__(self, handler: Handler, port: int = 0) -> None:
+    With ``tls`` (a server-side SSLContext) it serves https:// instead.
+    """
+
+    def __init__(self, handler: Handler, port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self._handler = handler
         self._port = port
+        self._tls = tls
         self.requests: list[web.Request] = []
         self.headers: list[dict[str, str]] = []
         self.queries: list[str] = []
@@ -110,11 +114,12 @@ class FaultServer:
             app, access_log=None, handler_cancellation=True, shutdown_timeout=0.2
         )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", self._port)
+        site = web.TCPSite(runner, "127.0.0.1", self._port, ssl_context=self._tls)
         await site.start()
         self._runner = runner
         port = runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}{API_PATH}"
+        scheme = "https" if self._tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{port}{API_PATH}"
         return self.url
 
     async def stop(self) -> None:
@@ -169,8 +174,59 @@ def truncated(body: str = VENDOR_SUCCESS, announced: int = 4096) -> Handler:
     return handle
 
 
+def drip(interval: float = 1.0, body: str = VENDOR_SUCCESS) -> Handler:
+    """Send the headers at once, then the body one byte every ``interval`` seconds."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        data = body.encode("utf-8")
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        response.content_length = len(data)
+        await response.prepare(request)
+        for index in range(len(data)):
+            await response.write(data[index : index + 1])
+            await asyncio.sleep(interval)
+        return response
+
+    return handle
+
+
+HUGE_BYTES = 50 * 1024 * 1024
+_HUGE_CHUNK = b"<response>" + b"x" * (64 * 1024 - 10)
+
+
+def huge(total: int = HUGE_BYTES, announce: bool = False) -> Handler:
+    """Stream ``total`` bytes (chunked, or with a Content-Length when ``announce``)."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        if announce:
+            response.content_length = total
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        sent = 0
+        while sent < total:  # one chunk object reused: the server's memory stays flat too
+            await response.write(_HUGE_CHUNK)
+            sent += len(_HUGE_CHUNK)
+        return response
+
+    return handle
+
+
+# Replies in encodings the service does not use, none of them declared in the headers.
+# A UTF-16 byte-order mark, then an XML declaration that says UTF-8.
+UTF16_DECLARING_UTF8 = VENDOR_SUCCESS.encode("utf-16")
+UTF16_WITHOUT_BOM = VENDOR_SUCCESS.encode("utf-16-le")
+SHIFT_JIS_UNDECLARED = VENDOR_SUCCESS.replace("Call Connected", "通話接続").encode("shift_jis")
+
 FAULTS: dict[str, Handler] = {
     "http_500": reply("Internal Server Error", status=500, content_type="text/plain"),
+    "http_502": reply("<html>Bad Gateway</html>", status=502, content_type="text/html"),
+    "http_503": reply("Service Unavailable", status=503, content_type="text/plain"),
+    "body_50mb": huge(),
+    "utf16_declaring_utf8": reply(UTF16_DECLARING_UTF8),
+    "utf16_without_bom": reply(UTF16_WITHOUT_BOM),
+    "shift_jis_undeclared": reply(SHIFT_JIS_UNDECLARED),
     "not_found_html": reply(HTML_404, status=404, content_type="text/html"),
     "empty": reply(b""),
     "too_big": reply(BIG_BODY),

@@ -9,17 +9,20 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
-from console.client import check_api_url
+from console.client import certificate_fingerprint, check_api_url, tls_verify
 from console.credentials import Credentials
 from console.engine import SANDBOX, Engine
 from ui.errors import show_error
@@ -40,6 +43,9 @@ class AccountDialog(QDialog):
         self.setWindowTitle(self.tr("Account"))
         self.setMinimumWidth(520)
         self._stored: Credentials | None = None
+        # The certificate file trusted besides the usual authorities, as chosen here ("" none).
+        self._trusted_ca: str = engine.settings.get("account.trusted_ca")
+        self._cert_dialog: QFileDialog | None = None
         self._build()
         self._load()
 
@@ -93,6 +99,29 @@ class AccountDialog(QDialog):
         self.url_check = QLabel(self)
         self.url_check.setWordWrap(True)
         self.url_check.setAccessibleName(self.tr("API URL check"))
+        self.cert_label = QLabel(self)
+        self.cert_label.setWordWrap(True)
+        self.cert_label.setAccessibleName(self.tr("Trusted certificate"))
+        self.cert_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.trust_button = QPushButton(self.tr("&Trust a certificate…"), self)
+        self.trust_button.setAccessibleName(self.tr("Trust a certificate"))
+        self.trust_button.setToolTip(
+            self.tr(
+                "Choose a certificate file (PEM) to trust besides the usual authorities, "
+                "such as a staging server's self-signed one"
+            )
+        )
+        self.trust_button.clicked.connect(self.choose_certificate)
+        self.untrust_button = QPushButton(self.tr("Usual authorities &only"), self)
+        self.untrust_button.setAccessibleName(self.tr("Stop trusting the certificate"))
+        self.untrust_button.setToolTip(
+            self.tr("Trust only the usual certificate authorities again")
+        )
+        self.untrust_button.clicked.connect(self.untrust_certificate)
+        cert_buttons = QHBoxLayout()
+        cert_buttons.addWidget(self.trust_button)
+        cert_buttons.addWidget(self.untrust_button)
+        cert_buttons.addStretch(1)
         form = QFormLayout(self.account_box)
         form.addRow(self.keypair_radio, self.key_radio)
         form.addRow(self.tr("&Label:"), self.label_edit)
@@ -101,6 +130,8 @@ class AccountDialog(QDialog):
         form.addRow(self.tr("Public &key:"), self.key_edit)
         form.addRow(self.tr("API &URL:"), self.url_edit)
         form.addRow("", self.url_check)
+        form.addRow(self.tr("Certificates:"), self.cert_label)
+        form.addRow("", cert_buttons)
         self.where = QLabel(self)
         self.where.setWordWrap(True)
         self.where.setAccessibleName(self.tr("Where secrets are stored"))
@@ -158,6 +189,54 @@ class AccountDialog(QDialog):
             edit.setPlaceholderText(hint)
         problem = check_api_url(self.url_edit.text())
         self.url_check.setText("⚠ " + problem if problem else "✓ " + self.tr("a valid API URL"))
+        self._show_trust()
+
+    def _show_trust(self) -> None:
+        path = self._trusted_ca
+        self.untrust_button.setEnabled(bool(path))
+        if not path:
+            self.cert_label.setText(self.tr("The usual certificate authorities only."))
+            return
+        try:
+            fingerprint = self.tr("SHA-256 {0}").format(certificate_fingerprint(path))
+        except (OSError, ValueError) as exc:
+            fingerprint = self.tr("cannot be read: {0}").format(exc)
+        self.cert_label.setText(
+            "⚠ "
+            + self.tr(
+                "A custom certificate is trusted besides the usual authorities: {0} ({1})."
+            ).format(path, fingerprint)
+        )
+
+    def choose_certificate(self) -> QFileDialog:
+        """Ask for the certificate file to trust (non-modal)."""
+        dialog = QFileDialog(
+            self,
+            self.tr("Trust a certificate"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.trust_certificate)
+        self._cert_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def trust_certificate(self, path: str) -> bool:
+        """Trust ``path`` once the account is saved; False (and why) when it is no certificate."""
+        try:
+            tls_verify(path)
+        except ValueError as exc:
+            self.problem.setText("⚠ " + str(exc))
+            return False
+        self.problem.clear()
+        self._trusted_ca = path
+        self._show_trust()
+        return True
+
+    def untrust_certificate(self) -> None:
+        self._trusted_ca = ""
+        self._show_trust()
 
     def credentials(self) -> Credentials | None:
         """The credentials typed in, or None when all the secret fields are empty."""
@@ -212,6 +291,7 @@ class AccountDialog(QDialog):
             settings.set("account.auth", "key" if self.key_radio.isChecked() else "keypair")
             settings.set("account.api_url", self.url_edit.text().strip())
         settings.set("account.label", self.label_edit.text().strip())
+        settings.set("account.trusted_ca", self._trusted_ca)
         await off_thread(settings.save)
         await self.engine.apply_account()
         for edit in (self.key_edit, self.access_key_edit, self.secret_edit):

@@ -7,8 +7,14 @@ import logging
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from console import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from ui.links import FileOpenFilter
+    from ui.main_window import MainWindow
+    from ui.single_instance import SingleInstanceServer
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +24,10 @@ FindMe Console needs a display to open its window, and none was found
   - run it on a virtual display:   xvfb-run make run
   - or render off screen:          QT_QPA_PLATFORM=offscreen python main.py
 The command line works without a display: python main.py --help"""
+# Instrumentation for `make bench` (bench/startup.py): when set, the time.monotonic() at which
+# the window was shown and the event loop went idle is written to this file as "shown T",
+# then "started T" once the engine's deferred start (HTTP client, sandbox) is done.
+BENCH_READY_ENV = "FINDME_BENCH_READY_FILE"
 
 
 def has_display() -> bool:
@@ -35,6 +45,14 @@ def run(argv: list[str]) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
+    from ui.links import find_link
+    from ui.single_instance import try_hand_off
+
+    link = find_link(argv)
+    # Before any window: a console already running takes the link (or, with none, comes to
+    # the front), and this launch ends.
+    if try_hand_off(link, timeout_ms=1500):
+        return 0
     from PySide6.QtWidgets import QApplication
 
     from console import paths
@@ -56,11 +74,22 @@ def run(argv: list[str]) -> int:
     app.setQuitOnLastWindowClosed(False)
     install_excepthook()
     log.info("%s %s starting", APP_NAME, __version__)
+    from ui.links import install_file_open_filter
+    from ui.single_instance import SingleInstanceServer
+
+    server = SingleInstanceServer(parent=app)
+    if not server.listen():
+        log.warning(
+            "single instance: not listening on %s; later links open consoles of their own",
+            server.name,
+        )
+    opened = install_file_open_filter(app)
 
     import qasync
 
     try:
-        problem = qasync.run(_main(started))  # Python 3.11: qasync's recommended entry point
+        # Python 3.11: qasync's recommended entry point
+        problem = qasync.run(_main(started, link, server, opened))
     except KeyboardInterrupt:
         return 130
     if problem:
@@ -72,13 +101,18 @@ def run(argv: list[str]) -> int:
     return 0
 
 
-async def _main(started: float) -> str | None:
+async def _main(
+    started: float, link: str, server: SingleInstanceServer, opened: FileOpenFilter | None
+) -> str | None:
     """Start the engine, show the window, wait for it to close, close the engine."""
     from console.engine import start_engine
     from console.store import StoreTooNew
+    from ui.tasks import install_asyncgen_hooks
 
+    install_asyncgen_hooks(asyncio.get_running_loop())
     try:
-        engine = await start_engine()
+        # The HTTP client and the sandbox are started once the window is shown.
+        engine = await start_engine(later=True)
     except (ValueError, StoreTooNew, OSError) as exc:
         log.error("could not start: %s", exc)
         return f"FindMe Console could not start: {exc}"
@@ -91,8 +125,45 @@ async def _main(started: float) -> str | None:
         window.show()
         log.info("window shown %.2f s after start", time.perf_counter() - started)
         window.show_notices()
+        connect_links(window, server, opened, link)
+        # A failure shows as an error dialog, and again when a call is placed.
+        started_engine = window.tasks.spawn(engine.ready(), name="start the engine")
+        _mark_ready_for_bench(started_engine)
         await closed.wait()
     finally:
+        server.close()
         await engine.close()
     log.info("closed")
     return None
+
+
+def connect_links(
+    window: MainWindow,
+    server: SingleInstanceServer | None,
+    opened: FileOpenFilter | None,
+    link: str,
+) -> None:
+    """Later launches' links, macOS link events and this launch's own link all reach the window."""
+    if server is not None:
+        server.message_received.connect(window.open_link)
+    if opened is not None:
+        opened.deliver_to(window.open_link)
+    if link:
+        window.prefill_from_link(link)
+
+
+def _mark_ready_for_bench(started: asyncio.Future) -> None:
+    """For the benchmark: write when the window is idle, then when the engine has started."""
+    path = os.environ.get(BENCH_READY_ENV)
+    if not path:
+        return
+    from PySide6.QtCore import QTimer
+
+    # A zero timer fires once the events already queued (show, expose, paint) are processed.
+    QTimer.singleShot(0, lambda: _append_line(path, f"shown {time.monotonic()!r}"))
+    started.add_done_callback(lambda _f: _append_line(path, f"started {time.monotonic()!r}"))
+
+
+def _append_line(path: str, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")

@@ -127,7 +127,11 @@ class CallPanel(QWidget):
         if lead is None:
             self.lead_label.setText(self.tr("<i>No lead chosen: pick one in the Leads tab.</i>"))
             return
-        parts = [f"<b>{html.escape(lead.name)}</b>", html.escape(format_display(lead.number))]
+        number = html.escape(format_display(lead.number))
+        if lead.name:
+            parts = [f"<b>{html.escape(lead.name)}</b>", number]
+        else:  # a number from a link or the clipboard, not (yet) one of the leads
+            parts = [f"<b>{number}</b>", self.tr("not a saved lead")]
         if lead.company:
             parts.append(html.escape(lead.company))
         if lead.last_result:

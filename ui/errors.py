@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.logs import SECRETS
 from console.outcome import CallError
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class ErrorDialog(QDialog):
 
     def __init__(self, title: str, message: str, details: str = "", parent: QWidget | None = None):
         super().__init__(parent)
+        # Shown, copied and mailed around: credentials in an error's text never get this far.
+        message, details = SECRETS.mask(message), SECRETS.mask(details)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(480)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,6 +30,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("HistoryModel", text)
 
 
+@cache  # asked for every visible row at each repaint; the words do not change while running
 def status_text(status: str) -> str:
     """A status as a person reads it in the table and the filter."""
     words = {
@@ -44,6 +46,7 @@ def status_text(status: str) -> str:
     return words.get(status, status)
 
 
+@lru_cache(maxsize=4096)  # asked for every visible row at each repaint
 def local_time(iso: str) -> str:
     """The stored UTC time in the computer's zone, to the second."""
     try:
@@ -57,9 +60,18 @@ def type_text(call_type: int) -> str:
     return _tr("Lead first") if call_type == 1 else _tr("Team first")
 
 
-def query_first_page(store: Store, text: str, status: str | None) -> tuple[list[CallRecord], int]:
-    """The first chunk and the count for a filter; safe to run off the UI thread."""
-    return store.fetch_calls(text, status, 0, CHUNK), store.count_calls(text, status)
+def query_first_page(
+    store: Store, text: str, status: str | None, count: bool = True
+) -> tuple[list[CallRecord], int | None]:
+    """The first chunk and the count for a filter (None: left to count later); safe off the UI
+    thread. A first chunk shorter than CHUNK is the whole answer, so it needs no count.
+
+    Records leave out the request and the raw reply (the details dialog re-reads the call).
+    """
+    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False)
+    if len(rows) < CHUNK:
+        return rows, len(rows)
+    return rows, store.count_calls(text, status) if count else None
 
 
 class HistoryModel(QAbstractTableModel):
@@ -70,7 +82,7 @@ class HistoryModel(QAbstractTableModel):
         self.store = store
         self._rows: list[CallRecord] = []
         self._neg_ids: list[int] = []  # -id per row, ascending, for bisect lookups
-        self._total = 0
+        self._total: int | None = 0  # None: the filter shown is not counted yet
         self._text = ""
         self._status: str | None = None
         self.headers = (
@@ -100,8 +112,13 @@ class HistoryModel(QAbstractTableModel):
     def status(self) -> str | None:
         return self._status
 
-    def show_page(self, text: str, status: str | None, rows: list[CallRecord], total: int) -> None:
-        """Show a first page read by ``query_first_page`` (a reset: the filter changed)."""
+    def show_page(
+        self, text: str, status: str | None, rows: list[CallRecord], total: int | None
+    ) -> None:
+        """Show a first page read by ``query_first_page`` (a reset: the filter changed).
+
+        A ``total`` of None is given later by ``set_total``: the rows need not wait for it.
+        """
         self.beginResetModel()
         self._text, self._status = text, status
         self._rows = rows
@@ -109,26 +126,43 @@ class HistoryModel(QAbstractTableModel):
         self._total = total
         self.endResetModel()
 
+    def set_total(self, total: int) -> None:
+        """The count of the filter shown, counted after its first page."""
+        self._total = max(total, len(self._rows))
+
+    @property
+    def counted(self) -> bool:
+        return self._total is not None
+
     @property
     def total(self) -> int:
-        """How many calls match the filter, fetched or not."""
-        return self._total
+        """How many calls match the filter, fetched or not (until counted: those fetched)."""
+        return len(self._rows) if self._total is None else self._total
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and len(self._rows) < self._total
+        if parent.isValid():
+            return False
+        return self._total is None or len(self._rows) < self._total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid():
             return
-        more = self.store.fetch_calls(self._text, self._status, len(self._rows), CHUNK)
+        # After the last row fetched, not at an offset: an offset makes SQLite step over every
+        # row before it, so scrolling to the end of 100,000 calls would slow down as it goes.
+        last = self._rows[-1].id if self._rows else None
+        more = self.store.fetch_calls(
+            self._text, self._status, 0, CHUNK, before_id=last, bodies=False
+        )
         if not more:
-            self._total = len(self._rows)  # rows vanished meanwhile (another process)
+            self._total = len(self._rows)  # the end (rows vanished meanwhile, or not counted)
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self._rows.extend(more)
         self._neg_ids.extend(-r.id for r in more)
         self.endInsertRows()
+        if self._total is None and len(more) < CHUNK:
+            self._total = len(self._rows)  # the end, before the count came
 
     def add_new(self) -> int:
         """Insert calls newer than the top row that match the filter; returns how many."""
@@ -136,7 +170,7 @@ class HistoryModel(QAbstractTableModel):
         fresh: list[CallRecord] = []
         offset = 0
         while True:
-            page = self.store.fetch_calls(self._text, self._status, offset, 50)
+            page = self.store.fetch_calls(self._text, self._status, offset, 50, bodies=False)
             newer = [r for r in page if r.id > newest]
             fresh.extend(newer)
             if len(newer) < len(page) or len(page) < 50:
@@ -146,7 +180,8 @@ class HistoryModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
             self._rows[:0] = fresh
             self._neg_ids[:0] = [-r.id for r in fresh]
-            self._total += len(fresh)
+            if self._total is not None:
+                self._total += len(fresh)
             self.endInsertRows()
         return len(fresh)
 

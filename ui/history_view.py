@@ -155,15 +155,25 @@ class HistoryView(QWidget):
 
     async def _filter(self, generation: int) -> None:
         text, status = self.filter_edit.text(), self.status_combo.currentData()
-        # A text filter scans every row (a few hundred ms at 100,000): never on the UI thread.
-        rows, total = await off_thread(query_first_page, self.store, text, status)
-        if generation == self._generation:  # a newer filter supersedes this one
-            self.model.show_page(text, status, rows, total)
-            self._update_count()
-            self.filtered.emit()
+        # Never on the UI thread; the rows are shown first, and counted after (counting a word
+        # found in most of 100,000 calls takes longer than finding the first page of them).
+        rows, total = await off_thread(query_first_page, self.store, text, status, False)
+        if generation != self._generation:  # a newer filter supersedes this one
+            return
+        self.model.show_page(text, status, rows, total)
+        self._update_count()
+        self.filtered.emit()
+        if total is None:
+            total = await off_thread(self.store.count_calls, text, status)
+            if generation == self._generation:
+                self.model.set_total(total)
+                self._update_count()
 
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("%n call(s)", "", self.model.total))
+        if self.model.counted:
+            self.count_label.setText(self.tr("%n call(s)", "", self.model.total))
+        else:
+            self.count_label.setText(self.tr("%n+ call(s)", "", self.model.total))
 
     def call_started(self, call_id: int) -> None:
         """A new pending row: insert it at the top without resetting the table."""
@@ -204,7 +214,8 @@ class HistoryView(QWidget):
     def _call_again(self) -> None:
         record = self.current_record()
         if record is not None:
-            self.call_again.emit(record)
+            # The table's records leave out the request; the options to call again are in it.
+            self.call_again.emit(self.store.get_call(record.id) or record)
 
     def show_details(self, row: int) -> CallDetailDialog | None:
         record = self.model.record(row)

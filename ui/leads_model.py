@@ -55,6 +55,15 @@ class LeadsModel(QAbstractTableModel):
         self._leads = list(leads)
         self.endResetModel()
 
+    def update_lead(self, lead: Lead) -> bool:
+        """Show ``lead`` (the same id, re-read) in its row, repainting that row only."""
+        row = self.row_of(lead.id)
+        if row < 0:
+            return False
+        self._leads[row] = lead
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        return True
+
     def lead(self, row: int) -> Lead | None:
         return self._leads[row] if 0 <= row < len(self._leads) else None
 

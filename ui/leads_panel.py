@@ -98,6 +98,16 @@ class LeadsPanel(LeadsPanelBase):
             self.table.selectRow(row)
         self._announce()
 
+    def lead_called(self, number: str) -> None:
+        """A call to ``number`` ended: re-read the leads shown with that number (last result)."""
+        for row in range(self.model.rowCount()):
+            shown = self.model.lead(row)
+            if shown is not None and shown.number == number and shown.id is not None:
+                lead = self._store.get_lead(shown.id)
+                if lead is not None:
+                    self.model.update_lead(lead)
+        self._announce()  # the call panel shows the picked lead's last result too
+
     def _count(self, shown: int, *, more: bool, searching: bool) -> None:
         locale = QLocale()
         total = locale.toString(self._store.count_leads())

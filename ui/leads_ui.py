@@ -82,6 +82,9 @@ class LeadsPanelBase(QWidget):
             (NOTES, QHeaderView.ResizeMode.Stretch),
         ):
             header.setSectionResizeMode(column, mode)
+        # Fitted to the rows in view, not to all 500: measuring every row again each time a
+        # lead's last result changes stalled the window when many calls ended at once.
+        header.setResizeContentsPrecision(0)
         # Notes come last: in a narrow window they give way first.
         self.table.setColumnWidth(NAME, 140)
         self.table.setColumnWidth(COMPANY, 110)

@@ -7,7 +7,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -21,13 +21,17 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME, __version__
 from console.engine import Engine
+from console.phone import format_display
+from console.store import Lead
 from ui.call_panel import CallPanel
 from ui.errors import ask, show_error
 from ui.history_view import HistoryView
 from ui.leads_panel import LeadsPanel
+from ui.links import read_number
 from ui.resources import icon
 from ui.tasks import TaskRunner
 from ui.teams_panel import TeamsPanel
+from ui.tray import Tray, closes_to_tray
 from ui.window_parts import SandboxBanner, TextDialog, from_text, to_text
 
 log = logging.getLogger(__name__)
@@ -44,11 +48,13 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.tasks = TaskRunner(self._task_failed)
         self._may_close = False
+        self._quitting = False  # Quit was chosen: closing ends the console even with a tray
         self._dialogs: dict[str, QWidget] = {}
         self._question: QMessageBox | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         self._build()
+        self.tray = Tray(self)
         self._build_menus()
         self._connect()
         self.update_account()
@@ -123,7 +129,10 @@ class MainWindow(QMainWindow):
             "export",
         )
         self.quit_action = self._action(
-            self.tr("&Quit"), self.tr("Close the console"), self.close, keys.Quit
+            self.tr("&Quit"),
+            self.tr("End the console, also when it closes to the tray"),
+            self.quit,
+            keys.Quit,
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self._file_menu = file_menu
@@ -151,6 +160,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+Shift+H"),
         )
         call_menu.addActions([self.call_action, self.find_action, self.history_action])
+        call_menu.addAction(self.tray.clipboard_action)  # also where the desktop has no tray
 
         account_menu = bar.addMenu(self.tr("&Account"))
         self.account_action = self._action(
@@ -225,7 +235,12 @@ class MainWindow(QMainWindow):
 
     def _call_finished(self, call_id: int) -> None:
         self.history.call_finished(call_id)
-        self.leads_panel.refresh()  # each lead shows its last result
+        record = self.engine.store.get_call(call_id)
+        if record is not None:
+            # Each lead shows its last result: only the called lead's row is re-read (reloading
+            # every lead per call stalls the window when many calls end together).
+            self.leads_panel.lead_called(record.lead_number)
+            self.tray.call_answered(record, self.isActiveWindow())
 
     def _banner_link(self, target: str) -> None:
         {"outbox": self.show_outbox, "rules": self.show_rules, "account": self.show_account}[
@@ -237,6 +252,68 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
+
+    def present(self) -> None:
+        """Bring the window to the front, un-minimized (a link arrived, or the tray asked)."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_link(self, message: str) -> None:
+        """What a later launch (or macOS) handed over: the window in front, then any link."""
+        if self._may_close:
+            return  # closing: raising now would bring back a window that is going away
+        self.present()
+        if message.strip():
+            self.prefill_from_link(message)
+
+    def prefill_from_link(self, text: str) -> Lead | None:
+        """A tel:/callto: link or typed number as the lead, ready to call; nothing is dialed."""
+        try:
+            digits = read_number(text)
+        except ValueError as exc:
+            self._refuse_link(str(exc))
+            return None
+        store = self.engine.store
+        lead = next((x for x in store.search_leads(digits, 50) if x.number == digits), None)
+        if lead is None or lead.id is None or not self.leads_panel.select_lead(lead.id):
+            lead = Lead(None, "", digits)
+            # No row stays picked, so refreshing the leads cannot swap the lead back.
+            self.leads_panel.table.setCurrentIndex(QModelIndex())
+            self.leads_panel.table.clearSelection()
+            self.call_panel.set_lead(lead)
+        number = format_display(digits)
+        who = f"{lead.name} · {number}" if lead.name else number
+        if self.call_panel.current_team() is None:
+            ready = self.tr("{0} is ready, but there is no team list: add one in the Teams tab.")
+        else:
+            ready = self.tr("{0} is ready: press Call to dial it; nothing has been sent.")
+        self.call_panel.show_feedback(ready.format(who))
+        self.show_message(self.tr("Number received: {0}").format(number))
+        self.call_panel.call_button.setFocus()
+        return lead
+
+    def _refuse_link(self, reason: str) -> None:
+        box = self._dialogs.get("link")
+        if not isinstance(box, QMessageBox):
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Cannot call"),
+                "",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.setObjectName("link_problem")
+            box.setInformativeText(self.tr("Nothing was dialed, and the call panel is unchanged."))
+            box.finished.connect(lambda _r: self._dialogs.pop("link", None))
+            self._dialogs["link"] = box
+        box.setText(reason)
+        box.show()
+        box.raise_()
+        self.show_message(reason)
 
     def focus_leads(self) -> None:
         self.left_tabs.setCurrentWidget(self.leads_panel)
@@ -256,9 +333,10 @@ class MainWindow(QMainWindow):
         settings = engine.settings
         label = settings.get("account.label") or self.tr("DialogTech account")
         host = urlsplit(engine.api_url).netloc
-        self.account_label.setText(
-            self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
-        )
+        text = self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
+        if engine.trusted_ca:
+            text += " · ⚠ " + self.tr("a custom certificate is trusted")
+        self.account_label.setText(text)
         self.memory_warning.setVisible(engine.vault.in_memory)
         if engine.vault.in_memory:
             self.memory_warning.setText("⚠ " + self.tr("credentials kept for this run only"))
@@ -385,9 +463,23 @@ class MainWindow(QMainWindow):
         self.call_panel.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
 
     # Closing
+    def quit(self) -> None:
+        """End the console (File or tray Quit), asking first if calls are in flight."""
+        if self.call_panel.pending.rows:
+            self.present()  # the question about them needs the window in view
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._may_close:
             event.accept()
+            return
+        quitting, self._quitting = self._quitting, False
+        to_tray = self.engine.settings.get("ui.close_to_tray")
+        if closes_to_tray(to_tray, self.tray.shown, quitting):
+            event.ignore()
+            self.hide()  # calls keep running; the tray brings the window back
+            self.tray.hidden_to_tray()
             return
         pending = len(self.call_panel.pending.rows)
         if pending:
@@ -425,4 +517,5 @@ class MainWindow(QMainWindow):
             log.warning("could not save the window layout: %s", exc)
         for dialog in list(self._dialogs.values()):
             dialog.close()
+        self.tray.close()
         QTimer.singleShot(0, self.closed.emit)

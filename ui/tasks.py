@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -47,3 +48,18 @@ class TaskRunner:
 async def off_thread(func: Callable[..., T], *args: Any) -> T:
     """Run blocking work (keyring, big imports and exports) off the UI thread."""
     return await asyncio.to_thread(func, *args)
+
+
+def install_asyncgen_hooks(loop: asyncio.BaseEventLoop) -> tuple:
+    """Give ``loop`` asyncio's own async-generator hooks; returns the hooks it replaced.
+
+    asyncio's loops install them in run_forever(); qasync's loop runs Qt's instead and does
+    not, so an async generator left unfinished (a reply stream given up at the size cap) would
+    be closed by the garbage collector, outside the loop, where its clean-up cannot run.
+    With the hooks it is closed in a task on the loop, as under asyncio.run().
+    """
+    previous = sys.get_asyncgen_hooks()
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook
+    )
+    return previous

@@ -116,7 +116,9 @@ class Sandbox:
         self._url: str | None = None
         self._stopping = False
         self._sids: set[str] = set()
-        self._held: set[asyncio.Task[Any]] = set()
+        # Simulated calls whose first leg is still running; each is its own task, so a client
+        # that hangs up does not end the call, just as at the real service.
+        self._held: set[asyncio.Task[tuple[str, str]]] = set()
         self._background: set[asyncio.Task[Any]] = set()
 
     @property
@@ -137,7 +139,7 @@ class Sandbox:
 
     @property
     def held(self) -> int:
-        """How many requests are waiting for their simulated first leg."""
+        """How many simulated first legs are running (their client waiting, or gone)."""
         return len(self._held)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -185,6 +187,7 @@ class Sandbox:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             self._held.difference_update(tasks)
+            self._background.difference_update(tasks)
 
     def record(self, entry: OutboxEntry) -> None:
         """Add ``entry`` to the outbox and tell every hook; a failing hook is only logged."""
@@ -204,17 +207,22 @@ class Sandbox:
         params = dict(request.query.items())  # a repeated name: the last wins, as in PHP
         self.received.append(params)
         sid = self._unique_sid()
-        task = asyncio.current_task()
-        assert task is not None  # aiohttp runs every handler in a task
-        self._held.add(task)
+        # The call is simulated in a task of its own that the handler only waits for: aiohttp
+        # cancels the handler when the client hangs up (a timeout, a cancel), but the real
+        # service carries on with the call, so the simulation does too.
+        simulation = asyncio.get_running_loop().create_task(
+            self._simulate(params, sid), name=f"sandbox call {sid}"
+        )
+        self._held.add(simulation)
+        simulation.add_done_callback(self._held.discard)
         try:
-            result, description = await self._answer(params, sid)
+            result, description = await asyncio.shield(simulation)
         except asyncio.CancelledError:
-            log.info("sid %s: the simulation ended before the reply (disconnect or stop)", sid)
+            if simulation.done():
+                log.info("sid %s: the simulation was stopped before the reply", sid)
+            else:
+                log.info("sid %s: the client hung up; the simulated call carries on", sid)
             raise
-        finally:
-            self._held.discard(task)
-        log.info("sid %s: %s %s", sid, result, description)
         return web.Response(
             body=reply_xml(result, description, sid).encode("utf-8"),
             headers={"Content-Type": CONTENT_TYPE},
@@ -226,6 +234,17 @@ class Sandbox:
             sid = new_sid()
         self._sids.add(sid)
         return sid
+
+    async def _simulate(self, params: Mapping[str, str], sid: str) -> tuple[str, str]:
+        """The whole simulated call, which ends the same whether or not its client waited."""
+        try:
+            result, description = await self._answer(params, sid)
+        except Exception:
+            # Said here: once the client has gone, nobody else would hear of it.
+            log.exception("sid %s: the simulation failed", sid)
+            raise
+        log.info("sid %s: %s %s", sid, result, description)
+        return result, description
 
     async def _answer(self, params: Mapping[str, str], sid: str) -> tuple[str, str]:
         """Run the simulated first leg and return the reply's result and description."""

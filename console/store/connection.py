@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from console.store import search
 from console.store.history import HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.presets import PresetsMixin
@@ -84,7 +85,7 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
 
 
 # Ordered; a database at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, search.migrate]
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
@@ -115,6 +116,7 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
         self._lock = threading.RLock()
         self.path = path
         self.recovered_calls = 0
+        self._history_fts = False  # whether filters can use the history's text index
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -133,6 +135,7 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
             conn.execute("PRAGMA foreign_keys=ON")
             cls._migrate(conn, path, found)
             store = cls(conn, path)
+            store._history_fts = search.usable(conn)
             store.recovered_calls = store._recover_interrupted()
         except BaseException:
             conn.close()

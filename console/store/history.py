@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from console.store import search
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -23,6 +24,13 @@ CALL_COLUMNS = (
     "id, created_at, finished_at, lead_name, lead_number, team_name, list_value, call_type,"
     " status, description, sid, request_redacted, raw_reply, owner_pid"
 )
+# The same, with the two long texts (the request as sent, the raw reply) left empty.
+_BODIES = ("request_redacted", "raw_reply")
+_SUMMARY_COLUMNS = ", ".join(
+    "''" if c.strip() in _BODIES else c.strip() for c in CALL_COLUMNS.split(",")
+)
+_JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
+_JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 13)})"
 _TEXT_COLUMNS = ("lead_name", "lead_number", "team_name", "description", "sid")
@@ -60,16 +68,30 @@ def _pid_alive_windows(pid: int) -> bool:
         kernel32.CloseHandle(handle)
 
 
-def _call_filter(text: str, status: str | None) -> tuple[str, list[object]]:
+def _call_filter(
+    text: str, status: str | None, before_id: int | None = None, match: str | None = None
+) -> tuple[str, str, list[object]]:
+    """``FROM ... WHERE`` for the calls matching a filter, their id column, and the parameters.
+
+    With ``match`` (search.match_query's) the text index finds the text; else every row's
+    text columns are scanned. ``before_id`` keeps only older calls (the next page).
+    """
     clauses: list[str] = []
     params: list[object] = []
+    prefix = "h." if match else ""
+    if match:
+        clauses.append("history_fts MATCH ?")
+        params.append(match)
     if status is not None:
         if status not in CALL_STATUSES:
             raise ValueError(f"unknown call status {status!r}")
-        clauses.append("status = ?")
+        clauses.append(f"{prefix}status = ?")
         params.append(status)
+    if before_id is not None:
+        clauses.append("f.rowid < ?" if match else "id < ?")
+        params.append(before_id)
     text = text.strip()
-    if text:
+    if text and not match:
         pattern = like_pattern(text)
         matches = [f"{column} LIKE ? ESCAPE '\\'" for column in _TEXT_COLUMNS]
         params.extend([pattern] * len(_TEXT_COLUMNS))
@@ -79,7 +101,12 @@ def _call_filter(text: str, status: str | None) -> tuple[str, list[object]]:
             matches.append("lead_number LIKE ?")
             params.append(f"%{digits}%")
         clauses.append("(" + " OR ".join(matches) + ")")
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    if match:
+        # CROSS JOIN keeps the index first: the other order runs the text query once per row.
+        source = f"FROM history_fts f CROSS JOIN history h ON h.id = f.rowid{where}"
+        return source, "f.rowid", params
+    return f"FROM history{where}", "id", params
 
 
 class HistoryMixin:
@@ -89,6 +116,8 @@ class HistoryMixin:
 
         def _tx(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+        _history_fts: bool
 
     def begin_call(
         self,
@@ -149,16 +178,38 @@ class HistoryMixin:
 
     def count_calls(self, text: str = "", status: str | None = None) -> int:
         """How many calls match the filter that fetch_calls takes."""
-        where, params = _call_filter(text, status)
+        match = search.match_query(text) if self._history_fts else None
+        if match and status is None:
+            sql, params = "SELECT count(*) FROM history_fts WHERE history_fts MATCH ?", [match]
+        else:
+            source, _, params = _call_filter(text, status, match=match)
+            sql = f"SELECT count(*) {source}"
         with self._read() as conn:
-            return int(conn.execute(f"SELECT count(*) FROM history {where}", params).fetchone()[0])
+            return int(conn.execute(sql, params).fetchone()[0])
 
     def fetch_calls(
-        self, text: str = "", status: str | None = None, offset: int = 0, limit: int = 200
+        self,
+        text: str = "",
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+        before_id: int | None = None,
+        bodies: bool = True,
     ) -> list[CallRecord]:
-        """A page of calls, newest first, matching `text` (ignoring case) and `status`."""
-        where, params = _call_filter(text, status)
-        sql = f"SELECT {CALL_COLUMNS} FROM history {where} ORDER BY id DESC LIMIT ? OFFSET ?"
+        """A page of calls, newest first, matching `text` (ignoring case) and `status`.
+
+        ``before_id`` starts the page after that call, which stays fast however deep the page
+        is (an offset makes SQLite step over every row before it). Without ``bodies`` the
+        records leave ``request_redacted`` and ``raw_reply`` empty (get_call has them): a list
+        of 100,000 calls then holds a fraction of the memory.
+        """
+        match = search.match_query(text) if self._history_fts else None
+        source, order, params = _call_filter(text, status, before_id, match)
+        if match:
+            columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
+        else:
+            columns = CALL_COLUMNS if bodies else _SUMMARY_COLUMNS
+        sql = f"SELECT {columns} {source} ORDER BY {order} DESC LIMIT ? OFFSET ?"
         with self._read() as conn:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [CallRecord(*row) for row in rows]

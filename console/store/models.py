@@ -65,7 +65,7 @@ class Preset:
     options: dict[str, object]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the history view may hold 100,000 of them
 class CallRecord:
     """One row of call history; field order matches history.CALL_COLUMNS."""
 

@@ -342,6 +342,7 @@ def test_account_set_sandbox(run_cli: Run, home: Path) -> None:
         (["--access-key", "AK-1"], None, "--secret-stdin"),
         (["--access-key", "AK-1", "--secret-stdin"], "\n", "empty"),
         (["--key-stdin", "--api-url", "http://example.com/ibp_api.php"], "k\n", "https"),
+        ([], None, "say what to set"),
     ],
 )
 def test_account_set_refuses_incomplete_input(

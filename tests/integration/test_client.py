@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import resource
+import socket
 import ssl
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +26,15 @@ from console.request import READ_MARGIN_SECONDS, encode_query, validate
 from console.sandbox import Sandbox
 from tests.faults import (
     FAULTS,
+    HUGE_BYTES,
     LATIN1_XML,
     PLAIN_TEXT,
     VENDOR_SUCCESS,
     FaultServer,
     TlsServer,
     closed_port,
+    drip,
+    huge,
     reply,
     self_signed_cert,
     slow,
@@ -212,6 +218,12 @@ FAULT_WORDS = {
     "external_entity": "XML entity ('xxe'), which is refused",
     "truncated": "connection broke",
     "not_a_reply": "<html>",
+    "http_502": "HTTP 502 Bad Gateway",
+    "http_503": "HTTP 503 Service Unavailable",
+    "body_50mb": "larger than 64 KiB",
+    "utf16_declaring_utf8": "text encoding it declares, or in UTF-8 (encoding specified",
+    "utf16_without_bom": "text encoding it declares, or in UTF-8 (it holds NUL bytes",
+    "shift_jis_undeclared": "text encoding it declares, or in UTF-8 (not well-formed",
 }
 
 
@@ -322,6 +334,157 @@ def test_a_retry_reaches_a_server_that_came_up_and_sends_once() -> None:
 
 def server_url(port: int) -> str:
     return f"http://127.0.0.1:{port}/ibp_api.php"
+
+
+def network_failure(url: str, caplog, **client_args: Any) -> tuple[NetworkFailure, int, float]:
+    """Place a call that cannot connect: the failure, how many sends were logged, seconds."""
+
+    async def scenario(http: httpx.AsyncClient) -> NetworkFailure:
+        client = FindMeClient(http, url, retry_delay=0.01, **client_args)
+        with pytest.raises(NetworkFailure) as caught:
+            await client.place_call(params())
+        return caught.value
+
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="console.client"):
+        error = with_http(scenario)
+    sends = [r for r in caplog.records if r.getMessage().startswith("sending ")]
+    return error, len(sends), time.monotonic() - started
+
+
+def test_a_name_that_does_not_resolve_is_a_network_failure(caplog) -> None:
+    host = "findme-console-test.invalid"  # .invalid never resolves (RFC 6761)
+    try:
+        socket.getaddrinfo(host, 443)
+    except socket.gaierror:
+        pass
+    else:
+        pytest.skip("this resolver answers for .invalid names")
+    error, sends, _ = network_failure(f"https://{host}/ibp_api.php", caplog, connect_retries=1)
+    assert error.status is Status.NETWORK and sends == 2  # nothing was sent, so one retry
+    sentence = error.sentence()
+    assert f"the server name {host} could not be looked up" in sentence
+    assert "nothing was sent" in sentence
+    assert_one_sentence(sentence)
+
+
+class FullBacklog:
+    """A loopback listener that never accepts, its queue filled: new connects hang unanswered.
+
+    Linux drops a SYN when the accept queue is full, so the client's connect times out, as
+    it would against an address that routes nowhere.
+    """
+
+    def __enter__(self) -> str:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        port = self.listener.getsockname()[1]
+        self.fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            self.fillers.append(filler)
+        time.sleep(0.05)
+        probe = socket.socket()
+        probe.settimeout(0.2)
+        try:
+            probe.connect(("127.0.0.1", port))
+        except TimeoutError:
+            pass
+        else:
+            pytest.skip("this system accepts connections past a full listen queue")
+        finally:
+            probe.close()
+        return server_url(port)
+
+    def __exit__(self, *exc: object) -> None:
+        for sock in [*self.fillers, self.listener]:
+            sock.close()
+
+
+def test_a_connect_timeout_is_a_network_failure_and_retried(caplog) -> None:
+    with FullBacklog() as url:
+        error, sends, elapsed = network_failure(url, caplog, connect_retries=1, connect_timeout=0.3)
+    assert error.status is Status.NETWORK and sends == 2
+    assert 0.6 <= elapsed < 3
+    sentence = error.sentence()
+    assert "could not connect to 127.0.0.1:" in sentence and "within 0.3 s" in sentence
+    assert "nothing was sent" in sentence
+    assert_one_sentence(sentence)
+
+
+def test_a_connect_timeout_to_an_address_that_routes_nowhere(caplog) -> None:
+    address = "10.255.255.1"
+    probe = socket.socket()
+    probe.settimeout(0.5)
+    try:
+        probe.connect((address, 80))
+    except TimeoutError:
+        pass  # the packets go nowhere: what this test needs
+    except OSError as exc:
+        pytest.skip(f"the network answers {address} at once ({exc})")
+    else:
+        pytest.skip(f"something on this network accepts connections to {address}")
+    finally:
+        probe.close()
+    error, sends, elapsed = network_failure(
+        f"https://{address}/ibp_api.php", caplog, connect_retries=0, connect_timeout=0.3
+    )
+    assert error.status is Status.NETWORK and sends == 1 and elapsed < 3
+    assert f"could not connect to {address} within 0.3 s" in error.sentence()
+
+
+def test_a_reply_dripping_a_byte_a_second_ends_at_the_whole_reply_deadline() -> None:
+    # Each byte comes well within the 1.5 s per-read timeout, so only the deadline for the
+    # whole reply (connect + read timeout = 2 s) can end the wait.
+    started = time.monotonic()
+    error, server = fault_call(drip(1.0), read_timeout=1.5, connect_timeout=0.5)
+    elapsed = time.monotonic() - started
+    assert isinstance(error, OutcomeUnknown)
+    assert 1.9 < elapsed < 4, elapsed
+    assert "no answer within 1.5 s" in error.sentence()
+    assert_one_sentence(error.sentence())
+    assert server.count == 1
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads RSS from /proc")
+@pytest.mark.parametrize("announce", [False, True], ids=["chunked", "content-length"])
+def test_a_50_mb_reply_keeps_memory_bounded(announce: bool) -> None:
+    samples: list[int] = []
+
+    async def scenario(http: httpx.AsyncClient):
+        async def sample() -> None:
+            while True:
+                samples.append(_rss_bytes())
+                await asyncio.sleep(0.002)
+
+        async with FaultServer(huge(HUGE_BYTES, announce=announce)) as server:
+            client = FindMeClient(http, server.url)
+            baseline = _rss_bytes()
+            sampler = asyncio.create_task(sample())
+            tracemalloc.start()
+            try:
+                with pytest.raises(OutcomeUnknown) as caught:
+                    await client.place_call(params())
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+                sampler.cancel()
+            return caught.value, server.count, peak, max(samples) - baseline
+
+    error, count, peak, rss_growth = with_http(scenario)
+    assert "larger than 64 KiB" in error.sentence() and count == 1
+    print(f"50 MB reply ({'announced' if announce else 'chunked'}): traced peak "
+          f"{peak / 1e6:.2f} MB, RSS growth {rss_growth / 1e6:.2f} MB")  # fmt: skip
+    assert peak < 4 * 1024 * 1024, peak  # Python allocations: the cap plus httpx's buffers
+    assert rss_growth < 16 * 1024 * 1024, rss_growth  # the whole process, far below 50 MB
 
 
 # -- TLS --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pytest
 from aiohttp import web
 
 from console.client import FindMeClient, make_http_client
-from console.outcome import CallResult
+from console.outcome import CallResult, OutcomeUnknown
 from console.reply import parse_reply
 from console.request import encode_query
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
@@ -436,19 +436,58 @@ def test_stop_with_held_requests_is_clean(caplog: pytest.LogCaptureFixture) -> N
     assert noisy_logs(caplog) == []
 
 
-def test_a_client_that_hangs_up_ends_the_simulation(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("how", ["timeout", "cancel"])
+def test_a_client_that_gives_up_does_not_end_the_call(
+    how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The real service carries on with a call whose client stopped waiting ("it may still go
+    # ahead"): a team-first call nobody answers still sends its no-answer follow-ups.
     async def scenario() -> None:
-        async with running(time_scale=0.1) as (sandbox, http):
-            query = encode_query(params(phone_to_call="5551112220", timeout="60"))
-            request = asyncio.create_task(http.get(f"{sandbox.url}?{query}"))
+        async with receiver() as (report_url, posts), running(time_scale=0.02) as (sandbox, http):
+            query = params(
+                type="2",
+                list="5558880000|5558880010",  # 2 x 10 s of ringing: 0.4 s here
+                phone_to_call="5551112222",
+                no_answer_email="agent@example.com",
+                no_answer_sms="5554443333",
+                no_answer_url=report_url,
+            )
+            client = FindMeClient(http, sandbox.url, read_timeout=0.05)
+            placing = asyncio.create_task(client.place_call(query))
             await wait_until(lambda: sandbox.held == 1)
-            request.cancel()
-            await asyncio.gather(request, return_exceptions=True)
-            await wait_until(lambda: sandbox.held == 0, seconds=2.0)
-            assert sandbox.calls == []
-            result, _, _ = await call(http, sandbox, params(phone_to_call="5551112222"))
-            assert result.ok
+            if how == "cancel":
+                placing.cancel()
+            outcome = (await asyncio.gather(placing, return_exceptions=True))[0]
+            expected = asyncio.CancelledError if how == "cancel" else OutcomeUnknown
+            assert isinstance(outcome, expected), outcome
+            assert sandbox.held == 1 and sandbox.outbox == []  # still ringing the list
+            await wait_until(lambda: len(sandbox.outbox) == 3 and posts, seconds=5.0)
+            assert sorted(e.kind for e in sandbox.outbox) == ["email", "sms", "url"]
+            assert {e.sid for e in sandbox.outbox} == {r.sid for r in sandbox.calls}
+            assert [(c.number, c.result) for c in sandbox.calls] == [
+                ("5558880000", NO_ANSWER),
+                ("5558880010", NO_ANSWER),
+            ]
+            assert sandbox.held == 0 and len(sandbox.received) == 1
+            assert b"<called_number>5558880010</called_number>" in posts[0][1]
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO, logger="console.sandbox"):
         run(scenario)
     assert noisy_logs(caplog) == []
+    assert any("carries on" in r.getMessage() for r in caplog.records)
+
+
+def test_stop_ends_a_call_whose_client_gave_up() -> None:
+    async def scenario() -> None:
+        async with running(time_scale=1.0) as (sandbox, http):
+            query = params(type="2", list="5558880000", no_answer_email="agent@example.com")
+            client = FindMeClient(http, sandbox.url, read_timeout=0.05)
+            with pytest.raises(OutcomeUnknown):
+                await client.place_call(query)
+            assert sandbox.held == 1
+            started = time.monotonic()
+            await sandbox.stop()
+            assert time.monotonic() - started < 2.0
+            assert sandbox.held == 0 and sandbox.outbox == [] and sandbox.calls == []
+
+    run(scenario)

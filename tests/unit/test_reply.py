@@ -74,6 +74,36 @@ def test_plain_text_uses_the_declared_charset() -> None:
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        VENDOR_SUCCESS.split("\n", 1)[1].encode("utf-16"),  # XML with no declaration, a BOM
+        (PLAIN_TEXT + " é").encode("utf-16"),
+        (PLAIN_TEXT + " é").encode("utf-32"),
+    ],
+    ids=["xml-utf16", "text-utf16", "text-utf32"],
+)
+def test_a_byte_order_mark_says_the_encoding(body: bytes) -> None:
+    assert parse_reply(body).ok
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (VENDOR_SUCCESS.encode("utf-16"), "encoding specified in XML declaration is incorrect"),
+        (PLAIN_TEXT.encode("utf-16-le"), "NUL bytes"),
+        (VENDOR_SUCCESS.replace("Connected", "接続").encode("shift_jis"), "not well-formed"),
+    ],
+    ids=["utf16-declaring-utf8", "utf16-without-bom", "shift-jis-undeclared"],
+)
+def test_a_reply_in_an_unexpected_encoding_says_so(body: bytes, words: str) -> None:
+    with pytest.raises(ReplyError) as caught:
+        parse_reply(body, "text/xml")
+    message = str(caught.value)
+    assert message.startswith("the reply cannot be read in the text encoding it declares")
+    assert words in message
+
+
+@pytest.mark.parametrize(
     ("body", "words"),
     [
         (ENTITY_BOMB, "entity ('a')"),

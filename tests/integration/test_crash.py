@@ -1,0 +1,252 @@
+"""Crash safety: processes killed with SIGKILL mid-call and mid-write, and the window and the
+command line writing the one store at once. Real subprocesses, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from console import paths
+from console.store import Store
+from console.store.history import INTERRUPTED_DESCRIPTION
+from tests.conftest import ROOT
+from tests.faults import closed_port
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+KEY = "crash-test-key"
+MAIN = str(ROOT / "main.py")
+
+
+def spawn(cli_env: dict[str, str], *args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, MAIN, *args],
+        env={**cli_env, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL, then reap it: a zombie's pid would still look alive to the store."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    process.stdout.close()
+    process.stderr.close()
+
+
+def wait_for(condition, timeout: float = 20.0, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
+        time.sleep(0.02)
+
+
+def peek(sql: str, default=None):
+    """Read the store with plain SQLite, without Store.open's recovery of orphaned calls."""
+    path = paths.store_path()
+    if not path.exists():
+        return default
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return default  # not created yet
+
+
+@pytest.fixture
+def standalone_sandbox(cli_env: dict[str, str]):
+    """`python main.py sandbox` in real time: a number ending in 9 answers after 9 s."""
+    port = closed_port()
+    process = spawn(cli_env, "sandbox", "--port", str(port), "--time-scale", "1")
+    first = process.stdout.readline()
+    assert "listening at" in first, first + process.stderr.read()
+    yield f"http://127.0.0.1:{port}/ibp_api.php"
+    process.terminate()
+    process.wait(10)
+    process.stdout.close()
+    process.stderr.close()
+
+
+def test_calls_pending_when_the_process_is_killed_read_interrupted(
+    home: Path, cli_env: dict[str, str], standalone_sandbox: str, run_cli
+) -> None:
+    leads = ["5551112229", "5551113339", "5551114449"]
+    calls = [
+        spawn(
+            cli_env,
+            "call",
+            "--list",
+            "5559998889",
+            "--phone-to-call",
+            lead,
+            "--lead-name",
+            f"Lead {i}",
+            FINDME_KEY=KEY,
+            FINDME_API_URL=standalone_sandbox,
+        )  # fmt: skip
+        for i, lead in enumerate(leads)
+    ]
+    try:
+        wait_for(
+            lambda: peek("SELECT count(*) FROM history WHERE status = 'pending'") == [(3,)],
+            what="three pending rows",
+        )
+        assert all(process.poll() is None for process in calls)  # the sandbox holds them 9 s
+    finally:
+        for process in calls:
+            kill(process)
+
+    # The next start: the command line reads the history, and the store marks the orphans.
+    shown = run_cli("history", "--json")
+    assert shown.returncode == 0, shown.stderr
+    rows = json.loads(shown.stdout)
+    assert sorted(r["lead_number"] for r in rows) == sorted(leads)  # no row lost
+    assert {r["status"] for r in rows} == {"interrupted"}
+    assert {r["description"] for r in rows} == {INTERRUPTED_DESCRIPTION}
+    assert all(r["finished_at"] for r in rows)
+    with Store.open(paths.store_path()) as store:
+        assert store.recovered_calls == 0  # already recovered, once
+        assert store.count_calls(status="interrupted") == 3
+
+
+WRITER = r"""
+import sys
+from console import paths
+from console.store import Lead, Store
+
+store = Store.open(paths.store_path())
+n = 0
+while True:
+    n += 1
+    if n % 2:
+        store.add_leads([Lead(None, f"Lead {n}-{i}", f"55{n:05d}{i:03d}") for i in range(25)])
+        print("leads", n, flush=True)
+    else:
+        call_id = store.begin_call(
+            lead_name=f"Lead {n}", lead_number=f"55{n:08d}", team_name="Sales",
+            list_value="5559998888", call_type=1, request_redacted="https://x/?key=***",
+        )
+        print("call", call_id, flush=True)
+"""
+
+
+def test_killed_while_writing_the_store_opens_clean_with_every_commit(
+    home: Path, cli_env: dict[str, str]
+) -> None:
+    committed_calls: list[int] = []
+    committed_batches = 0
+    for round_ in range(2):  # killed twice, each time at a different point
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER],
+            env=cli_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: list[str] = []
+        try:
+            while len(lines) < 1500 + 700 * round_:
+                line = writer.stdout.readline()
+                assert line, writer.stderr.read()
+                lines.append(line)
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            writer.wait(10)
+        # Everything it printed had been committed before it was killed.
+        for line in lines + writer.stdout.read().splitlines():
+            kind, value = line.split()
+            if kind == "call":
+                committed_calls.append(int(value))
+            else:
+                committed_batches += 1
+        writer.stdout.close()
+        writer.stderr.close()
+        wal = Path(f"{paths.store_path()}-wal")
+        assert wal.exists() and wal.stat().st_size > 0  # killed with writes in the log
+
+        with sqlite3.connect(paths.store_path()) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        with Store.open(paths.store_path()) as store:
+            assert store.count_leads() >= committed_batches * 25
+            ids = {r.id for r in store.fetch_calls(limit=10**6)}
+            assert set(committed_calls) <= ids
+            assert store.count_calls(status="pending") == 0
+            assert store.count_calls(status="interrupted") == len(ids)
+    assert len(committed_calls) > 1000
+
+
+def test_the_window_and_the_command_line_writing_at_once_lose_nothing(
+    home: Path, cli_env: dict[str, str], arun, memory_keyring, qapp
+) -> None:
+    from tests.conftest import until
+    from tests.ui.window_kit import open_session, pick, seed
+
+    sessions = open_session(arun, memory_keyring)
+    session = next(sessions)
+    try:
+        engine, window = session.start()
+        lead, team = seed(engine.store)
+        window.leads_panel.refresh()
+        window.call_panel.refresh_teams()
+        cli_leads = [f"555111{n:04d}" for n in range(4)]  # 0: never answers, 1: busy, ...
+        clis = [
+            spawn(
+                cli_env,
+                "call",
+                "--list",
+                "5559998882",
+                "--phone-to-call",
+                number,
+                FINDME_KEY=KEY,
+                FINDME_API_URL=engine.sandbox.url,
+            )  # fmt: skip
+            for number in cli_leads
+        ]
+
+        async def place_while_they_run() -> int:
+            placed = 0
+            pick(window, lead, team)
+            while placed < 5 or any(p.poll() is None for p in clis):
+                await until(window.call_panel.call_button.isEnabled)
+                window.call_panel.call_button.click()
+                placed += 1
+                await until(
+                    lambda n=placed: _window_calls_done(engine, lead.number) == n,
+                    what="the window's call to end",
+                )
+            return placed
+
+        placed = arun(place_while_they_run(), timeout=60)
+        outputs = [p.communicate(timeout=30) for p in clis]
+        assert [p.returncode for p in clis] == [1, 1, 0, 0], outputs  # failed, failed, success
+    finally:
+        next(sessions, None)
+
+    with Store.open(paths.store_path()) as store:
+        rows = store.fetch_calls(limit=10_000)
+    window_rows = [r for r in rows if r.lead_number == lead.number]
+    cli_rows = [r for r in rows if r.lead_number in cli_leads]
+    assert len(rows) == placed + len(cli_leads)
+    assert len(window_rows) == placed
+    assert sorted(r.lead_number for r in cli_rows) == cli_leads
+    assert all(r.status in ("success", "failed") and r.finished_at for r in rows)
+    assert {r.owner_pid for r in cli_rows}.isdisjoint({os.getpid()})
+
+
+def _window_calls_done(engine, number: str) -> int:
+    """How many of the window's calls have ended (none may still be pending)."""
+    rows = engine.store.fetch_calls(text=number, limit=10_000)
+    return -1 if any(r.status == "pending" for r in rows) else len(rows)

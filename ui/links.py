@@ -1,0 +1,80 @@
+"""Numbers that arrive from outside the window: tel:/callto: links, pasted text, macOS events."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject
+
+from console.phone import check_phone
+from console.tel import SCHEMES, parse_tel_link
+
+# A URL scheme as RFC 3986 spells it: text like "sip:..." is refused as a link of the wrong
+# kind, not as a number with letters in it.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def find_link(argv: Sequence[str]) -> str:
+    """The tel: or callto: link among the command-line arguments, or ""."""
+    for arg in argv:
+        scheme, colon, _ = arg.partition(":")
+        if colon and scheme.lower() in SCHEMES:
+            return arg
+    return ""
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def read_number(text: str) -> str:
+    """The 10 digits of a link or a typed number; ValueError naming the text and the rule."""
+    raw = text.strip()
+    if not raw:
+        raise ValueError("There is no number to call: the text is empty")
+    scheme, colon, _ = raw.partition(":")
+    if colon and _SCHEME.fullmatch(scheme):
+        return parse_tel_link(raw)
+    check = check_phone(raw)
+    if check.digits is None:
+        raise ValueError(f"Cannot call {_shown(raw)}: the number {check.error}")
+    return check.digits
+
+
+class FileOpenFilter(QObject):
+    """macOS hands links to the app as FileOpen events, even at launch: pass each one on."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._handler: Callable[[str], object] | None = None
+        self._early: list[str] = []  # links that came before the window existed
+
+    def deliver_to(self, handler: Callable[[str], object]) -> None:
+        """Send links to ``handler`` from now on, starting with any that came early."""
+        self._handler = handler
+        early, self._early = self._early, []
+        for link in early:
+            handler(link)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.FileOpen:
+            return super().eventFilter(watched, event)
+        link = event.url().toString() or event.file()
+        if self._handler is None:
+            self._early.append(link)
+        else:
+            self._handler(link)
+        return True
+
+
+def install_file_open_filter(app: QObject) -> FileOpenFilter | None:
+    """On macOS, a filter on the app for link events; elsewhere None (links come in argv)."""
+    if sys.platform != "darwin":
+        # An application-wide filter in Python runs for every event the app gets; only macOS
+        # sends FileOpen, so nowhere else pays for it.
+        return None
+    opened = FileOpenFilter(app)
+    app.installEventFilter(opened)
+    return opened
