@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.leads_model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
 from ui.phone_field import PhoneField
+from ui.shortcuts import view_action
 from ui.teams_ui import button
 from ui.undo_bar import Note, UndoBar, undo_actions
 
@@ -104,8 +104,12 @@ class LeadsPanelBase(QWidget):
         self.progress.hide()
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName(tr("Import status"))
-        self.paste_action = self._table_action(tr("Paste number"), QKeySequence.StandardKey.Paste)
-        self.delete_action = self._table_action(tr("Delete lead"), QKeySequence.StandardKey.Delete)
+        self.paste_action = view_action(
+            self.table, tr("Paste number"), QKeySequence.StandardKey.Paste
+        )
+        self.delete_action = view_action(
+            self.table, tr("Delete lead"), QKeySequence.StandardKey.Delete
+        )
 
         self.add_box = QGroupBox(tr("Quick add"), self)
         self.name_edit = _line_edit(self.add_box, tr("New lead name"), tr("The lead's name"))
@@ -122,14 +126,6 @@ class LeadsPanelBase(QWidget):
         self.import_action.setToolTip(tr("Add leads from a CSV file"))
         # Focusing the panel (from the window's menu or a shortcut) lands in the search box.
         self.setFocusProxy(self.search)
-
-    def _table_action(self, text: str, keys: QKeySequence.StandardKey) -> QAction:
-        action = QAction(text, self.table)
-        action.setShortcut(QKeySequence(keys))
-        # Only while the table has focus, so the keys keep their meaning in text fields.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(action)
-        return action
 
     def _lay_out(self) -> None:
         tr = self.tr

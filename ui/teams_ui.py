@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.phone_field import PhoneField
 from ui.resources import icon
+from ui.shortcuts import view_action
 from ui.teams_model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
 from ui.undo_bar import Note, UndoBar, undo_actions
 
@@ -104,10 +105,10 @@ class TeamsPanelBase(QWidget):
             tr("Remove member"),
             tr("Remove the member (Delete; can be undone)"),
         )
-        self.move_up_action = self._table_action(tr("Move up"), "Alt+Up")
-        self.move_down_action = self._table_action(tr("Move down"), "Alt+Down")
-        self.remove_action = self._table_action(
-            tr("Remove member"), QKeySequence.StandardKey.Delete
+        self.move_up_action = view_action(self.table, tr("Move up"), "Alt+Up")
+        self.move_down_action = view_action(self.table, tr("Move down"), "Alt+Down")
+        self.remove_action = view_action(
+            self.table, tr("Remove member"), QKeySequence.StandardKey.Delete
         )
 
         self.add_box = QGroupBox(tr("Add member"), self)
@@ -137,14 +138,6 @@ class TeamsPanelBase(QWidget):
         # Focusing the panel (from the window's menu or a shortcut) lands on the list picker.
         self.setFocusProxy(self.team_combo)
         self._lay_out()
-
-    def _table_action(self, text: str, keys: str | QKeySequence.StandardKey) -> QAction:
-        action = QAction(text, self.table)
-        action.setShortcut(QKeySequence(keys))
-        # Only while the table has focus, so Delete in a text field still deletes text.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(action)
-        return action
 
     def _lay_out(self) -> None:
         tr = self.tr
