@@ -11,7 +11,7 @@ QT_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ran
            libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
            libegl1 libgl1 libdbus-1-3 fontconfig libglib2.0-0
 
-.PHONY: run test lint format syslibs setup clean
+.PHONY: run test bench lint format syslibs setup clean
 
 setup: syslibs $(STAMP)
 
@@ -39,6 +39,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Start-up, responsiveness, history at scale and the request path, each against a floor
+# measured in the same run; prints the table and writes bench/results.json (a few minutes).
+bench: setup
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m bench
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import logging
 import socket
 import ssl
@@ -18,6 +17,7 @@ from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL 
 from console.outcome import CallResult, NetworkFailure, OutcomeUnknown
 from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
 from console.request import encode_query, first_leg_seconds, redacted_url
+from console.urls import check_api_url, is_loopback  # noqa: F401 - part of this API
 
 log = logging.getLogger(__name__)
 
@@ -70,26 +70,6 @@ def make_http_client(*, verify: bool | str | ssl.SSLContext = True) -> httpx.Asy
         # "could not connect"); few idle connections are kept, as most calls are minutes apart.
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
     )
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_api_url(url: str) -> str | None:
-    """Why ``url`` cannot be the API endpoint, or None: https only, http on loopback only."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "API URL must be an https:// URL"
-    if parts.scheme == "http" and not is_loopback(url):
-        return "API URL must use https:// (plain http is allowed only on this computer)"
-    return None
 
 
 def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:

@@ -93,9 +93,9 @@ class Engine:
             await asyncio.to_thread(_import_sandbox)  # aiohttp's import is the slow part
             self.sandbox = await _start_sandbox(self.settings, self.http, time_scale)
             self.api_url = self.sandbox.url
-        # The phone number rules every request is checked with load on first use (~0.1 s):
-        # loaded here, off the loop, the first Call does not stall the window.
-        await asyncio.to_thread(_load_phone_rules)
+        # Off the loop too, what the first call would otherwise load in the middle of the
+        # window's work (~0.1 s each): anyio's backend for httpcore, and the phone number rules.
+        await asyncio.to_thread(_warm_up)
 
     async def ready(self) -> None:
         """Wait until the HTTP client and the sandbox (when in use) are up."""
@@ -162,16 +162,18 @@ def _make_http_client(trusted_ca: str = "") -> httpx.AsyncClient:
     """The shared client, trusting ``trusted_ca`` besides the usual authorities."""
     from console.client import make_http_client, tls_verify  # httpx, off the window's thread
 
-    client = make_http_client(verify=tls_verify(trusted_ca))
-    # httpcore imports anyio's asyncio backend on the first request: here, not mid-call.
-    import anyio._backends._asyncio  # noqa: F401
+    return make_http_client(verify=tls_verify(trusted_ca))
+
+
+def _warm_up() -> None:
+    import anyio._backends._asyncio  # noqa: F401 - httpcore imports it on the first request
     import anyio.streams.tls  # noqa: F401
 
-    return client
+    _load_phone_rules()
 
 
 def _api_url_problem(url: str) -> str | None:
-    from console.client import check_api_url
+    from console.urls import check_api_url  # not console.client: that imports httpx
 
     return check_api_url(url)
 
@@ -183,7 +185,9 @@ def _import_sandbox() -> None:
 def _load_phone_rules() -> None:
     from console.phone import check_phone
 
-    check_phone("(212) 555-0123")  # imports phonenumbers, loads North America's metadata
+    # Imports phonenumbers and loads North America's metadata: a 555 number is not assigned,
+    # so checking it walks every region of +1, as the sandbox's numbers do.
+    check_phone("(555) 555-0123")
 
 
 async def _start_sandbox(settings: Settings, http: httpx.AsyncClient, time_scale: float | None):

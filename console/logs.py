@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,9 +55,10 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
     stderr.setLevel(logging.WARNING)
     handlers.append(stderr)
     if log_file is not None:
-        handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
+        # Imported here: only the window writes a file, and a command need not load it.
+        from logging.handlers import RotatingFileHandler
+
+        handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
         handlers.append(handler)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in handlers:

@@ -23,6 +23,9 @@ CHUNK = 200
 COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_SERVED = frozenset((_DISPLAY, _TOOLTIP, int(RECORD_ROLE)))
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -56,6 +59,7 @@ def local_time(iso: str) -> str:
     return stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+@cache
 def type_text(call_type: int) -> str:
     return _tr("Lead first") if call_type == 1 else _tr("Team first")
 
@@ -219,14 +223,15 @@ class HistoryModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Asked for ~8 roles per cell at every repaint: the roles not served return at once.
+        if role not in _SERVED or not index.isValid():
             return None
         record = self._rows[index.row()]
         column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(record, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if column == "description":
                 return record.description
             if column == "lead":

@@ -31,6 +31,9 @@ from ui.tasks import TaskRunner, off_thread
 
 log = logging.getLogger(__name__)
 FILTER_DELAY_MS = 250
+# Calls starting and ending are shown in batches at most this often: with 200 calls in flight,
+# one table update per call kept the window too busy to answer promptly.
+UPDATE_DELAY_MS = 50
 
 
 class HistoryView(QWidget):
@@ -52,6 +55,12 @@ class HistoryView(QWidget):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self._new_calls = False
+        self._finished_calls: set[int] = set()
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(UPDATE_DELAY_MS)
+        self._update_timer.timeout.connect(self._show_calls)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.refresh()
         self._update_count()
@@ -176,14 +185,30 @@ class HistoryView(QWidget):
             self.count_label.setText(self.tr("%n+ call(s)", "", self.model.total))
 
     def call_started(self, call_id: int) -> None:
-        """A new pending row: insert it at the top without resetting the table."""
-        self.model.add_new()
-        self._update_count()
+        """A new pending row: inserted at the top soon, without resetting the table."""
+        self._new_calls = True
+        self._show_calls_soon()
 
     def call_finished(self, call_id: int) -> None:
-        """A pending row became final: repaint that row only."""
-        self.model.update_call(call_id)
-        self._update_buttons()
+        """A pending row became final: that row only is repainted, soon."""
+        self._finished_calls.add(call_id)
+        self._show_calls_soon()
+
+    def _show_calls_soon(self) -> None:
+        if not self._update_timer.isActive():
+            self._update_timer.start()  # not restarted: a steady stream still shows
+
+    def _show_calls(self) -> None:
+        """The calls that started and ended since the last batch, in one update."""
+        if self._new_calls:
+            self._new_calls = False
+            self.model.add_new()
+            self._update_count()
+        finished, self._finished_calls = self._finished_calls, set()
+        for call_id in sorted(finished):
+            self.model.update_call(call_id)
+        if finished:
+            self._update_buttons()
 
     # The current row and its actions
     def current_row(self) -> int:

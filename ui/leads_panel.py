@@ -26,6 +26,7 @@ from ui.undo_bar import Ref, StoreChange
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
 DEBOUNCE_MS = 150
+CALLED_DELAY_MS = 50  # calls ending are shown in batches: one repaint per call stalled the window
 
 
 class LeadsPanel(LeadsPanelBase):
@@ -45,6 +46,12 @@ class LeadsPanel(LeadsPanelBase):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
+        # Numbers whose calls ended, re-read together (see lead_called).
+        self._called: set[str] = set()
+        self._called_timer = QTimer(self)
+        self._called_timer.setSingleShot(True)
+        self._called_timer.setInterval(CALLED_DELAY_MS)
+        self._called_timer.timeout.connect(self._show_called)
         self._connect()
         self.refresh()
 
@@ -99,10 +106,17 @@ class LeadsPanel(LeadsPanelBase):
         self._announce()
 
     def lead_called(self, number: str) -> None:
-        """A call to ``number`` ended: re-read the leads shown with that number (last result)."""
+        """A call to ``number`` ended: its leads' last result is re-read soon, with others'."""
+        self._called.add(number)
+        if not self._called_timer.isActive():
+            self._called_timer.start()  # not restarted: a steady stream still shows
+
+    def _show_called(self) -> None:
+        """Re-read the leads shown whose calls ended since the last time (last result)."""
+        numbers, self._called = self._called, set()
         for row in range(self.model.rowCount()):
             shown = self.model.lead(row)
-            if shown is not None and shown.number == number and shown.id is not None:
+            if shown is not None and shown.number in numbers and shown.id is not None:
                 lead = self._store.get_lead(shown.id)
                 if lead is not None:
                     self.model.update_lead(lead)

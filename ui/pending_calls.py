@@ -39,6 +39,9 @@ def elapsed_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+RELAYOUT_MS = 50
+
+
 class PendingRow(QFrame):
     """One pending call."""
 
@@ -80,7 +83,15 @@ class PendingCallsPanel(QWidget):
         self.rows: dict[int, PendingRow] = {}
         self._question = None
         self.title = QLabel(self)
-        inner = QWidget()
+        # Rows join and leave the list in batches (see _relayout): with 200 calls in flight,
+        # laying out and painting the list once per call kept the window from answering.
+        self._arriving: list[PendingRow] = []
+        self._leaving: list[PendingRow] = []
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(RELAYOUT_MS)
+        self._relayout_timer.timeout.connect(self._relayout)
+        self._inner = inner = QWidget()
         self._list = QVBoxLayout(inner)
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.setSpacing(2)
@@ -98,23 +109,48 @@ class PendingCallsPanel(QWidget):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
         self._update_title()
+        self.count_changed.emit(0)
 
     def add(self, call: PendingCall) -> PendingRow:
-        row = PendingRow(call, self)
+        """The row of a new call: in ``rows`` now, in the list within RELAYOUT_MS."""
+        row = PendingRow(call, self._inner)
+        row.hide()
         row.cancel_requested.connect(self.ask_cancel)
         self.rows[call.call_id] = row
-        self._list.insertWidget(self._list.count() - 1, row)
+        self._arriving.append(row)
+        self._relayout_soon()
         self._timer.start()
-        self._update_title()
+        self.count_changed.emit(len(self.rows))
         return row
 
     def remove(self, call_id: int) -> None:
+        """The call ended: out of ``rows`` now, out of the list within RELAYOUT_MS."""
         row = self.rows.pop(call_id, None)
         if row is not None:
-            self._list.removeWidget(row)
-            row.deleteLater()
+            if row in self._arriving:
+                self._arriving.remove(row)
+                row.deleteLater()
+            else:
+                self._leaving.append(row)
+        self._relayout_soon()
         if not self.rows:
             self._timer.stop()
+        self.count_changed.emit(len(self.rows))
+
+    def _relayout_soon(self) -> None:
+        if not self._relayout_timer.isActive():
+            self._relayout_timer.start()  # not restarted: a steady stream still shows
+
+    def _relayout(self) -> None:
+        """The rows that arrived and left since the last time, in one layout and paint."""
+        arriving, self._arriving = self._arriving, []
+        leaving, self._leaving = self._leaving, []
+        for row in leaving:
+            self._list.removeWidget(row)
+            row.deleteLater()
+        for row in arriving:
+            self._list.insertWidget(self._list.count() - 1, row)
+            row.show()
         self._update_title()
 
     def find(self, lead_number: str, list_value: str) -> PendingCall | None:
@@ -136,7 +172,6 @@ class PendingCallsPanel(QWidget):
             self.title.setText(self.tr("<b>Calls in flight:</b> none"))
         # Empty, the panel is one line, leaving the room to the options.
         self.scroll.setVisible(count > 0)
-        self.count_changed.emit(count)
 
     def ask_cancel(self, call_id: int) -> None:
         """Explain what cancelling means, then cancel on confirmation."""

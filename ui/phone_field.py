@@ -19,8 +19,9 @@ class PhoneField(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(self.tr("(555) 111-2222"))
         self.edit.setAccessibleName(name)
-        self.edit.setToolTip(self.tr("{0}: a 10-digit North American number, in any format")
-                             .format(name))
+        self.edit.setToolTip(
+            self.tr("{0}: a 10-digit North American number, in any format").format(name)
+        )
         self.edit.setMaxLength(40)
         self.note = QLabel(self)
         self.note.setAccessibleName(self.tr("{0} check").format(name))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTableView
 
 from console.store import CallRecord, Store
 from tests.conftest import until
-from ui.history_model import CHUNK, SID_COLUMN, HistoryModel
+from ui.history_model import CHUNK, SID_COLUMN, HistoryModel, query_first_page
 from ui.history_view import HistoryView
 from ui.tasks import TaskRunner
 
@@ -131,4 +131,23 @@ def test_a_finished_call_repaints_only_its_row(tmp_path, qtbot):
     assert model.index(0, 4).data(Qt.ItemDataRole.DisplayRole) == "Success"
     assert resets == []
     assert model.total == 501
+    store.close()
+
+
+def test_a_filter_shows_its_rows_before_they_are_counted(tmp_path, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    store.add_calls_bulk(_records(2 * CHUNK + 10))
+    model = HistoryModel(store)
+    rows, total = query_first_page(store, "Lead", None, count=False)
+    assert total is None  # a full first chunk: the count is left for later
+    model.show_page("Lead", None, rows, total)
+    assert not model.counted and model.total == CHUNK and model.canFetchMore()
+    assert model.record(0).raw_reply == ""  # the table's records leave the bodies out
+    model.fetchMore()
+    model.fetchMore()  # the last, short chunk: the end is known without a count
+    assert model.counted and model.total == model.rowCount() == 2 * CHUNK + 10
+    assert not model.canFetchMore()
+    model.show_page("Lead", None, rows, None)
+    model.set_total(store.count_calls("Lead"))
+    assert model.counted and model.total == 2 * CHUNK + 10
     store.close()

@@ -153,6 +153,22 @@ def test_last_result_shows_after_a_call_is_recorded(qtbot, panel, store, ann) ->
     assert panel.model.index(row, TIME).data()[:2] == "20"
 
 
+def test_a_call_ending_updates_its_lead_row_without_a_reload(qtbot, panel, store, ann) -> None:
+    panel.select_lead(ann.id)
+    resets: list[bool] = []
+    panel.model.modelReset.connect(lambda: resets.append(True))
+    call = store.begin_call(
+        lead_name=ann.name, lead_number=ann.number, team_name="Sales",
+        list_value="5550001111", call_type=1, request_redacted="",
+    )  # fmt: skip
+    store.finish_call(call, status="failed", description="Busy", sid="sid2")
+    with qtbot.waitSignal(panel.current_lead_changed) as changed:
+        panel.lead_called(ann.number)  # many calls ending at once are shown together
+    assert changed.args[0].last_result == "failed"
+    assert panel.model.index(panel.model.row_of(ann.id), RESULT).data() == "Failed"
+    assert resets == []
+
+
 def test_prefill_number_normalizes_pastes_and_links(qtbot, panel, store, ann) -> None:
     assert panel.prefill_number(" tel:+1-555-111-4444 ") == "5551114444"
     assert panel.number_field.text() == "(555) 111-4444"

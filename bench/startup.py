@@ -1,0 +1,89 @@
+"""Start-up: process start to the main window shown and idle, against a bare PySide6 window."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.procs import PYTHON, READY_ENV, ROOT, child_env
+from bench.results import SMOKE, Figure, interleaved, median, ratio_figure
+
+RUNS = 1 if SMOKE else 15
+TARGET = 1.5
+
+
+def _launch(argv: list[str], env: dict[str, str], wait_started: bool) -> dict[str, float]:
+    """Start a process, wait for its ready file; seconds from start to "shown" (and "started")."""
+    with tempfile.TemporaryDirectory() as folder:
+        ready = Path(folder) / "ready"
+        began = time.monotonic()
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env={**env, READY_ENV: str(ready)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            marks = _wait_marks(ready, proc, ("shown", "started") if wait_started else ("shown",))
+        finally:
+            proc.kill()
+            proc.wait()
+    return {name: stamp - began for name, stamp in marks.items()}
+
+
+def _wait_marks(path: Path, proc: subprocess.Popen, names: tuple[str, ...]) -> dict[str, float]:
+    deadline = time.monotonic() + 60
+    while True:
+        marks = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                name, _, stamp = line.partition(" ")
+                marks[name] = float(stamp)
+        if all(n in marks for n in names):
+            return marks
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited ({proc.returncode}) before it was ready")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{proc.args} was not ready within 60 s")
+        time.sleep(0.002)
+
+
+def run(work: Path) -> list[Figure]:
+    """Median of RUNS interleaved launches of the floor window and of the console."""
+    home = work / "startup-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = child_env(home)
+    floor_argv = [PYTHON, str(ROOT / "bench" / "floor_window.py")]
+    app_argv = [PYTHON, str(ROOT / "main.py")]
+    # A first launch of each, not counted: it creates the store and fills the file cache.
+    _launch(floor_argv, env, False)
+    _launch(app_argv, env, True)
+    app_marks: list[dict[str, float]] = []
+
+    def floor_once() -> float:
+        return _launch(floor_argv, env, False)["shown"]
+
+    def app_once() -> float:
+        app_marks.append(_launch(app_argv, env, True))
+        return app_marks[-1]["shown"]
+
+    floors, apps = interleaved(RUNS, floor_once, app_once)
+    floor, value = median(floors), median(apps)
+    started = median([m["started"] for m in app_marks])
+    return [
+        ratio_figure(
+            "start-up: window shown and idle",
+            round(value, 3),
+            round(floor, 3),
+            "s",
+            TARGET,
+            runs=RUNS,
+            app_runs=[round(x, 3) for x in apps],
+            floor_runs=[round(x, 3) for x in floors],
+            engine_started_s=round(started, 3),
+            note="engine_started_s: the deferred HTTP client and sandbox are up (after shown)",
+        )
+    ]
