@@ -59,6 +59,13 @@ def local_time(iso: str) -> str:
     return stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def short_time(iso: str) -> str:
+    """The time alone for today, the date alone before: for narrow columns (tooltips say all)."""
+    full = local_time(iso)
+    day, _, clock = full.partition(" ")
+    return clock[:5] if day == datetime.now().strftime("%Y-%m-%d") else day
+
+
 @cache
 def type_text(call_type: int) -> str:
     return _tr("Lead first") if call_type == 1 else _tr("Team first")

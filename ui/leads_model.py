@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 
 from console.phone import check_phone, format_display
 from console.store import Lead
-from ui.history_model import local_time, status_text
+from ui.history_model import local_time, short_time, status_text
 
 NAME, NUMBER, COMPANY, RESULT, TIME, NOTES = range(6)
 # Marked for lupdate here, translated when shown.
@@ -127,7 +127,7 @@ class LeadsModel(QAbstractTableModel):
         if column == RESULT:
             return status_text(lead.last_result) if lead.last_result else ""
         if column == TIME:
-            return local_time(lead.last_called_at) if lead.last_called_at else ""
+            return short_time(lead.last_called_at) if lead.last_called_at else ""
         return ""
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,7 +151,9 @@ def test_last_result_shows_after_a_call_is_recorded(qtbot, panel, store, ann) ->
     assert changed.args[0].last_result == "success"
     row = panel.model.row_of(ann.id)
     assert panel.model.index(row, RESULT).data() == "Success"
-    assert panel.model.index(row, TIME).data()[:2] == "20"
+    # A call from today shows its time alone (HH:MM); the tooltip has the full date and time.
+    assert re.fullmatch(r"\d\d:\d\d", panel.model.index(row, TIME).data())
+    assert "Success at 20" in panel.model.index(row, TIME).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_call_ending_updates_its_lead_row_without_a_reload(qtbot, panel, store, ann) -> None:
