@@ -8,7 +8,7 @@ import logging
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -32,6 +32,7 @@ from ui.resources import icon
 from ui.tasks import TaskRunner
 from ui.teams_panel import TeamsPanel
 from ui.tray import Tray, closes_to_tray
+from ui.window_menus import build_menus
 from ui.window_parts import SandboxBanner, TextDialog, from_text, to_text
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("findme"))
         self._build()
         self.tray = Tray(self)
-        self._build_menus()
+        build_menus(self)
         self._connect()
         self.update_account()
         self.restore_state()
@@ -101,120 +102,6 @@ class MainWindow(QMainWindow):
         self.memory_warning.setAccessibleName(self.tr("Credentials warning"))
         self.statusBar().addPermanentWidget(self.memory_warning)
         self.statusBar().addPermanentWidget(self.account_label)
-
-    def _action(self, text: str, tip: str, slot, shortcut=None, icon_name: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # shortcuts work even where the menu bar is hidden
-        return action
-
-    def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.export_action = self._action(
-            self.tr("&Export history…"),
-            self.tr("Export the calls shown to CSV"),
-            self.history.ask_export,
-            keys.SaveAs,
-            "export",
-        )
-        self.quit_action = self._action(
-            self.tr("&Quit"),
-            self.tr("End the console, also when it closes to the tray"),
-            self.quit,
-            keys.Quit,
-        )
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self._file_menu = file_menu
-        self._add_panel_file_actions(file_menu)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        call_menu = bar.addMenu(self.tr("&Call"))
-        self.call_action = self._action(
-            self.tr("&Place call"),
-            self.tr("Call the chosen lead with the chosen team list"),
-            self.call_panel.call,
-            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-            "call",
-        )
-        self.call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.find_action = self._action(
-            self.tr("&Find lead"), self.tr("Search the leads"), self.focus_leads, keys.Find
-        )
-        self.history_action = self._action(
-            self.tr("Go to &history"),
-            self.tr("Move to the call history"),
-            self.history.table.setFocus,
-            QKeySequence("Ctrl+Shift+H"),
-        )
-        call_menu.addActions([self.call_action, self.find_action, self.history_action])
-        call_menu.addAction(self.tray.clipboard_action)  # also where the desktop has no tray
-
-        account_menu = bar.addMenu(self.tr("&Account"))
-        self.account_action = self._action(
-            self.tr("&Account…"),
-            self.tr("The sandbox or a DialogTech account"),
-            self.show_account,
-            None,
-            "account",
-        )
-        self.outbox_action = self._action(
-            self.tr("Sandbox &outbox…"),
-            self.tr("What the sandbox would have sent"),
-            self.show_outbox,
-            None,
-            "outbox",
-        )
-        account_menu.addActions([self.account_action, self.outbox_action])
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        # Preferences has no standard key on Linux and Windows, so Ctrl+, is added there.
-        prefs_keys = [*QKeySequence.keyBindings(keys.Preferences), QKeySequence("Ctrl+,")]
-        self.prefs_action = self._action(
-            self.tr("&Preferences…"),
-            self.tr("Default call options and behaviour"),
-            self.show_preferences,
-            prefs_keys,
-        )
-        self.prefs_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        edit_menu.addAction(self.prefs_action)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self.rules_action = self._action(
-            self.tr("Sandbox &rules"),
-            self.tr("How the sandbox's numbers answer"),
-            self.show_rules,
-            None,
-            "sandbox",
-        )
-        self.about_action = self._action(
-            self.tr("&About {0}").format(APP_NAME),
-            self.tr("Version and licence"),
-            self.show_about,
-            keys.HelpContents,
-        )
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addActions([self.rules_action, self.about_action])
-
-    def _add_panel_file_actions(self, menu) -> None:
-        """The leads and teams panels' own import/export actions, when they offer them."""
-        for panel in (self.leads_panel, self.teams_panel):
-            actions = getattr(panel, "file_actions", None)
-            if callable(actions):
-                menu.addActions(actions())
-                menu.addSeparator()
 
     def _connect(self) -> None:
         self.banner.link.connect(self._banner_link)
