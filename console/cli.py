@@ -14,7 +14,7 @@ from typing import Any
 
 from console import APP_NAME, COMMANDS, __version__  # noqa: F401 - COMMANDS re-exported
 from console.credentials import Credentials, Vault, mask_in_logs
-from console.logs import setup_logging
+from console.logs import SECRETS, setup_logging
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
 
@@ -216,10 +216,20 @@ async def _sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def masked_excepthook(exc_type, exc, tb) -> None:
+    """Print an uncaught exception's traceback with every known secret masked."""
+    import traceback
+
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    print(SECRETS.mask(text), file=sys.stderr, end="")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args = build_parser().parse_args(argv)
     setup_logging()
+    # A bug's traceback may quote a request or a credential: stderr is often captured to files.
+    sys.excepthook = masked_excepthook
     if args.command == "call":
         try:
             return asyncio.run(_call(args))

@@ -127,3 +127,17 @@ def test_without_setup_httpx_would_log_the_url(clean_logging: None, tmp_path: Pa
     logging.getLogger("httpx").setLevel(logging.NOTSET)
     text = place_call_logged(log_file)
     assert "HTTP Request" in text and SECRET in text
+
+
+def test_the_command_lines_uncaught_exceptions_are_printed_masked(capsys):
+    from console.cli import masked_excepthook
+    from console.logs import SECRETS
+
+    SECRETS.register(["SK-EXCEPTHOOK-secret"])
+    try:
+        raise RuntimeError("request failed: secret_access_key=SK-EXCEPTHOOK-secret")
+    except RuntimeError as exc:
+        masked_excepthook(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err
+    assert "RuntimeError: request failed: secret_access_key=***" in err
+    assert "SK-EXCEPTHOOK-secret" not in err
