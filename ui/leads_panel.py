@@ -137,6 +137,8 @@ class LeadsPanel(LeadsPanelBase):
 
     def _announce(self) -> None:
         lead = self.current_lead()
+        for control in (self.edit_button, self.delete_button, self.delete_action):
+            control.setEnabled(lead is not None)  # nothing to edit or delete without a pick
         if lead != self._announced:
             self._announced = lead
             self.current_lead_changed.emit(lead)

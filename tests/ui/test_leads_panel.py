@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -280,3 +280,10 @@ def test_controls_have_names_and_tooltips(panel: LeadsPanel) -> None:
                 continue
             assert widget.accessibleName(), widget
             assert widget.toolTip(), widget
+
+
+def test_edit_and_delete_are_offered_only_with_a_lead_picked(qtbot, panel, store, ann) -> None:
+    panel.table.setCurrentIndex(QModelIndex())
+    assert not panel.edit_button.isEnabled() and not panel.delete_button.isEnabled()
+    panel.select_lead(ann.id)
+    assert panel.edit_button.isEnabled() and panel.delete_button.isEnabled()
