@@ -18,7 +18,7 @@ from console.csvio import (
     export_team,
     import_leads,
     import_team,
-    phone_digits,
+    read_phone,
     safe_cell,
     unescape_cell,
     write_rows,
@@ -158,7 +158,7 @@ PHONE_SHAPED = st.from_regex(
 @settings(max_examples=400)
 @given(st.one_of(st.text(alphabet="0123456789()-. +/\t1", max_size=22), PHONE_SHAPED))
 def test_fast_phone_path_agrees_with_check_phone(text: str) -> None:
-    digits, error = phone_digits(text)
+    digits, error = read_phone(text)
     check = check_phone(text)
     assert digits == check.digits
     assert (error is None) == (check.error is None)
