@@ -96,9 +96,13 @@ def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):
         qtbot.keyClicks(form.fields["no_answer_email"].widget, "lead@example.com")
         window.call_panel.call_button.click()
         await until(lambda: outbox.table.rowCount() == 1, what="the outbox entry")
+        # The outbox entry can arrive before the reply does; wait for the call itself.
+        return await until(
+            lambda: (r := engine.store.fetch_calls()) and r[0].status != "pending" and r[0],
+            what="the call to end",
+        )
 
-    arun(scenario())
-    record = engine.store.fetch_calls()[0]
+    record = arun(scenario())
     assert record.status == "failed" and record.description == "No Answer"
     assert "type=2" in record.request_redacted and "timeout=10" in record.request_redacted
     assert outbox.table.item(0, 2).text() == "lead@example.com"
