@@ -61,7 +61,7 @@ class CallService:
         plan: CallPlan,
         credentials: Credentials,
         *,
-        on_pending: Callable[[int], None] | None = None,
+        on_pending: Callable[[int, Mapping[str, str]], None] | None = None,
     ) -> PlacedCall:
         """Place one call; raises InvalidRequest before anything is sent, or another CallError.
 
@@ -84,7 +84,7 @@ class CallService:
             request_redacted=redacted_url(self.client.api_url, params),
         )
         if on_pending is not None:
-            on_pending(call_id)
+            on_pending(call_id, params)
         try:
             result = await self.client.place_call(params)
         except CallError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from PySide6.QtCore import Qt, Signal
@@ -300,10 +301,9 @@ class CallPanel(QWidget):
         call_id: int | None = None
         service = self.engine.calls  # bound to the API URL in use when the call starts
 
-        def on_pending(new_id: int) -> None:
+        def on_pending(new_id: int, checked: Mapping[str, str]) -> None:
             nonlocal call_id
             call_id = new_id
-            checked = service.check(plan, credentials).params
             self.pending.add(
                 PendingCall(
                     new_id,

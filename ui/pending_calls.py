@@ -1,24 +1,50 @@
-"""Calls in flight: one row each, with the elapsed time ticking and a Cancel button."""
+"""Calls in flight: one row each, with the elapsed time ticking and a Cancel button.
+
+A table over a model, not a widget per call: with 200 calls in flight, laying out and
+painting 200 rows of widgets (and relabelling each every second) kept the window from
+answering. The view paints only the rows in sight, and the Cancel buttons are painted by
+a delegate.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
+    QAbstractItemView,
+    QHeaderView,
     QLabel,
-    QPushButton,
-    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.errors import ask
 from ui.resources import icon
+from ui.shortcuts import view_action
+
+_Index = QModelIndex | QPersistentModelIndex
+CALL_COLUMN, ELAPSED_COLUMN, CANCEL_COLUMN = range(3)
+TITLE_DELAY_MS = 100
 
 
 @dataclass
@@ -39,149 +65,252 @@ def elapsed_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-RELAYOUT_MS = 50
+class PendingCallsModel(QAbstractTableModel):
+    """The calls in flight, oldest first."""
 
-
-class PendingRow(QFrame):
-    """One pending call."""
-
-    cancel_requested = Signal(int)
-
-    def __init__(self, call: PendingCall, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.call = call
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = QLabel(self.tr("{0} ← {1}").format(call.lead, call.team), self)
-        self.label.setToolTip(self.tr("Waiting for the first leg to be answered"))
-        self.elapsed = QLabel(self)
-        self.elapsed.setAccessibleName(self.tr("Elapsed time"))
-        self.elapsed.setToolTip(self.tr("Time since the request was sent"))
-        self.cancel_button = QPushButton(icon("cancel"), self.tr("Cancel"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel call to {0}").format(call.lead))
-        self.cancel_button.setToolTip(
-            self.tr("Stop waiting for this call; it may still go ahead at the service")
-        )
-        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit(call.call_id))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.elapsed)
-        layout.addWidget(self.cancel_button)
-        self.tick()
+        self.calls: list[PendingCall] = []
+
+    def add(self, call: PendingCall) -> None:
+        row = len(self.calls)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.calls.append(call)
+        self.endInsertRows()
+
+    def remove(self, call_id: int) -> PendingCall | None:
+        for row, call in enumerate(self.calls):
+            if call.call_id == call_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.calls[row]
+                self.endRemoveRows()
+                return call
+        return None
 
     def tick(self) -> None:
-        self.elapsed.setText(elapsed_text(time.monotonic() - self.call.started))
+        """The elapsed times moved on: the view repaints those in sight."""
+        if self.calls:
+            last = len(self.calls) - 1
+            self.dataChanged.emit(
+                self.index(0, ELAPSED_COLUMN),
+                self.index(last, ELAPSED_COLUMN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.calls)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        call = self.calls[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == CALL_COLUMN:
+                return self.tr("{0} ← {1}").format(call.lead, call.team)
+            if column == ELAPSED_COLUMN:
+                return elapsed_text(time.monotonic() - call.started)
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return self.tr("Cancel call to {0}").format(call.lead)
+            return self.tr("Cancel")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == CALL_COLUMN:
+                return self.tr("Waiting for the first leg to be answered")
+            if column == ELAPSED_COLUMN:
+                return self.tr("Time since the request was sent")
+            return self.tr(
+                "Stop waiting for this call (Delete); it may still go ahead at the service"
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ELAPSED_COLUMN:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+
+class CancelButtonDelegate(QStyledItemDelegate):
+    """Paints the Cancel column as a push button; ``clicked`` when one is pressed and released."""
+
+    clicked = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pressed: QPersistentModelIndex | None = None
+
+    def _button(self, option: QStyleOptionViewItem, index: _Index) -> QStyleOptionButton:
+        button = QStyleOptionButton()
+        button.rect = QRect(option.rect).adjusted(2, 1, -2, -1)
+        button.text = str(index.data())
+        button.icon = icon("cancel")
+        button.iconSize = QSize(16, 16)
+        button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+        if self._pressed is not None and self._pressed == QPersistentModelIndex(index):
+            button.state |= QStyle.StateFlag.State_Sunken
+        return button
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: _Index) -> None:
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            super().paint(painter, option, index)
+            return
+        style.drawControl(
+            QStyle.ControlElement.CE_PushButton, self._button(option, index), painter, widget
+        )
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        widget = option.widget
+        if widget is None:
+            return super().sizeHint(option, index)
+        button = self._button(option, index)
+        text = option.fontMetrics.size(Qt.TextFlag.TextShowMnemonic, button.text)
+        content = QSize(text.width() + 16 + 4, max(text.height(), 16))
+        return widget.style().sizeFromContents(
+            QStyle.ContentsType.CT_PushButton, button, content, widget
+        )
+
+    def editorEvent(self, event: QEvent, model, option, index: _Index) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            return False
+        assert isinstance(event, QMouseEvent)
+        inside = option.rect.contains(event.position().toPoint())
+        if kind == QEvent.Type.MouseButtonPress:
+            self._pressed = QPersistentModelIndex(index) if inside else None
+            return inside
+        pressed, self._pressed = self._pressed, None
+        if inside and pressed is not None and pressed == QPersistentModelIndex(index):
+            self.clicked.emit(QModelIndex(index))
+            return True
+        return False
 
 
 class PendingCallsPanel(QWidget):
-    """The list of calls in flight; hidden rows go as each call ends."""
+    """The list of calls in flight; a row goes as its call ends."""
 
     count_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: dict[int, PendingRow] = {}
+        self.rows: dict[int, PendingCall] = {}
+        self._shown_count = -1
         self._question = None
         self.title = QLabel(self)
-        # Rows join and leave the list in batches (see _relayout): with 200 calls in flight,
-        # laying out and painting the list once per call kept the window from answering.
-        self._arriving: list[PendingRow] = []
-        self._leaving: list[PendingRow] = []
-        self._relayout_timer = QTimer(self)
-        self._relayout_timer.setSingleShot(True)
-        self._relayout_timer.setInterval(RELAYOUT_MS)
-        self._relayout_timer.timeout.connect(self._relayout)
-        self._inner = inner = QWidget()
-        self._list = QVBoxLayout(inner)
-        self._list.setContentsMargins(0, 0, 0, 0)
-        self._list.setSpacing(2)
-        self._list.addStretch(1)
-        self.scroll = scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
-        scroll.setAccessibleName(self.tr("Calls in flight"))
+        self.model = PendingCallsModel(self)
+        self.view = view = QTableView(self)
+        view.setModel(self.model)
+        view.setAccessibleName(self.tr("Calls in flight"))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setShowGrid(False)
+        view.horizontalHeader().hide()
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        # Fixed sizes, set in showEvent: sizing to contents would measure every row at each
+        # insert and each tick of the clock.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(CALL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.cancel_delegate = CancelButtonDelegate(view)
+        view.setItemDelegateForColumn(CANCEL_COLUMN, self.cancel_delegate)
+        self.cancel_delegate.clicked.connect(lambda index: self.ask_cancel_row(index.row()))
+        self.cancel_action = view_action(view, self.tr("Cancel the call"), "Delete")
+        self.cancel_action.triggered.connect(lambda: self.ask_cancel_row(view.currentIndex().row()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(view, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
+        self._timer.timeout.connect(self.model.tick)
+        # The title and the count follow in batches: relabelling (and so laying out the
+        # panel) once per call kept the window from answering with 200 calls starting at once.
+        self._title_timer = QTimer(self)
+        self._title_timer.setSingleShot(True)
+        self._title_timer.setInterval(TITLE_DELAY_MS)
+        self._title_timer.timeout.connect(self._update_title)
         self._update_title()
-        self.count_changed.emit(0)
 
-    def add(self, call: PendingCall) -> PendingRow:
-        """The row of a new call: in ``rows`` now, in the list within RELAYOUT_MS."""
-        row = PendingRow(call, self._inner)
-        row.hide()
-        row.cancel_requested.connect(self.ask_cancel)
-        self.rows[call.call_id] = row
-        self._arriving.append(row)
-        self._relayout_soon()
+    def showEvent(self, event) -> None:  # noqa: N802
+        # Measured once the style and font are final: rows as tall as a button, the clock
+        # as wide as "00:00".
+        button = self.cancel_delegate.sizeHint(self._view_option(), self.model.index(0, 0))
+        self.view.verticalHeader().setDefaultSectionSize(max(button.height(), 24))
+        header = self.view.horizontalHeader()
+        header.resizeSection(CANCEL_COLUMN, button.width() + 4)
+        clock = self.view.fontMetrics().horizontalAdvance("00:00")
+        header.resizeSection(ELAPSED_COLUMN, clock + 16)
+        super().showEvent(event)
+
+    def _view_option(self) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        option.initFrom(self.view)
+        option.widget = self.view
+        option.text = self.tr("Cancel")
+        return option
+
+    def add(self, call: PendingCall) -> None:
+        """Show a new call in flight."""
+        self.rows[call.call_id] = call
+        self.model.add(call)
         self._timer.start()
-        self.count_changed.emit(len(self.rows))
-        return row
+        self._update_title_soon()
 
     def remove(self, call_id: int) -> None:
-        """The call ended: out of ``rows`` now, out of the list within RELAYOUT_MS."""
-        row = self.rows.pop(call_id, None)
-        if row is not None:
-            if row in self._arriving:
-                self._arriving.remove(row)
-                row.deleteLater()
-            else:
-                self._leaving.append(row)
-        self._relayout_soon()
+        """The call ended: its row goes."""
+        if self.rows.pop(call_id, None) is None:
+            return
+        self.model.remove(call_id)
         if not self.rows:
             self._timer.stop()
-        self.count_changed.emit(len(self.rows))
-
-    def _relayout_soon(self) -> None:
-        if not self._relayout_timer.isActive():
-            self._relayout_timer.start()  # not restarted: a steady stream still shows
-
-    def _relayout(self) -> None:
-        """The rows that arrived and left since the last time, in one layout and paint."""
-        arriving, self._arriving = self._arriving, []
-        leaving, self._leaving = self._leaving, []
-        for row in leaving:
-            self._list.removeWidget(row)
-            row.deleteLater()
-        for row in arriving:
-            self._list.insertWidget(self._list.count() - 1, row)
-            row.show()
-        self._update_title()
+        self._update_title_soon()
 
     def find(self, lead_number: str, list_value: str) -> PendingCall | None:
         """A pending call to this lead on this list, if any."""
-        for row in self.rows.values():
-            if row.call.lead_number == lead_number and row.call.list_value == list_value:
-                return row.call
+        for call in self.rows.values():
+            if call.lead_number == lead_number and call.list_value == list_value:
+                return call
         return None
 
-    def _tick(self) -> None:
-        for row in self.rows.values():
-            row.tick()
+    def cancel_rect(self, call_id: int) -> QRect:
+        """Where the call's Cancel button is painted, in the view's viewport."""
+        for row, call in enumerate(self.model.calls):
+            if call.call_id == call_id:
+                return self.view.visualRect(self.model.index(row, CANCEL_COLUMN))
+        return QRect()
+
+    def _update_title_soon(self) -> None:
+        if not self._title_timer.isActive():
+            self._title_timer.start()  # not restarted: a steady stream still shows
 
     def _update_title(self) -> None:
         count = len(self.rows)
+        if count == self._shown_count:
+            return
+        self._shown_count = count
+        self.count_changed.emit(count)
         if count:
             self.title.setText(self.tr("<b>Calls in flight</b> (%n)", "", count))
         else:
             self.title.setText(self.tr("<b>Calls in flight:</b> none"))
         # Empty, the panel is one line, leaving the room to the options.
-        self.scroll.setVisible(count > 0)
+        self.view.setVisible(count > 0)
+
+    def ask_cancel_row(self, row: int) -> None:
+        if 0 <= row < len(self.model.calls):
+            self.ask_cancel(self.model.calls[row].call_id)
 
     def ask_cancel(self, call_id: int) -> None:
         """Explain what cancelling means, then cancel on confirmation."""
-        row = self.rows.get(call_id)
-        if row is None:
+        call = self.rows.get(call_id)
+        if call is None:
             return
         self._question = ask(
             self,
             self.tr("Cancel the call?"),
-            self.tr("Stop waiting for the call to {0}?").format(row.call.lead),
+            self.tr("Stop waiting for the call to {0}?").format(call.lead),
             lambda: self.cancel(call_id),
             yes=self.tr("&Stop waiting"),
             no=self.tr("&Keep waiting"),
@@ -192,6 +321,6 @@ class PendingCallsPanel(QWidget):
         )
 
     def cancel(self, call_id: int) -> None:
-        row = self.rows.get(call_id)
-        if row is not None and row.call.task is not None:
-            row.call.task.cancel()
+        call = self.rows.get(call_id)
+        if call is not None and call.task is not None:
+            call.task.cancel()

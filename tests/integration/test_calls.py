@@ -62,7 +62,11 @@ def test_row_is_pending_while_the_sandbox_holds_the_reply_then_final(tmp_path: P
         pending_ids: list[int] = []
         # The lead ends in 5: the sandbox holds the reply 5 simulated seconds (0.5 s here).
         task = asyncio.create_task(
-            service.place(plan("5551112225"), CREDS, on_pending=pending_ids.append)
+            service.place(
+                plan("5551112225"),
+                CREDS,
+                on_pending=lambda call_id, _params: pending_ids.append(call_id),
+            )
         )
         await until(lambda: sandbox.held == 1, what="the sandbox to hold the request")
         row = only_row(service.store)

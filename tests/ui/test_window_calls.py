@@ -6,11 +6,13 @@ import socket
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from window_kit import answer, open_session, pick, seed
 
 from console.credentials import Credentials
 from tests.conftest import until
+from ui.pending_calls import CANCEL_COLUMN, ELAPSED_COLUMN
 
 
 @pytest.fixture
@@ -138,10 +140,22 @@ def test_cancel_a_pending_call(session, arun):
         pick(window, lead, team)
         window.call_panel.call_button.click()
         await until(lambda: pending.rows, what="the pending row")
-        row = next(iter(pending.rows.values()))
-        assert row.elapsed.text() == "0:00"
-        assert "may still go ahead" in row.cancel_button.toolTip()
-        row.cancel_button.click()
+        call_id = next(iter(pending.rows))
+        assert pending.model.index(0, ELAPSED_COLUMN).data() == "0:00"
+        cancel = pending.model.index(0, CANCEL_COLUMN)
+        assert "may still go ahead" in cancel.data(Qt.ItemDataRole.ToolTipRole)
+        await until(lambda: pending.view.isVisible(), what="the calls in flight")
+        # By keyboard: Delete on the row asks; "Keep waiting" keeps the call.
+        pending.view.setFocus()
+        pending.view.setCurrentIndex(pending.model.index(0, 0))
+        QTest.keyClick(pending.view, Qt.Key.Key_Delete)
+        assert "may still go ahead" in pending._question.informativeText()
+        answer(pending._question, yes=False)
+        assert call_id in pending.rows
+        # A real click on the painted Cancel button.
+        where = pending.cancel_rect(call_id).center()
+        assert pending.view.viewport().rect().contains(where)
+        QTest.mouseClick(pending.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
         question = pending._question
         assert "may still go ahead" in question.informativeText()
         answer(question, yes=True)
