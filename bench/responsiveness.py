@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from statistics import median_low
 from typing import Any
 
 from bench.procs import child_env, run_worker, sandbox_process
@@ -22,6 +23,7 @@ CALLS = 5 if SMOKE else 200
 IDLE_S = 0.5 if SMOKE else 5.0
 TIME_SCALE = 0.1 if SMOKE else 1.0  # the smoke run answers after 0.5 s, not 5 s
 P99_LIMIT_MS = 16.0
+ROUNDS = 1 if SMOKE else 3
 WORST_LIMIT_MS = 50.0
 PROFILE_ENV = "BENCH_PROFILE"  # a path: profile the load phase there (cProfile)
 TEAM = ("5551110003",)  # the list rung after the lead answers (in the sandbox's background)
@@ -169,47 +171,61 @@ def worker(url: str, calls: int) -> None:
 
 
 def run(work: Path) -> list[Figure]:
-    """The sandbox in its own process (``python main.py sandbox``), the window in another."""
-    home = work / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    env = child_env(home, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    with sandbox_process(env, time_scale=TIME_SCALE) as sandbox:
-        result = run_worker("responsiveness", ["worker", sandbox.url, str(CALLS)], env, timeout=300)
-    idle, load, check = result["idle"], result["load"], result["check"]
+    """The sandbox in its own process (``python main.py sandbox``), the window in another.
+
+    ROUNDS rounds, each with a fresh store: on two cores the sandbox, the window and the
+    machine share the processors, and one round's p99 moves by several milliseconds. The
+    median round's p99 is reported, the worst lag of all rounds, and every round's figures.
+    """
+    rounds = []
+    for number in range(ROUNDS):
+        home = work / f"home-{number}"
+        home.mkdir(parents=True, exist_ok=True)
+        env = child_env(home, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+        with sandbox_process(env, time_scale=TIME_SCALE) as sandbox:
+            args = ["worker", sandbox.url, str(CALLS)]
+            rounds.append(run_worker("responsiveness", args, env, timeout=300))
+    p99s = [r["load"]["p99_ms"] for r in rounds]
+    middle = rounds[p99s.index(median_low(p99s))]
+    worst = max(rounds, key=lambda r: r["load"]["worst_ms"])
     detail = {
         "calls": CALLS,
+        "rounds": ROUNDS,
+        "p99_ms_each_round": p99s,
+        "worst_ms_each_round": [r["load"]["worst_ms"] for r in rounds],
         "sandbox": f"separate process (python main.py sandbox --time-scale {TIME_SCALE:g})",
-        "all_started_s": result["all_started_s"],
-        "peak_in_flight": result["peak_in_flight"],
-        "all_final_s": result["all_final_s"],
-        "idle": idle,
-        "load": load,
+        "all_started_s": middle["all_started_s"],
+        "peak_in_flight": middle["peak_in_flight"],
+        "all_final_s": middle["all_final_s"],
+        "idle": middle["idle"],
+        "load": middle["load"],
     }
-    correct = check["correct"] if check["distinct_sids"] == check["correct"] else 0
+    checks = [r["check"] for r in rounds]
+    correct = min(c["correct"] if c["distinct_sids"] == c["correct"] else 0 for c in checks)
     return [
         limit_figure(
-            f"UI lag p99, {CALLS} calls in flight",
-            load["p99_ms"],
-            idle["p99_ms"],
+            f"UI lag p99, {CALLS} calls in flight (median of {ROUNDS} rounds)",
+            middle["load"]["p99_ms"],
+            middle["idle"]["p99_ms"],
             "ms",
             P99_LIMIT_MS,
             **detail,
         ),
         limit_figure(
-            f"UI lag worst, {CALLS} calls in flight",
-            load["worst_ms"],
-            idle["worst_ms"],
+            f"UI lag worst, {CALLS} calls in flight (worst of {ROUNDS} rounds)",
+            worst["load"]["worst_ms"],
+            worst["idle"]["worst_ms"],
             "ms",
             WORST_LIMIT_MS,
         ),
         Figure(
-            "history rows final and correct",
+            "history rows final and correct (fewest of the rounds)",
             correct,
             CALLS,
             "rows",
             f"= {CALLS}",
             correct == CALLS,
-            check,
+            {"rounds": checks},
         ),
     ]
 

@@ -44,6 +44,15 @@ from ui.shortcuts import view_action
 
 _Index = QModelIndex | QPersistentModelIndex
 CALL_COLUMN, ELAPSED_COLUMN, CANCEL_COLUMN = range(3)
+_SERVED = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    )
+)
 TITLE_DELAY_MS = 100
 
 
@@ -104,7 +113,8 @@ class PendingCallsModel(QAbstractTableModel):
         return 0 if parent.isValid() else 3
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Asked for ~10 roles per cell at every repaint: the roles not served return at once.
+        if role not in _SERVED or not index.isValid():
             return None
         call = self.calls[index.row()]
         column = index.column()
