@@ -72,12 +72,13 @@ async def _measure() -> dict[str, Any]:
 
 
 def _check_filter(store: Any, term: str, model: Any) -> None:
-    """The model shows the first page of exactly what the store finds."""
-    from ui.history_model import CHUNK
-
+    """The model has a row for exactly each call the store finds, the newest first."""
     expected = store.count_calls(term)
-    if model.total != expected or model.rowCount() != min(expected, CHUNK):
+    if model.total != expected or model.rowCount() != expected:
         raise AssertionError(f"filter {term!r}: the model shows {model.total}, not {expected}")
+    newest = store.fetch_calls(term, None, 0, 1, bodies=False)
+    if expected and model.record(0).id != newest[0].id:
+        raise AssertionError(f"filter {term!r}: the top row is not the newest call")
 
 
 async def _scroll_to_end(window: Any) -> dict[str, Any]:
@@ -91,11 +92,16 @@ async def _scroll_to_end(window: Any) -> dict[str, Any]:
     table.setFocus()
     presses = 0
     started = time.perf_counter()
+    oldest = window.engine.store.fetch_calls(oldest_first=True, limit=1, bodies=False)
     while True:
         QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
         presses += 1
         await idle()
-        if not model.canFetchMore() and table.currentIndex().row() == model.rowCount() - 1:
+        row = table.currentIndex().row()
+        if not model.canFetchMore() and row == model.rowCount() - 1:
+            shown = model.record(row)
+            if oldest and (shown is None or shown.id != oldest[0].id):
+                raise AssertionError("Ctrl+End reached a row that is not the oldest call")
             break
         if presses > model.total // 50 + 10:
             raise AssertionError("Ctrl+End did not reach the last call")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
+from collections import OrderedDict
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +19,8 @@ from console.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord, Store
 
-CHUNK = 200
+CHUNK = 200  # rows per page read from the store
+CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
 COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -82,17 +83,26 @@ def query_first_page(
     rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False)
     if len(rows) < CHUNK:
         return rows, len(rows)
-    return rows, store.count_calls(text, status) if count else None
+    return rows, store.count_calls(text, status, before_id=rows[0].id + 1) if count else None
 
 
 class HistoryModel(QAbstractTableModel):
-    """Newest call first; rows are fetched as the view scrolls (canFetchMore/fetchMore)."""
+    """Newest call first, read from the store a page at a time as rows come into view.
+
+    Once the filter is counted, every row exists for the view (Ctrl+End goes straight to the
+    oldest call) but only the pages looked at are read, and at most CACHED_PAGES are kept.
+    Until then, rows are added a chunk at a time (canFetchMore/fetchMore).
+
+    The rows are the calls matching the filter up to the newest one shown (``upper_bound``),
+    so a call recorded meanwhile shifts nothing until ``add_new`` puts it on top.
+    """
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self.store = store
-        self._rows: list[CallRecord] = []
-        self._neg_ids: list[int] = []  # -id per row, ascending, for bisect lookups
+        self._pages: OrderedDict[int, list[CallRecord]] = OrderedDict()
+        self._rows = 0  # rows the view has
+        self._newest: int | None = None  # id of the top row
         self._total: int | None = 0  # None: the filter shown is not counted yet
         self._text = ""
         self._status: str | None = None
@@ -123,6 +133,11 @@ class HistoryModel(QAbstractTableModel):
     def status(self) -> str | None:
         return self._status
 
+    @property
+    def upper_bound(self) -> int | None:
+        """The ``before_id`` that keeps queries to the calls shown (None: no call yet)."""
+        return None if self._newest is None else self._newest + 1
+
     def show_page(
         self, text: str, status: str | None, rows: list[CallRecord], total: int | None
     ) -> None:
@@ -132,14 +147,19 @@ class HistoryModel(QAbstractTableModel):
         """
         self.beginResetModel()
         self._text, self._status = text, status
-        self._rows = rows
-        self._neg_ids = [-r.id for r in rows]
+        self._pages = OrderedDict({0: rows})
+        self._newest = rows[0].id if rows else None
         self._total = total
+        self._rows = len(rows) if total is None else total
         self.endResetModel()
 
     def set_total(self, total: int) -> None:
-        """The count of the filter shown, counted after its first page."""
-        self._total = max(total, len(self._rows))
+        """The count of the filter shown (counted up to ``upper_bound``), after its first page."""
+        self._total = total = max(total, self._rows)
+        if total > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, total - 1)
+            self._rows = total
+            self.endInsertRows()
 
     @property
     def counted(self) -> bool:
@@ -147,80 +167,120 @@ class HistoryModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        """How many calls match the filter, fetched or not (until counted: those fetched)."""
-        return len(self._rows) if self._total is None else self._total
+        """How many calls match the filter, read or not (until counted: those read)."""
+        return self._rows if self._total is None else self._total
+
+    def cached_rows(self) -> int:
+        """How many records are held in memory."""
+        return sum(len(page) for page in self._pages.values())
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        if parent.isValid():
-            return False
-        return self._total is None or len(self._rows) < self._total
+        return not parent.isValid() and self._total is None
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if parent.isValid():
+        """Before the count: a chunk more rows (found now, so the end shows without a count)."""
+        if parent.isValid() or self._total is not None:
             return
-        # After the last row fetched, not at an offset: an offset makes SQLite step over every
-        # row before it, so scrolling to the end of 100,000 calls would slow down as it goes.
-        last = self._rows[-1].id if self._rows else None
-        more = self.store.fetch_calls(
-            self._text, self._status, 0, CHUNK, before_id=last, bodies=False
-        )
-        if not more:
-            self._total = len(self._rows)  # the end (rows vanished meanwhile, or not counted)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self._neg_ids.extend(-r.id for r in more)
-        self.endInsertRows()
-        if self._total is None and len(more) < CHUNK:
-            self._total = len(self._rows)  # the end, before the count came
+        last = self._record_at(self._rows - 1)
+        before = last.id if last is not None else self.upper_bound
+        more = len(self.store.fetch_calls(self._text, self._status, 0, CHUNK, before, bodies=False))
+        if more:
+            self.beginInsertRows(QModelIndex(), self._rows, self._rows + more - 1)
+            self._rows += more
+            self.endInsertRows()
+        if more < CHUNK:
+            self._total = self._rows  # the end, before the count came
+
+    def _page(self, number: int) -> list[CallRecord]:
+        """Page ``number`` (rows number*CHUNK onwards), from the cache or the store."""
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        page = self._read_page(number)
+        self._pages[number] = page
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _read_page(self, number: int) -> list[CallRecord]:
+        read = partial(self.store.fetch_calls, self._text, self._status, bodies=False)
+        before = self._pages.get(number - 1)
+        if before:
+            # After the page above, not at an offset: an offset makes SQLite step over every
+            # row before it, and scrolling is mostly reading the next page down.
+            return read(0, CHUNK, before_id=before[-1].id) if len(before) == CHUNK else []
+        offset = number * CHUNK
+        if self._total is not None and offset > self._total // 2:
+            # Nearer the oldest call: count the offset from that end (Ctrl+End, the scroll
+            # bar dragged down).
+            size = max(0, min(CHUNK, self._total - offset))
+            start = self._total - offset - size
+            rows = read(start, size, before_id=self.upper_bound, oldest_first=True)
+            return rows[::-1]
+        return read(offset, CHUNK, before_id=self.upper_bound)
+
+    def _record_at(self, row: int) -> CallRecord | None:
+        if not 0 <= row < self._rows:
+            return None
+        page = self._page(row // CHUNK)
+        offset = row % CHUNK
+        return page[offset] if offset < len(page) else None
 
     def add_new(self) -> int:
         """Insert calls newer than the top row that match the filter; returns how many."""
-        newest = self._rows[0].id if self._rows else 0
         fresh: list[CallRecord] = []
         offset = 0
         while True:
             page = self.store.fetch_calls(self._text, self._status, offset, 50, bodies=False)
-            newer = [r for r in page if r.id > newest]
+            newer = [r for r in page if self._newest is None or r.id > self._newest]
             fresh.extend(newer)
             if len(newer) < len(page) or len(page) < 50:
                 break
             offset += len(page)
         if fresh:
+            # Every row moves down: the pages are read again as they come into view.
             self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-            self._rows[:0] = fresh
-            self._neg_ids[:0] = [-r.id for r in fresh]
+            top = self._pages.get(0)
+            if top is not None or not self._rows:
+                self._pages = OrderedDict({0: (fresh + (top or []))[:CHUNK]})
+            else:
+                self._pages = OrderedDict()
+            self._newest = fresh[0].id
+            self._rows += len(fresh)
             if self._total is not None:
                 self._total += len(fresh)
             self.endInsertRows()
         return len(fresh)
 
     def row_of(self, call_id: int) -> int | None:
-        """The row showing ``call_id``, if fetched."""
-        index = bisect.bisect_left(self._neg_ids, -call_id)
-        if index < len(self._neg_ids) and self._neg_ids[index] == -call_id:
-            return index
+        """The row showing ``call_id``, if its page has been read."""
+        for number, page in self._pages.items():
+            for offset, record in enumerate(page):
+                if record.id == call_id:
+                    return number * CHUNK + offset
         return None
 
     def update_call(self, call_id: int) -> None:
         """Re-read one call (e.g. a pending call became final) and repaint only its row."""
-        row = self.row_of(call_id)
-        if row is None:
+        if self._newest is None or call_id > self._newest:
             self.add_new()
             return
+        row = self.row_of(call_id)
+        if row is None:
+            return  # not read yet: it is read as it is when it comes into view
         record = self.store.get_call(call_id)
         if record is None:
             return
-        self._rows[row] = record
+        self._pages[row // CHUNK][row % CHUNK] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def record(self, row: int) -> CallRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self._record_at(row)
 
     # The table model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -234,7 +294,9 @@ class HistoryModel(QAbstractTableModel):
         # Asked for ~8 roles per cell at every repaint: the roles not served return at once.
         if role not in _SERVED or not index.isValid():
             return None
-        record = self._rows[index.row()]
+        record = self._record_at(index.row())
+        if record is None:
+            return None
         column = COLUMNS[index.column()]
         if role == _DISPLAY:
             return self._display(record, column)

@@ -172,10 +172,13 @@ class HistoryView(QWidget):
         self.model.show_page(text, status, rows, total)
         self._update_count()
         self.filtered.emit()
-        if total is None:
-            total = await off_thread(self.store.count_calls, text, status)
-            if generation == self._generation:
-                self.model.set_total(total)
+        # Counted up to the newest row shown; a call added meanwhile moves that bound, and
+        # the count is taken again.
+        while total is None and generation == self._generation and not self.model.counted:
+            bound = self.model.upper_bound
+            counted = await off_thread(self.store.count_calls, text, status, bound)
+            if generation == self._generation and bound == self.model.upper_bound:
+                self.model.set_total(counted)
                 self._update_count()
 
     def _update_count(self) -> None:

@@ -69,12 +69,17 @@ def _pid_alive_windows(pid: int) -> bool:
 
 
 def _call_filter(
-    text: str, status: str | None, before_id: int | None = None, match: str | None = None
+    text: str,
+    status: str | None,
+    before_id: int | None = None,
+    match: str | None = None,
+    since_id: int | None = None,
 ) -> tuple[str, str, list[object]]:
     """``FROM ... WHERE`` for the calls matching a filter, their id column, and the parameters.
 
     With ``match`` (search.match_query's) the text index finds the text; else every row's
-    text columns are scanned. ``before_id`` keeps only older calls (the next page).
+    text columns are scanned. ``before_id`` keeps only older calls (the next page),
+    ``since_id`` only that call and newer ones.
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -90,6 +95,9 @@ def _call_filter(
     if before_id is not None:
         clauses.append("f.rowid < ?" if match else "id < ?")
         params.append(before_id)
+    if since_id is not None:
+        clauses.append("f.rowid >= ?" if match else "id >= ?")
+        params.append(since_id)
     text = text.strip()
     if text and not match:
         pattern = like_pattern(text)
@@ -176,14 +184,22 @@ class HistoryMixin:
             ).fetchone()
         return CallRecord(*row) if row else None
 
-    def count_calls(self, text: str = "", status: str | None = None) -> int:
-        """How many calls match the filter that fetch_calls takes."""
+    def count_calls(
+        self, text: str = "", status: str | None = None, before_id: int | None = None
+    ) -> int:
+        """How many calls match the filter that fetch_calls takes (older than ``before_id``)."""
         match = search.match_query(text) if self._history_fts else None
         if match and status is None:
             sql, params = "SELECT count(*) FROM history_fts WHERE history_fts MATCH ?", [match]
         else:
             source, _, params = _call_filter(text, status, match=match)
             sql = f"SELECT count(*) {source}"
+        if before_id is not None:
+            # All of them less the few newer ones: "id < ?" would make SQLite count along the
+            # table itself, several times slower than along its smallest index.
+            source, _, newer = _call_filter(text, status, match=match, since_id=before_id)
+            sql = f"SELECT ({sql}) - (SELECT count(*) {source})"
+            params = [*params, *newer]
         with self._read() as conn:
             return int(conn.execute(sql, params).fetchone()[0])
 
@@ -195,13 +211,16 @@ class HistoryMixin:
         limit: int = 200,
         before_id: int | None = None,
         bodies: bool = True,
+        oldest_first: bool = False,
     ) -> list[CallRecord]:
         """A page of calls, newest first, matching `text` (ignoring case) and `status`.
 
         ``before_id`` starts the page after that call, which stays fast however deep the page
         is (an offset makes SQLite step over every row before it). Without ``bodies`` the
         records leave ``request_redacted`` and ``raw_reply`` empty (get_call has them): a list
-        of 100,000 calls then holds a fraction of the memory.
+        of 100,000 calls then holds a fraction of the memory. ``oldest_first`` counts the
+        offset from the oldest call instead, so the end of a long history is as quick to read
+        as its start.
         """
         match = search.match_query(text) if self._history_fts else None
         source, order, params = _call_filter(text, status, before_id, match)
@@ -209,7 +228,8 @@ class HistoryMixin:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
         else:
             columns = CALL_COLUMNS if bodies else _SUMMARY_COLUMNS
-        sql = f"SELECT {columns} {source} ORDER BY {order} DESC LIMIT ? OFFSET ?"
+        direction = "ASC" if oldest_first else "DESC"
+        sql = f"SELECT {columns} {source} ORDER BY {order} {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [CallRecord(*row) for row in rows]

@@ -6,11 +6,12 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTableView
 
 from console.store import CallRecord, Store
 from tests.conftest import until
-from ui.history_model import CHUNK, SID_COLUMN, HistoryModel, query_first_page
+from ui.history_model import CACHED_PAGES, CHUNK, SID_COLUMN, HistoryModel, query_first_page
 from ui.history_view import HistoryView
 from ui.tasks import TaskRunner
 
@@ -48,31 +49,43 @@ def big_store(tmp_path_factory) -> Store:
     store.close()
 
 
-def test_rows_are_fetched_incrementally(big_store, qtbot):
+def test_pages_are_read_as_they_come_into_view(big_store, qtbot):
     started = time.perf_counter()
     model = HistoryModel(big_store)
     model.refresh()
     opened = time.perf_counter() - started
-    assert model.total == ROWS
-    assert model.rowCount() == CHUNK
-    assert model.canFetchMore()
-    model.fetchMore()
-    assert model.rowCount() == 2 * CHUNK
-    # Newest first, and each row's sid is the one stored for it.
-    assert model.index(0, SID_COLUMN).data() == f"{ROWS - 1:016x}"
-    assert model.index(2 * CHUNK - 1, SID_COLUMN).data() == f"{ROWS - 2 * CHUNK:016x}"
+    # Counted: every call is a row for the view, but only the first page has been read.
+    assert model.total == model.rowCount() == ROWS
+    assert not model.canFetchMore()
+    assert model.cached_rows() == CHUNK
     assert opened < 1.0, f"opening the history took {opened:.3f} s"
+    # Newest first, and each row's sid is the one stored for it, on either side of a page.
+    assert model.index(0, SID_COLUMN).data() == f"{ROWS - 1:016x}"
+    assert model.index(CHUNK - 1, SID_COLUMN).data() == f"{ROWS - CHUNK:016x}"
+    assert model.index(CHUNK, SID_COLUMN).data() == f"{ROWS - CHUNK - 1:016x}"
+    middle = ROWS // 2 + 7
+    assert model.index(middle, SID_COLUMN).data() == f"{ROWS - 1 - middle:016x}"
+    assert model.index(ROWS - 1, SID_COLUMN).data() == f"{0:016x}"
+    assert model.index(ROWS, SID_COLUMN).data() is None
 
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
     view.resize(800, 400)
     view.show()
+    view.setFocus()
+    view.setCurrentIndex(model.index(0, 0))
     started = time.perf_counter()
-    view.scrollToBottom()  # the view asks for more rows, a chunk at a time
-    scrolled = time.perf_counter() - started
-    assert 2 * CHUNK < model.rowCount() < ROWS
-    assert scrolled < 1.0, f"scrolling took {scrolled:.3f} s"
+    QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()  # the view paints the rows now in sight
+    to_the_end = time.perf_counter() - started
+    assert view.currentIndex().row() == ROWS - 1
+    assert model.record(ROWS - 1).lead_name == "Lead 0"
+    assert to_the_end < 1.0, f"Ctrl+End took {to_the_end:.3f} s"
+    # Reading every page keeps only the last CACHED_PAGES of them.
+    for row in range(0, ROWS, CHUNK):
+        assert model.record(row).sid == f"{ROWS - 1 - row:016x}"
+    assert model.cached_rows() == CACHED_PAGES * CHUNK
 
 
 def test_the_text_and_result_filters_work(big_store, arun, qtbot):
@@ -150,4 +163,60 @@ def test_a_filter_shows_its_rows_before_they_are_counted(tmp_path, qtbot):
     model.show_page("Lead", None, rows, None)
     model.set_total(store.count_calls("Lead"))
     assert model.counted and model.total == 2 * CHUNK + 10
+    store.close()
+
+
+def test_a_call_recorded_meanwhile_shifts_no_row_until_it_is_added(tmp_path, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    count = 3 * CHUNK + 5
+    store.add_calls_bulk(_records(count))
+    model = HistoryModel(store)
+    model.refresh()
+    before = [model.record(row).sid for row in (0, CHUNK, count - 1)]
+    model._pages.clear()  # every page read again from here on
+    call_id = store.begin_call(
+        lead_name="New",
+        lead_number="5552223334",
+        team_name="T",
+        list_value="5551110003",
+        call_type=1,
+        request_redacted="",
+    )
+    # Not added yet: the new call moves nothing, from either end.
+    assert [model.record(row).sid for row in (0, CHUNK, count - 1)] == before
+    assert model.rowCount() == count
+    assert model.add_new() == 1
+    assert model.rowCount() == model.total == count + 1
+    assert model.record(0).id == call_id
+    assert [model.record(row).sid for row in (1, CHUNK + 1, count)] == before
+    model._pages.clear()
+    assert model.record(count).lead_name == "Lead 0"  # read from the oldest end
+    assert model.record(CHUNK + 1).sid == before[1]
+    store.close()
+
+
+def test_a_filter_counted_while_calls_arrive_counts_them_once(tmp_path, arun, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    store.add_calls_bulk(_records(2 * CHUNK + 10))
+    view = HistoryView(store, TaskRunner(lambda name, exc: None))
+    qtbot.addWidget(view)
+
+    async def scenario():
+        view.filter_edit.setText("Lead")
+        await view.apply_filter()
+        await until(lambda: view.model.counted, what="the count")
+
+    arun(scenario())
+    assert view.model.total == view.model.rowCount() == 2 * CHUNK + 10
+    store.begin_call(
+        lead_name="Lead new",
+        lead_number="5552223334",
+        team_name="T",
+        list_value="5551110003",
+        call_type=1,
+        request_redacted="",
+    )
+    view.model.add_new()
+    assert view.model.total == view.model.rowCount() == 2 * CHUNK + 11
+    assert view.model.record(2 * CHUNK + 10).lead_name == "Lead 0"
     store.close()

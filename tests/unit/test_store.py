@@ -283,6 +283,15 @@ def test_history_filter_count_and_paging(store: Store) -> None:
     with pytest.raises(ValueError):
         store.count_calls(status="bogus")
 
+    # Bounded (older than a call) and from the oldest end, for every kind of filter.
+    for text, status in (("", None), ("support", None), ("", "failed"), ("person 1", "success")):
+        everything = store.fetch_calls(text, status, limit=100)
+        for bound in (ids[0], ids[7], ids[-1], ids[-1] + 1):
+            older = [c.id for c in everything if c.id < bound]
+            assert store.count_calls(text, status, before_id=bound) == len(older)
+            oldest = store.fetch_calls(text, status, 1, 3, before_id=bound, oldest_first=True)
+            assert [c.id for c in oldest] == older[::-1][1:4]
+
 
 def test_hundred_thousand_calls(store: Store) -> None:
     records = (_record(i, status="failed" if i % 10 == 0 else "success") for i in range(100_000))
