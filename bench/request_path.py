@@ -102,8 +102,11 @@ def run(work: Path) -> list[Figure]:
         window = run_worker("request_path", ["window", sandbox.url, str(PRESSES)], env, 300)
         urls = [request_url(sandbox.url, lead_number(100 + i)) for i in range(PRESSES)]
         floor = run_worker("request_path", ["floor", *urls], env, 120)
+        urls = [request_url(sandbox.url, lead_number(200 + i)) for i in range(PRESSES)]
+        on_qasync = run_worker("request_path", ["qasync-floor", *urls], env, 120)
         press = _latencies(window["pressed"], sandbox)
         gets = _latencies(floor["pressed"], sandbox)
+        qasync_gets = _latencies(on_qasync["pressed"], sandbox)
         # As a script would run it: the key in the environment, the OS keyring left as it is.
         cli_env = {**child_env(home), "FINDME_KEY": KEY}
         numbers = iter(range(1000, 2000))
@@ -134,6 +137,19 @@ def run(work: Path) -> list[Figure]:
             floor_ms=[round(1000 * x, 2) for x in gets],
             note="median of the presses after the first (the first opens the connection)",
         ),
+        Figure(
+            "reference: the floor's GET on a qasync loop (no window)",
+            round(1000 * median(qasync_gets[1:] or qasync_gets), 2),
+            round(1000 * median(gets[1:] or gets), 2),
+            "ms",
+            "(reference)",
+            None,
+            {
+                "note": "what sharing one loop with Qt costs any client, before the console's "
+                "own work: the same httpx GETs, in a QApplication on qasync",
+                "floor_ms": [round(1000 * x, 2) for x in qasync_gets],
+            },
+        ),
         ratio_figure(
             "`main.py call` end to end",
             round(median(clis), 3),
@@ -161,6 +177,8 @@ def main(argv: list[str]) -> None:
         print_and_exit(run_on_qasync(lambda: _press_calls(argv[1], int(argv[2]))))
     elif argv[0] == "floor":
         print_and_exit(asyncio.run(_floor_gets(argv[1:])))
+    elif argv[0] == "qasync-floor":
+        print_and_exit(run_on_qasync(lambda: _floor_gets(argv[1:])))
     else:
         raise SystemExit(f"unknown worker {argv[0]!r}")
 

@@ -29,7 +29,7 @@ from ui.history_view import HistoryView
 from ui.leads_panel import LeadsPanel
 from ui.links import read_number
 from ui.resources import icon
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, off_thread
 from ui.teams_panel import TeamsPanel
 from ui.tray import Tray, closes_to_tray
 from ui.window_menus import build_menus
@@ -37,6 +37,7 @@ from ui.window_parts import SandboxBanner, TextDialog, from_text, to_text
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
+CHECKPOINT_MS = 5000
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +61,22 @@ class MainWindow(QMainWindow):
         self._connect()
         self.update_account()
         self.restore_state()
+        self._keep_store_checkpointed()
+
+    def _keep_store_checkpointed(self) -> None:
+        """Commits on this thread never stop to checkpoint the store's log; a timer has it
+        done off the thread instead (see Store.defer_checkpoints)."""
+        self.engine.store.defer_checkpoints()
+        self._checkpointing: asyncio.Task | None = None
+        timer = QTimer(self)
+        timer.setInterval(CHECKPOINT_MS)
+        timer.timeout.connect(self._checkpoint_store)
+        timer.start()
+
+    def _checkpoint_store(self) -> None:
+        if self._checkpointing is None or self._checkpointing.done():
+            work = off_thread(self.engine.store.checkpoint_if_written)
+            self._checkpointing = self.tasks.spawn(work, name="checkpoint the store")
 
     # Building
     def _build(self) -> None:

@@ -225,3 +225,26 @@ def test_tab_order_follows_the_layout(session):
     ]
     positions = [order.index(w) for w in expected]
     assert positions == sorted(positions)
+
+
+def test_the_window_checkpoints_the_store_off_its_thread(session, arun):
+    engine, window = session.start()
+    lead, team = seed(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    store = engine.store
+    with store._read() as conn:  # commits on the window's thread never checkpoint
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.click()
+        await until(lambda: _row(window), what="the call to end")
+        written = store.writes
+        window._checkpoint_store()  # what its timer does every few seconds
+        await window._checkpointing
+        return written
+
+    written = arun(scenario())
+    assert written > 0 and store._checkpointed_at == written
+    assert store.checkpoint_if_written() is False  # the log is already in the database
