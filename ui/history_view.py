@@ -103,6 +103,7 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.verticalHeader().setVisible(False)
         # Fixed row heights and column widths: no per-row measuring, so 100,000 rows stay fast.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -215,6 +215,7 @@ class PendingCallsPanel(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setShowGrid(False)
+        view.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         view.horizontalHeader().hide()
         view.verticalHeader().hide()
         header = view.horizontalHeader()
@@ -265,6 +266,9 @@ class PendingCallsPanel(QWidget):
         """Show a new call in flight."""
         self.rows[call.call_id] = call
         self.model.add(call)
+        if not self.view.currentIndex().isValid():
+            # Tabbed into, the list has a row for Delete to act on, and shows which.
+            self.view.setCurrentIndex(self.model.index(0, CALL_COLUMN))
         self._timer.start()
         self._update_title_soon()
 
@@ -283,6 +287,13 @@ class PendingCallsPanel(QWidget):
             if call.lead_number == lead_number and call.list_value == list_value:
                 return call
         return None
+
+    def focus_list(self) -> bool:
+        """Put the keyboard in the list, on its current call; False when it is empty."""
+        if not self.rows:
+            return False
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
 
     def cancel_rect(self, call_id: int) -> QRect:
         """Where the call's Cancel button is painted, in the view's viewport."""

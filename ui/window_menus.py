@@ -82,7 +82,19 @@ def build_menus(window: MainWindow) -> None:
         window.history.table.setFocus,
         QKeySequence("Ctrl+Shift+H"),
     )
-    call_menu.addActions([window.call_action, window.find_action, window.history_action])
+    window.in_flight_action = _action(
+        window,
+        tr("Calls in &flight"),
+        tr("Move to the calls in flight, where Delete cancels one"),
+        lambda: (
+            window.call_panel.pending.focus_list()
+            or window.show_message(tr("No calls are in flight."))
+        ),
+        QKeySequence("Ctrl+Shift+F"),
+    )
+    call_menu.addActions(
+        [window.call_action, window.find_action, window.history_action, window.in_flight_action]
+    )
     call_menu.addAction(window.tray.clipboard_action)  # also where the desktop has no tray
 
     account_menu = bar.addMenu(tr("&Account"))

@@ -145,9 +145,17 @@ def test_cancel_a_pending_call(session, arun):
         cancel = pending.model.index(0, CANCEL_COLUMN)
         assert "may still go ahead" in cancel.data(Qt.ItemDataRole.ToolTipRole)
         await until(lambda: pending.view.isVisible(), what="the calls in flight")
-        # By keyboard: Delete on the row asks; "Keep waiting" keeps the call.
-        pending.view.setFocus()
-        pending.view.setCurrentIndex(pending.model.index(0, 0))
+        # By keyboard: Shift+Tab from the history's filter reaches the list, its row is
+        # current, Delete asks; "Keep waiting" keeps the call.
+        window.history.filter_edit.setFocus()
+        QTest.keyClick(
+            window.history.filter_edit, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
+        )
+        assert QApplication.focusWidget() is pending.view
+        assert pending.view.currentIndex().row() == 0
+        window.history.table.setFocus()
+        window.in_flight_action.trigger()  # Ctrl+Shift+F, from anywhere in the window
+        assert QApplication.focusWidget() is pending.view
         QTest.keyClick(pending.view, Qt.Key.Key_Delete)
         assert "may still go ahead" in pending._question.informativeText()
         answer(pending._question, yes=False)
