@@ -38,48 +38,47 @@ def request_lines(request_redacted: str) -> str:
 
 
 class CallDetailDialog(QDialog):
-    """Non-modal; opened from the history with Enter, a double click or "Details…"."""
+    """Non-modal; opened from the history with Enter, a double click or "Details…".
+
+    ``show_record`` fills it again, so a dialog opened on a pending call shows its answer.
+    """
 
     def __init__(self, record: CallRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record = record
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(self.tr("Call {0}").format(record.sid or f"#{record.id}"))
         self.resize(720, 560)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         layout = QVBoxLayout(self)
         facts = QFormLayout()
-        lead = f"{record.lead_name} {format_display(record.lead_number)}".strip()
-        rows = (
-            (self.tr("Time"), local_time(record.created_at)),
-            (self.tr("Finished"), local_time(record.finished_at) if record.finished_at else "—"),
-            (self.tr("Lead"), lead),
-            (self.tr("Team list"), record.team_name or "—"),
-            (
-                self.tr("Numbers"),
-                ", ".join(format_display(n) for n in record.list_value.split("|")),
-            ),
-            (self.tr("Type"), type_text(record.call_type)),
-            (self.tr("Result"), status_text(record.status)),
-            (self.tr("Description"), record.description),
-            (self.tr("Sid"), record.sid or "—"),
-        )
-        for name, value in rows:
-            label = QLabel(value, self)
+        self._facts: dict[str, QLabel] = {}
+        for key, name in (
+            ("time", self.tr("Time")),
+            ("finished", self.tr("Finished")),
+            ("lead", self.tr("Lead")),
+            ("team", self.tr("Team list")),
+            ("numbers", self.tr("Numbers")),
+            ("type", self.tr("Type")),
+            ("result", self.tr("Result")),
+            ("description", self.tr("Description")),
+            ("sid", self.tr("Sid")),
+        ):
+            label = QLabel(self)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAccessibleName(name)
             facts.addRow(name + ":", label)
+            self._facts[key] = label
         layout.addLayout(facts)
         layout.addWidget(QLabel(self.tr("Request as sent (credentials shown as ***):"), self))
-        self.request = QPlainTextEdit(request_lines(record.request_redacted), self)
+        self.request = QPlainTextEdit(self)
         self.request.setReadOnly(True)
         self.request.setFont(mono)
         self.request.setAccessibleName(self.tr("Request as sent"))
         self.request.setToolTip(self.tr("Every parameter sent; secrets are never stored"))
         layout.addWidget(self.request, 1)
         layout.addWidget(QLabel(self.tr("Raw reply:"), self))
-        self.reply = QPlainTextEdit(record.raw_reply or self.tr("(no reply)"), self)
+        self.reply = QPlainTextEdit(self)
         self.reply.setReadOnly(True)
         self.reply.setFont(mono)
         self.reply.setAccessibleName(self.tr("Raw reply"))
@@ -92,13 +91,35 @@ class CallDetailDialog(QDialog):
             self.tr("Copy a curl command for this request; credentials stay as ***")
         )
         self.curl_button.clicked.connect(self.copy_curl)
-        self.curl_button.setEnabled(bool(record.request_redacted))
         buttons.addButton(self.curl_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))
         close.setToolTip(self.tr("Close the call details"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.show_record(record)
+
+    def show_record(self, record: CallRecord) -> None:
+        """Show ``record`` (the same call, read again once it has ended)."""
+        self.record = record
+        self.setWindowTitle(self.tr("Call {0}").format(record.sid or f"#{record.id}"))
+        numbers = ", ".join(format_display(n) for n in record.list_value.split("|"))
+        finished = local_time(record.finished_at) if record.finished_at else "—"
+        for key, value in (
+            ("time", local_time(record.created_at)),
+            ("finished", finished),
+            ("lead", f"{record.lead_name} {format_display(record.lead_number)}".strip()),
+            ("team", record.team_name or "—"),
+            ("numbers", numbers),
+            ("type", type_text(record.call_type)),
+            ("result", status_text(record.status)),
+            ("description", record.description),
+            ("sid", record.sid or "—"),
+        ):
+            self._facts[key].setText(value)
+        self.request.setPlainText(request_lines(record.request_redacted))
+        self.reply.setPlainText(record.raw_reply or self.tr("(no reply)"))
+        self.curl_button.setEnabled(bool(record.request_redacted))
 
     def copy_curl(self) -> str:
         command = curl_command(self.record.request_redacted)

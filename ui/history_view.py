@@ -57,6 +57,7 @@ class HistoryView(QWidget):
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self._new_calls = False
         self._finished_calls: set[int] = set()
+        self._details: dict[int, CallDetailDialog] = {}  # open details, by call id
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_DELAY_MS)
@@ -211,6 +212,9 @@ class HistoryView(QWidget):
         finished, self._finished_calls = self._finished_calls, set()
         for call_id in sorted(finished):
             self.model.update_call(call_id)
+            dialog = self._details.get(call_id)
+            if dialog is not None:  # opened while the call was pending: show how it ended
+                dialog.show_record(self.store.get_call(call_id) or dialog.record)
         if finished:
             self._update_buttons()
 
@@ -247,12 +251,19 @@ class HistoryView(QWidget):
             self.call_again.emit(self.store.get_call(record.id) or record)
 
     def show_details(self, row: int) -> CallDetailDialog | None:
+        """The call's details: a dialog of its own, or the one already open, raised."""
         record = self.model.record(row)
         if record is None:
             return None
-        # Re-read: the row may have finished since it was fetched.
-        dialog = CallDetailDialog(self.store.get_call(record.id) or record, self)
+        dialog = self._details.get(record.id)
+        if dialog is None:
+            # Re-read: the table's records leave out the request and the reply.
+            dialog = CallDetailDialog(self.store.get_call(record.id) or record, self)
+            self._details[record.id] = dialog
+            dialog.finished.connect(lambda _result: self._details.pop(record.id, None))
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def _context_menu(self, pos) -> None:

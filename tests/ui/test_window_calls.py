@@ -256,3 +256,30 @@ def test_the_window_checkpoints_the_store_off_its_thread(session, arun):
     written = arun(scenario())
     assert written > 0 and store._checkpointed_at == written
     assert store.checkpoint_if_written() is False  # the log is already in the database
+
+
+def test_details_opened_on_a_pending_call_show_how_it_ended(session, arun):
+    # The lead ending in 9 answers after 9 simulated seconds: 1.8 s here.
+    engine, window = session.start(time_scale=0.2)
+    lead, team = seed(engine.store, lead_number="5552223339", team_numbers=("5551110004",))
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    history = window.history
+
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.click()
+        await until(lambda: _row(window, "pending"), what="the pending row")
+        dialog = history.show_details(0)
+        assert dialog._facts["result"].text() == "Pending"
+        assert dialog.reply.toPlainText() == "(no reply)"
+        await until(lambda: _row(window), what="the answer")
+        await until(lambda: dialog._facts["result"].text() != "Pending", what="the dialog")
+        return dialog
+
+    dialog = arun(scenario())
+    record = engine.store.fetch_calls()[0]
+    assert dialog._facts["result"].text() == "Success"
+    assert dialog._facts["sid"].text() == record.sid and record.sid in dialog.windowTitle()
+    assert "<result>success</result>" in dialog.reply.toPlainText().lower()
+    assert history.show_details(0) is dialog  # the one already open, raised
