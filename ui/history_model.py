@@ -1,7 +1,8 @@
-"""Call history as a Qt table model over the store: fetched in chunks, fast at 100,000 rows."""
+"""Call history as a Qt table model over the store, read a page at a time: fast at 100,000 rows."""
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from datetime import datetime
 from functools import cache, lru_cache, partial
@@ -256,8 +257,10 @@ class HistoryModel(QAbstractTableModel):
     def row_of(self, call_id: int) -> int | None:
         """The row showing ``call_id``, if its page has been read."""
         for number, page in self._pages.items():
-            for offset, record in enumerate(page):
-                if record.id == call_id:
+            # A page holds a run of ids, newest first: look only in the one that spans it.
+            if page and page[0].id >= call_id >= page[-1].id:
+                offset = bisect.bisect_left(page, -call_id, key=lambda record: -record.id)
+                if offset < len(page) and page[offset].id == call_id:
                     return number * CHUNK + offset
         return None
 

@@ -220,3 +220,17 @@ def test_a_filter_counted_while_calls_arrive_counts_them_once(tmp_path, arun, qt
     assert view.model.total == view.model.rowCount() == 2 * CHUNK + 11
     assert view.model.record(2 * CHUNK + 10).lead_name == "Lead 0"
     store.close()
+
+
+def test_row_of_finds_every_read_row_and_no_other(tmp_path, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    store.add_calls_bulk(_records(3 * CHUNK + 5))
+    model = HistoryModel(store)
+    model.refresh()
+    for row in (0, 7, CHUNK - 1, CHUNK, 2 * CHUNK + 3, 3 * CHUNK + 4):
+        call_id = model.record(row).id
+        assert model.row_of(call_id) == row
+    model._pages.clear()
+    assert model.row_of(call_id) is None  # not read any more: nothing to repaint
+    assert model.row_of(10**9) is None
+    store.close()
