@@ -41,6 +41,18 @@ def _records(count: int) -> list[CallRecord]:
     ]
 
 
+def _new_call(store: Store, lead_name: str = "New") -> int:
+    """A call placed now: pending, newer than every seeded one."""
+    return store.begin_call(
+        lead_name=lead_name,
+        lead_number="5552223334",
+        team_name="T",
+        list_value="5551110003",
+        call_type=1,
+        request_redacted="",
+    )
+
+
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory) -> Store:
     store = Store.open(tmp_path_factory.mktemp("history") / "findme.db")
@@ -126,14 +138,7 @@ def test_a_finished_call_repaints_only_its_row(tmp_path, qtbot):
     model.modelReset.connect(lambda: resets.append(1))
     model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
     model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
-    call_id = store.begin_call(
-        lead_name="New",
-        lead_number="5552223334",
-        team_name="T",
-        list_value="5551110003",
-        call_type=1,
-        request_redacted="",
-    )
+    call_id = _new_call(store)
     model.add_new()
     assert inserted == [(0, 0)]
     assert model.record(0).status == "pending"
@@ -174,14 +179,7 @@ def test_a_call_recorded_meanwhile_shifts_no_row_until_it_is_added(tmp_path, qtb
     model.refresh()
     before = [model.record(row).sid for row in (0, CHUNK, count - 1)]
     model._pages.clear()  # every page read again from here on
-    call_id = store.begin_call(
-        lead_name="New",
-        lead_number="5552223334",
-        team_name="T",
-        list_value="5551110003",
-        call_type=1,
-        request_redacted="",
-    )
+    call_id = _new_call(store)
     # Not added yet: the new call moves nothing, from either end.
     assert [model.record(row).sid for row in (0, CHUNK, count - 1)] == before
     assert model.rowCount() == count
@@ -208,14 +206,7 @@ def test_a_filter_counted_while_calls_arrive_counts_them_once(tmp_path, arun, qt
 
     arun(scenario())
     assert view.model.total == view.model.rowCount() == 2 * CHUNK + 10
-    store.begin_call(
-        lead_name="Lead new",
-        lead_number="5552223334",
-        team_name="T",
-        list_value="5551110003",
-        call_type=1,
-        request_redacted="",
-    )
+    _new_call(store, "Lead new")
     view.model.add_new()
     assert view.model.total == view.model.rowCount() == 2 * CHUNK + 11
     assert view.model.record(2 * CHUNK + 10).lead_name == "Lead 0"

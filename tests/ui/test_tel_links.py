@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QObject, QUrl
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QMessageBox
-from window_kit import open_session, pick, seed
+from window_kit import open_session, pick, seed_window
 
 from console.store import Lead
 from tests.conftest import ROOT, until
@@ -26,9 +26,7 @@ def session(home, arun, memory_keyring):
 def _start(session, lead_number: str = "5552223334"):
     """A window with one lead, one team list, and nothing picked."""
     engine, window = session.start()
-    lead, team = seed(engine.store, lead_number=lead_number)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number=lead_number)
     return engine, window, lead, team
 
 

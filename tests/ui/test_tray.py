@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from window_kit import answer, open_session, pick, seed
+from window_kit import answer, open_session, pick, seed_window
 
 from console.outcome import Status
 from console.store import CallRecord
@@ -27,9 +27,7 @@ def clipboard(qapp):
 
 def _start(session, time_scale: float | None = None, lead_number: str = "5552223334"):
     engine, window = session.start() if time_scale is None else session.start(time_scale)
-    lead, team = seed(engine.store, lead_number=lead_number)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number=lead_number)
     return engine, window, lead, team
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit
-from window_kit import open_session, pick, seed
+from window_kit import open_session, pick, seed_window
 
 from console.credentials import ENTRY, SERVICE
 from tests.conftest import until
@@ -76,9 +76,7 @@ def test_the_account_dialog_refuses_a_plain_http_url_and_a_half_key_pair(session
 
 def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
 
     async def scenario():
         pick(window, lead, team)
@@ -101,9 +99,7 @@ def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):
 
 def test_call_again_loads_the_lead_list_and_options(session, arun):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
     panel = window.call_panel
 
     async def scenario():

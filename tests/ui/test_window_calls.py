@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
-from window_kit import answer, open_session, pick, seed
+from window_kit import answer, open_session, pick, seed, seed_window
 
 from console.credentials import Credentials
 from tests.conftest import until
@@ -66,9 +66,7 @@ def test_keyboard_call_shows_the_sid_in_the_history(session, arun, qtbot):
 def test_a_call_the_service_fails_is_a_failed_row(session, arun):
     engine, window = session.start()
     # A lead number ending in 0 never answers in the sandbox.
-    lead, team = seed(engine.store, lead_number="5552223330")
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number="5552223330")
 
     async def scenario():
         pick(window, lead, team)
@@ -89,9 +87,7 @@ def _closed_port() -> int:
 
 def test_an_unreachable_service_is_a_network_failure_row(session, arun, memory_keyring):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
     engine.settings.set("account.mode", "dialogtech")
     engine.settings.set("account.api_url", f"http://127.0.0.1:{_closed_port()}/ibp_api.php")
     engine.vault.save(Credentials(key="k-123"))
@@ -112,9 +108,7 @@ def test_an_unreachable_service_is_a_network_failure_row(session, arun, memory_k
 
 def test_problems_are_listed_and_nothing_is_sent(session, arun):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
 
     async def scenario():
         pick(window, lead, team)
@@ -131,9 +125,7 @@ def test_problems_are_listed_and_nothing_is_sent(session, arun):
 def test_cancel_a_pending_call(session, arun):
     # Real time: the lead ending in 9 answers after 9 seconds, so the call stays pending.
     engine, window = session.start(time_scale=1.0)
-    lead, team = seed(engine.store, lead_number="5552223339", team_numbers=("5551110009",))
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110009",))
     pending = window.call_panel.pending
 
     async def scenario():
@@ -177,9 +169,7 @@ def test_cancel_a_pending_call(session, arun):
 
 def test_a_second_call_on_the_same_lead_and_list_asks_first(session, arun):
     engine, window = session.start(time_scale=1.0)
-    lead, team = seed(engine.store, lead_number="5552223339", team_numbers=("5551110009",))
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110009",))
     panel = window.call_panel
 
     async def scenario():
@@ -237,9 +227,7 @@ def test_tab_order_follows_the_layout(session):
 
 def test_the_window_checkpoints_the_store_off_its_thread(session, arun):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
     store = engine.store
     with store._read() as conn:  # commits on the window's thread never checkpoint
         assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
@@ -261,9 +249,7 @@ def test_the_window_checkpoints_the_store_off_its_thread(session, arun):
 def test_details_opened_on_a_pending_call_show_how_it_ended(session, arun):
     # The lead ending in 9 answers after 9 simulated seconds: 1.8 s here.
     engine, window = session.start(time_scale=0.2)
-    lead, team = seed(engine.store, lead_number="5552223339", team_numbers=("5551110004",))
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110004",))
     history = window.history
 
     async def scenario():

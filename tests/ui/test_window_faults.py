@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from window_kit import open_session, pick, seed
+from window_kit import open_session, pick, seed_window
 
 from console.calls import CallService
 from console.client import FindMeClient
@@ -51,9 +51,7 @@ def open_window(session):
     engine = QuickEngine(**vars(session.engine()))
     engine.vault.save(Credentials(key=KEY))
     window = session.window(engine)
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
     return engine, window, lead, team
 
 

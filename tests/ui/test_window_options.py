@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
-from window_kit import open_session, pick, seed
+from window_kit import open_session, pick, seed_window
 
 from console.params import BY_NAME, OPTION_NAMES
 from tests.conftest import until
@@ -83,9 +83,7 @@ def test_fields_a_type_disables_say_why(qtbot):
 def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):
     engine, window = session.start()
     # Nobody on a list of numbers ending in 0 answers: the no-answer email is "sent".
-    lead, team = seed(engine.store, team_numbers=("5551110000",))
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window, team_numbers=("5551110000",))
     form = window.call_panel.form
     outbox = window.show_outbox()
 
@@ -111,9 +109,7 @@ def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):
 
 def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
     engine, window = session.start()
-    lead, team = seed(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
+    lead, team = seed_window(engine, window)
     panel = window.call_panel
 
     async def scenario():

@@ -21,6 +21,14 @@ def seed(store: Store, *, lead_number: str = "5552223334", team_numbers=("555111
     return lead, team
 
 
+def seed_window(engine, window, **kw):
+    """``seed`` the window's store, and show the lead and the list in the window."""
+    lead, team = seed(engine.store, **kw)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    return lead, team
+
+
 class Session:
     """Starts engines and windows on the test's home folder, and closes them all at the end."""
 
