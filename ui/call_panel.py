@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -36,6 +37,7 @@ from ui.pending_calls import PendingCall, PendingCallsPanel
 from ui.presets_bar import PresetsBar
 from ui.resources import icon
 from ui.tasks import TaskRunner
+from ui.window_parts import ElidedLabel
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +77,9 @@ class CallPanel(QWidget):
         self.team_combo.setAccessibleName(self.tr("Team list"))
         self.team_combo.setToolTip(self.tr("The team phone list to ring"))
         self.team_combo.setMinimumContentsLength(18)
-        self.team_numbers = QLabel(target)
-        self.team_numbers.setEnabled(False)  # a quieter colour, from the palette
+        self.team_numbers = ElidedLabel(target)  # a list of 20 agents must not widen the window
+        # A quieter colour from the palette (disabled, it would also lose its tooltip).
+        self.team_numbers.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.team_numbers.setAccessibleName(self.tr("Numbers on the team list"))
         team_label = QLabel(self.tr("&Team list:"), target)
         team_label.setBuddy(self.team_combo)
@@ -181,10 +184,10 @@ class CallPanel(QWidget):
     def _team_changed(self, _index: int = -1) -> None:
         team = self.current_team()
         if team is None:
-            self.team_numbers.setText(self.tr("No team lists yet: add one in the Teams tab."))
+            self.team_numbers.set_full_text(self.tr("No team lists yet: add one in the Teams tab."))
             return
         numbers = ", ".join(format_display(n) for n in team.list_value.split("|") if n)
-        self.team_numbers.setText(numbers or self.tr("every number on this list is disabled"))
+        self.team_numbers.set_full_text(numbers or self.tr("every number on this list is disabled"))
         if team.id is not None and self.engine.settings.get("ui.last_team") != team.name:
             self.engine.settings.set("ui.last_team", team.name)
             self.engine.settings.save()

@@ -65,6 +65,7 @@ class TeamsPanelBase(QWidget):
         self.name_edit.setToolTip(tr("The list's name; press Enter to rename it"))
         self.name_edit.setMaxLength(80)
         self.name_note = QLabel(self)
+        self.name_note.setWordWrap(True)  # a long message wraps rather than widening the panel
         self.name_note.setAccessibleName(tr("List name check"))
 
         self.model = MembersModel(self)
@@ -146,8 +147,14 @@ class TeamsPanelBase(QWidget):
         list_label.setBuddy(self.team_combo)
         top.addWidget(list_label)
         top.addWidget(self.team_combo, 1)
-        for button in (self.new_button, self.delete_button, self.import_button, self.export_button):
-            top.addWidget(button)
+        # The list's buttons on a row of their own: beside the list they set the narrowest
+        # the whole window could be (about 1,100 px, too wide for a window beside a CRM).
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
         name_row = QHBoxLayout()
         name_label = QLabel(tr("Na&me:"), self)
         name_label.setBuddy(self.name_edit)
@@ -177,7 +184,7 @@ class TeamsPanelBase(QWidget):
         preview_row.addWidget(preview_label)
         preview_row.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
-        for part in (top, name_row):
+        for part in (top, buttons, name_row):
             layout.addLayout(part)
         layout.addWidget(self.table, 1)
         layout.addLayout(moves)

@@ -157,3 +157,15 @@ def test_presets_rename_delete_and_defaults(session, arun):
     assert form.values() == {"timeout": 45}  # the defaults from Preferences
     assert form.fields["record"].widget.currentData() is None
     assert bar.combo.accessibleName() and bar.save_button.toolTip()
+
+
+def test_the_window_fits_beside_another_one(session):
+    # Half of a 1920-pixel screen, with a CRM in the other half; a team of 20 agents.
+    engine, window = session.start()
+    numbers = tuple(f"555111{i:04d}" for i in range(20))
+    seed_window(engine, window, team_numbers=numbers)
+    window.left_tabs.setCurrentWidget(window.teams_panel)
+    assert window.minimumSizeHint().width() <= 900
+    shown = window.call_panel.team_numbers
+    assert shown.full_text().count("(555) 111-") == 20
+    assert shown.toolTip() == shown.full_text()  # all of them, whatever the width
