@@ -211,6 +211,9 @@ class PendingCallsPanel(QWidget):
         self.view = view = QTableView(self)
         view.setModel(self.model)
         view.setAccessibleName(self.tr("Calls in flight"))
+        view.setToolTip(
+            self.tr("Calls waiting for their first leg; Cancel (or Delete) stops waiting for one")
+        )
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
