@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -75,8 +76,15 @@ class MainWindow(QMainWindow):
 
     def _checkpoint_store(self) -> None:
         if self._checkpointing is None or self._checkpointing.done():
-            work = off_thread(self.engine.store.checkpoint_if_written)
-            self._checkpointing = self.tasks.spawn(work, name="checkpoint the store")
+            self._checkpointing = self.tasks.spawn(self._checkpoint(), name="checkpoint the store")
+
+    async def _checkpoint(self) -> None:
+        try:
+            await off_thread(self.engine.store.checkpoint_if_written)
+        except sqlite3.Error as exc:
+            # Logged, not a dialog every 5 s: the calls are safe in the log meanwhile, and the
+            # next try (or closing the store) folds it in.
+            log.warning("could not checkpoint the store: %s", exc)
 
     # Building
     def _build(self) -> None:

@@ -269,3 +269,26 @@ def test_details_opened_on_a_pending_call_show_how_it_ended(session, arun):
     assert dialog._facts["sid"].text() == record.sid and record.sid in dialog.windowTitle()
     assert "<result>success</result>" in dialog.reply.toPlainText().lower()
     assert history.show_details(0) is dialog  # the one already open, raised
+
+
+def test_a_failing_checkpoint_is_logged_not_shown(session, arun, caplog, monkeypatch):
+    import sqlite3
+
+    from ui import errors
+
+    engine, window = session.start()
+
+    def disk_failure():  # what a full or failing disk raises; as root it cannot be made here
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(engine.store, "checkpoint_if_written", disk_failure)
+    before = set(errors._open)
+
+    async def scenario():
+        window._checkpoint_store()
+        await window._checkpointing
+
+    with caplog.at_level("WARNING", logger="ui.main_window"):
+        arun(scenario())
+    assert "could not checkpoint the store: disk I/O error" in caplog.text
+    assert set(errors._open) == before  # no error dialog every 5 s
