@@ -151,7 +151,8 @@ class CancelButtonDelegate(QStyledItemDelegate):
     def _button(self, option: QStyleOptionViewItem, index: _Index) -> QStyleOptionButton:
         button = QStyleOptionButton()
         button.rect = QRect(option.rect).adjusted(2, 1, -2, -1)
-        button.text = str(index.data())
+        # The row's own words; measuring with no row yet, the option's (see _view_option).
+        button.text = str(index.data()) if index.isValid() else option.text
         button.icon = icon("cancel")
         button.iconSize = QSize(16, 16)
         button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
