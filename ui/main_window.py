@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             state = {}
         if not (state.get("geometry") and self.restoreGeometry(from_text(state["geometry"]))):
             self.resize(*DEFAULT_SIZE)
-            self.main_split.setSizes([480, 800])
+            self.main_split.setSizes([600, 680])  # the leads table's columns, without scrolling
             self.outer_split.setSizes([540, 260])
         restorers = (
             ("state", self.restoreState),

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -271,8 +272,11 @@ class PendingCallsPanel(QWidget):
         self.rows[call.call_id] = call
         self.model.add(call)
         if not self.view.currentIndex().isValid():
-            # Tabbed into, the list has a row for Delete to act on, and shows which.
-            self.view.setCurrentIndex(self.model.index(0, CALL_COLUMN))
+            # Tabbed into, the list has a row for Delete to act on (current, not yet selected:
+            # a highlighted row in a list nobody is using only draws the eye).
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(0, CALL_COLUMN), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self._timer.start()
         self._update_title_soon()
 
@@ -281,6 +285,9 @@ class PendingCallsPanel(QWidget):
         if self.rows.pop(call_id, None) is None:
             return
         self.model.remove(call_id)
+        if not self.view.hasFocus():
+            # Qt selects the row that becomes current when the current one goes.
+            self.view.clearSelection()
         if not self.rows:
             self._timer.stop()
         self._update_title_soon()
@@ -297,6 +304,7 @@ class PendingCallsPanel(QWidget):
         if not self.rows:
             return False
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.view.selectRow(max(self.view.currentIndex().row(), 0))
         return True
 
     def cancel_rect(self, call_id: int) -> QRect:
