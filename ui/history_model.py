@@ -271,12 +271,27 @@ class HistoryModel(QAbstractTableModel):
             return
         row = self.row_of(call_id)
         if row is None:
-            return  # not read yet: it is read as it is when it comes into view
+            if self._status is not None:
+                self.refresh()  # it may have left the result shown; where it was is unknown
+            return  # else it is read as it is when it comes into view
         record = self.store.get_call(call_id)
         if record is None:
             return
+        if self._status is not None and record.status != self._status:
+            self._remove_row(row)  # e.g. a pending call ended under the "Pending" filter
+            return
         self._pages[row // CHUNK][row % CHUNK] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _remove_row(self, row: int) -> None:
+        """A call no longer in the result shown: out, and the pages from its own on re-read."""
+        number = row // CHUNK
+        self.beginRemoveRows(QModelIndex(), row, row)
+        self._pages = OrderedDict((n, page) for n, page in self._pages.items() if n < number)
+        self._rows -= 1
+        if self._total is not None:
+            self._total -= 1
+        self.endRemoveRows()
 
     def record(self, row: int) -> CallRecord | None:
         return self._record_at(row)

@@ -217,6 +217,7 @@ class HistoryView(QWidget):
                 dialog.show_record(self.store.get_call(call_id) or dialog.record)
         if finished:
             self._update_buttons()
+            self._update_count()  # an ended call may have left a "Pending" result
 
     # The current row and its actions
     def current_row(self) -> int:

@@ -225,3 +225,26 @@ def test_row_of_finds_every_read_row_and_no_other(tmp_path, qtbot):
     assert model.row_of(call_id) is None  # not read any more: nothing to repaint
     assert model.row_of(10**9) is None
     store.close()
+
+
+def test_a_call_that_ends_leaves_the_pending_filter(tmp_path, qtbot):
+    store = Store.open(tmp_path / "findme.db")
+    store.add_calls_bulk(_records(3 * CHUNK))
+    pending = [_new_call(store, f"Waiting {i}") for i in range(3)]
+    model = HistoryModel(store)
+    model.set_filter("", "pending")
+    assert model.total == model.rowCount() == 3
+    removed = []
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    store.finish_call(pending[1], status="success", description="Call Connected", sid="s1")
+    model.update_call(pending[1])
+    assert removed == [(1, 1)]
+    assert model.total == model.rowCount() == 2
+    assert [model.record(r).lead_name for r in range(2)] == ["Waiting 2", "Waiting 0"]
+    # Without a result filter the row stays, and shows how the call ended.
+    model.set_filter()
+    store.finish_call(pending[0], status="failed", description="Busy", sid="s0")
+    model.update_call(pending[0])
+    assert model.total == model.rowCount() == 3 * CHUNK + 3
+    assert model.record(2).status == "failed"
+    store.close()
