@@ -42,10 +42,8 @@ class AccountDialog(QDialog):
         self.engine = engine
         self.setWindowTitle(self.tr("Account"))
         self.setMinimumWidth(520)
-        self._stored: Credentials | None = None
         # The certificate file trusted besides the usual authorities, as chosen here ("" none).
         self._trusted_ca: str = engine.settings.get("account.trusted_ca")
-        self._cert_dialog: QFileDialog | None = None
         self._build()
         self._load()
 
@@ -93,6 +91,9 @@ class AccountDialog(QDialog):
             self.tr("Secret access key"), self.tr("The account's secret_access_key"), secret=True
         )
         self.key_edit = self._field(self.tr("Public key"), self.tr("The public key"), secret=True)
+        hint = self.tr("leave empty to keep the stored one")
+        for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
+            edit.setPlaceholderText(hint)
         self.url_edit = self._field(
             self.tr("API URL"), self.tr("The endpoint; change it only for a staging service")
         )
@@ -176,6 +177,7 @@ class AccountDialog(QDialog):
             text += " ⚠ " + self.tr("Note: {0}.").format(vault.warning)
         self.where.setText(text)
         self._update()
+        self._show_trust()  # reads the certificate file: only here and when trust changes
 
     def _update(self) -> None:
         account = self.account_radio.isChecked()
@@ -184,12 +186,8 @@ class AccountDialog(QDialog):
         self.key_edit.setEnabled(account and key)
         self.access_key_edit.setEnabled(account and not key)
         self.secret_edit.setEnabled(account and not key)
-        hint = self.tr("leave empty to keep the stored one")
-        for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
-            edit.setPlaceholderText(hint)
         problem = check_api_url(self.url_edit.text())
         self.url_check.setText("⚠ " + problem if problem else "✓ " + self.tr("a valid API URL"))
-        self._show_trust()
 
     def _show_trust(self) -> None:
         path = self._trusted_ca
@@ -218,7 +216,6 @@ class AccountDialog(QDialog):
         )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self.trust_certificate)
-        self._cert_dialog = dialog
         dialog.open()
         return dialog
 

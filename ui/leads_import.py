@@ -34,7 +34,6 @@ class LeadImport:
     path: Path
     report: ImportReport
     added: int
-    already_known: int
 
 
 def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImport:
@@ -45,10 +44,10 @@ def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImpo
     # One pass over the stored numbers, rather than one query per imported row.
     total = store.count_leads()
     known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
-    already = drop_known(report, known)
+    drop_known(report, known)  # the known ones join the problems, each by its line
     say(_tr("Saving {0} leads…").format(len(report.leads)))
     added = store.add_leads(report.leads) if report.leads else 0
-    return LeadImport(path, report, added, already)
+    return LeadImport(path, report, added)
 
 
 class ImportSummary(QDialog):

@@ -28,7 +28,6 @@ HEADERS = (
     QT_TRANSLATE_NOOP("LeadsModel", "Time"),
     QT_TRANSLATE_NOOP("LeadsModel", "Notes"),
 )
-LEAD_ROLE = Qt.ItemDataRole.UserRole + 1
 _EDITABLE = {NAME: "name", COMPANY: "company", NOTES: "notes"}
 _LIMITS = {"name": 120, "company": 120, "notes": 2000}
 _Index = QModelIndex | QPersistentModelIndex
@@ -109,8 +108,6 @@ class LeadsModel(QAbstractTableModel):
                     status_text(lead.last_result or ""), local_time(lead.last_called_at)
                 )
             return _tr("Enter calls this lead; F2 edits; Delete removes")
-        if role == LEAD_ROLE:
-            return lead
         return None
 
     @staticmethod

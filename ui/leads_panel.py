@@ -35,12 +35,15 @@ class LeadsPanel(LeadsPanelBase):
     current_lead_changed = Signal(object)  # Lead | None
     lead_activated = Signal(object)  # Lead, on Enter or double-click
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._refs: list[Ref] = []
         self._announced: Lead | None = None
-        self.tasks = TaskRunner(self._task_failed)
+        # The window's runner when given, so its tasks are cancelled on quit with the rest.
+        self.tasks = tasks or TaskRunner(self._task_failed)
         self.summary_dialog: ImportSummary | None = None
         self._import_task: asyncio.Task | None = None
         self._debounce = QTimer(self)
@@ -190,8 +193,9 @@ class LeadsPanel(LeadsPanelBase):
         if lead is not None:
             self.lead_activated.emit(lead)
 
-    def _find_number(self, digits: str) -> Lead | None:
-        return next((x for x in self._store.search_leads(digits, 50) if x.number == digits), None)
+    def find_lead(self, number: str) -> Lead | None:
+        """The stored lead with exactly this number (digits, as check_phone gives them)."""
+        return next((x for x in self._store.search_leads(number, 50) if x.number == number), None)
 
     # ---- changes: undoable commands that save straight away ------------------------------
 
@@ -236,7 +240,7 @@ class LeadsPanel(LeadsPanelBase):
 
     def _edited(self, before: Lead, after: Lead) -> None:
         if after.number != before.number:
-            other = self._find_number(after.number)
+            other = self.find_lead(after.number)
             if other is not None and other.id != before.id:
                 self.undo_bar.report(
                     self.tr("{0} is already the lead {1!r}; not saved.").format(
@@ -272,18 +276,17 @@ class LeadsPanel(LeadsPanelBase):
         """Add the quick-add fields as a new lead, if the number is good and not known."""
         check = self.number_field.check()
         if check.digits is None:
-            why = check.error if self.number_field.text().strip() else self.tr("is needed")
+            why = self.number_field.problem() or self.tr("is needed")
             self.add_note.setText(self.tr("⚠ Not added: the number {0}.").format(why))
             self.number_field.setFocus()
             return None
-        known = self._find_number(check.digits)
+        known = self.find_lead(check.digits)
         if known is not None and known.id is not None:
             self._say_known(known)
             return None
         lead = Lead(None, self.name_edit.text().strip(), check.digits,
                     self.company_edit.text().strip())  # fmt: skip
-        ref = Ref(None)
-        self._refs.append(ref)
+        ref = self._ref(None)
         name = lead.name or format_display(lead.number)
         self._push(ref, None, lead, self.tr("Add lead {0}").format(name))
         if ref.id is None:
@@ -320,7 +323,7 @@ class LeadsPanel(LeadsPanelBase):
                 return self._refuse_number(raw, "")
         assert digits is not None
         self.number_field.setText(format_display(digits))
-        known = self._find_number(digits)
+        known = self.find_lead(digits)
         if known is not None:
             self._say_known(known)
         else:

@@ -70,10 +70,6 @@ class MembersModel(QAbstractTableModel):
         self._members: list[TeamMember] = []
         self._duplicates: dict[int, list[int]] = {}
 
-    @property
-    def members(self) -> list[TeamMember]:
-        return list(self._members)
-
     def set_members(self, members: list[TeamMember]) -> None:
         """Show `members`; same-length updates keep the view's selection and open editors."""
         members = list(members)

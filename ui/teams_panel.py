@@ -173,7 +173,7 @@ class TeamsPanel(TeamsPanelBase):
     def new_list(self) -> None:
         """Create an empty list and put the cursor in its name to rename it."""
         name = self._unique_name(self.tr("New list"))
-        self._push(Ref(None), None, TeamList(None, name, []), self.tr("New list"))
+        self._push(self._ref(None), None, TeamList(None, name, []), self.tr("New list"))
         self.name_edit.setFocus()
         self.name_edit.selectAll()
 
@@ -219,7 +219,7 @@ class TeamsPanel(TeamsPanelBase):
             return
         check = self.number_field.check()
         if check.digits is None:
-            why = check.error if self.number_field.text().strip() else self.tr("is needed")
+            why = self.number_field.problem() or self.tr("is needed")
             self.add_note.setText(self.tr("⚠ Not added: the number {0}.").format(why))
             self.number_field.setFocus()
             return
@@ -304,8 +304,7 @@ class TeamsPanel(TeamsPanelBase):
         created = None
         if result.members:
             team = TeamList(None, self._unique_name(path.stem or "Imported"), result.members)
-            ref = Ref(None)
-            self._refs.append(ref)
+            ref = self._ref(None)
             self._push(ref, None, team, self.tr("Import {0}").format(team.name))
             created = self.current_team() if ref.id is not None else None
         if created is not None:

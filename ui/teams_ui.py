@@ -40,7 +40,7 @@ class TeamsPanelBase(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_action, self.redo_action = undo_actions(self.undo_stack, self)
+        undo_actions(self.undo_stack, self)
         self._build()
 
     def _build(self) -> None:

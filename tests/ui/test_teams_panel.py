@@ -217,6 +217,23 @@ def test_delete_a_list_asks_first_and_can_be_undone(qtbot, panel, store, sales) 
     assert len(_saved(store)) == 4
 
 
+def test_undo_and_redo_a_new_list_and_its_rename_keep_one_list(qtbot, panel, store) -> None:
+    with qtbot.waitSignal(panel.teams_changed):
+        qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.name_edit, "Alpha")
+    qtbot.keyClick(panel.name_edit, Qt.Key.Key_Return)
+    # Another window adds a list meanwhile, so the new list cannot get its old id back.
+    store.save_team(TeamList(None, "Other", []))
+    panel.undo_stack.undo()
+    panel.undo_stack.undo()
+    assert [t.name for t in store.list_teams()] == ["Other"]
+    panel.undo_stack.redo()
+    panel.undo_stack.redo()
+    # The rename follows the list to its new id rather than making a second list.
+    assert sorted(t.name for t in store.list_teams()) == ["Alpha", "Other"]
+    assert panel.current_team().name == "Alpha"
+
+
 def test_rename_to_a_taken_name_is_refused(qtbot, panel, store, sales) -> None:
     store.save_team(TeamList(None, "Support", []))
     panel.refresh()
