@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.credentials import Credentials, mask_in_logs, maskable
+from console.logs import mask
 from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
-from console.request import REDACTED, Problem, redacted_url, validate
+from console.request import Problem, Validation, redacted_url, validate
 from console.store import Store
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class CallService:
         self.store = store
         self.client = client
 
-    def check(self, plan: CallPlan, credentials: Credentials):
+    def check(self, plan: CallPlan, credentials: Credentials) -> Validation:
         """Validate without sending; the window uses it to list problems before Call."""
         return validate(plan.values(credentials))
 
@@ -62,13 +63,17 @@ class CallService:
         credentials: Credentials,
         *,
         on_pending: Callable[[int, Mapping[str, str]], None] | None = None,
+        checked: Validation | None = None,
     ) -> PlacedCall:
         """Place one call; raises InvalidRequest before anything is sent, or another CallError.
 
-        The history row is written as pending before the request leaves, so a crash can never
-        lose a call that may have rung, and completed with whatever happened.
+        ``checked`` is ``check(plan, credentials)`` when the caller has just run it (the window
+        does, to list problems), so the request is not validated twice. The history row is
+        written as pending before the request leaves, so a crash can never lose a call that
+        may have rung, and completed with whatever happened.
         """
-        checked = self.check(plan, credentials)
+        if checked is None:
+            checked = self.check(plan, credentials)
         if not checked.ok:
             problems = [str(p) for p in checked.problems]
             raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
@@ -89,7 +94,7 @@ class CallService:
             result = await self.client.place_call(params)
         except CallError as exc:
             # A reply may echo what it was sent (an error quoting the key): never kept or shown.
-            exc.detail = _scrub(exc.detail, secrets)
+            exc.detail = mask(exc.detail, secrets)
             self.store.finish_call(call_id, status=exc.status, description=exc.sentence())
             raise
         except asyncio.CancelledError:
@@ -99,14 +104,14 @@ class CallService:
             raise
         except Exception as exc:
             # A bug must not leave the row pending forever; the call may have gone out.
-            description = _scrub(f"{SUMMARY[Status.UNKNOWN]} ({exc})", secrets)
+            description = mask(f"{SUMMARY[Status.UNKNOWN]} ({exc})", secrets)
             self.store.finish_call(call_id, status=Status.UNKNOWN, description=description)
             raise
         result = CallResult(
             result.result,
-            _scrub(result.description, secrets),
-            _scrub(result.sid, secrets),
-            _scrub(result.raw, secrets),
+            mask(result.description, secrets),
+            mask(result.sid, secrets),
+            mask(result.raw, secrets),
         )
         self.store.finish_call(
             call_id,
@@ -116,10 +121,3 @@ class CallService:
             raw_reply=result.raw,
         )
         return PlacedCall(call_id, result, checked.warnings)
-
-
-def _scrub(text: str, secrets: list[str]) -> str:
-    """``text`` with every credential value in it replaced by ***."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text

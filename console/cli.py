@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from console import APP_NAME, COMMANDS, __version__  # noqa: F401 - COMMANDS re-exported
+from console import APP_NAME, __version__
 from console.credentials import Credentials, Vault, mask_in_logs
 from console.logs import SECRETS, setup_logging
 from console.outcome import CallError, InvalidRequest, Status

@@ -17,7 +17,7 @@ from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL 
 from console.outcome import CallResult, NetworkFailure, OutcomeUnknown
 from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
 from console.request import encode_query, first_leg_seconds, redacted_url
-from console.urls import check_api_url, is_loopback  # noqa: F401 - part of this API
+from console.urls import check_api_url  # noqa: F401 - part of this API
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +81,6 @@ def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseExceptio
     return None
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
-    return _cause(exc, ssl.SSLError) is not None
-
-
 class FindMeClient:
     """Places calls. Never sends a request twice once it may have reached the service."""
 
@@ -125,7 +121,7 @@ class FindMeClient:
                 return await self._send_once(url, timeout, read_timeout)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Connection set-up failed, so nothing was sent: the one case a retry is safe.
-                if _is_tls_failure(exc):
+                if _cause(exc, ssl.SSLError) is not None:
                     raise NetworkFailure(
                         "the server's TLS certificate is not trusted; nothing was sent"
                     ) from None

@@ -13,6 +13,7 @@ from console.calls import CallService
 from console.credentials import SANDBOX_CREDENTIALS, Credentials, Vault
 from console.settings import Settings
 from console.store import Store
+from console.urls import check_api_url
 
 if TYPE_CHECKING:
     import httpx
@@ -90,7 +91,6 @@ class Engine:
                 self.start_notices.append(notice[:1].upper() + notice[1:])
                 self.http = await asyncio.to_thread(_make_http_client)
         if self.api_url == SANDBOX:
-            await asyncio.to_thread(_import_sandbox)  # aiohttp's import is the slow part
             self.sandbox = await _start_sandbox(self.settings, self.http, time_scale)
             self.api_url = self.sandbox.url
         # Off the loop too, what the first call would otherwise load in the middle of the
@@ -121,7 +121,7 @@ class Engine:
                 self.sandbox = await _start_sandbox(self.settings, self.http, None)
             self.api_url = self.sandbox.url
             return
-        problem = _api_url_problem(url)
+        problem = check_api_url(url)
         if problem:
             raise ValueError(problem)
         trusted = self.settings.get("account.trusted_ca")
@@ -172,12 +172,6 @@ def _warm_up() -> None:
     _load_phone_rules()
 
 
-def _api_url_problem(url: str) -> str | None:
-    from console.urls import check_api_url  # not console.client: that imports httpx
-
-    return check_api_url(url)
-
-
 def _import_sandbox() -> None:
     import console.sandbox  # noqa: F401
 
@@ -191,6 +185,7 @@ def _load_phone_rules() -> None:
 
 
 async def _start_sandbox(settings: Settings, http: httpx.AsyncClient, time_scale: float | None):
+    await asyncio.to_thread(_import_sandbox)  # off the loop: aiohttp's import is the slow part
     from console.sandbox import Sandbox  # imported only when the sandbox is in use
 
     scale = time_scale if time_scale is not None else settings.get("sandbox.time_scale")
@@ -221,7 +216,7 @@ async def start_engine(
         )
     url = resolve_api_url(settings, api_url)
     if url != SANDBOX:
-        problem = _api_url_problem(url)
+        problem = check_api_url(url)
         if problem:
             store.close()
             raise ValueError(problem)

@@ -9,6 +9,13 @@ from pathlib import Path
 from console.request import REDACTED
 
 
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every one of ``secrets`` in it replaced by ***, the longest first."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 class SecretFilter(logging.Filter):
     """Masks every registered secret in a record's final text, whatever logged it."""
 
@@ -20,9 +27,7 @@ class SecretFilter(logging.Filter):
         self._secrets.update(s for s in secrets if s and len(s) >= 3)
 
     def mask(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
+        return mask(text, self._secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self._secrets:

@@ -23,8 +23,8 @@ _UNDIALABLE = {
 }
 
 
-def _shown(link: str) -> str:
-    """The link as a message quotes it: repr (control characters visible), cut when long."""
+def shown(link: str) -> str:
+    """A link or number as a message quotes it: repr (control characters visible), cut when long."""
     if len(link) > 60:
         link = link[:57] + "..."
     return repr(link)
@@ -35,7 +35,7 @@ def parse_tel_link(text: str) -> str:
     link = text.strip()
 
     def refuse(rule: str) -> ValueError:
-        return ValueError(f"Cannot call {_shown(link)}: {rule}")
+        return ValueError(f"Cannot call {shown(link)}: {rule}")
 
     if len(link) > MAX_LINK_LENGTH:
         raise refuse(f"a phone link is at most {MAX_LINK_LENGTH} characters")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject
 
 from console.phone import check_phone
-from console.tel import SCHEMES, parse_tel_link
+from console.tel import SCHEMES, parse_tel_link, shown
 
 # A URL scheme as RFC 3986 spells it: text like "sip:..." is refused as a link of the wrong
 # kind, not as a number with letters in it.
@@ -25,10 +25,6 @@ def find_link(argv: Sequence[str]) -> str:
     return ""
 
 
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
 def read_number(text: str) -> str:
     """The 10 digits of a link or a typed number; ValueError naming the text and the rule."""
     raw = text.strip()
@@ -39,7 +35,7 @@ def read_number(text: str) -> str:
         return parse_tel_link(raw)
     check = check_phone(raw)
     if check.digits is None:
-        raise ValueError(f"Cannot call {_shown(raw)}: the number {check.error}")
+        raise ValueError(f"Cannot call {shown(raw)}: the number {check.error}")
     return check.digits
 
 

@@ -33,7 +33,7 @@ _JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 13)})"
-_TEXT_COLUMNS = ("lead_name", "lead_number", "team_name", "description", "sid")
+_TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
 
 
