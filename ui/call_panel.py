@@ -29,6 +29,7 @@ from console.engine import Engine
 from console.outcome import CallError
 from console.params import OPTION_NAMES
 from console.phone import format_display
+from console.request import Validation
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.errors import ask, show_error
 from ui.history_model import status_text
@@ -275,18 +276,26 @@ class CallPanel(QWidget):
                 self.tr("A call to {0} on {1} is still pending.").format(
                     pending.lead, pending.team
                 ),
-                lambda: self.start(plan, credentials, warnings),
+                lambda: self.start(plan, credentials, warnings, checked=checked),
                 yes=self.tr("Call &again"),
                 no=self.tr("&Don't call"),
                 informative=self.tr("Place another call to the same lead and list anyway?"),
             )
             return
-        self.start(plan, credentials, warnings)
+        self.start(plan, credentials, warnings, checked=checked)
 
     def start(
-        self, plan: CallPlan, credentials: Credentials, warnings: list[str] | None = None
+        self,
+        plan: CallPlan,
+        credentials: Credentials,
+        warnings: list[str] | None = None,
+        *,
+        checked: Validation | None = None,
     ) -> asyncio.Task:
-        """Place ``plan`` in the background; the pending row appears once it is recorded."""
+        """Place ``plan`` in the background; the pending row appears once it is recorded.
+
+        ``checked`` is the plan's validation when it has just been run, so it is not run again.
+        """
         text = self.tr("Calling {0}…").format(plan.lead_name or format_display(plan.lead_number))
         self.show_feedback(text)
         if warnings:
@@ -297,10 +306,12 @@ class CallPanel(QWidget):
             self.feedback.setText(f"{html.escape(text)} ⚠ {html.escape(summary)}")
             self.feedback.setToolTip("\n".join(warnings))
         self._feedback_for += 1
-        coro = self._place(plan, credentials, self._feedback_for)
+        coro = self._place(plan, credentials, self._feedback_for, checked)
         return self.tasks.spawn(coro, name=f"call {plan.lead_name}")
 
-    async def _place(self, plan: CallPlan, credentials: Credentials, token: int) -> None:
+    async def _place(
+        self, plan: CallPlan, credentials: Credentials, token: int, checked: Validation | None
+    ) -> None:
         call_id: int | None = None
         service = self.engine.calls  # bound to the API URL in use when the call starts
 
@@ -322,7 +333,7 @@ class CallPanel(QWidget):
         who = plan.lead_name or format_display(plan.lead_number)
         outcome = ""
         try:
-            placed = await service.place(plan, credentials, on_pending=on_pending)
+            placed = await service.place(plan, credentials, on_pending=on_pending, checked=checked)
             result = placed.result
             outcome = self.tr("{0}: {1}, {2} (sid {3})").format(
                 who, status_text(result.status), result.description, result.sid

@@ -24,10 +24,9 @@ CHUNK = 200  # rows per page read from the store
 CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
 COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_SERVED = frozenset((_DISPLAY, _TOOLTIP, int(RECORD_ROLE)))
+_SERVED = frozenset((_DISPLAY, _TOOLTIP))
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -125,10 +124,6 @@ class HistoryModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-read the first chunk and the count for the current filter."""
         self.set_filter(self._text, self._status)
-
-    @property
-    def text(self) -> str:
-        return self._text
 
     @property
     def status(self) -> str | None:
@@ -264,24 +259,28 @@ class HistoryModel(QAbstractTableModel):
                     return number * CHUNK + offset
         return None
 
-    def update_call(self, call_id: int) -> None:
-        """Re-read one call (e.g. a pending call became final) and repaint only its row."""
+    def update_call(self, call_id: int, record: CallRecord | None = None) -> bool:
+        """Show how one call is now (``record``, else re-read): repaint its row only.
+
+        False when it may have left the result shown but its row was not read, so where it
+        was is unknown: the caller runs the filter again.
+        """
         if self._newest is None or call_id > self._newest:
             self.add_new()
-            return
+            return True
         row = self.row_of(call_id)
         if row is None:
-            if self._status is not None:
-                self.refresh()  # it may have left the result shown; where it was is unknown
-            return  # else it is read as it is when it comes into view
-        record = self.store.get_call(call_id)
+            # Else it is read as it is when it comes into view.
+            return self._status is None
+        record = record or self.store.get_call(call_id)
         if record is None:
-            return
+            return True
         if self._status is not None and record.status != self._status:
             self._remove_row(row)  # e.g. a pending call ended under the "Pending" filter
-            return
+            return True
         self._pages[row // CHUNK][row % CHUNK] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return True
 
     def _remove_row(self, row: int) -> None:
         """A call no longer in the result shown: out, and the pages from its own on re-read."""
@@ -327,9 +326,6 @@ class HistoryModel(QAbstractTableModel):
                 return record.list_value.replace("|", ", ")
             if column == "sid" and record.sid:
                 return _tr("Ctrl+C copies the sid")
-            return None
-        if role == RECORD_ROLE:
-            return record
         return None
 
     @staticmethod

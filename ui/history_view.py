@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from console.store import CALL_STATUSES, CallRecord, Store
 from ui.call_detail import CallDetailDialog
 from ui.history_model import COLUMNS, HistoryModel, query_first_page, status_text
 from ui.resources import icon
+from ui.shortcuts import view_action
 from ui.tasks import TaskRunner, off_thread
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class HistoryView(QWidget):
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self._new_calls = False
-        self._finished_calls: set[int] = set()
+        self._finished_calls: dict[int, CallRecord | None] = {}
         self._details: dict[int, CallDetailDialog] = {}  # open details, by call id
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
@@ -122,11 +123,10 @@ class HistoryView(QWidget):
         self.table.activated.connect(lambda index: self.show_details(index.row()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
-        self.copy_action = QAction(self.tr("Copy sid"), self.table)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action = view_action(
+            self.table, self.tr("Copy sid"), QKeySequence.StandardKey.Copy
+        )
         self.copy_action.triggered.connect(self.copy_sid)
-        self.table.addAction(self.copy_action)
         self.copy_button.clicked.connect(self.copy_sid)
         self.again_button.clicked.connect(self._call_again)
         self.details_button.clicked.connect(lambda: self.show_details(self.current_row()))
@@ -194,9 +194,9 @@ class HistoryView(QWidget):
         self._new_calls = True
         self._show_calls_soon()
 
-    def call_finished(self, call_id: int) -> None:
-        """A pending row became final: that row only is repainted, soon."""
-        self._finished_calls.add(call_id)
+    def call_finished(self, call_id: int, record: CallRecord | None = None) -> None:
+        """A pending row became final (``record``, if already read): only it repaints, soon."""
+        self._finished_calls[call_id] = record
         self._show_calls_soon()
 
     def _show_calls_soon(self) -> None:
@@ -209,12 +209,16 @@ class HistoryView(QWidget):
             self._new_calls = False
             self.model.add_new()
             self._update_count()
-        finished, self._finished_calls = self._finished_calls, set()
+        finished, self._finished_calls = self._finished_calls, {}
+        placed = True
         for call_id in sorted(finished):
-            self.model.update_call(call_id)
+            record = finished[call_id] or self.store.get_call(call_id)
+            placed = self.model.update_call(call_id, record) and placed
             dialog = self._details.get(call_id)
-            if dialog is not None:  # opened while the call was pending: show how it ended
-                dialog.show_record(self.store.get_call(call_id) or dialog.record)
+            if dialog is not None and record is not None:
+                dialog.show_record(record)  # opened while the call was pending: how it ended
+        if not placed:
+            self.apply_filter()  # off this thread, like any filter
         if finished:
             self._update_buttons()
             self._update_count()  # an ended call may have left a "Pending" result
@@ -285,9 +289,7 @@ class HistoryView(QWidget):
         dialog.setNameFilter(self.tr("CSV files (*.csv)"))
         dialog.setDefaultSuffix("csv")
         dialog.selectFile("findme-history.csv")
-        dialog.fileSelected.connect(
-            lambda path: self.tasks.spawn(self.export(Path(path)), name="export")
-        )
+        dialog.fileSelected.connect(self._export_selected)
         dialog.open()
 
     def _export_selected(self, path: str) -> None:
@@ -308,7 +310,6 @@ class HistoryView(QWidget):
 def _export(store: Store, text: str, status: str | None, path: Path) -> int:
     from console.csvio import export_history  # written by the leads/teams side; imported late
 
-    total = store.count_calls(text, status)
-    records = store.fetch_calls(text, status, 0, max(total, 1))
+    records = store.fetch_calls(text, status, 0, -1)  # SQLite: LIMIT -1 is no limit
     export_history(records, path)
     return len(records)

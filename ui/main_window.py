@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        self.leads_panel = LeadsPanel(store, self.left_tabs)
+        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks)
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
         self.teams_panel = TeamsPanel(store, self.left_tabs)
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
@@ -146,8 +146,8 @@ class MainWindow(QMainWindow):
         self.call_panel.team_combo.setFocus()
 
     def _call_finished(self, call_id: int) -> None:
-        self.history.call_finished(call_id)
         record = self.engine.store.get_call(call_id)
+        self.history.call_finished(call_id, record)
         if record is not None:
             # Each lead shows its last result: only the called lead's row is re-read (reloading
             # every lead per call stalls the window when many calls end together).
@@ -187,8 +187,7 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self._refuse_link(str(exc))
             return None
-        store = self.engine.store
-        lead = next((x for x in store.search_leads(digits, 50) if x.number == digits), None)
+        lead = self.leads_panel.find_lead(digits)
         if lead is None or lead.id is None or not self.leads_panel.select_lead(lead.id):
             lead = Lead(None, "", digits)
             # No row stays picked, so refreshing the leads cannot swap the lead back.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -149,11 +149,10 @@ class OptionField:
 class OptionsForm(QWidget):
     """Every tunable option of a call, grouped like the API page, with "not set" states."""
 
-    changed = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields: dict[str, OptionField] = {}
+        self._filling = False  # set_values is filling every field: availability waits
         self._notes: list[tuple[QLabel, list[str]]] = []
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Call option groups"))
@@ -171,8 +170,6 @@ class OptionsForm(QWidget):
             self._add_group(group, by_group.get(group, []))
         for name in ("type", "use_screen", "nextaction"):
             self._connect_changed(self.fields[name].widget, self._update_availability)
-        for option in self.fields.values():
-            self._connect_changed(option.widget, self.changed.emit)
         self._update_availability()
 
     def _add_group(self, group: Group, params: list[Param]) -> None:
@@ -220,7 +217,9 @@ class OptionsForm(QWidget):
         return None if option.reason else option.value()
 
     def _update_availability(self) -> None:
-        call_type, use_screen = self.call_type(), self.use_screen()
+        if self._filling:
+            return
+        call_type, use_screen = self.call_type(), None
         # use_screen's own availability decides what whisper_phrase sees, so settle it first.
         ordered = sorted(self.fields.values(), key=lambda o: o.param.name != "use_screen")
         for option in ordered:
@@ -257,12 +256,12 @@ class OptionsForm(QWidget):
 
     def set_values(self, values: Mapping[str, object]) -> None:
         """Show ``values``; every field not in it goes back to "not set"."""
-        # Type and screening first, so availability is right before the rest is filled in.
-        first = ("type", "use_screen", "nextaction")
-        for name in (*first, *(n for n in self.fields if n not in first)):
-            self.fields[name].set_value(values.get(name))
+        # Availability once, at the end, not at each of type, use_screen and nextaction:
+        # filling a field does not depend on whether it is enabled.
+        self._filling = True
+        try:
+            for name, option in self.fields.items():
+                option.set_value(values.get(name))
+        finally:
+            self._filling = False
         self._update_availability()
-
-    def unavailable(self) -> dict[str, str]:
-        """Fields disabled right now, with the reason for each."""
-        return {n: o.reason for n, o in self.fields.items() if o.reason}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 
 class PresetsBar(QWidget):
     """A combo of presets plus Save, Rename and Delete; the first entry is the defaults."""
-
-    preset_loaded = Signal(str)  # "" for the defaults
 
     def __init__(
         self, store: Store, settings: Settings, form: OptionsForm, parent: QWidget | None = None
@@ -104,7 +101,6 @@ class PresetsBar(QWidget):
         self.form.set_values(preset.options if preset else self.settings.get("call.defaults"))
         self.reload(select=preset.name if preset else "")
         self._remember(preset.name if preset else "")
-        self.preset_loaded.emit(self.current_name())
 
     def _remember(self, name: str) -> None:
         if self.settings.get("ui.last_preset") != name:

@@ -34,10 +34,6 @@ class TaskRunner:
             log.error("task %s failed", task.get_name(), exc_info=exc)
             self._on_error(task.get_name(), exc)
 
-    @property
-    def running(self) -> int:
-        return len(self._tasks)
-
     async def cancel_all(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:
