@@ -42,10 +42,8 @@ test: setup
 
 # Start-up, responsiveness, history at scale and the request path, each against a floor
 # measured in the same run; prints the table and writes bench/results.json (a few minutes).
-# Compiled first, as an installed console is: with PYTHONDONTWRITEBYTECODE set (as in some
-# CI images) every start-up would otherwise compile the console's sources again.
+# The sources are compiled first, as an installed console's are (bench/procs.py).
 bench: setup
-	$(BIN)/python -m compileall -q console ui bench main.py
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m bench
 
 lint: setup

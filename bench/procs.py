@@ -15,14 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ui.app import BENCH_READY_ENV as READY_ENV  # ui.app imports no Qt at the top
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-READY_ENV = "FINDME_BENCH_READY_FILE"  # read by ui/app.py; see BENCH_READY_ENV there
 _CLEARED = ("FINDME_API_URL", "FINDME_KEY", "FINDME_ACCESS_KEY", "FINDME_SECRET_ACCESS_KEY")
 
 
 def compile_sources() -> None:
     """Write the bytecode a normal install has, so no run pays for compiling the sources."""
+    # With PYTHONDONTWRITEBYTECODE set (as in some CI images) every start-up would otherwise
+    # compile the console's sources again.
     for folder in ("console", "ui", "bench"):
         compileall.compile_dir(ROOT / folder, quiet=1)
     compileall.compile_file(ROOT / "main.py", quiet=1)

@@ -32,7 +32,13 @@ def run_on_qasync(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     qt_app()
     import qasync
 
-    return qasync.run(main())
+    from ui.tasks import install_asyncgen_hooks
+
+    async def hooked() -> Any:
+        install_asyncgen_hooks(asyncio.get_running_loop())  # as ui.app._main does
+        return await main()
+
+    return qasync.run(hooked())
 
 
 def idle() -> asyncio.Future[None]:

@@ -89,7 +89,7 @@ async def _measure(url: str, calls: int) -> dict[str, Any]:
     probe.start()
     began = time.perf_counter()
     for plan, check in zip(plans, checks, strict=True):
-        panel.start(plan, credentials, [str(w) for w in check.warnings])
+        panel.start(plan, credentials, [str(w) for w in check.warnings], checked=check)
         await asyncio.sleep(0)
     await until(lambda: len(call_ids) == calls, 30, "every call to be recorded")
     all_started = time.perf_counter() - began

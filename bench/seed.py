@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from console.request import redacted_url
 from console.sandbox.server import reply_xml
 from console.store import CallRecord, Store
 
@@ -41,11 +42,19 @@ def records(count: int, seed: int = 6) -> Iterator[CallRecord]:
         created = start + step * i
         answered = status in ("success", "failed")
         sid = f"{created:%y%m%d}{rng.getrandbits(40):010x}" if answered else ""
-        request = (
-            f"{API}?action=FindMe&key=***&list={members.replace('|', '%7C')}"
-            f"&phone_to_call={number}&type={1 + lead % 2}&timeout=30&loop_count=1&dtmf_only=0"
-            f"&ref=crm-{i}&page=leads"
-        )
+        params = {
+            "action": "FindMe",
+            "key": "bench-key",
+            "list": members,
+            "phone_to_call": number,
+            "type": str(1 + lead % 2),
+            "timeout": "30",
+            "loop_count": "1",
+            "dtmf_only": "0",
+            "ref": f"crm-{i}",
+            "page": "leads",
+        }
+        request = redacted_url(API, params)
         reply = reply_xml(status, description, sid) if sid else ""
         stamp = created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         finished = (created + timedelta(seconds=20)).isoformat(timespec="milliseconds")
