@@ -9,14 +9,14 @@ def main(argv: list[str]) -> int:
     from console import COMMANDS  # not console.cli: the window must not wait for its imports
 
     if argv[:1] == ["--self-check"]:
-        from ui.selfcheck import run as self_check
+        from ui.shell.selfcheck import run as self_check
 
         return self_check()
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
         from console.cli import main as cli_main
 
         return cli_main(argv)
-    from ui.app import run
+    from ui.shell.app import run
 
     return run(argv)
 

@@ -13,7 +13,7 @@ import time
 
 
 def main(argv: list[str]) -> int:
-    """Show the window; write "shown T" to $FINDME_BENCH_READY_FILE as ui/app.py does."""
+    """Show the window; write "shown T" to $FINDME_BENCH_READY_FILE as ui/shell/app.py does."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -28,7 +28,9 @@ def main(argv: list[str]) -> int:
 
     if "--qasync" not in argv:
         window.show()
-        QTimer.singleShot(0, mark)  # as in ui/app.py: once the queued show/expose/paint are done
+        QTimer.singleShot(
+            0, mark
+        )  # as in ui/shell/app.py: once the queued show/expose/paint are done
         return app.exec()
 
     import asyncio

@@ -27,7 +27,7 @@ MEMORY_LIMIT_MB = 100.0
 async def _measure() -> dict[str, Any]:
     from bench.qt_helpers import idle, next_emit, until
     from console.engine import start_engine
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     began = time.perf_counter()
     engine = await start_engine(later=True)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ui.app import BENCH_READY_ENV as READY_ENV  # ui.app imports no Qt at the top
+from ui.shell.app import BENCH_READY_ENV as READY_ENV  # ui.shell.app imports no Qt at the top
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

@@ -23,7 +23,7 @@ def qt_app() -> Any:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["findme-bench"])
-    app.setQuitOnLastWindowClosed(False)  # as in ui.app.run
+    app.setQuitOnLastWindowClosed(False)  # as in ui.shell.app.run
     return app
 
 
@@ -32,10 +32,10 @@ def run_on_qasync(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     qt_app()
     import qasync
 
-    from ui.tasks import install_asyncgen_hooks
+    from ui.common.tasks import install_asyncgen_hooks
 
     async def hooked() -> Any:
-        install_asyncgen_hooks(asyncio.get_running_loop())  # as ui.app._main does
+        install_asyncgen_hooks(asyncio.get_running_loop())  # as ui.shell.app._main does
         return await main()
 
     return qasync.run(hooked())

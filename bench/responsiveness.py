@@ -40,7 +40,7 @@ async def _measure(url: str, calls: int) -> dict[str, Any]:
     from console.credentials import Credentials
     from console.engine import start_engine
     from console.store import Lead, TeamList, TeamMember
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     engine = await start_engine(api_url=url)
     engine.vault.save(Credentials(key="bench"))  # a DialogTech-like account: keyring lookups

@@ -87,11 +87,11 @@ def loop(qapp):
     """A qasync loop per test, as in qasync's own tests; loop errors fail the test."""
     import qasync
 
-    from ui.tasks import install_asyncgen_hooks
+    from ui.common.tasks import install_asyncgen_hooks
 
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
-    hooks = install_asyncgen_hooks(event_loop)  # as ui.app does for the window's loop
+    hooks = install_asyncgen_hooks(event_loop)  # as ui.shell.app does for the window's loop
     errors: list[dict[str, Any]] = []
     event_loop.set_exception_handler(lambda _loop, context: errors.append(context))
     yield event_loop

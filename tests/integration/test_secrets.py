@@ -58,7 +58,7 @@ def texts(items: Iterable[str]) -> list[tuple[str, bytes]]:
 
 @pytest.fixture
 def log_file(home: Path) -> Iterator[Path]:
-    """The window's log file, set up as ui.app does; the handlers are removed afterwards."""
+    """The window's log file, set up as ui.shell.app does; the handlers are removed afterwards."""
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
     path = paths.log_dir() / "console.log"
@@ -105,7 +105,7 @@ def all_screen_texts() -> list[str]:
 def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
     home: Path, log_file: Path, arun, memory_keyring, qapp, qtbot
 ) -> None:
-    from ui.errors import ErrorDialog, excepthook
+    from ui.common.errors import ErrorDialog, excepthook
 
     clipboard: list[str] = []
     sessions = open_session(arun, memory_keyring)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from console.store import CallRecord, Store
 from tests.conftest import until
-from ui.history_model import CACHED_PAGES, CHUNK, SID_COLUMN, HistoryModel, query_first_page
-from ui.history_view import HistoryView
-from ui.tasks import TaskRunner
+from ui.common.tasks import TaskRunner
+from ui.history.model import CACHED_PAGES, CHUNK, SID_COLUMN, HistoryModel, query_first_page
+from ui.history.view import HistoryView
 
 ROWS = 100_000
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from console.store import Lead, Store
 from tests.conftest import until
-from ui.leads_model import NAME, NUMBER, RESULT, TIME
-from ui.leads_panel import PAGE, LeadsPanel
+from ui.leads.model import NAME, NUMBER, RESULT, TIME
+from ui.leads.panel import PAGE, LeadsPanel
 
 # Any Qt warning fails the test; only the offscreen platform's size-hint notice is expected.
 pytestmark = [

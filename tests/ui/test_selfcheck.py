@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from ui.selfcheck import Checks
+from ui.shell.selfcheck import Checks
 
 CHECKS = ("qt", "icon", "keyring", "tls", "store", "call")
 

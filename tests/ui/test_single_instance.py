@@ -14,11 +14,11 @@ import pytest
 
 from console import APP_ID
 from tests.conftest import ROOT
-from ui.single_instance import SingleInstanceServer, server_name, try_hand_off
+from ui.shell.single_instance import SingleInstanceServer, server_name, try_hand_off
 
 SECOND_LAUNCH = """
 import sys
-from ui.single_instance import try_hand_off
+from ui.shell.single_instance import try_hand_off
 print(try_hand_off(sys.argv[2], timeout_ms=5000, name=sys.argv[1]))
 """
 

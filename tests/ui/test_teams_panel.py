@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from console.store import Store, TeamList, TeamMember
-from ui.teams_model import ENABLED, LABEL, NOTE, NUMBER
-from ui.teams_panel import TeamsPanel
+from ui.teams.model import ENABLED, LABEL, NOTE, NUMBER
+from ui.teams.panel import TeamsPanel
 
 # Any Qt warning (a bad index, a failed connection...) fails the test; only the offscreen
 # platform's own notice about window size hints is expected.

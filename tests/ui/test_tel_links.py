@@ -13,9 +13,9 @@ from window_kit import open_session, pick, seed_window
 
 from console.store import Lead
 from tests.conftest import ROOT, until
-from ui.app import connect_links
-from ui.links import FileOpenFilter, find_link, read_number
-from ui.single_instance import SingleInstanceServer
+from ui.shell.app import connect_links
+from ui.shell.links import FileOpenFilter, find_link, read_number
+from ui.shell.single_instance import SingleInstanceServer
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_a_link_to_a_known_number_picks_that_lead(session):
     other = engine.store.add_lead(Lead(None, "Bob Poe", "5553334444"))
     window.leads_panel.refresh()
     window.leads_panel.select_lead(other.id)
-    # The launch's own link, as ui.app hands it over once the window is shown.
+    # The launch's own link, as ui.shell.app hands it over once the window is shown.
     connect_links(window, None, None, "tel:+1-555-222-3334")
     assert window.call_panel.lead().id == lead.id
     assert window.leads_panel.current_lead().id == lead.id

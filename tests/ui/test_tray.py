@@ -9,7 +9,7 @@ from window_kit import answer, open_session, pick, seed_window
 from console.outcome import Status
 from console.store import CallRecord
 from tests.conftest import until
-from ui.tray import Tray, closes_to_tray, should_notify
+from ui.shell.tray import Tray, closes_to_tray, should_notify
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from window_kit import open_session, pick, seed_window
 
 from console.credentials import ENTRY, SERVICE
 from tests.conftest import until
-from ui import app as app_module
-from ui.errors import ErrorDialog, excepthook
+from ui.shell import app as app_module
+from ui.common.errors import ErrorDialog, excepthook
 
 
 @pytest.fixture

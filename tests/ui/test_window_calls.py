@@ -12,7 +12,7 @@ from window_kit import answer, open_session, pick, seed, seed_window
 
 from console.credentials import Credentials
 from tests.conftest import until
-from ui.pending_calls import CANCEL_COLUMN, ELAPSED_COLUMN
+from ui.calls.in_flight import CANCEL_COLUMN, ELAPSED_COLUMN
 
 
 @pytest.fixture
@@ -274,7 +274,7 @@ def test_details_opened_on_a_pending_call_show_how_it_ended(session, arun):
 def test_a_failing_checkpoint_is_logged_not_shown(session, arun, caplog, monkeypatch):
     import sqlite3
 
-    from ui import errors
+    from ui.common import errors
 
     engine, window = session.start()
 
@@ -288,7 +288,7 @@ def test_a_failing_checkpoint_is_logged_not_shown(session, arun, caplog, monkeyp
         window._checkpoint_store()
         await window._checkpointing
 
-    with caplog.at_level("WARNING", logger="ui.main_window"):
+    with caplog.at_level("WARNING", logger="ui.shell.main_window"):
         arun(scenario())
     assert "could not checkpoint the store: disk I/O error" in caplog.text
     assert set(errors._open) == before  # no error dialog every 5 s

@@ -8,7 +8,7 @@ from window_kit import open_session, pick, seed_window
 
 from console.params import BY_NAME, OPTION_NAMES
 from tests.conftest import until
-from ui.options_form import OptionsForm
+from ui.calls.options_form import OptionsForm
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ class Session:
         return self.arun(start_engine(vault=Vault(self.keyring), time_scale=time_scale))
 
     def window(self, engine: Engine):
-        from ui.main_window import MainWindow
+        from ui.shell.main_window import MainWindow
 
         window = MainWindow(engine)
         window.show()
@@ -66,7 +66,7 @@ def open_session(arun, memory_keyring) -> Iterator[Session]:
     """The body of each test file's ``session`` fixture (use with ``yield from``)."""
     made = Session(arun, memory_keyring)
     app = QApplication.instance()
-    # As in ui.app.run: the window ends the loop itself, after cancelling calls.
+    # As in ui.shell.app.run: the window ends the loop itself, after cancelling calls.
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)
     yield made
@@ -82,7 +82,7 @@ def open_session(arun, memory_keyring) -> Iterator[Session]:
 
 
 def answer(box: QMessageBox, yes: bool) -> None:
-    """Click the Yes-role (or No-role) button of a question opened by ui.errors.ask."""
+    """Click the Yes-role (or No-role) button of a question opened by ui.common.errors.ask."""
     role = QMessageBox.ButtonRole.YesRole if yes else QMessageBox.ButtonRole.NoRole
     button = next(b for b in box.buttons() if box.buttonRole(b) == role)
     button.click()

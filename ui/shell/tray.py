@@ -12,11 +12,11 @@ from console import APP_NAME
 from console.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord
-from ui.history_model import status_text
-from ui.resources import icon
+from ui.common.resources import icon
+from ui.history.model import status_text
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 NOTIFY_MS = 10000
 

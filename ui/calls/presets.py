@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from console.settings import Settings
 from console.store import Store
-from ui.errors import ask, show_error
-from ui.options_form import OptionsForm
+from ui.calls.options_form import OptionsForm
+from ui.common.errors import ask, show_error
 
 log = logging.getLogger(__name__)
 

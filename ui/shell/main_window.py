@@ -24,17 +24,17 @@ from console import APP_NAME, __version__
 from console.engine import Engine
 from console.phone import format_display
 from console.store import Lead
-from ui.call_panel import CallPanel
-from ui.errors import ask, show_error
-from ui.history_view import HistoryView
-from ui.leads_panel import LeadsPanel
-from ui.links import read_number
-from ui.resources import icon
-from ui.tasks import TaskRunner, off_thread
-from ui.teams_panel import TeamsPanel
-from ui.tray import Tray, closes_to_tray
-from ui.window_menus import build_menus
-from ui.window_parts import SandboxBanner, TextDialog, from_text, to_text
+from ui.calls.panel import CallPanel
+from ui.common.errors import ask, show_error
+from ui.common.resources import icon
+from ui.common.tasks import TaskRunner, off_thread
+from ui.history.view import HistoryView
+from ui.leads.panel import LeadsPanel
+from ui.shell.links import read_number
+from ui.shell.menus import build_menus
+from ui.shell.parts import SandboxBanner, TextDialog, from_text, to_text
+from ui.shell.tray import Tray, closes_to_tray
+from ui.teams.panel import TeamsPanel
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_account(self) -> QWidget:
-        from ui.account_dialog import AccountDialog
+        from ui.account.dialog import AccountDialog
 
         def make():
             dialog = AccountDialog(self.engine, self)
@@ -277,12 +277,12 @@ class MainWindow(QMainWindow):
         return self._open("account", make)
 
     def show_outbox(self) -> QWidget:
-        from ui.outbox_dialog import OutboxDialog
+        from ui.account.outbox import OutboxDialog
 
         return self._open("outbox", lambda: OutboxDialog(self.engine, self))
 
     def show_preferences(self) -> QWidget:
-        from ui.preferences_dialog import PreferencesDialog
+        from ui.shell.preferences import PreferencesDialog
 
         def make():
             dialog = PreferencesDialog(self.engine.settings, self)

@@ -28,7 +28,7 @@ from console.params import (
     Param,
     unavailable_reason,
 )
-from ui.phone_field import PhoneField
+from ui.common.phone_field import PhoneField
 
 GROUPS = (
     Group.ROUTING,

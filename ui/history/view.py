@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.store import CALL_STATUSES, CallRecord, Store
-from ui.call_detail import CallDetailDialog
-from ui.history_model import COLUMNS, HistoryModel, query_first_page, status_text
-from ui.resources import icon
-from ui.shortcuts import view_action
-from ui.tasks import TaskRunner, off_thread
+from ui.common.resources import icon
+from ui.common.shortcuts import view_action
+from ui.common.tasks import TaskRunner, off_thread
+from ui.history.details import CallDetailDialog
+from ui.history.model import COLUMNS, HistoryModel, query_first_page, status_text
 
 log = logging.getLogger(__name__)
 FILTER_DELAY_MS = 250

@@ -1,4 +1,4 @@
-"""The widgets and layout of the team lists panel; its behaviour is in ui/teams_panel.py."""
+"""The widgets and layout of the team lists panel; its behaviour is in ui/teams/panel.py."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.phone_field import PhoneField
-from ui.resources import icon
-from ui.shortcuts import view_action
-from ui.teams_model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
-from ui.undo_bar import Note, UndoBar, undo_actions
+from ui.common.phone_field import PhoneField
+from ui.common.resources import icon
+from ui.common.shortcuts import view_action
+from ui.common.undo import Note, UndoBar, undo_actions
+from ui.teams.model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
 
 
 def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:

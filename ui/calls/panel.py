@@ -31,14 +31,14 @@ from console.params import OPTION_NAMES
 from console.phone import format_display
 from console.request import Validation
 from console.store import CallRecord, Lead, TeamList, TeamMember
-from ui.errors import ask, show_error
-from ui.history_model import status_text
-from ui.options_form import OptionsForm
-from ui.pending_calls import PendingCall, PendingCallsPanel
-from ui.presets_bar import PresetsBar
-from ui.resources import icon
-from ui.tasks import TaskRunner
-from ui.window_parts import ElidedLabel
+from ui.calls.in_flight import PendingCall, PendingCallsPanel
+from ui.calls.options_form import OptionsForm
+from ui.calls.presets import PresetsBar
+from ui.common.errors import ask, show_error
+from ui.common.resources import icon
+from ui.common.tasks import TaskRunner
+from ui.history.model import status_text
+from ui.shell.parts import ElidedLabel
 
 log = logging.getLogger(__name__)
 

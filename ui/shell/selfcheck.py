@@ -48,7 +48,7 @@ def _icon() -> str:
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
-    from ui.resources import asset_path
+    from ui.common.resources import asset_path
 
     path = asset_path("icons/findme.svg")
     if not path.exists():

@@ -25,8 +25,8 @@ from qasync import asyncSlot
 from console.client import certificate_fingerprint, check_api_url, tls_verify
 from console.credentials import Credentials
 from console.engine import SANDBOX, Engine
-from ui.errors import show_error
-from ui.tasks import off_thread
+from ui.common.errors import show_error
+from ui.common.tasks import off_thread
 
 log = logging.getLogger(__name__)
 DIALOGTECH = "dialogtech"

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.settings import Settings
-from ui.options_form import OptionsForm
+from ui.calls.options_form import OptionsForm
 
 
 class PreferencesDialog(QDialog):

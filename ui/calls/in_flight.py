@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.errors import ask
-from ui.resources import icon
-from ui.shortcuts import view_action
+from ui.common.errors import ask
+from ui.common.resources import icon
+from ui.common.shortcuts import view_action
 
 _Index = QModelIndex | QPersistentModelIndex
 CALL_COLUMN, ELAPSED_COLUMN, CANCEL_COLUMN = range(3)

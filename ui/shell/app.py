@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from console import APP_ID, APP_NAME, __version__
 
 if TYPE_CHECKING:
-    from ui.links import FileOpenFilter
-    from ui.main_window import MainWindow
-    from ui.single_instance import SingleInstanceServer
+    from ui.shell.links import FileOpenFilter
+    from ui.shell.main_window import MainWindow
+    from ui.shell.single_instance import SingleInstanceServer
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ def run(argv: list[str]) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
-    from ui.links import find_link
-    from ui.single_instance import try_hand_off
+    from ui.shell.links import find_link
+    from ui.shell.single_instance import try_hand_off
 
     link = find_link(argv)
     # Before any window: a console already running takes the link (or, with none, comes to
@@ -57,8 +57,8 @@ def run(argv: list[str]) -> int:
 
     from console import paths
     from console.logs import setup_logging
-    from ui.errors import install_excepthook
-    from ui.resources import icon
+    from ui.common.errors import install_excepthook
+    from ui.common.resources import icon
 
     setup_logging(paths.log_dir() / "console.log")
     # The native style and palette are left alone, so dark mode follows the system.
@@ -74,8 +74,8 @@ def run(argv: list[str]) -> int:
     app.setQuitOnLastWindowClosed(False)
     install_excepthook()
     log.info("%s %s starting", APP_NAME, __version__)
-    from ui.links import install_file_open_filter
-    from ui.single_instance import SingleInstanceServer
+    from ui.shell.links import install_file_open_filter
+    from ui.shell.single_instance import SingleInstanceServer
 
     server = SingleInstanceServer(parent=app)
     if not server.listen():
@@ -107,7 +107,7 @@ async def _main(
     """Start the engine, show the window, wait for it to close, close the engine."""
     from console.engine import start_engine
     from console.store import StoreTooNew
-    from ui.tasks import install_asyncgen_hooks
+    from ui.common.tasks import install_asyncgen_hooks
 
     install_asyncgen_hooks(asyncio.get_running_loop())
     try:
@@ -117,7 +117,7 @@ async def _main(
         log.error("could not start: %s", exc)
         return f"FindMe Console could not start: {exc}"
     try:
-        from ui.main_window import MainWindow  # the heavy widget imports, after the engine
+        from ui.shell.main_window import MainWindow  # the heavy widget imports, after the engine
 
         closed = asyncio.Event()
         window = MainWindow(engine)

@@ -1,4 +1,4 @@
-"""The widgets and layout of the leads panel; its behaviour is in ui/leads_panel.py."""
+"""The widgets and layout of the leads panel; its behaviour is in ui/leads/panel.py."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.leads_model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
-from ui.phone_field import PhoneField
-from ui.shortcuts import view_action
-from ui.teams_ui import button
-from ui.undo_bar import Note, UndoBar, undo_actions
+from ui.common.phone_field import PhoneField
+from ui.common.shortcuts import view_action
+from ui.common.undo import Note, UndoBar, undo_actions
+from ui.leads.model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
+from ui.teams.layout import button
 
 
 def _line_edit(parent: QWidget, name: str, tip: str, limit: int = 120) -> QLineEdit:

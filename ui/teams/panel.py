@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
-from ui.errors import ask, show_error
-from ui.teams_model import moved
-from ui.teams_ui import TeamsPanelBase
-from ui.undo_bar import Ref, StoreChange
+from ui.common.errors import ask, show_error
+from ui.common.undo import Ref, StoreChange
+from ui.teams.layout import TeamsPanelBase
+from ui.teams.model import moved
 
 log = logging.getLogger(__name__)
 

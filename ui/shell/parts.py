@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.resources import icon
+from ui.common.resources import icon
 
 
 def to_text(data: QByteArray) -> str:

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from console.tel import parse_tel_link
-from ui.errors import show_error
-from ui.leads_import import ImportSummary, LeadImport, run_import
-from ui.leads_model import NAME
-from ui.leads_ui import LeadsPanelBase
-from ui.tasks import TaskRunner, off_thread
-from ui.undo_bar import Ref, StoreChange
+from ui.common.errors import show_error
+from ui.common.tasks import TaskRunner, off_thread
+from ui.common.undo import Ref, StoreChange
+from ui.leads.importer import ImportSummary, LeadImport, run_import
+from ui.leads.layout import LeadsPanelBase
+from ui.leads.model import NAME
 
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list

@@ -1,0 +1,1 @@
+"""The account dialog (credentials, API URL, certificates) and the sandbox outbox."""

@@ -1,0 +1,1 @@
+"""Placing calls: the call panel, the calls in flight, the options form and presets."""

@@ -1,0 +1,1 @@
+"""What several features share: errors, the task runner, undo, widgets, words, icons."""

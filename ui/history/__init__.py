@@ -1,0 +1,1 @@
+"""The call history: the paged model, the view with its filter, and call details."""

@@ -1,0 +1,1 @@
+"""The leads: the table, quick add, search and CSV import."""

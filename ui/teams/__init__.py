@@ -1,0 +1,1 @@
+"""The team lists (hunt lists): their members, order, import and export."""
