@@ -11,8 +11,8 @@ from window_kit import open_session, pick, seed_window
 
 from console.credentials import ENTRY, SERVICE
 from tests.conftest import until
-from ui.shell import app as app_module
 from ui.common.errors import ErrorDialog, excepthook
+from ui.shell import app as app_module
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_the_account_dialog_stores_a_key_and_leaves_the_sandbox(
     assert engine.settings.get("account.auth") == "key"
     assert engine.api_url == "https://secure.dialogtech.com/ibp_api.php"
     assert not window.banner.isVisible()
-    assert not window.outbox_action.isEnabled()
+    assert not window.menu_actions.outbox.isEnabled()
     assert "Acme sales" in window.account_label.text()
     assert "OS keyring" in window.account_label.text()
     assert "pk-secret-123" not in (engine.store.path.parent / "settings.json").read_text()

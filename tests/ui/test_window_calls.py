@@ -146,7 +146,7 @@ def test_cancel_a_pending_call(session, arun):
         assert QApplication.focusWidget() is pending.view
         assert pending.view.currentIndex().row() == 0
         window.history.table.setFocus()
-        window.in_flight_action.trigger()  # Ctrl+Shift+F, from anywhere in the window
+        window.menu_actions.in_flight.trigger()  # Ctrl+Shift+F, from anywhere in the window
         assert QApplication.focusWidget() is pending.view
         QTest.keyClick(pending.view, Qt.Key.Key_Delete)
         assert "may still go ahead" in pending._question.informativeText()

@@ -37,8 +37,8 @@ from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
 from ui.common.tasks import TaskRunner
-from ui.history.model import status_text
-from ui.shell.parts import ElidedLabel
+from ui.common.widgets import ElidedLabel
+from ui.common.words import status_text
 
 log = logging.getLogger(__name__)
 

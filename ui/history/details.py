@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.phone import format_display
 from console.store import CallRecord
-from ui.history.model import local_time, status_text, type_text
+from ui.common.words import local_time, status_text, type_text
 
 
 def curl_command(request_redacted: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from datetime import datetime
-from functools import cache, lru_cache, partial
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,6 +18,7 @@ from PySide6.QtCore import (
 from console.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord, Store
+from ui.common.words import local_time, status_text, type_text
 
 CHUNK = 200  # rows per page read from the store
 CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
@@ -32,44 +32,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("HistoryModel", text)
-
-
-@cache  # asked for every visible row at each repaint; the words do not change while running
-def status_text(status: str) -> str:
-    """A status as a person reads it in the table and the filter."""
-    words = {
-        Status.PENDING: _tr("Pending"),
-        Status.SUCCESS: _tr("Success"),
-        Status.FAILED: _tr("Failed"),
-        Status.INVALID: _tr("Invalid"),
-        Status.NETWORK: _tr("Network failure"),
-        Status.UNKNOWN: _tr("Outcome unknown"),
-        Status.CANCELLED: _tr("Cancelled"),
-        Status.INTERRUPTED: _tr("Interrupted"),
-    }
-    return words.get(status, status)
-
-
-@lru_cache(maxsize=4096)  # asked for every visible row at each repaint
-def local_time(iso: str) -> str:
-    """The stored UTC time in the computer's zone, to the second."""
-    try:
-        stamp = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    return stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def short_time(iso: str) -> str:
-    """The time alone for today, the date alone before: for narrow columns (tooltips say all)."""
-    full = local_time(iso)
-    day, _, clock = full.partition(" ")
-    return clock[:5] if day == datetime.now().strftime("%Y-%m-%d") else day
-
-
-@cache
-def type_text(call_type: int) -> str:
-    return _tr("Lead first") if call_type == 1 else _tr("Team first")
 
 
 def query_first_page(

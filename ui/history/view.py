@@ -27,8 +27,9 @@ from console.store import CALL_STATUSES, CallRecord, Store
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.words import status_text
 from ui.history.details import CallDetailDialog
-from ui.history.model import COLUMNS, HistoryModel, query_first_page, status_text
+from ui.history.model import COLUMNS, HistoryModel, query_first_page
 
 log = logging.getLogger(__name__)
 FILTER_DELAY_MS = 250

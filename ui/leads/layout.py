@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
+from ui.common.widgets import button
 from ui.leads.model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
-from ui.teams.layout import button
 
 
 def _line_edit(parent: QWidget, name: str, tip: str, limit: int = 120) -> QLineEdit:

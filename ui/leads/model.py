@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 
 from console.phone import check_phone, format_display
 from console.store import Lead
-from ui.history.model import local_time, short_time, status_text
+from ui.common.words import local_time, short_time, status_text
 
 NAME, NUMBER, COMPANY, RESULT, TIME, NOTES = range(6)
 # Marked for lupdate here, translated when shown.

@@ -57,8 +57,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         self._build()
-        self.tray = Tray(self)
-        build_menus(self)
+        self.tray = Tray(self, self, self.call_panel.pending.count_changed)
+        self.menu_actions = build_menus(
+            self,
+            self,
+            [self.leads_panel.file_actions(), self.teams_panel.file_actions()],
+            [self.tray.clipboard_action],
+        )
         self._connect()
         self.update_account()
         self.restore_state()
@@ -162,6 +167,20 @@ class MainWindow(QMainWindow):
     def _task_failed(self, name: str, exc: BaseException) -> None:
         show_error(self.tr("Background task failed: {0}").format(name), exc, self)
 
+    # What the menus trigger (ui/shell/menus.py's MenuHost)
+    def place_call(self) -> None:
+        self.call_panel.call()
+
+    def export_history(self) -> None:
+        self.history.ask_export()
+
+    def focus_history(self) -> None:
+        self.history.table.setFocus()
+
+    def focus_in_flight(self) -> None:
+        if not self.call_panel.pending.focus_list():
+            self.show_message(self.tr("No calls are in flight."))
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
 
@@ -235,7 +254,7 @@ class MainWindow(QMainWindow):
         engine = self.engine
         sandbox = engine.uses_sandbox
         self.banner.setVisible(sandbox)
-        self.outbox_action.setEnabled(sandbox)
+        self.menu_actions.outbox.setEnabled(sandbox)
         if sandbox:
             self.account_label.setText(self.tr("Sandbox (no real calls)"))
             self.memory_warning.clear()

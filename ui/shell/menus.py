@@ -2,20 +2,53 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
 
 from console import APP_NAME
 from ui.common.resources import icon
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+
+class MenuHost(Protocol):
+    """What the menus trigger; the main window offers it (the menus never reach into panels)."""
+
+    def export_history(self) -> None: ...
+    def quit(self) -> None: ...
+    def place_call(self) -> None: ...
+    def focus_leads(self) -> None: ...
+    def focus_history(self) -> None: ...
+    def focus_in_flight(self) -> None: ...
+    def show_account(self) -> object: ...
+    def show_outbox(self) -> object: ...
+    def show_preferences(self) -> object: ...
+    def show_rules(self) -> object: ...
+    def show_about(self) -> object: ...
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    """The window's own actions, as built by ``build_menus``."""
+
+    export: QAction
+    quit: QAction
+    call: QAction
+    find: QAction
+    history: QAction
+    in_flight: QAction
+    account: QAction
+    outbox: QAction
+    prefs: QAction
+    rules: QAction
+    about: QAction
 
 
 def _action(
-    window: MainWindow, text: str, tip: str, slot, shortcut=None, icon_name: str = ""
+    window: QMainWindow, text: str, tip: str, slot, shortcut=None, icon_name: str = ""
 ) -> QAction:
     """A window action with tooltip and status tip; its shortcut works even with no menu bar."""
     action = QAction(text, window)
@@ -33,117 +66,133 @@ def _action(
     return action
 
 
-def build_menus(window: MainWindow) -> None:
-    """The menu bar, with standard shortcuts where the platform has them."""
+def build_menus(
+    window: QMainWindow,
+    host: MenuHost,
+    file_groups: Sequence[Sequence[QAction]],
+    call_extras: Sequence[QAction],
+) -> WindowActions:
+    """The menu bar, with standard shortcuts where the platform has them.
+
+    ``file_groups``: the panels' own import/export actions, one separated group each;
+    ``call_extras``: actions shown at the end of the Call menu (the tray's, so a desktop
+    without a tray still has them).
+    """
     keys = QKeySequence.StandardKey
     tr = window.tr
     bar = window.menuBar()
     file_menu = bar.addMenu(tr("&File"))
-    window.export_action = _action(
+    export = _action(
         window,
         tr("&Export history…"),
         tr("Export the calls shown to CSV"),
-        window.history.ask_export,
+        host.export_history,
         keys.SaveAs,
         "export",
     )
-    window.quit_action = _action(
+    quit_ = _action(
         window,
         tr("&Quit"),
         tr("End the console, also when it closes to the tray"),
-        window.quit,
+        host.quit,
         keys.Quit,
     )
-    window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    for panel in (window.leads_panel, window.teams_panel):  # their own import/export
-        file_menu.addActions(panel.file_actions())
+    quit_.setMenuRole(QAction.MenuRole.QuitRole)
+    for group in file_groups:
+        file_menu.addActions(list(group))
         file_menu.addSeparator()
-    file_menu.addAction(window.export_action)
+    file_menu.addAction(export)
     file_menu.addSeparator()
-    file_menu.addAction(window.quit_action)
+    file_menu.addAction(quit_)
 
     call_menu = bar.addMenu(tr("&Call"))
-    window.call_action = _action(
+    call = _action(
         window,
         tr("&Place call"),
         tr("Call the chosen lead with the chosen team list"),
-        window.call_panel.call,
+        host.place_call,
         [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
         "call",
     )
-    window.call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    window.find_action = _action(
-        window, tr("&Find lead"), tr("Search the leads"), window.focus_leads, keys.Find
-    )
-    window.history_action = _action(
+    call.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    find = _action(window, tr("&Find lead"), tr("Search the leads"), host.focus_leads, keys.Find)
+    history = _action(
         window,
         tr("Go to &history"),
         tr("Move to the call history"),
-        window.history.table.setFocus,
+        host.focus_history,
         QKeySequence("Ctrl+Shift+H"),
     )
-    window.in_flight_action = _action(
+    in_flight = _action(
         window,
         tr("Calls in &flight"),
         tr("Move to the calls in flight, where Delete cancels one"),
-        lambda: (
-            window.call_panel.pending.focus_list()
-            or window.show_message(tr("No calls are in flight."))
-        ),
+        host.focus_in_flight,
         QKeySequence("Ctrl+Shift+F"),
     )
-    call_menu.addActions(
-        [window.call_action, window.find_action, window.history_action, window.in_flight_action]
-    )
-    call_menu.addAction(window.tray.clipboard_action)  # also where the desktop has no tray
+    call_menu.addActions([call, find, history, in_flight])
+    call_menu.addActions(list(call_extras))
 
     account_menu = bar.addMenu(tr("&Account"))
-    window.account_action = _action(
+    account = _action(
         window,
         tr("&Account…"),
         tr("The sandbox or a DialogTech account"),
-        window.show_account,
+        host.show_account,
         None,
         "account",
     )
-    window.outbox_action = _action(
+    outbox = _action(
         window,
         tr("Sandbox &outbox…"),
         tr("What the sandbox would have sent"),
-        window.show_outbox,
+        host.show_outbox,
         None,
         "outbox",
     )
-    account_menu.addActions([window.account_action, window.outbox_action])
+    account_menu.addActions([account, outbox])
 
     edit_menu = bar.addMenu(tr("&Edit"))
     # Preferences has no standard key on Linux and Windows, so Ctrl+, is added there.
     prefs_keys = [*QKeySequence.keyBindings(keys.Preferences), QKeySequence("Ctrl+,")]
-    window.prefs_action = _action(
+    prefs = _action(
         window,
         tr("&Preferences…"),
         tr("Default call options and behaviour"),
-        window.show_preferences,
+        host.show_preferences,
         prefs_keys,
     )
-    window.prefs_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-    edit_menu.addAction(window.prefs_action)
+    prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
+    edit_menu.addAction(prefs)
 
     help_menu = bar.addMenu(tr("&Help"))
-    window.rules_action = _action(
+    rules = _action(
         window,
         tr("Sandbox &rules"),
         tr("How the sandbox's numbers answer"),
-        window.show_rules,
+        host.show_rules,
         None,
         "sandbox",
     )
-    window.about_action = _action(
+    about = _action(
         window,
         tr("&About {0}").format(APP_NAME),
         tr("Version and licence"),
-        window.show_about,
+        host.show_about,
         keys.HelpContents,
     )
-    window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-    help_menu.addActions([window.rules_action, window.about_action])
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addActions([rules, about])
+    return WindowActions(
+        export=export,
+        quit=quit_,
+        call=call,
+        find=find,
+        history=history,
+        in_flight=in_flight,
+        account=account,
+        outbox=outbox,
+        prefs=prefs,
+        rules=rules,
+        about=about,
+    )

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from console import APP_NAME
 from console.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord
 from ui.common.resources import icon
-from ui.history.model import status_text
+from ui.common.words import status_text
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+
+class TrayHost(Protocol):
+    """What the tray asks of the window it belongs to."""
+
+    def present(self) -> None: ...
+    def quit(self) -> None: ...
+    def prefill_from_link(self, text: str) -> object: ...
+    def show_message(self, text: str) -> None: ...
+
 
 NOTIFY_MS = 10000
 
@@ -36,9 +43,18 @@ def closes_to_tray(preference: bool, tray_shown: bool, quitting: bool) -> bool:
 class Tray(QObject):
     """The tray icon and its menu; ``icon`` is None where the desktop has no tray."""
 
-    def __init__(self, window: MainWindow, available: bool | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        host: TrayHost,
+        in_flight_changed: SignalInstance,
+        available: bool | None = None,
+    ) -> None:
+        """``window``: the widget that owns the tray menu; ``in_flight_changed(count)``: the
+        number of calls in flight, shown in the icon's tooltip."""
         super().__init__(window)
         self.window = window
+        self.host = host
         if available is None:
             available = QSystemTrayIcon.isSystemTrayAvailable()
         self.clipboard_action = self._action(
@@ -50,12 +66,12 @@ class Tray(QObject):
         self.show_action = self._action(
             self.tr("&Show {0}").format(APP_NAME),
             self.tr("Bring the console's window to the front"),
-            window.present,
+            host.present,
         )
         self.quit_action = self._action(
             self.tr("&Quit"),
             self.tr("End the console (asks first if calls are in flight)"),
-            window.quit,
+            host.quit,
         )
         self.icon: QSystemTrayIcon | None = None
         self._told_hidden = False
@@ -69,7 +85,7 @@ class Tray(QObject):
             self.icon.setContextMenu(self.menu)
             self.icon.activated.connect(self._activated)
             self._pending_changed(0)
-            window.call_panel.pending.count_changed.connect(self._pending_changed)
+            in_flight_changed.connect(self._pending_changed)
             self.icon.show()
 
     def _action(self, text: str, tip: str, slot, icon_name: str = "") -> QAction:
@@ -89,7 +105,7 @@ class Tray(QObject):
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         why = QSystemTrayIcon.ActivationReason
         if reason in (why.Trigger, why.DoubleClick):
-            self.window.present()
+            self.host.present()
 
     def _pending_changed(self, count: int) -> None:
         if self.icon is None:
@@ -101,8 +117,8 @@ class Tray(QObject):
 
     def call_clipboard(self) -> object:
         """The clipboard's number or link as the lead, window in front; nothing is dialed."""
-        self.window.present()
-        return self.window.prefill_from_link(QGuiApplication.clipboard().text())
+        self.host.present()
+        return self.host.prefill_from_link(QGuiApplication.clipboard().text())
 
     def call_answered(self, record: CallRecord, window_active: bool) -> str:
         """Tell an agent who is elsewhere how a call ended; "tray", "status" or "" (not told)."""
@@ -123,7 +139,7 @@ class Tray(QObject):
             self.icon.showMessage(title, text, kind, NOTIFY_MS)
             return "tray"
         # No tray: the status bar says it, and the taskbar entry asks for attention.
-        self.window.show_message(f"{title} · {text}")
+        self.host.show_message(f"{title} · {text}")
         QApplication.alert(self.window)
         return "status"
 

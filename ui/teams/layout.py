@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -23,15 +22,8 @@ from ui.common.phone_field import PhoneField
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
+from ui.common.widgets import button
 from ui.teams.model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
-
-
-def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
-    """A push button with its accessible name and tooltip set."""
-    widget = QPushButton(text, parent)
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
-    return widget
 
 
 class TeamsPanelBase(QWidget):
