@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -9,6 +11,8 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+log = logging.getLogger(__name__)
 
 
 class Note(QLabel):
@@ -124,3 +128,52 @@ class StoreChange(QUndoCommand, Generic[T]):
 
     def undo(self) -> None:
         self._apply([(ref, before) for ref, before, _after in reversed(self.changes)])
+
+
+class StoreUndo(Generic[T]):
+    """Undoable store edits for one kind of record (leads, team lists): each change saves at
+    once and lands on ``stack`` as a StoreChange.
+
+    ``save(ref, state)`` writes one state (None deletes) and sets ``ref.id``; it may raise
+    ValueError or sqlite3.Error, which ends the batch: ``failed(exc)`` then says so.
+    ``saved(ref, state)`` runs after a batch was saved, with its last Ref and state.
+    """
+
+    def __init__(
+        self,
+        stack: QUndoStack,
+        save: Callable[[Ref, T | None], None],
+        saved: Callable[[Ref, T | None], None],
+        failed: Callable[[Exception], None],
+    ) -> None:
+        self._stack = stack
+        self._save = save
+        self._saved = saved
+        self._failed = failed
+        # One Ref per record, shared by every command about it, so an id changed by Undo
+        # (a deleted record brought back gets a new id) is seen by the commands after it.
+        self._refs: list[Ref] = []
+
+    def ref(self, record_id: int | None) -> Ref:
+        """The Ref of a stored record (a new one for a record not stored yet: None)."""
+        ref = next((r for r in self._refs if record_id is not None and r.id == record_id), None)
+        if ref is None:
+            ref = Ref(record_id)
+            self._refs.append(ref)
+        return ref
+
+    def push(self, ref: Ref, before: T | None, after: T | None, text: str) -> None:
+        """Save ``after`` in place of ``before`` (None: absent), undoably, as ``text``."""
+        self._stack.push(StoreChange(self.apply, [(ref, before, after)], text))
+
+    def apply(self, states: Sequence[tuple[Ref, T | None]]) -> bool:
+        """Make the store hold each state; False (after ``failed``) if one could not be saved."""
+        try:
+            for ref, state in states:
+                self._save(ref, state)
+        except (ValueError, sqlite3.Error) as exc:
+            log.warning("change not saved: %s", exc)
+            self._failed(exc)
+            return False
+        self._saved(*states[-1])
+        return True

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from console.store import Lead, Store
 from console.tel import parse_tel_link
 from ui.common.errors import show_error
 from ui.common.tasks import TaskRunner, off_thread
-from ui.common.undo import Ref, StoreChange
+from ui.common.undo import Ref, StoreUndo
 from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
 from ui.leads.model import NAME
@@ -40,7 +38,7 @@ class LeadsPanel(LeadsPanelBase):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._refs: list[Ref] = []
+        self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._announced: Lead | None = None
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
         self.tasks = tasks or TaskRunner(self._task_failed)
@@ -199,31 +197,14 @@ class LeadsPanel(LeadsPanelBase):
 
     # ---- changes: undoable commands that save straight away ------------------------------
 
-    def _ref(self, lead_id: int | None) -> Ref:
-        ref = next((r for r in self._refs if lead_id is not None and r.id == lead_id), None)
-        if ref is None:
-            ref = Ref(lead_id)
-            self._refs.append(ref)
-        return ref
-
-    def _push(self, ref: Ref, before: Lead | None, after: Lead | None, text: str) -> None:
-        self.undo_stack.push(StoreChange(self._apply, [(ref, before, after)], text))
-
-    def _apply(self, states: Sequence[tuple[Ref, Lead | None]]) -> bool:
-        """Make the store hold each state (None deletes); False if one could not be saved."""
-        try:
-            for ref, state in states:
-                self._save(ref, state)
-        except (ValueError, sqlite3.Error) as exc:
-            log.warning("lead change failed: %s", exc)
-            self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
-            self._reload()
-            return False
+    def _not_saved(self, exc: Exception) -> None:
+        self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
         self._reload()
-        ref, state = states[-1]
+
+    def _saved(self, ref: Ref, state: Lead | None) -> None:
+        self._reload()
         if state is not None and ref.id is not None:
             self.select_lead(ref.id)
-        return True
 
     def _save(self, ref: Ref, state: Lead | None) -> None:
         if state is None:
@@ -250,7 +231,9 @@ class LeadsPanel(LeadsPanelBase):
                 )
                 return
         name = after.name or format_display(after.number)
-        self._push(self._ref(before.id), before, after, self.tr("Edit lead {0}").format(name))
+        self._changes.push(
+            self._changes.ref(before.id), before, after, self.tr("Edit lead {0}").format(name)
+        )
 
     def edit_current(self) -> None:
         """Start editing the picked lead's name in the table."""
@@ -266,7 +249,9 @@ class LeadsPanel(LeadsPanelBase):
             return
         row = self.table.currentIndex().row()
         name = lead.name or format_display(lead.number)
-        self._push(self._ref(lead.id), lead, None, self.tr("Delete lead {0}").format(name))
+        self._changes.push(
+            self._changes.ref(lead.id), lead, None, self.tr("Delete lead {0}").format(name)
+        )
         self.undo_bar.report(self.tr("Deleted the lead {0!r}.").format(name))
         if self.model.rowCount():
             self.table.selectRow(min(row, self.model.rowCount() - 1))
@@ -286,9 +271,9 @@ class LeadsPanel(LeadsPanelBase):
             return None
         lead = Lead(None, self.name_edit.text().strip(), check.digits,
                     self.company_edit.text().strip())  # fmt: skip
-        ref = self._ref(None)
+        ref = self._changes.ref(None)
         name = lead.name or format_display(lead.number)
-        self._push(ref, None, lead, self.tr("Add lead {0}").format(name))
+        self._changes.push(ref, None, lead, self.tr("Add lead {0}").format(name))
         if ref.id is None:
             return None
         for edit in (self.name_edit, self.company_edit):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from ui.common.errors import ask, show_error
-from ui.common.undo import Ref, StoreChange
+from ui.common.undo import Ref, StoreUndo
 from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import moved
 
@@ -31,8 +29,8 @@ class TeamsPanel(TeamsPanelBase):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._teams: list[TeamList] = []
-        self._refs: list[Ref] = []
         self.confirm_box: QMessageBox | None = None
         self.summary_box: QMessageBox | None = None
         self._connect()
@@ -122,29 +120,13 @@ class TeamsPanel(TeamsPanelBase):
 
     # ---- changes: each one is an undoable command that saves straight away ----------------
 
-    def _ref(self, team_id: int | None) -> Ref:
-        ref = next((r for r in self._refs if team_id is not None and r.id == team_id), None)
-        if ref is None:
-            ref = Ref(team_id)
-            self._refs.append(ref)
-        return ref
+    def _not_saved(self, exc: Exception) -> None:
+        self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
+        self.refresh()
 
-    def _push(self, ref: Ref, before: TeamList | None, after: TeamList | None, text: str):
-        self.undo_stack.push(StoreChange(self._apply, [(ref, before, after)], text))
-
-    def _apply(self, states: Sequence[tuple[Ref, TeamList | None]]) -> bool:
-        """Make the store hold each state (None deletes); False if one could not be saved."""
-        try:
-            for ref, state in states:
-                self._save(ref, state)
-        except (ValueError, sqlite3.Error) as exc:
-            log.warning("team change failed: %s", exc)
-            self.undo_bar.report(self.tr("Not saved: {0}").format(exc), undoable=False)
-            self.refresh()
-            return False
-        self.refresh(select=states[-1][0].id)
+    def _saved(self, ref: Ref, _state: TeamList | None) -> None:
+        self.refresh(select=ref.id)
         self.teams_changed.emit()
-        return True
 
     def _save(self, ref: Ref, state: TeamList | None) -> None:
         if state is None:
@@ -160,7 +142,9 @@ class TeamsPanel(TeamsPanelBase):
     def _edit_members(self, members: list[TeamMember], text: str) -> None:
         team = self.current_team()
         if team is not None:
-            self._push(self._ref(team.id), team, replace(team, members=list(members)), text)
+            self._changes.push(
+                self._changes.ref(team.id), team, replace(team, members=list(members)), text
+            )
 
     def _unique_name(self, base: str) -> str:
         taken = {t.name.casefold() for t in self._teams}
@@ -173,7 +157,9 @@ class TeamsPanel(TeamsPanelBase):
     def new_list(self) -> None:
         """Create an empty list and put the cursor in its name to rename it."""
         name = self._unique_name(self.tr("New list"))
-        self._push(self._ref(None), None, TeamList(None, name, []), self.tr("New list"))
+        self._changes.push(
+            self._changes.ref(None), None, TeamList(None, name, []), self.tr("New list")
+        )
         self.name_edit.setFocus()
         self.name_edit.selectAll()
 
@@ -188,7 +174,9 @@ class TeamsPanel(TeamsPanelBase):
             self.name_note.setText("⚠ " + why)
             self.name_edit.setText(team.name)
             return
-        self._push(self._ref(team.id), team, replace(team, name=name), self.tr("Rename list"))
+        self._changes.push(
+            self._changes.ref(team.id), team, replace(team, name=name), self.tr("Rename list")
+        )
 
     def confirm_delete_list(self) -> None:
         """Ask (without blocking the loop) before deleting the picked list."""
@@ -209,7 +197,9 @@ class TeamsPanel(TeamsPanelBase):
 
     def delete_list(self, team: TeamList) -> None:
         """Delete `team` at once, offering Undo."""
-        self._push(self._ref(team.id), team, None, self.tr("Delete list {0}").format(team.name))
+        self._changes.push(
+            self._changes.ref(team.id), team, None, self.tr("Delete list {0}").format(team.name)
+        )
         self.undo_bar.report(self.tr("Deleted the list {0!r}.").format(team.name))
 
     def add_member(self) -> None:
@@ -304,8 +294,8 @@ class TeamsPanel(TeamsPanelBase):
         created = None
         if result.members:
             team = TeamList(None, self._unique_name(path.stem or "Imported"), result.members)
-            ref = self._ref(None)
-            self._push(ref, None, team, self.tr("Import {0}").format(team.name))
+            ref = self._changes.ref(None)
+            self._changes.push(ref, None, team, self.tr("Import {0}").format(team.name))
             created = self.current_team() if ref.id is not None else None
         if created is not None:
             text = self.tr("Imported {0!r} with %n member(s).", "", len(created.members))
