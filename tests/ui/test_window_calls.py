@@ -13,6 +13,7 @@ from window_kit import answer, open_session, pick, seed, seed_window
 from console.credentials import Credentials
 from tests.conftest import until
 from ui.calls.in_flight import CANCEL_COLUMN, ELAPSED_COLUMN
+from ui.shell import main_window
 
 
 @pytest.fixture
@@ -238,7 +239,7 @@ def test_the_window_checkpoints_the_store_off_its_thread(session, arun):
         await until(lambda: _row(window), what="the call to end")
         written = store.writes
         window._checkpoint_store()  # what its timer does every few seconds
-        await window._checkpointing
+        await window.tasks.running(main_window.CHECKPOINT_TASK)
         return written
 
     written = arun(scenario())
@@ -286,7 +287,7 @@ def test_a_failing_checkpoint_is_logged_not_shown(session, arun, caplog, monkeyp
 
     async def scenario():
         window._checkpoint_store()
-        await window._checkpointing
+        await window.tasks.running(main_window.CHECKPOINT_TASK)
 
     with caplog.at_level("WARNING", logger="ui.shell.main_window"):
         arun(scenario())

@@ -17,6 +17,7 @@ class TaskRunner:
 
     def __init__(self, on_error: Callable[[str, BaseException], None]) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._named: dict[str, asyncio.Task[Any]] = {}
         self._on_error = on_error
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -25,7 +26,37 @@ class TaskRunner:
         task.add_done_callback(self._finished)
         return task
 
+    def running(self, name: str) -> asyncio.Task[Any] | None:
+        """The task started under ``name`` by ``single_flight`` or ``latest``, while it runs."""
+        task = self._named.get(name)
+        return task if task is not None and not task.done() else None
+
+    def single_flight(
+        self, name: str, start: Callable[[], Coroutine[Any, Any, Any]]
+    ) -> asyncio.Task[Any]:
+        """One at a time: the task already running under ``name``, else ``start()`` spawned.
+
+        ``start`` is called only when nothing runs, so no coroutine is made and dropped.
+        The task is registered before this returns, so a second request made in the same
+        turn of the loop (a double click) gets the first task.
+        """
+        task = self.running(name)
+        if task is None:
+            task = self._named[name] = self.spawn(start(), name=name)
+        return task
+
+    def latest(self, name: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Latest wins: cancel the task running under ``name`` and spawn ``coro`` instead."""
+        previous = self.running(name)
+        if previous is not None:
+            previous.cancel()
+        task = self._named[name] = self.spawn(coro, name=name)
+        return task
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
+        name = task.get_name()
+        if self._named.get(name) is task:
+            del self._named[name]
         self._tasks.discard(task)
         if task.cancelled():
             return

@@ -50,7 +50,6 @@ class HistoryView(QWidget):
         self.store = store
         self.tasks = tasks
         self.model = HistoryModel(store, self)
-        self._generation = 0
         self._build()
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -162,25 +161,23 @@ class HistoryView(QWidget):
     def apply_filter(self) -> asyncio.Task:
         """Run the filter (typing waits FILTER_DELAY_MS first, so each key is not a query)."""
         self._filter_timer.stop()
-        self._generation += 1
-        return self.tasks.spawn(self._filter(self._generation), name="filter history")
+        # Latest wins: a filter still reading is cancelled, so its rows never land.
+        return self.tasks.latest("filter history", self._filter())
 
-    async def _filter(self, generation: int) -> None:
+    async def _filter(self) -> None:
         text, status = self.filter_edit.text(), self.status_combo.currentData()
         # Never on the UI thread; the rows are shown first, and counted after (counting a word
         # found in most of 100,000 calls takes longer than finding the first page of them).
         rows, total = await off_thread(query_first_page, self.store, text, status, False)
-        if generation != self._generation:  # a newer filter supersedes this one
-            return
         self.model.show_page(text, status, rows, total)
         self._update_count()
         self.filtered.emit()
         # Counted up to the newest row shown; a call added meanwhile moves that bound, and
         # the count is taken again.
-        while total is None and generation == self._generation and not self.model.counted:
+        while total is None and not self.model.counted:
             bound = self.model.upper_bound
             counted = await off_thread(self.store.count_calls, text, status, bound)
-            if generation == self._generation and bound == self.model.upper_bound:
+            if bound == self.model.upper_bound:
                 self.model.set_total(counted)
                 self._update_count()
 

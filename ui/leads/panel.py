@@ -24,6 +24,7 @@ from ui.leads.model import NAME
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
 DEBOUNCE_MS = 150
+IMPORT_TASK = "import leads"
 CALLED_DELAY_MS = 50  # calls ending are shown in batches: one repaint per call stalled the window
 
 
@@ -43,7 +44,6 @@ class LeadsPanel(LeadsPanelBase):
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
         self.tasks = tasks or TaskRunner(self._task_failed)
         self.summary_dialog: ImportSummary | None = None
-        self._import_task: asyncio.Task | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -338,14 +338,14 @@ class LeadsPanel(LeadsPanelBase):
 
     def import_csv(self, path: str | Path) -> asyncio.Task:
         """Start importing a CSV file in the background; the task returns a LeadImport."""
-        if self._import_task is not None and not self._import_task.done():
-            return self._import_task  # one at a time: the button is disabled meanwhile
+        running = self.tasks.running(IMPORT_TASK)
+        if running is not None:
+            return running  # one at a time: the button is disabled meanwhile
         path = Path(path)
         # Busy from this moment, not from the task's first step, so a second click cannot
         # slip in between.
         self._importing(True, path)
-        self._import_task = self.tasks.spawn(self._import(path), name="import leads")
-        return self._import_task
+        return self.tasks.single_flight(IMPORT_TASK, lambda: self._import(path))
 
     async def _import(self, path: Path) -> LeadImport | None:
         loop = asyncio.get_running_loop()

@@ -39,6 +39,7 @@ from ui.teams.panel import TeamsPanel
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
 CHECKPOINT_MS = 5000
+CHECKPOINT_TASK = "checkpoint the store"
 
 
 class MainWindow(QMainWindow):
@@ -73,15 +74,13 @@ class MainWindow(QMainWindow):
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
         done off the thread instead (see Store.defer_checkpoints)."""
         self.engine.store.defer_checkpoints()
-        self._checkpointing: asyncio.Task | None = None
         timer = QTimer(self)
         timer.setInterval(CHECKPOINT_MS)
         timer.timeout.connect(self._checkpoint_store)
         timer.start()
 
     def _checkpoint_store(self) -> None:
-        if self._checkpointing is None or self._checkpointing.done():
-            self._checkpointing = self.tasks.spawn(self._checkpoint(), name="checkpoint the store")
+        self.tasks.single_flight(CHECKPOINT_TASK, self._checkpoint)
 
     async def _checkpoint(self) -> None:
         try:
