@@ -6,18 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-# Every status a history row can have; 'pending' is the only one a row is created with.
-CALL_STATUSES = (
-    "pending",
-    "success",
-    "failed",
-    "invalid",
-    "network",
-    "unknown",
-    "cancelled",
-    "interrupted",
-)
-FINAL_STATUSES = CALL_STATUSES[1:]
+from console.outcome import Status
+
+# Every status a history row can have (one vocabulary: console.outcome.Status); 'pending' is
+# the only one a row is created with.
+CALL_STATUSES: tuple[str, ...] = tuple(Status)
+FINAL_STATUSES = tuple(s for s in Status if s.is_final)
 
 
 @dataclass(frozen=True)
