@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from console import paths
-from console.store import Store
+from console.store import Store, owners
 from console.store.history import INTERRUPTED_DESCRIPTION
 from tests.conftest import ROOT
 from tests.faults import closed_port
@@ -250,3 +251,55 @@ def _window_calls_done(engine, number: str) -> int:
     """How many of the window's calls have ended (none may still be pending)."""
     rows = engine.store.fetch_calls(text=number, limit=10_000)
     return -1 if any(r.status == "pending" for r in rows) else len(rows)
+
+
+def _pid_namespaces() -> str:
+    """Why a process cannot be started in a PID namespace of its own here ("" when it can)."""
+    if shutil.which("unshare") is None:
+        return "no unshare command"
+    try:
+        done = subprocess.run([*UNSHARE, "true"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unshare failed: {exc}"
+    return "" if done.returncode == 0 else f"unshare refused: {done.stderr.strip()}"
+
+
+UNSHARE = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL"]
+NO_PID_NAMESPACES = _pid_namespaces()
+
+
+@pytest.mark.skipif(bool(NO_PID_NAMESPACES), reason=NO_PID_NAMESPACES or "-")
+def test_a_call_killed_in_its_own_pid_namespace_is_recovered_from_another(
+    home: Path, cli_env: dict[str, str], standalone_sandbox: str
+) -> None:
+    # Each command runs as pid 1 of a namespace of its own, as in a container: the killed
+    # call's pid is the very pid of the command that looks at it afterwards.
+    call = subprocess.Popen(
+        [*UNSHARE, sys.executable, MAIN, "call", "--list", "5559998889",
+         "--phone-to-call", "5551112229"],
+        env={**cli_env, "FINDME_KEY": KEY, "FINDME_API_URL": standalone_sandbox},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        [(pid, token)] = wait_for(
+            lambda: peek("SELECT owner_pid, owner_token FROM history WHERE status = 'pending'"),
+            what="the pending row",
+        )
+        assert pid == 1
+    finally:
+        kill(call)  # unshare, whose death kills the call (--kill-child)
+    folder = paths.data_dir() / owners.OWNERS_DIR
+    wait_for(lambda: not owners.owner_alive(folder, token), what="the call to die")
+
+    shown = subprocess.run(
+        [*UNSHARE, sys.executable, MAIN, "history", "--json"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    [row] = json.loads(shown.stdout)
+    assert (row["status"], row["description"]) == ("interrupted", INTERRUPTED_DESCRIPTION)
