@@ -366,6 +366,33 @@ def test_engine_reports_calls_interrupted_by_a_crash(home: Path) -> None:
         assert store.fetch_calls()[0].status == "interrupted"
 
 
+def test_engine_says_it_merged_results_kept_in_the_journal(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 50)
+    with Store.open(paths.store_path()) as store:
+        call_id = store.begin_call(
+            lead_name="Ann", lead_number="5551112222", team_name="", list_value="5559998888",
+            call_type=1, request_redacted="",
+        )  # fmt: skip
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        unsaved = store.complete_call(call_id, status="failed", description="Busy", sid="S1")
+        holder.close()
+    assert unsaved is not None and unsaved.kept_in is not None
+
+    async def main() -> list[str]:
+        engine = await start_engine(time_scale=0.001, vault=Vault(MemoryKeyring()))
+        await engine.close()
+        return engine.notices
+
+    notices = asyncio.run(main())
+    assert any("1 call result(s)" in n and "journal" in n for n in notices), notices
+    assert not any("interrupted" in n for n in notices)
+    with Store.open(paths.store_path()) as store:
+        assert (store.get_call(call_id).status, store.get_call(call_id).sid) == ("failed", "S1")
+
+
 def test_engine_passes_the_keyring_warning_on_when_not_in_the_sandbox(home: Path) -> None:
     import keyring.backends.fail
 
