@@ -116,7 +116,7 @@ def _emit(as_json: bool, payload: dict[str, Any], text: str, *, err: bool = Fals
     print(json.dumps(payload) if as_json else text, file=stream)
 
 
-def _unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
+def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
     """Say on stderr that the history could not take the call's ending, and where it went;
     the --json fields that say the same (none when the history has it)."""
     if unsaved is None:
@@ -173,7 +173,7 @@ async def _call(args: argparse.Namespace) -> int:
                     "result": str(exc.status),
                     "result_description": exc.sentence(),
                     "sid": "",
-                    **_unsaved(exc.unsaved),
+                    **_report_unsaved(exc.unsaved),
                 },
                 exc.sentence(),
                 err=True,
@@ -188,7 +188,7 @@ async def _call(args: argparse.Namespace) -> int:
                 "result": result.result,
                 "result_description": result.description,
                 "sid": result.sid,
-                **_unsaved(placed.unsaved),
+                **_report_unsaved(placed.unsaved),
             },
             f"{result.result}: {result.description} (sid {result.sid or 'none'})",
         )
