@@ -13,6 +13,7 @@ from console.logs import mask
 from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
 from console.request import Problem, Validation, redacted_url, validate
 from console.store import Store
+from console.store.journal import Unsaved
 
 if TYPE_CHECKING:
     from console.client import FindMeClient  # imports httpx, which a window waits for
@@ -44,6 +45,8 @@ class PlacedCall:
     call_id: int
     result: CallResult
     warnings: list[Problem]
+    # Set when the history could not take the result: where it was kept instead, and why.
+    unsaved: Unsaved | None = None
 
 
 class CallService:
@@ -90,22 +93,29 @@ class CallService:
         )
         if on_pending is not None:
             on_pending(call_id, params)
+        # The call may have rung from here on: its ending is recorded, in the history or, when
+        # the history cannot take it, the journal (complete_call never raises for storage).
         try:
             result = await self.client.place_call(params)
         except CallError as exc:
             # A reply may echo what it was sent (an error quoting the key): never kept or shown.
             exc.detail = mask(exc.detail, secrets)
-            self.store.finish_call(call_id, status=exc.status, description=exc.sentence())
+            exc.raw = mask(exc.raw, secrets)
+            exc.unsaved = self.store.complete_call(
+                call_id, status=exc.status, description=exc.sentence(), raw_reply=exc.raw
+            )
             raise
         except asyncio.CancelledError:
-            self.store.finish_call(
-                call_id, status=Status.CANCELLED, description=SUMMARY[Status.CANCELLED]
+            _warn(
+                self.store.complete_call(
+                    call_id, status=Status.CANCELLED, description=SUMMARY[Status.CANCELLED]
+                )
             )
             raise
         except Exception as exc:
             # A bug must not leave the row pending forever; the call may have gone out.
             description = mask(f"{SUMMARY[Status.UNKNOWN]} ({exc})", secrets)
-            self.store.finish_call(call_id, status=Status.UNKNOWN, description=description)
+            _warn(self.store.complete_call(call_id, status=Status.UNKNOWN, description=description))
             raise
         result = CallResult(
             result.result,
@@ -113,11 +123,17 @@ class CallService:
             mask(result.sid, secrets),
             mask(result.raw, secrets),
         )
-        self.store.finish_call(
+        unsaved = self.store.complete_call(
             call_id,
             status=result.status,
             description=result.description,
             sid=result.sid,
             raw_reply=result.raw,
         )
-        return PlacedCall(call_id, result, checked.warnings)
+        return PlacedCall(call_id, result, checked.warnings, unsaved)
+
+
+def _warn(unsaved: Unsaved | None) -> None:
+    """Say where an ending went that no caller will be told about (it is raising)."""
+    if unsaved is not None:
+        log.warning("%s", unsaved.sentence())

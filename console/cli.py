@@ -10,13 +10,16 @@ import asyncio
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME, __version__
 from console.credentials import Credentials, Vault, mask_in_logs
 from console.logs import SECRETS, setup_logging
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
+
+if TYPE_CHECKING:
+    from console.store.journal import Unsaved
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
 EXIT_FOR = {
@@ -113,6 +116,16 @@ def _emit(as_json: bool, payload: dict[str, Any], text: str, *, err: bool = Fals
     print(json.dumps(payload) if as_json else text, file=stream)
 
 
+def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
+    """Say on stderr that the history could not take the call's ending, and where it went;
+    the --json fields that say the same (none when the history has it)."""
+    if unsaved is None:
+        return {}
+    print(unsaved.sentence(), file=sys.stderr)
+    kept_in = str(unsaved.kept_in) if unsaved.kept_in is not None else None
+    return {"history_written": False, "kept_in": kept_in, "storage_problem": unsaved.sentence()}
+
+
 async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
     from console.engine import start_engine
@@ -156,7 +169,12 @@ async def _call(args: argparse.Namespace) -> int:
         except CallError as exc:
             _emit(
                 args.json,
-                {"result": str(exc.status), "result_description": exc.sentence(), "sid": ""},
+                {
+                    "result": str(exc.status),
+                    "result_description": exc.sentence(),
+                    "sid": "",
+                    **_report_unsaved(exc.unsaved),
+                },
                 exc.sentence(),
                 err=True,
             )
@@ -166,9 +184,15 @@ async def _call(args: argparse.Namespace) -> int:
         result = placed.result
         _emit(
             args.json,
-            {"result": result.result, "result_description": result.description, "sid": result.sid},
+            {
+                "result": result.result,
+                "result_description": result.description,
+                "sid": result.sid,
+                **_report_unsaved(placed.unsaved),
+            },
             f"{result.result}: {result.description} (sid {result.sid or 'none'})",
         )
+        # The call was placed: its own code, so that a script does not think a retry is safe.
         return EXIT_FOR[result.status]
     finally:
         await engine.close()

@@ -15,7 +15,7 @@ import httpx
 
 from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL re-exported
 from console.outcome import CallResult, NetworkFailure, OutcomeUnknown
-from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
+from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply, raw_text
 from console.request import encode_query, first_leg_seconds, redacted_url
 from console.urls import check_api_url  # noqa: F401 - part of this API
 
@@ -147,50 +147,61 @@ class FindMeClient:
     async def _send_once(
         self, url: httpx.URL, timeout: httpx.Timeout, read_timeout: float
     ) -> CallResult:
+        received = bytearray()  # what came of the body, kept for the history if it goes wrong
+        content_type: str | None = None
         try:
             # A whole-reply deadline as well as httpx's per-read one: a reply dripping one
             # byte a second never trips a per-read timeout.
             async with asyncio.timeout(self.connect_timeout + read_timeout):
                 async with self.http.stream("GET", url, timeout=timeout) as response:
-                    body = await self._read_capped(response)
+                    content_type = response.headers.get("content-type")
+                    await self._read_capped(response, received)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
             raise  # nothing was sent; place_call decides about a retry
         except (httpx.TimeoutException, TimeoutError):
-            raise OutcomeUnknown(f"no answer within {read_timeout:g} s") from None
+            raise OutcomeUnknown(
+                f"no answer within {read_timeout:g} s", raw=raw_text(received, content_type)
+            ) from None
         except httpx.HTTPError as exc:
             raise OutcomeUnknown(
-                f"the connection broke before the answer arrived ({exc or type(exc).__name__})"
+                f"the connection broke before the answer arrived ({exc or type(exc).__name__})",
+                raw=raw_text(received, content_type),
             ) from None
+        except OutcomeUnknown as exc:  # too big: its first 64 KiB are kept
+            exc.raw = raw_text(received, content_type)
+            raise
+        body = bytes(received)
         if not 200 <= response.status_code < 300:
             reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-            raise OutcomeUnknown(f"the service answered HTTP {response.status_code}{reason}")
+            raise OutcomeUnknown(
+                f"the service answered HTTP {response.status_code}{reason}",
+                raw=raw_text(body, content_type),
+            )
         try:
-            result = parse_reply(body, response.headers.get("content-type"))
+            result = parse_reply(body, content_type)
         except ReplyError as exc:
-            raise OutcomeUnknown(str(exc)) from None
+            raise OutcomeUnknown(str(exc), raw=raw_text(body, content_type)) from None
         log.info("answer: %s %s sid=%s", result.result, result.description, result.sid)
         return result
 
     @staticmethod
-    async def _read_capped(response: httpx.Response) -> bytes:
+    async def _read_capped(response: httpx.Response, received: bytearray) -> None:
+        """Read the body into ``received``, at most MAX_REPLY_BYTES of it (OutcomeUnknown past)."""
         too_big = f"the reply is larger than {MAX_REPLY_BYTES // 1024} KiB"
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > MAX_REPLY_BYTES:
             raise OutcomeUnknown(too_big)  # said up front: not one byte of it is read
-        chunks: list[bytes] = []
-        size = 0
         stream = response.aiter_bytes()
         try:
             async for chunk in stream:
-                size += len(chunk)
-                if size > MAX_REPLY_BYTES:
+                received += chunk[: MAX_REPLY_BYTES + 1 - len(received)]
+                if len(received) > MAX_REPLY_BYTES:
+                    del received[MAX_REPLY_BYTES:]
                     raise OutcomeUnknown(too_big)
-                chunks.append(chunk)
         finally:
             # Closed here, on this loop: left to the garbage collector, the half-read stream
             # would be finalized wherever (and whenever) it is collected.
             await stream.aclose()
-        return b"".join(chunks)
 
     def _host(self) -> str:
         return urlsplit(self.api_url).netloc or self.api_url

@@ -209,6 +209,11 @@ async def start_engine(
     settings = Settings(paths.settings_path())
     store = Store.open(paths.store_path())
     notices = [settings.notice] if settings.notice else []
+    if store.merged_calls:
+        notices.append(
+            f"{store.merged_calls} call result(s) that the history could not take at the time "
+            "were added to it from the journal."
+        )
     if store.recovered_calls:
         notices.append(
             f"{store.recovered_calls} call(s) were pending when the console last stopped; "

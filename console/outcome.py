@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.store.journal import Unsaved
 
 
 class Status(StrEnum):
@@ -47,10 +51,15 @@ class CallError(Exception):
 
     status: Status = Status.UNKNOWN
 
-    def __init__(self, detail: str, *, problems: list[str] | None = None) -> None:
+    def __init__(self, detail: str, *, problems: list[str] | None = None, raw: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = problems or []
+        # What came back, if anything (text, at most 64 KiB): kept in the history, so a sid
+        # in a reply that could not be read can still be found.
+        self.raw = raw
+        # Set by CallService when the history could not record this ending (where it went).
+        self.unsaved: Unsaved | None = None
 
     def sentence(self) -> str:
         """One sentence for a person: the category, then the detail in brackets."""

@@ -105,6 +105,18 @@ def _from_text(text: str) -> CallResult:
     return CallResult(result, description, sid, text)
 
 
+def raw_text(body: bytes | bytearray, content_type: str | None = None) -> str:
+    """A reply body as text to keep, whatever it holds: as parse_reply would read it, else
+    UTF-8 with the unreadable bytes replaced. NULs are dropped (ASCII in UTF-16 stays legible).
+    At most MAX_REPLY_BYTES are looked at."""
+    body = bytes(body[:MAX_REPLY_BYTES])
+    try:
+        text = _decode(body, content_type)
+    except ReplyError:
+        text = body.decode("utf-8", errors="replace")
+    return text.replace("\x00", "")
+
+
 def parse_reply(body: bytes, content_type: str | None = None) -> CallResult:
     """Read a reply body, XML or plain text; raise ReplyError when it cannot be read."""
     if len(body) > MAX_REPLY_BYTES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -9,11 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from console.store import search
+from console.store import owners, search
 from console.store.history import HistoryMixin
 from console.store.leads import LeadsMixin
+from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
 from console.store.teams import TeamsMixin
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -84,8 +88,20 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v3_owner_tokens(conn: sqlite3.Connection) -> None:
+    """Each call names the store that placed it (console.store.owners), not only its pid.
+
+    Rows written before keep '' and are recovered by their pid, as they were.
+    """
+    conn.execute("ALTER TABLE history ADD COLUMN owner_token TEXT NOT NULL DEFAULT ''")
+
+
 # Ordered; a database at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, search.migrate]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_initial,
+    search.migrate,
+    _v3_owner_tokens,
+]
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
@@ -120,11 +136,19 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
         self.writes = 0  # transactions committed through this store, for checkpoint_if_written
         self._checkpointed_at = 0
         self.recovered_calls = 0
+        self.merged_calls = 0  # journal entries merged at open
         self._history_fts = False  # whether filters can use the history's text index
+        # Held from this store's first call until it closes: its pending rows have an owner.
+        self._owner = owners.OwnerLock(path.parent / owners.OWNERS_DIR)
+        self._begun: dict[int, CallRecord] = {}  # calls in flight, as begun (see begin_call)
+        self._journaled = False  # whether this store kept an ending in the journal
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating if needed) and migrate the store at `path`; mark orphaned calls."""
+        """Open (creating if needed) and migrate the store at `path`; mark orphaned calls.
+
+        Call endings kept in the journal (console.store.journal) go into the history first.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -140,6 +164,7 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
             cls._migrate(conn, path, found)
             store = cls(conn, path)
             store._history_fts = search.usable(conn)
+            store.merged_calls = store._merge_journal_quietly()
             store.recovered_calls = store._recover_interrupted()
         except BaseException:
             conn.close()
@@ -227,6 +252,7 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
                 self._checkpointer = None
         with self._lock:
             self._conn.close()
+        self._owner.release()
 
     def __enter__(self) -> Store:
         return self

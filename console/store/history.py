@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.store import search
+from console.store import journal, owners, search
+from console.store.journal import Unsaved
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -19,10 +23,13 @@ from console.store.models import (
     utc_now,
 )
 
+log = logging.getLogger(__name__)
+
 # In CallRecord field order, so a row unpacks straight into CallRecord(*row).
 CALL_COLUMNS = (
     "id, created_at, finished_at, lead_name, lead_number, team_name, list_value, call_type,"
-    " status, description, sid, request_redacted, raw_reply, owner_pid"
+    " status, description, sid, request_redacted, raw_reply, owner_pid,"
+    " owner_token"
 )
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
@@ -32,13 +39,19 @@ _SUMMARY_COLUMNS = ", ".join(
 _JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
-_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 13)})"
+_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
 _TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
+# What a journal entry may complete: a row still waiting, or one a later start gave up on.
+_OPEN_STATUSES = ("pending", "interrupted")
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this id is running on this machine."""
+    """Whether a process with this id is running on this machine.
+
+    Only for rows written before schema v3, which name no owner token: a pid may be reused
+    (console.store.owners says why), so newer rows are owned through a lock instead.
+    """
     if pid <= 0:  # 0 and negatives name process groups to os.kill, never one process
         return False
     if sys.platform == "win32":
@@ -126,6 +139,23 @@ class HistoryMixin:
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
         _history_fts: bool
+        _owner: owners.OwnerLock
+        _begun: dict[int, CallRecord]
+        _journaled: bool
+        path: Path
+
+    @property
+    def journal_folder(self) -> Path:
+        """Where call endings wait when the history cannot take them (console.store.journal)."""
+        return self.path.parent / journal.JOURNAL_DIR
+
+    def _owner_token(self) -> str:
+        try:
+            return self._owner.token()
+        except OSError as exc:
+            # The call can still be recorded; only its recovery falls back on the pid.
+            log.warning("owner lock in %s cannot be taken (%s); using the pid", exc.filename, exc)
+            return ""
 
     def begin_call(
         self,
@@ -140,26 +170,30 @@ class HistoryMixin:
         """Record a call as pending before it is sent; returns its id."""
         # Committed before the request leaves, so a crash mid-call still leaves a trace
         # that the next open turns into 'interrupted'.
+        record = CallRecord(
+            None,
+            utc_now(),
+            None,
+            lead_name,
+            lead_number,
+            team_name,
+            list_value,
+            call_type,
+            "pending",
+            "",
+            "",
+            request_redacted,
+            "",
+            os.getpid(),
+            self._owner_token(),
+        )
         with self._tx() as conn:
-            cur = conn.execute(
-                _INSERT,
-                (
-                    utc_now(),
-                    None,
-                    lead_name,
-                    lead_number,
-                    team_name,
-                    list_value,
-                    call_type,
-                    "pending",
-                    "",
-                    "",
-                    request_redacted,
-                    "",
-                    os.getpid(),
-                ),
-            )
-        return int(cur.lastrowid)
+            cur = conn.execute(_INSERT, dataclasses.astuple(record)[1:])
+        call_id = int(cur.lastrowid)
+        # Kept while in flight: if the history cannot take the ending, the journal has the
+        # whole row without reading it back.
+        self._begun[call_id] = dataclasses.replace(record, id=call_id)
+        return call_id
 
     def finish_call(
         self, call_id: int, *, status: str, description: str, sid: str = "", raw_reply: str = ""
@@ -175,6 +209,98 @@ class HistoryMixin:
             )
             if cur.rowcount == 0:
                 raise KeyError(f"no call with id {call_id}")
+        self._begun.pop(call_id, None)
+
+    def complete_call(
+        self, call_id: int, *, status: str, description: str, sid: str = "", raw_reply: str = ""
+    ) -> Unsaved | None:
+        """finish_call, or, when the history cannot take it, keep the ending in the journal.
+
+        Returns None when the row was written; else what happened (journal.Unsaved), with the
+        call as its row should read. Never raises for a storage problem: the call has ended,
+        and its result must reach the person whatever the disk does.
+        """
+        raw_reply = raw_reply[: journal.MAX_RAW_CHARS]
+        try:
+            self.finish_call(
+                call_id, status=status, description=description, sid=sid, raw_reply=raw_reply
+            )
+        except sqlite3.Error as exc:
+            problem = str(exc) or type(exc).__name__
+        else:
+            if self._journaled:
+                self._merge_journal_quietly()  # the history takes writes again
+            return None
+        begun = self._begun.pop(call_id, None)
+        if begun is None:  # begun elsewhere (a test's bulk insert): what is known of it
+            begun = CallRecord(call_id, "", None, "", "", "", "", 1, "pending", "", "", "", "", 0)
+        record = dataclasses.replace(
+            begun,
+            status=status,
+            description=description,
+            sid=sid,
+            raw_reply=raw_reply,
+            finished_at=utc_now(),
+        )
+        try:
+            kept_in = journal.write(self.journal_folder, record)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            unsaved = Unsaved(record, problem, None, reason)
+        else:
+            self._journaled = True
+            unsaved = Unsaved(record, problem, kept_in)
+        # INFO: the log file keeps it; the caller tells the person (a command line's stderr
+        # shows warnings, and would say it twice).
+        log.info("call %s: %s", call_id, unsaved.sentence())
+        return unsaved
+
+    def merge_journal(self) -> int:
+        """Complete the history from the journal's entries; returns how many were merged.
+
+        Idempotent: an entry completes its row only while that row is pending or interrupted,
+        and adds it when the row is missing altogether (a store started afresh); the row is
+        found by its owner token, start time and lead, which a new id cannot disturb. Entries
+        are removed once committed. Raises sqlite3.Error when the history cannot be written.
+        """
+        found = journal.entries(self.journal_folder)
+        if not found:
+            return 0
+        with self._tx() as conn:
+            for _path, record in found:
+                row = conn.execute(
+                    "SELECT id, status FROM history WHERE created_at = ? AND owner_token = ?"
+                    " AND lead_number = ? ORDER BY id = ? DESC LIMIT 1",
+                    (record.created_at, record.owner_token, record.lead_number, record.id),
+                ).fetchone()
+                if row is None:
+                    conn.execute(_INSERT, dataclasses.astuple(record)[1:])
+                elif row[1] in _OPEN_STATUSES:
+                    conn.execute(
+                        "UPDATE history SET status = ?, description = ?, sid = ?,"
+                        " raw_reply = ?, finished_at = ? WHERE id = ?",
+                        (
+                            record.status,
+                            record.description,
+                            record.sid,
+                            record.raw_reply,
+                            record.finished_at,
+                            row[0],
+                        ),
+                    )
+        for path, _record in found:
+            journal.remove(path)
+        return len(found)
+
+    def _merge_journal_quietly(self) -> int:
+        """merge_journal, leaving the entries for a later open when the history is still busy."""
+        try:
+            merged = self.merge_journal()
+        except sqlite3.Error as exc:
+            log.warning("journal not merged into the history yet (%s)", exc)
+            return 0
+        self._journaled = False
+        return merged
 
     def get_call(self, call_id: int) -> CallRecord | None:
         """One call, or None."""
@@ -254,6 +380,7 @@ class HistoryMixin:
                         r.request_redacted,
                         r.raw_reply,
                         r.owner_pid,
+                        r.owner_token,
                     )
                     for r in records
                 ),
@@ -261,22 +388,32 @@ class HistoryMixin:
         return cur.rowcount
 
     def _recover_interrupted(self) -> int:
-        """Mark pending calls whose process has died as interrupted; returns how many."""
+        """Mark pending calls whose owner has gone as interrupted; returns how many.
+
+        An owner is the store that began the call, alive while its lock is held
+        (console.store.owners); rows from before schema v3 have only a pid to go by.
+        """
         with self._read() as conn:
-            owners = conn.execute(
-                "SELECT DISTINCT owner_pid FROM history WHERE status = 'pending'"
+            owned = conn.execute(
+                "SELECT DISTINCT owner_token, owner_pid FROM history WHERE status = 'pending'"
             ).fetchall()
+        folder = self._owner.folder
         # A live owner may be the window while the command line opens the store (or the
-        # reverse): its calls are still in flight and must be left alone.
-        dead = [pid for (pid,) in owners if not pid_alive(pid)]
-        if not dead:
+        # reverse), or a store on another machine: its calls are in flight and left alone.
+        gone = {token for token, _pid in owned if token and not owners.owner_alive(folder, token)}
+        dead_pids = {pid for token, pid in owned if not token and not pid_alive(pid)}
+        owners.sweep(folder, keep={token for token, _pid in owned})
+        if not gone and not dead_pids:
             return 0  # the common case: no write, so opening never waits for a writer
         now = utc_now()
         with self._tx() as conn:
             # 'pending' is re-checked under the write lock in case the row finished meanwhile.
-            cur = conn.executemany(
+            cur = conn.execute(
                 "UPDATE history SET status = 'interrupted', description = ?, finished_at = ?"
-                " WHERE status = 'pending' AND owner_pid = ?",
-                [(INTERRUPTED_DESCRIPTION, now, pid) for pid in dead],
+                " WHERE status = 'pending' AND ((owner_token != '' AND owner_token IN"
+                f" ({', '.join('?' * len(gone))})) OR (owner_token = '' AND owner_pid IN"
+                f" ({', '.join('?' * len(dead_pids))})))",
+                [INTERRUPTED_DESCRIPTION, now, *gone, *dead_pids],
             )
+        owners.forget(folder, sorted(gone))
         return max(cur.rowcount, 0)

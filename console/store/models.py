@@ -77,6 +77,9 @@ class CallRecord:
     request_redacted: str
     raw_reply: str
     owner_pid: int
+    # The store that placed the call (see console.store.owners); "" for rows written before
+    # schema v3, whose owner is known by its pid alone.
+    owner_token: str = ""
 
 
 def utc_now() -> str:

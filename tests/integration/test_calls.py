@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from console import paths
 from console.calls import CallPlan, CallService
@@ -18,10 +20,20 @@ from console.client import FindMeClient, make_http_client
 from console.credentials import Credentials, Vault
 from console.engine import start_engine
 from console.outcome import SUMMARY, InvalidRequest, NetworkFailure, OutcomeUnknown, Status
+from console.reply import MAX_REPLY_BYTES
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store
+from console.store import connection as store_connection
 from tests.conftest import MemoryKeyring, until
-from tests.faults import FAULTS, VENDOR_SUCCESS, FaultServer, closed_port, reply
+from tests.faults import (
+    FAULTS,
+    VENDOR_SUCCESS,
+    FaultServer,
+    closed_port,
+    huge,
+    reply,
+    truncated,
+)
 
 SECRET = "SECRET-key-0xC0FFEE"
 CREDS = Credentials(key=SECRET)
@@ -163,6 +175,100 @@ def test_a_fault_leaves_the_row_unknown(tmp_path: Path, fault: str) -> None:
     assert "may have been placed" in row.description and "not sent again" in row.description
 
 
+def _echo_with_sid(status: int):
+    """A reply that cannot be read as an answer, holding a sid and the request it was sent."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        body = f"<html>proxy error for {request.query_string} sid 181127fc48636186</html>"
+        return web.Response(text=body, status=status, content_type="text/html")
+
+    return handle
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [_echo_with_sid(502), _echo_with_sid(200), truncated(), huge()],
+    ids=["http_502", "not_a_reply", "truncated", "too_big_streamed"],
+)
+def test_an_unknown_outcome_keeps_what_came_back_in_the_history(tmp_path: Path, handler) -> None:
+    async def main() -> CallRecord:
+        with Store.open(tmp_path / "findme.db") as store:
+            async with make_http_client() as http, FaultServer(handler) as server:
+                service = CallService(store, FindMeClient(http, server.url))
+                with pytest.raises(OutcomeUnknown) as raised:
+                    await service.place(plan(), CREDS)
+                assert SECRET not in raised.value.raw
+            return only_row(store)
+
+    row = asyncio.run(main())
+    assert row.status == "unknown"
+    assert row.raw_reply  # what came back, so a sid in it can be found later
+    assert SECRET not in row.raw_reply  # the echoed request is masked
+    assert len(row.raw_reply) <= MAX_REPLY_BYTES
+    if "sid" in row.raw_reply:
+        assert "181127fc48636186" in row.raw_reply
+
+
+def _answer_when(event: asyncio.Event, status: int = 200, body: str = VENDOR_SUCCESS):
+    async def handle(request: web.Request) -> web.StreamResponse:
+        await event.wait()
+        return web.Response(text=body, status=status, content_type="text/xml")
+
+    return handle
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_an_ending_the_history_cannot_take_is_journaled_and_merged_at_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 100)  # waits 0.1 s, not 5
+    path = tmp_path / "data" / "findme.db"
+
+    async def main() -> tuple[Any, int]:
+        answer = asyncio.Event()
+        with Store.open(path) as store:
+            async with (
+                make_http_client() as http,
+                FaultServer(_answer_when(answer, status)) as server,
+            ):
+                service = CallService(store, FindMeClient(http, server.url))
+                task = asyncio.create_task(service.place(plan(), CREDS))
+                await until(lambda: server.count == 1, what="the request")
+                holder = sqlite3.connect(path, isolation_level=None)
+                holder.execute("BEGIN IMMEDIATE")  # another program, writing
+                try:
+                    answer.set()
+                    try:
+                        outcome = await task
+                    except OutcomeUnknown as exc:
+                        outcome = exc
+                finally:
+                    holder.close()
+            assert store.get_call(outcome.unsaved.record.id).status == "pending"
+            return outcome, store.merged_calls
+
+    outcome, merged_at_open = asyncio.run(main())
+    unsaved = outcome.unsaved
+    assert merged_at_open == 0
+    assert unsaved.problem == "database is locked"
+    assert unsaved.kept_in.parent == path.parent / "journal"
+    assert str(unsaved.kept_in) in unsaved.sentence()
+    kept = unsaved.kept_in.read_text("utf-8")
+    assert SECRET not in kept
+    with Store.open(path) as reopened:
+        assert reopened.merged_calls == 1
+        row = reopened.get_call(unsaved.record.id)
+    assert not unsaved.kept_in.exists()
+    if status == 200:
+        assert (row.status, row.sid) == ("success", outcome.result.sid)
+        assert row.sid == unsaved.record.sid == "181127fc48636186"
+        assert row.raw_reply == outcome.result.raw
+    else:  # the vendor's answer under an HTTP 500: unknown, but its sid can be found
+        assert (row.status, row.description) == ("unknown", outcome.sentence())
+        assert "181127fc48636186" in row.raw_reply == outcome.raw
+    assert row.finished_at and row.request_redacted and SECRET not in row.request_redacted
+
+
 def test_refused_connection_leaves_the_row_network(tmp_path: Path) -> None:
     async def main() -> CallRecord:
         with Store.open(tmp_path / "findme.db") as store:
@@ -183,7 +289,9 @@ def test_secrets_never_reach_the_history_file(tmp_path: Path) -> None:
         await service.place(plan(), Credentials(access_key="AKID-PAIR-1", secret_access_key=SECRET))
 
     with_service(tmp_path, scenario)
-    for file in (tmp_path / "data").iterdir():
+    for file in (tmp_path / "data").rglob("*"):
+        if file.is_dir():
+            continue
         data = file.read_bytes()
         assert SECRET.encode() not in data and b"AKID-PAIR-1" not in data, file.name
     with Store.open(tmp_path / "data" / "findme.db") as store:
@@ -256,6 +364,33 @@ def test_engine_reports_calls_interrupted_by_a_crash(home: Path) -> None:
     assert any("interrupted" in n for n in notices)
     with Store.open(paths.store_path()) as store:
         assert store.fetch_calls()[0].status == "interrupted"
+
+
+def test_engine_says_it_merged_results_kept_in_the_journal(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 50)
+    with Store.open(paths.store_path()) as store:
+        call_id = store.begin_call(
+            lead_name="Ann", lead_number="5551112222", team_name="", list_value="5559998888",
+            call_type=1, request_redacted="",
+        )  # fmt: skip
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        unsaved = store.complete_call(call_id, status="failed", description="Busy", sid="S1")
+        holder.close()
+    assert unsaved is not None and unsaved.kept_in is not None
+
+    async def main() -> list[str]:
+        engine = await start_engine(time_scale=0.001, vault=Vault(MemoryKeyring()))
+        await engine.close()
+        return engine.notices
+
+    notices = asyncio.run(main())
+    assert any("1 call result(s)" in n and "journal" in n for n in notices), notices
+    assert not any("interrupted" in n for n in notices)
+    with Store.open(paths.store_path()) as store:
+        assert (store.get_call(call_id).status, store.get_call(call_id).sid) == ("failed", "S1")
 
 
 def test_engine_passes_the_keyring_warning_on_when_not_in_the_sandbox(home: Path) -> None:

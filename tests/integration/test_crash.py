@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from console import paths
-from console.store import Store
+from console.store import Store, owners
 from console.store.history import INTERRUPTED_DESCRIPTION
 from tests.conftest import ROOT
 from tests.faults import closed_port
@@ -250,3 +252,146 @@ def _window_calls_done(engine, number: str) -> int:
     """How many of the window's calls have ended (none may still be pending)."""
     rows = engine.store.fetch_calls(text=number, limit=10_000)
     return -1 if any(r.status == "pending" for r in rows) else len(rows)
+
+
+def _pid_namespaces() -> str:
+    """Why a process cannot be started in a PID namespace of its own here ("" when it can)."""
+    if shutil.which("unshare") is None:
+        return "no unshare command"
+    try:
+        done = subprocess.run([*UNSHARE, "true"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unshare failed: {exc}"
+    return "" if done.returncode == 0 else f"unshare refused: {done.stderr.strip()}"
+
+
+UNSHARE = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL"]
+NO_PID_NAMESPACES = _pid_namespaces()
+
+
+@pytest.mark.skipif(bool(NO_PID_NAMESPACES), reason=NO_PID_NAMESPACES or "-")
+def test_a_call_killed_in_its_own_pid_namespace_is_recovered_from_another(
+    home: Path, cli_env: dict[str, str], standalone_sandbox: str
+) -> None:
+    # Each command runs as pid 1 of a namespace of its own, as in a container: the killed
+    # call's pid is the very pid of the command that looks at it afterwards.
+    call = subprocess.Popen(
+        [*UNSHARE, sys.executable, MAIN, "call", "--list", "5559998889",
+         "--phone-to-call", "5551112229"],
+        env={**cli_env, "FINDME_KEY": KEY, "FINDME_API_URL": standalone_sandbox},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        [(pid, token)] = wait_for(
+            lambda: peek("SELECT owner_pid, owner_token FROM history WHERE status = 'pending'"),
+            what="the pending row",
+        )
+        assert pid == 1
+    finally:
+        kill(call)  # unshare, whose death kills the call (--kill-child)
+    folder = paths.data_dir() / owners.OWNERS_DIR
+    wait_for(lambda: not owners.owner_alive(folder, token), what="the call to die")
+
+    shown = subprocess.run(
+        [*UNSHARE, sys.executable, MAIN, "history", "--json"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    [row] = json.loads(shown.stdout)
+    assert (row["status"], row["description"]) == ("interrupted", INTERRUPTED_DESCRIPTION)
+
+
+# An answer the history cannot take (issue 9.3): another program holds the store's write lock
+# past the busy timeout (5 s) while the sandbox answers (3 s after the request, at time scale 1).
+SID = re.compile(r"[0-9a-f]{16}")
+
+
+def _hold_write_lock() -> sqlite3.Connection:
+    holder = sqlite3.connect(paths.store_path(), isolation_level=None, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def _call_while_the_store_is_locked(cli_env: dict[str, str], url: str, *args: str):
+    call = spawn(
+        cli_env,
+        "call",
+        "--list",
+        "5559998889",
+        "--phone-to-call",
+        "5551112223",
+        *args,
+        FINDME_KEY=KEY,
+        FINDME_API_URL=url,
+    )  # fmt: skip
+    try:
+        wait_for(
+            lambda: peek("SELECT count(*) FROM history WHERE status = 'pending'") == [(1,)],
+            what="the pending row",
+        )
+        holder = _hold_write_lock()
+        try:
+            out, err = call.communicate(timeout=60)
+        finally:
+            holder.close()
+    finally:
+        if call.poll() is None:
+            kill(call)
+    assert peek("SELECT status FROM history") == [("pending",)]  # the history never had it
+    return call.returncode, out, err
+
+
+def test_an_answer_the_history_cannot_take_is_printed_kept_and_merged_at_the_next_start(
+    home: Path, cli_env: dict[str, str], standalone_sandbox: str, run_cli
+) -> None:
+    code, out, err = _call_while_the_store_is_locked(cli_env, standalone_sandbox, "--json")
+
+    assert code == 0, err  # success: the call was placed, so no script may think a retry safe
+    answer = json.loads(out)
+    assert (answer["result"], answer["result_description"]) == ("success", "Call Connected")
+    assert SID.fullmatch(answer["sid"])
+    assert answer["history_written"] is False
+    kept = Path(answer["kept_in"])
+    assert kept.parent == home / "journal"
+    assert "Traceback" not in err
+    assert "history could not be written (database is locked)" in err
+    assert str(kept) in err
+    entry = json.loads(kept.read_text("utf-8"))["call"]
+    assert (entry["status"], entry["sid"]) == ("success", answer["sid"])
+    assert KEY not in kept.read_text("utf-8")  # the request kept is the redacted one
+
+    # The next start (here the history command) merges it: not "interrupted".
+    shown = run_cli("history", "--json")
+    assert shown.returncode == 0, shown.stderr
+    [row] = json.loads(shown.stdout)
+    assert (row["status"], row["sid"], row["description"]) == (
+        "success",
+        answer["sid"],
+        "Call Connected",
+    )
+    assert row["finished_at"]
+    assert not kept.exists()
+    assert json.loads(run_cli("history", "--json").stdout) == [row]  # merged once
+
+
+def test_when_the_journal_cannot_be_written_either_the_output_is_the_record(
+    home: Path, cli_env: dict[str, str], standalone_sandbox: str, run_cli
+) -> None:
+    (home / "journal").write_text("a file where the journal folder goes")
+    code, out, err = _call_while_the_store_is_locked(cli_env, standalone_sandbox)
+
+    assert code == 0, err
+    result, _, rest = out.strip().partition(": ")
+    assert result == "success"
+    assert SID.search(rest)
+    assert "Traceback" not in err
+    assert "history could not be written (database is locked), nor the journal" in err
+    assert "this message is the only record of the result" in err
+    # Nothing kept it: the next start can only say the outcome is unknown.
+    [row] = json.loads(run_cli("history", "--json").stdout)
+    assert row["status"] == "interrupted"

@@ -4,10 +4,13 @@ twice. The engine is aimed at the small misbehaving servers of tests/faults.py."
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from PySide6.QtCore import QTimer
 from window_kit import open_session, pick, seed_window
 
@@ -15,6 +18,7 @@ from console.calls import CallService
 from console.client import FindMeClient
 from console.credentials import Credentials
 from console.engine import Engine
+from console.store import connection as store_connection
 from tests.conftest import until
 from tests.faults import (
     FAULTS,
@@ -194,3 +198,43 @@ def test_an_unusable_certificate_file_is_refused_in_the_dialog(session, tmp_path
     assert not dialog.trust_certificate(str(bad))
     assert "holds no PEM certificate" in dialog.problem.text()
     assert "usual certificate authorities only" in dialog.cert_label.text()
+
+
+def test_an_answer_the_history_cannot_take_stays_in_its_row_and_the_window_says_why(
+    session, arun, monkeypatch
+):
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 100)  # the UI thread waits 0.1 s
+    engine, window, lead, team = open_window(session)
+    model = window.history.model
+    answer = asyncio.Event()
+
+    async def answer_when_told(request: web.Request) -> web.StreamResponse:
+        await answer.wait()
+        return web.Response(text=VENDOR_SUCCESS, content_type="text/xml")
+
+    async def scenario():
+        async with FaultServer(answer_when_told) as server:
+            await engine.apply_account(override=server.url)
+            window.update_account()
+            pick(window, lead, team)
+            window.call_panel.call_button.click()
+            await until(lambda: server.count == 1, what="the request")
+            holder = sqlite3.connect(engine.store.path, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")  # another program, writing for a long while
+            try:
+                answer.set()
+                await until(lambda: not window.call_panel.pending.rows, what="the call to end")
+                await until(lambda: model.record(0).status != "pending", what="the row")
+            finally:
+                holder.close()
+
+    arun(scenario())
+    shown = model.record(0)
+    assert (shown.status, shown.sid) == ("success", "181127fc48636186")
+    assert engine.store.get_call(shown.id).status == "pending"  # the store never had it
+    for said in (window.call_panel.feedback.text(), window.statusBar().currentMessage()):
+        assert "181127fc48636186" in said
+        assert "history could not be written (database is locked)" in said
+        assert str(engine.store.journal_folder) in said
+    model.refresh()  # read again from the store: the row still shows the answer
+    assert model.record(0).status == "success"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -114,12 +115,18 @@ def test_records_without_bodies_leave_only_the_long_texts_out(store: Store) -> N
     assert [r.sid for r in light] == [r.sid for r in full]
 
 
-def test_a_v1_file_is_indexed_on_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_v1_file_is_indexed_on_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "findme.db"
-    monkeypatch.setattr(store_connection, "MIGRATIONS", store_connection.MIGRATIONS[:1])
-    with Store.open(path) as old:
-        old.add_calls_bulk(_records(50))
-    monkeypatch.undo()
+    # Written as a console of schema v1 wrote it: today's code expects today's columns.
+    with sqlite3.connect(path) as old:
+        store_connection.MIGRATIONS[0](old)
+        old.execute("PRAGMA user_version = 1")
+        v1_columns = [f.name for f in dataclasses.fields(CallRecord)][1:14]
+        old.executemany(
+            f"INSERT INTO history({', '.join(v1_columns)}) VALUES ({', '.join('?' * 13)})",
+            [dataclasses.astuple(r)[1:14] for r in _records(50)],
+        )
+    old.close()
     with Store.open(path) as upgraded:
         assert upgraded._history_fts
         assert upgraded.count_calls("lee") == len(_scan(upgraded, "lee")) > 0

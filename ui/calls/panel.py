@@ -54,6 +54,7 @@ class CallPanel(QWidget):
 
     call_started = Signal(int)
     call_finished = Signal(int)
+    call_unsaved = Signal(object)  # a CallRecord whose ending the history could not take
     message = Signal(str)
 
     def __init__(self, engine: Engine, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -332,19 +333,25 @@ class CallPanel(QWidget):
 
         who = plan.lead_name or format_display(plan.lead_number)
         outcome = ""
+        unsaved = None
         try:
             placed = await service.place(plan, credentials, on_pending=on_pending, checked=checked)
-            result = placed.result
+            result, unsaved = placed.result, placed.unsaved
             outcome = self.tr("{0}: {1}, {2} (sid {3})").format(
                 who, status_text(result.status), result.description, result.sid
             )
         except CallError as exc:
             # A failed call is an outcome, not a bug: it goes to the history and the status bar.
-            outcome = f"{who}: {exc.sentence()}"
+            outcome, unsaved = f"{who}: {exc.sentence()}", exc.unsaved
         except asyncio.CancelledError:
             outcome = self.tr("{0}: cancelled here; it may still go ahead.").format(who)
             raise
         finally:
+            if unsaved is not None:
+                # The history could not take it: the row shows it from memory, and the person
+                # learns where it was kept.
+                self.call_unsaved.emit(unsaved.record)
+                outcome = f"{outcome} {unsaved.sentence()}"
             if outcome:
                 self.message.emit(outcome)
                 if token == self._feedback_for:  # the line still speaks of this call

@@ -68,6 +68,8 @@ class HistoryModel(QAbstractTableModel):
         self._total: int | None = 0  # None: the filter shown is not counted yet
         self._text = ""
         self._status: str | None = None
+        # Calls whose ending the history could not take (see keep): shown from memory.
+        self.unsaved: dict[int, CallRecord] = {}
         self.headers = (
             _tr("Time"),
             _tr("Lead"),
@@ -183,7 +185,15 @@ class HistoryModel(QAbstractTableModel):
             return None
         page = self._page(row // CHUNK)
         offset = row % CHUNK
-        return page[offset] if offset < len(page) else None
+        record = page[offset] if offset < len(page) else None
+        if self.unsaved and record is not None:
+            return self.unsaved.get(record.id, record)
+        return record
+
+    def keep(self, record: CallRecord) -> None:
+        """Show ``record`` for its call whatever the store says: an ending the history could
+        not take, kept in the journal until the next start merges it."""
+        self.unsaved[record.id] = record
 
     def add_new(self) -> int:
         """Insert calls newer than the top row that match the filter; returns how many."""

@@ -192,6 +192,10 @@ class HistoryView(QWidget):
         self._new_calls = True
         self._show_calls_soon()
 
+    def _full_record(self, record: CallRecord) -> CallRecord:
+        """The call with its request and reply (rows leave them out), as shown in its row."""
+        return self.model.unsaved.get(record.id) or self.store.get_call(record.id) or record
+
     def call_finished(self, call_id: int, record: CallRecord | None = None) -> None:
         """A pending row became final (``record``, if already read): only it repaints, soon."""
         self._finished_calls[call_id] = record
@@ -251,7 +255,7 @@ class HistoryView(QWidget):
         record = self.current_record()
         if record is not None:
             # The table's records leave out the request; the options to call again are in it.
-            self.call_again.emit(self.store.get_call(record.id) or record)
+            self.call_again.emit(self._full_record(record))
 
     def show_details(self, row: int) -> CallDetailDialog | None:
         """The call's details: a dialog of its own, or the one already open, raised."""
@@ -261,7 +265,7 @@ class HistoryView(QWidget):
         dialog = self._details.get(record.id)
         if dialog is None:
             # Re-read: the table's records leave out the request and the reply.
-            dialog = CallDetailDialog(self.store.get_call(record.id) or record, self)
+            dialog = CallDetailDialog(self._full_record(record), self)
             self._details[record.id] = dialog
             dialog.finished.connect(lambda _result: self._details.pop(record.id, None))
         dialog.show()

@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.leads_panel.lead_activated.connect(self._lead_activated)
         self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
         self.call_panel.call_started.connect(self.history.call_started)
+        self.call_panel.call_unsaved.connect(self.history.model.keep)
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
         self.history.message.connect(self.show_message)
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         self.call_panel.team_combo.setFocus()
 
     def _call_finished(self, call_id: int) -> None:
-        record = self.engine.store.get_call(call_id)
+        record = self.history.model.unsaved.get(call_id) or self.engine.store.get_call(call_id)
         self.history.call_finished(call_id, record)
         if record is not None:
             # Each lead shows its last result: only the called lead's row is re-read (reloading
