@@ -82,7 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode = setter.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
     mode.add_argument("--key-stdin", action="store_true", help="read a public key from stdin")
-    mode.add_argument("--access-key", help="access key; the secret is read with --secret-stdin")
+    mode.add_argument(
+        "--access-key-stdin",
+        action="store_true",
+        help="read the access key from stdin (its first line; the secret is the next line)",
+    )
+    mode.add_argument(
+        "--access-key",
+        metavar="AK",
+        help="access key given here, where the process list shows it; prefer "
+        "--access-key-stdin or FINDME_ACCESS_KEY. The secret is read with --secret-stdin",
+    )
     setter.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
     setter.add_argument("--api-url", help="API URL (https)")
     setter.add_argument("--label", help="a name for this account")
