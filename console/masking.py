@@ -199,7 +199,11 @@ class Secrets(logging.Filter):
         return mask(text, self._values)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self.mask(record.getMessage()), None
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that do not fit: the handler reports it (handleError)
+            return True
+        record.msg, record.args = self.mask(message), None
         # A traceback can carry a secret too (an exception's message, a URL in it).
         if record.exc_info and not record.exc_text:
             record.exc_text = _FORMATTER.formatException(record.exc_info)
