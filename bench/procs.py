@@ -37,7 +37,9 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
     env.update(
         FINDME_HOME=str(home),
         QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
-        PYTHONPATH=str(ROOT),
+        # This checkout's sources first; what was on PYTHONPATH stays (the test suite's
+        # network guard, when the bench runs under it).
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     env.update(extra)
     return env

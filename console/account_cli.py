@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from console.settings import Settings
 
 
 def _read_secret(what: str) -> str:
-    # Read from stdin only: a secret on the command line is visible in the process list.
+    # One line of stdin: a secret on the command line is visible in the process list.
     if sys.stdin.isatty():
         import getpass
 
@@ -73,14 +74,28 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
         settings.set("account.trusted_ca", path)
     elif args.no_trust_cert:
         settings.set("account.trusted_ca", "")
-    if not (args.sandbox or args.key_stdin or args.access_key):
+    # The access key comes from stdin, FINDME_ACCESS_KEY or the flag (which the process list
+    # shows to every user of the computer).
+    env_access_key = ""
+    chosen = args.sandbox or args.key_stdin or args.access_key or args.access_key_stdin
+    if args.secret_stdin and not chosen:
+        env_access_key = os.environ.get("FINDME_ACCESS_KEY", "").strip()
+        if not env_access_key:
+            print(
+                "account set: --secret-stdin needs the access key: --access-key-stdin, "
+                "FINDME_ACCESS_KEY or --access-key",
+                file=sys.stderr,
+            )
+            return 2
+    keypair = bool(args.access_key or args.access_key_stdin or env_access_key)
+    if not (args.sandbox or args.key_stdin or keypair):
         if args.api_url or args.label is not None or args.trust_cert or args.no_trust_cert:
             settings.save()
             print("Account settings saved.")
             print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
             return 0
         print(
-            "account set: say what to set: --sandbox, --key-stdin, --access-key, "
+            "account set: say what to set: --sandbox, --key-stdin, --access-key-stdin, "
             "--trust-cert, --api-url or --label",
             file=sys.stderr,
         )
@@ -92,18 +107,30 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
         return 0
     if args.key_stdin:
         credentials = Credentials(key=_read_secret("Public key"))
+        empty = [] if credentials.key else ["the key read from stdin"]
     else:
         if not args.secret_stdin:
-            print("account set: --access-key needs --secret-stdin", file=sys.stderr)
+            flag = "--access-key-stdin" if args.access_key_stdin else "--access-key"
+            print(f"account set: {flag} needs --secret-stdin", file=sys.stderr)
             return 2
+        if args.access_key_stdin:
+            access_key = _read_secret("Access key")
+        else:
+            access_key = args.access_key or env_access_key
         credentials = Credentials(
-            access_key=args.access_key, secret_access_key=_read_secret("Secret access key")
+            access_key=access_key.strip(), secret_access_key=_read_secret("Secret access key")
         )
-    needed = (
-        [credentials.key] if args.key_stdin else [args.access_key, credentials.secret_access_key]
-    )
-    if not all(value and value.strip() for value in needed):
-        print("account set: the secret read from stdin is empty", file=sys.stderr)
+        empty = [
+            what
+            for what, value in (
+                ("the access key", credentials.access_key),
+                ("the secret read from stdin", credentials.secret_access_key),
+            )
+            if not value
+        ]
+    if empty:
+        are = "is" if len(empty) == 1 else "are"
+        print(f"account set: {' and '.join(empty)} {are} empty", file=sys.stderr)
         return 2
     vault.save(credentials)
     if vault.in_memory:

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.credentials import Credentials, mask_in_logs, maskable
-from console.logs import mask
+from console.credentials import Credentials
+from console.masking import SECRETS, mask
 from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
 from console.request import Problem, Validation, redacted_url, validate
 from console.store import Store
@@ -81,15 +81,15 @@ class CallService:
             problems = [str(p) for p in checked.problems]
             raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
         params = checked.params
-        mask_in_logs(credentials)
-        secrets = maskable(credentials)
+        secrets = credentials.secrets()
+        SECRETS.register(secrets)
         call_id = self.store.begin_call(
             lead_name=plan.lead_name,
             lead_number=params["phone_to_call"],
             team_name=plan.team_name,
             list_value=params["list"],
             call_type=int(params.get("type", "1")),
-            request_redacted=redacted_url(self.client.api_url, params),
+            request_redacted=mask(redacted_url(self.client.api_url, params), secrets),
         )
         if on_pending is not None:
             on_pending(call_id, params)
@@ -101,6 +101,7 @@ class CallService:
             # A reply may echo what it was sent (an error quoting the key): never kept or shown.
             exc.detail = mask(exc.detail, secrets)
             exc.raw = mask(exc.raw, secrets)
+            exc.args = (exc.detail,)  # str(exc), as a traceback shows it
             exc.unsaved = self.store.complete_call(
                 call_id, status=exc.status, description=exc.sentence(), raw_reply=exc.raw
             )

@@ -13,8 +13,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME, __version__
-from console.credentials import Credentials, Vault, mask_in_logs
-from console.logs import SECRETS, setup_logging
+from console.credentials import Credentials, Vault
+from console.logs import setup_logging
+from console.masking import SECRETS, mask_output
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
 
@@ -84,7 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode = setter.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
     mode.add_argument("--key-stdin", action="store_true", help="read a public key from stdin")
-    mode.add_argument("--access-key", help="access key; the secret is read with --secret-stdin")
+    mode.add_argument(
+        "--access-key-stdin",
+        action="store_true",
+        help="read the access key from stdin (its first line; the secret is the next line)",
+    )
+    mode.add_argument(
+        "--access-key",
+        metavar="AK",
+        help="access key given here, where the process list shows it; prefer "
+        "--access-key-stdin or FINDME_ACCESS_KEY. The secret is read with --secret-stdin",
+    )
     setter.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
     setter.add_argument("--api-url", help="API URL (https)")
     setter.add_argument("--label", help="a name for this account")
@@ -148,7 +159,7 @@ async def _call(args: argparse.Namespace) -> int:
         options = {n: getattr(args, n) for n in OPTION_NAMES if getattr(args, n) is not None}
         plan = CallPlan(args.phone_to_call, list_value, options, args.lead_name, team_name)
         credentials = env_credentials() or await engine.credentials() or Credentials()
-        mask_in_logs(credentials)
+        SECRETS.register(credentials.secrets())
         try:
             placed = await engine.calls.place(plan, credentials)
         except InvalidRequest as exc:
@@ -240,20 +251,15 @@ async def _sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def masked_excepthook(exc_type, exc, tb) -> None:
-    """Print an uncaught exception's traceback with every known secret masked."""
-    import traceback
-
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    print(SECRETS.mask(text), file=sys.stderr, end="")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    # Everything printed (results, --json, errors, a bug's traceback) may quote a request or a
+    # reply, and stdout and stderr are often captured to files: both are masked.
+    mask_output()
+    if credentials := env_credentials():
+        SECRETS.register(credentials.secrets())
     args = build_parser().parse_args(argv)
     setup_logging()
-    # A bug's traceback may quote a request or a credential: stderr is often captured to files.
-    sys.excepthook = masked_excepthook
     if args.command == "call":
         try:
             return asyncio.run(_call(args))

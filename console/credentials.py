@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from console import APP_NAME
+from console.masking import SECRETS
 
 if TYPE_CHECKING:  # keyring is imported on first use: finding the OS backend takes a while
     from keyring.backend import KeyringBackend
@@ -40,7 +41,10 @@ class Credentials:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     def secrets(self) -> list[str]:
-        """Every value that must never reach a file, a log or a message."""
+        """Every value that must never reach a file, a log or a message (none for the
+        sandbox's, which guard nothing and would turn every mention of the sandbox into ***)."""
+        if self == SANDBOX_CREDENTIALS:
+            return []
         return [v for v in (self.secret_access_key, self.key, self.access_key) if v]
 
     def __repr__(self) -> str:
@@ -125,7 +129,7 @@ class Vault:
         """Store ``credentials``, replacing any stored before."""
         from keyring.errors import KeyringError
 
-        mask_in_logs(credentials)
+        SECRETS.register(credentials.secrets())
         if not self.in_memory:
             try:
                 self.backend.set_password(self._service, ENTRY, json.dumps(credentials.as_params()))
@@ -153,7 +157,7 @@ class Vault:
         except (ValueError, TypeError):
             log.warning("credentials: the keyring entry is not readable; ignoring it")
             return None
-        mask_in_logs(credentials)
+        SECRETS.register(credentials.secrets())
         return credentials
 
     def forget(self) -> None:
@@ -172,18 +176,3 @@ class Vault:
 
 
 _FIELDS = {f.name for f in fields(Credentials)}
-
-
-def maskable(credentials: Credentials) -> list[str]:
-    """The values to hide wherever text is shown or kept (not the sandbox's, which guard
-    nothing and would turn every mention of the sandbox into ***)."""
-    if credentials == SANDBOX_CREDENTIALS:
-        return []
-    return [value for value in credentials.secrets() if len(value) >= 3]
-
-
-def mask_in_logs(credentials: Credentials) -> None:
-    """From now on every log line, traceback and error report shows these values as ***."""
-    from console.logs import SECRETS
-
-    SECRETS.register(maskable(credentials))

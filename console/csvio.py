@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.params import SECRET_NAMES
+from console.masking import SECRETS
 from console.phone import check_phone, format_display
 from console.store.models import CallRecord, Lead, TeamList, TeamMember
 
@@ -347,22 +347,11 @@ def export_history(records: Iterable[CallRecord], path: str | os.PathLike[str]) 
             r.list_value,
             r.call_type,
             r.status,
-            r.description,
-            r.sid,
-            mask_secrets(r.request_redacted),
+            SECRETS.mask(r.description),
+            SECRETS.mask(r.sid),
+            # Rows hold redacted requests; an older row or another account's key is caught here.
+            SECRETS.mask(r.request_redacted),
         )
         for r in records
     )
     return write_rows(path, HISTORY_COLUMNS, rows)
-
-
-_SECRET_IN_QUERY = re.compile(
-    r"(?i)((?:^|[?&\s])(?:" + "|".join(map(re.escape, sorted(SECRET_NAMES))) + r")=)[^&\s]*"
-)
-
-
-def mask_secrets(text: str) -> str:
-    """`text` with any credential query value replaced by ***, in case one slipped through."""
-    # Records should hold only redacted requests already; exports are files people mail
-    # around, so this second pass costs nothing and guards against an older row.
-    return _SECRET_IN_QUERY.sub(r"\1***", text)

@@ -1,51 +1,12 @@
-"""Logging that cannot leak a secret: noisy libraries quieted, known secrets masked."""
+"""Logging that cannot leak a secret: noisy libraries quieted, every handler masked
+(console.masking)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 
-from console.request import REDACTED
-
-
-def mask(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every one of ``secrets`` in it replaced by ***, the longest first."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
-
-
-class SecretFilter(logging.Filter):
-    """Masks every registered secret in a record's final text, whatever logged it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: set[str] = set()
-
-    def register(self, secrets: Iterable[str]) -> None:
-        self._secrets.update(s for s in secrets if s and len(s) >= 3)
-
-    def mask(self, text: str) -> str:
-        return mask(text, self._secrets)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            record.msg, record.args = self.mask(record.getMessage()), None
-            # A traceback can carry a secret too (an exception's message, a URL in it).
-            if record.exc_info and not record.exc_text:
-                record.exc_text = _FORMATTER.formatException(record.exc_info)
-            if record.exc_text:
-                record.exc_text = self.mask(record.exc_text)
-            if record.stack_info:
-                record.stack_info = self.mask(record.stack_info)
-        return True
-
-
-_FORMATTER = logging.Formatter()
-
-
-SECRETS = SecretFilter()
+from console.masking import SECRETS
 
 
 def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:

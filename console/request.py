@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
+from console.masking import REDACTED
 from console.params import (
     ACTION,
     BY_NAME,
@@ -19,7 +20,6 @@ from console.params import (
 )
 from console.phone import check_phone
 
-REDACTED = "***"
 # Beyond the longest wait the page allows for the first leg, the time the service may take to
 # set the call up and answer: generous, because giving up early turns a call into "unknown".
 READ_MARGIN_SECONDS = 30.0

@@ -14,8 +14,36 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from tests.netguard.sitecustomize import ENV as NETGUARD_ENV
+from tests.netguard.sitecustomize import guard_lookups
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests send traffic only to loopback, child processes included.
+
+    pytest-socket (``--allow-hosts`` in pyproject's addopts) refuses other connections in this
+    process; the same hosts are handed to every Python process a test starts, which loads
+    tests/netguard/sitecustomize.py and refuses them there. Name lookups are guarded too.
+    """
+    allowed = config.getoption("--allow-hosts", default=None)
+    if not allowed or config.getoption("--force-enable-socket", default=False):
+        return
+    guard_lookups()
+    os.environ[NETGUARD_ENV] = allowed
+    os.environ["PYTHONPATH"] = child_pythonpath()
+
+
+def child_pythonpath() -> str:
+    """PYTHONPATH for a Python process a test starts: this worktree's sources win, and the
+    network guard is loaded (when the suite runs with one)."""
+    inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    guard = [str(NETGUARD)] if os.environ.get(NETGUARD_ENV) else []
+    wanted = [str(ROOT), *guard]
+    return os.pathsep.join(wanted + [p for p in inherited if p not in wanted])
 
 
 class MemoryKeyring(KeyringBackend):
@@ -61,7 +89,7 @@ def cli_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["FINDME_HOME"] = str(home)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = child_pythonpath()
     return env
 
 

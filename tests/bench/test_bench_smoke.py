@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import child_pythonpath
+
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = {"name", "value", "floor", "ratio", "target", "unit", "pass", "detail"}
 
@@ -18,7 +20,7 @@ FIELDS = {"name", "value", "floor", "ratio", "target", "unit", "pass", "detail"}
 def test_every_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FINDME_")}
-    env.update(BENCH_SMOKE="1", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env.update(BENCH_SMOKE="1", QT_QPA_PLATFORM="offscreen", PYTHONPATH=child_pythonpath())
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--out", str(out)],
         cwd=ROOT,

@@ -1,6 +1,7 @@
 """The secrets sweep: known credentials go through every path (the window, the command line,
-the sandbox, failures, errors, exports, logs, a crash report, "copy as curl"); then every file
-under FINDME_HOME, every clipboard text and every text on screen is searched for them."""
+the sandbox, failures, services that echo what they were sent, errors, exports, logs, a crash
+report, "copy as curl"); then every file under FINDME_HOME, every clipboard text and every text
+on screen is searched for them, in every encoding (tests/secret_forms.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import pytest
 from aiohttp import web
@@ -29,23 +32,19 @@ from console.sandbox import Sandbox
 from console.store import Lead
 from tests.conftest import until
 from tests.faults import FaultServer, closed_port
+from tests.secret_forms import leaks as secret_leaks
 from tests.ui.window_kit import open_session, pick, seed
 
-AK = "AK-SWEEP-7f3a9c21"
-SK = "SK-SWEEP-b41e02d8"
-PUB = "PUB-SWEEP-5d88e1c4"
+# Each holds / + = & % (which every encoding changes); the issue's own secret has no space.
+AK = "AK/Sweep+7f=3a&9c%21 x"
+SK = "S3cret/Test+Key=ZZ9&x%y"
+PUB = "PUB/Sweep+5d=88&e1%c4 y"
 SWEPT = (AK, SK, PUB)
 
 
 def leaks(blobs: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Where any secret occurs, in UTF-8 or UTF-16 (as some exports and Qt write text)."""
-    found = []
-    for where, data in blobs:
-        for secret in SWEPT:
-            for encoding in ("utf-8", "utf-16-le"):
-                if secret.encode(encoding) in data:
-                    found.append(f"{secret} in {where} ({encoding})")
-    return found
+    """Where any form of any secret occurs."""
+    return secret_leaks(SWEPT, blobs)
 
 
 def home_files(home: Path) -> list[tuple[str, bytes]]:
@@ -86,6 +85,30 @@ def quoting(where: str):
     return handle
 
 
+def echoing(form: str):
+    """A service (or a proxy) whose answer repeats the query string exactly as it was sent,
+    percent-encoded secrets and all: as the issue reproduced it, inside XML that is not one
+    document ("raw"), XML-escaped in a well-formed failed reply ("xml"), in a plain-text failed
+    reply ("text"), or as JSON ("json")."""
+
+    async def handle(request: web.Request) -> web.Response:
+        sent = request.raw_path.partition("?")[2]
+        if form == "raw":
+            body = f"<result>failed</result><result_description>bad request: {sent}"
+            return web.Response(text=body + "</result_description>", content_type="text/xml")
+        if form == "text":
+            return web.Response(text=f"failed: bad request: {sent}")
+        if form == "xml":
+            body = (
+                "<response><result>failed</result><result_description>bad request: "
+                f"{escape(sent)}</result_description></response>"
+            )
+            return web.Response(text=body, content_type="text/xml")
+        return web.json_response({"error": "bad request", "query": sent, **request.query})
+
+    return handle
+
+
 def all_screen_texts() -> list[str]:
     """Every text a person can see or select in the open windows (password fields excepted)."""
     found = []
@@ -108,6 +131,7 @@ def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
     from ui.common.errors import ErrorDialog, excepthook
 
     clipboard: list[str] = []
+    details: list[str] = []
     sessions = open_session(arun, memory_keyring)
     session = next(sessions)
     try:
@@ -155,6 +179,7 @@ def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
             service_url = await service.start()
             echo = FaultServer(quoting("text"))
             garbled = FaultServer(quoting("result"))
+            echoes = {form: FaultServer(echoing(form)) for form in ("xml", "raw", "text")}
             statuses = []
             try:
                 await use_account(service_url, pair=(AK, SK))  # the keyring holds them now
@@ -165,34 +190,40 @@ def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
                 statuses.append(await call(lead))
                 await aim(f"http://127.0.0.1:{closed_port()}/ibp_api.php")
                 statuses.append(await call(lead))
+                for form in ("xml", "raw"):  # services echoing the query as it was sent
+                    await aim(await echoes[form].start())
+                    statuses.append(await call(lead))
                 await use_account(service_url, key=PUB)  # the public key instead
                 statuses.append(await call(lead))
                 await aim(echo.url)
                 statuses.append(await call(lead))
+                await aim(await echoes["text"].start())
+                statuses.append(await call(lead))
                 assert {r["access_key"] for r in service.received[:2]} == {AK}
                 assert service.received[-1]["key"] == PUB
                 assert echo.count == 2 and garbled.count == 1
+                assert all(server.count == 1 for server in echoes.values())
             finally:
                 await service.stop()
-                await echo.stop()
-                await garbled.stop()
+                for server in [echo, garbled, *echoes.values()]:
+                    await server.stop()
 
-            # The request preview and "copy as curl", for every call.
+            # The call details (every text in the dialog) and "copy as curl", for every call.
             for row in range(window.history.model.rowCount()):
                 dialog = window.history.show_details(row)
                 clipboard.append(dialog.copy_curl())
-                clipboard.append(dialog.request.toPlainText() + dialog.reply.toPlainText())
+                details.extend(all_screen_texts())
                 dialog.close()
             # Exports.
             exports = home / "exports"
             exports.mkdir()
-            assert await window.history.export(exports / "history.csv") == 7
+            assert await window.history.export(exports / "history.csv") == 10
             assert window.teams_panel.export_csv(exports / "team.csv") == 1
             return statuses
 
         statuses = arun(scenario(), timeout=60)
-        assert statuses == ["success", "failed", "failed", "unknown", "network", "success",
-                            "failed"]  # fmt: skip
+        assert statuses == ["success", "failed", "failed", "unknown", "network", "failed",
+                            "unknown", "success", "failed", "failed"]  # fmt: skip
 
         # A crash report: an uncaught exception whose message carries a secret.
         def explode(credentials: Credentials) -> None:
@@ -217,6 +248,9 @@ def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
     assert leaks(home_files(home)) == []
     assert leaks(texts(clipboard)) == []
     assert leaks(texts(on_screen)) == []
+    assert leaks(texts(details)) == []
+    # The echoed query reached the details, masked: "bad request: ...&access_key=***&..."
+    assert any("bad request: " in t and "secret_access_key=***" in t for t in details)
     # The sweep saw the places a leak would be: masked values, not empty files.
     log = log_file.read_text(encoding="utf-8")
     assert "key=***" in log and "uncaught exception" in log and "choked on ***" in log
@@ -224,19 +258,22 @@ def test_no_secret_reaches_a_file_the_clipboard_or_the_screen_from_the_window(
     assert "choked on ***" in "\n".join(clipboard)
     history_csv = (home / "exports" / "history.csv").read_text(encoding="utf-8-sig")
     assert "secret_access_key=***" in history_csv and "unknown credentials ***" in history_csv
+    assert "bad request: action=" in history_csv and "bad request: action=" in log
 
 
 # -- the command line -------------------------------------------------------------------------
 
 
-class ThreadedQuoting:
-    """The quoting service on its own thread, for a subprocess to call."""
+class ThreadedService:
+    """A misbehaving service on its own thread, for a subprocess to call."""
+
+    def __init__(self, handler=None) -> None:
+        self.server = FaultServer(handler or quoting("text"))
 
     def __enter__(self) -> str:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = FaultServer(quoting("text"))
         return asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(10)
 
     def __exit__(self, *exc: object) -> None:
@@ -262,7 +299,7 @@ def test_no_secret_reaches_a_file_or_the_output_from_the_command_line(home: Path
                           {**pair, "FINDME_API_URL": f"http://127.0.0.1:{closed_port()}/x"}, 3),
     }  # fmt: skip
     outputs = []
-    with ThreadedQuoting() as quoting_url:
+    with ThreadedService() as quoting_url:
         runs["a reply quoting the key"] = (
             [*args, "--phone-to-call", "5551112222", "--api-url", quoting_url],
             public,
@@ -283,3 +320,35 @@ def test_no_secret_reaches_a_file_or_the_output_from_the_command_line(home: Path
     history = json.loads(outputs[-3][1])
     assert [r["status"] for r in history] == ["failed", "network", "failed", "success"]
     assert history[0]["description"].startswith("unknown credentials *** /")
+
+
+@pytest.mark.parametrize("form", ["raw", "xml", "text", "json"])
+def test_a_service_echoing_the_query_leaks_no_secret_from_the_command_line(
+    home: Path, run_cli, form: str
+) -> None:
+    pair = {"FINDME_ACCESS_KEY": AK, "FINDME_SECRET_ACCESS_KEY": SK}
+    call = ("call", "--list", "5559998888", "--phone-to-call", "5551112222", "--api-url")
+    outputs = []
+    service = ThreadedService(echoing(form))
+    with service as url:
+        for name, env, flags in (("keypair", pair, ["--json"]), ("key", {"FINDME_KEY": PUB}, [])):
+            done = run_cli(*call, url, *flags, env=env)
+            assert done.returncode in (1, 3), (done.stdout, done.stderr)  # failed, or unknown
+            outputs += [
+                (f"{name} stdout", done.stdout.encode()),
+                (f"{name} stderr", done.stderr.encode()),
+            ]
+    # The sweep can fail: the service did get the secrets, percent-encoded, and echoed them.
+    sent = " ".join(service.server.queries)
+    assert all(quote(s, safe="") in sent for s in SWEPT)
+    for argv in (["history"], ["history", "--json"]):
+        done = run_cli(*argv, env=pair)
+        outputs.append((" ".join(argv), (done.stdout + done.stderr).encode()))
+
+    assert leaks(outputs) == []
+    assert leaks(home_files(home)) == []
+    history = json.loads(outputs[-1][1])
+    assert len(history) == 2
+    if form in ("xml", "text"):  # a failed result: its description quotes the query, masked
+        assert all(r["description"].startswith("bad request: ") for r in history), history
+        assert all("key=***" in r["description"] for r in history), history

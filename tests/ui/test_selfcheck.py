@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_pythonpath
 from ui.shell.selfcheck import Checks
 
 CHECKS = ("qt", "icon", "keyring", "tls", "store", "call")
 
 
 def test_the_self_check_passes_from_source(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": child_pythonpath()}
     env["FINDME_HOME"] = str(tmp_path / "agent-home")
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--self-check"],

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from console import APP_ID
-from tests.conftest import ROOT
+from tests.conftest import child_pythonpath
 from ui.shell.single_instance import SingleInstanceServer, server_name, try_hand_off
 
 SECOND_LAUNCH = """
@@ -37,7 +37,7 @@ def server(qapp, name: str):
 
 
 def _second_launch(name: str, message: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": child_pythonpath()}
     return subprocess.Popen(
         [sys.executable, "-c", SECOND_LAUNCH, name, message],
         stdout=subprocess.PIPE,

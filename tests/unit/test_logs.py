@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from console.client import FindMeClient, make_http_client
-from console.logs import SECRETS, SecretFilter, setup_logging
+from console.logs import setup_logging
+from console.masking import SECRETS, Secrets, mask_output
 from tests.faults import VENDOR_SUCCESS, FaultServer, reply
 
 SECRET = "s3cr3t-K3Y-value"
@@ -23,7 +26,7 @@ def clean_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     noisy = {n: logging.getLogger(n).level for n in ("httpx", "httpcore", "asyncio")}
-    secrets = set(SECRETS._secrets)
+    secrets = SECRETS._values
     yield
     for handler in root.handlers:
         if handler not in handlers:
@@ -32,10 +35,10 @@ def clean_logging() -> Iterator[None]:
     root.setLevel(level)
     for name, old in noisy.items():
         logging.getLogger(name).setLevel(old)
-    SECRETS._secrets = secrets
+    SECRETS._values = secrets
 
 
-def capture(log_filter: SecretFilter) -> tuple[logging.Logger, io.StringIO]:
+def capture(log_filter: Secrets) -> tuple[logging.Logger, io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
@@ -48,7 +51,7 @@ def capture(log_filter: SecretFilter) -> tuple[logging.Logger, io.StringIO]:
 
 
 def test_secret_filter_masks_messages_and_arguments() -> None:
-    masking = SecretFilter()
+    masking = Secrets()
     masking.register([SECRET, "", "ab"])  # empty and very short values are not masked
     logger, stream = capture(masking)
     logger.info("key=%s and again %s", SECRET, SECRET)
@@ -61,7 +64,7 @@ def test_secret_filter_masks_messages_and_arguments() -> None:
 
 
 def test_secret_filter_masks_a_traceback() -> None:
-    masking = SecretFilter()
+    masking = Secrets()
     masking.register([SECRET])
     logger, stream = capture(masking)
     try:
@@ -74,7 +77,7 @@ def test_secret_filter_masks_a_traceback() -> None:
 
 
 def test_secret_filter_masks_the_longest_secret_first() -> None:
-    masking = SecretFilter()
+    masking = Secrets()
     masking.register(["abc", "abcdef"])
     logger, stream = capture(masking)
     logger.info("abcdef")
@@ -129,15 +132,18 @@ def test_without_setup_httpx_would_log_the_url(clean_logging: None, tmp_path: Pa
     assert "HTTP Request" in text and SECRET in text
 
 
-def test_the_command_lines_uncaught_exceptions_are_printed_masked(capsys):
-    from console.cli import masked_excepthook
-    from console.logs import SECRETS
-
-    SECRETS.register(["SK-EXCEPTHOOK-secret"])
+def test_the_command_lines_output_and_tracebacks_are_masked(clean_logging: None, capsys) -> None:
+    # The command line masks its streams (console.cli.main): a print, and a bug's traceback
+    # that Python's own excepthook writes to stderr.
+    secret = "SK-EXCEPTHOOK/secret+x&y"
+    SECRETS.register([secret])
+    mask_output()
+    print("quoted:", quote(secret, safe=""))
     try:
-        raise RuntimeError("request failed: secret_access_key=SK-EXCEPTHOOK-secret")
+        raise RuntimeError(f"request failed: secret={secret}")
     except RuntimeError as exc:
-        masked_excepthook(type(exc), exc, exc.__traceback__)
-    err = capsys.readouterr().err
-    assert "RuntimeError: request failed: secret_access_key=***" in err
-    assert "SK-EXCEPTHOOK-secret" not in err
+        sys.__excepthook__(type(exc), exc, exc.__traceback__)
+    captured = capsys.readouterr()
+    assert captured.out == "quoted: ***\n"
+    assert "RuntimeError: request failed: secret=***" in captured.err
+    assert "secret+x" not in captured.err

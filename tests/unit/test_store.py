@@ -22,8 +22,7 @@ from console.store import (
     backup_path,
 )
 from console.store import connection as store_connection
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import child_pythonpath
 
 
 @pytest.fixture
@@ -74,7 +73,7 @@ def _dead_pid() -> int:
 
 
 def _child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return {**os.environ, "PYTHONPATH": child_pythonpath()}
 
 
 # Teams

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.logs import SECRETS
+from console.masking import SECRETS
 from console.outcome import CallError
 
 log = logging.getLogger(__name__)

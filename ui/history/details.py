@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.masking import SECRETS
 from console.phone import format_display
 from console.store import CallRecord
 from ui.common.words import local_time, status_text, type_text
@@ -25,12 +26,12 @@ from ui.common.words import local_time, status_text, type_text
 
 def curl_command(request_redacted: str) -> str:
     """The stored request as a curl command line; it carries the *** placeholders, never secrets."""
-    return f"curl -G {shlex.quote(request_redacted)}"
+    return f"curl -G {shlex.quote(SECRETS.mask(request_redacted))}"
 
 
 def request_lines(request_redacted: str) -> str:
     """The request's URL, then one ``name = value`` line per parameter, for reading."""
-    parts = urlsplit(request_redacted)
+    parts = urlsplit(SECRETS.mask(request_redacted))
     base = f"{parts.scheme}://{parts.netloc}{parts.path}"
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     width = max((len(k) for k, _ in pairs), default=0)
@@ -102,7 +103,9 @@ class CallDetailDialog(QDialog):
     def show_record(self, record: CallRecord) -> None:
         """Show ``record`` (the same call, read again once it has ended)."""
         self.record = record
-        self.setWindowTitle(self.tr("Call {0}").format(record.sid or f"#{record.id}"))
+        # Rows are masked when written; this also hides a secret that an older row kept.
+        sid, description = SECRETS.mask(record.sid), SECRETS.mask(record.description)
+        self.setWindowTitle(self.tr("Call {0}").format(sid or f"#{record.id}"))
         numbers = ", ".join(format_display(n) for n in record.list_value.split("|"))
         finished = local_time(record.finished_at) if record.finished_at else "—"
         for key, value in (
@@ -113,12 +116,12 @@ class CallDetailDialog(QDialog):
             ("numbers", numbers),
             ("type", type_text(record.call_type)),
             ("result", status_text(record.status)),
-            ("description", record.description),
-            ("sid", record.sid or "—"),
+            ("description", description),
+            ("sid", sid or "—"),
         ):
             self._facts[key].setText(value)
         self.request.setPlainText(request_lines(record.request_redacted))
-        self.reply.setPlainText(record.raw_reply or self.tr("(no reply)"))
+        self.reply.setPlainText(SECRETS.mask(record.raw_reply) or self.tr("(no reply)"))
         self.curl_button.setEnabled(bool(record.request_redacted))
 
     def copy_curl(self) -> str:
