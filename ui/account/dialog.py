@@ -266,7 +266,7 @@ class AccountDialog(QDialog):
         try:
             await self._save()
         except Exception as exc:
-            show_error(self.tr("Account"), exc, self)
+            show_error(self.tr("Account not saved"), exc, self)
         finally:
             save_button.setEnabled(True)
 

@@ -356,7 +356,7 @@ class LeadsPanel(LeadsPanelBase):
         try:
             result = await off_thread(run_import, self._store, path, say)
         except OSError as exc:
-            show_error(self.tr("Import leads"), exc, self)
+            show_error(self.tr("Leads not imported"), exc, self)
             return None
         finally:
             self._importing(False, path)
@@ -384,4 +384,4 @@ class LeadsPanel(LeadsPanelBase):
         self.import_action.setEnabled(not busy)
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
-        show_error(self.tr("Import leads"), exc, self)
+        show_error(self.tr("Leads not imported"), exc, self)

@@ -28,6 +28,7 @@ from ui.calls.panel import CallPanel
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.widgets import fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
@@ -164,7 +165,12 @@ class MainWindow(QMainWindow):
         ]()
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
-        show_error(self.tr("Background task failed: {0}").format(name), exc, self)
+        show_error(
+            self.tr("Background task failed"),
+            exc,
+            self,
+            context=self.tr("Could not {0}:").format(name),
+        )
 
     # What the menus trigger (ui/shell/menus.py's MenuHost)
     def place_call(self) -> None:
@@ -238,6 +244,7 @@ class MainWindow(QMainWindow):
             box.setObjectName("link_problem")
             box.setInformativeText(self.tr("Nothing was dialed, and the call panel is unchanged."))
             box.finished.connect(lambda _r: self._dialogs.pop("link", None))
+            fit_title(box)
             self._dialogs["link"] = box
         box.setText(reason)
         box.show()
@@ -329,6 +336,7 @@ class MainWindow(QMainWindow):
             self.tr("Click-to-FindMe List calls for sales agents and team leads.")
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        fit_title(box)
         box.open()
         return box
 
@@ -348,6 +356,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("notices")
         self._dialogs["notices"] = box
         box.finished.connect(lambda _r: self._dialogs.pop("notices", None))
+        fit_title(box)
         box.show()
 
     # Layout persistence

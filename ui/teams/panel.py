@@ -15,6 +15,7 @@ from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from ui.common.errors import ask, show_error
 from ui.common.undo import Ref, StoreUndo
+from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import moved
 
@@ -289,7 +290,7 @@ class TeamsPanel(TeamsPanelBase):
         try:
             result = import_team(path)
         except OSError as exc:
-            show_error(self.tr("Import team list"), exc, self)
+            show_error(self.tr("Team list not imported"), exc, self)
             return None
         created = None
         if result.members:
@@ -318,6 +319,7 @@ class TeamsPanel(TeamsPanelBase):
             box.setText(self.tr("Nothing was imported from {0}.").format(path.name))
         box.setInformativeText("\n".join(problems[:10]))
         box.setDetailedText("\n".join(problems))
+        fit_title(box)
         self.summary_box = box
         box.open()
 
@@ -329,7 +331,7 @@ class TeamsPanel(TeamsPanelBase):
         try:
             count = export_team(team, path)
         except OSError as exc:
-            show_error(self.tr("Export team list"), exc, self)
+            show_error(self.tr("Team list not exported"), exc, self)
             return 0
         self.undo_bar.report(
             self.tr("Exported {0} members to {1}.").format(count, Path(path).name), undoable=False
