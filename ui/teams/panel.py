@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -17,7 +17,7 @@ from ui.common.errors import ask, show_error
 from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
-from ui.teams.model import moved
+from ui.teams.model import LABEL, moved
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class TeamsPanel(TeamsPanelBase):
         self.import_action.triggered.connect(self._choose_import)
         self.export_action.triggered.connect(self._choose_export)
         self.model.edited.connect(self._edit_members)
+        self.model.reordered.connect(self._reorder)
         self.model.rejected.connect(lambda text: self.undo_bar.report(text, undoable=False))
 
     # ---- reading ---------------------------------------------------------------------------
@@ -140,12 +141,31 @@ class TeamsPanel(TeamsPanelBase):
         except KeyError:  # deleted elsewhere meanwhile: bring it back as new
             ref.id = self._store.save_team(replace(state, id=None)).id
 
-    def _edit_members(self, members: list[TeamMember], text: str) -> None:
+    def _edit_members(self, members: list[TeamMember], text: str) -> bool:
+        """Save the list with ``members`` as one undoable step; False if it was not saved."""
         team = self.current_team()
-        if team is not None:
-            self._changes.push(
-                self._changes.ref(team.id), team, replace(team, members=list(members)), text
-            )
+        if team is None:
+            return False
+        self._changes.push(
+            self._changes.ref(team.id), team, replace(team, members=list(members)), text
+        )
+        now = self.current_team()
+        return now is not None and now.members == list(members)
+
+    def _reorder(self, members: list[TeamMember], first: int, count: int) -> None:
+        """Save a new ringing order; the moved members stay selected and current (in the
+        column the cursor was in), so the next Alt+Up, F2 or drag acts on them again."""
+        column = self.table.currentIndex().column()
+        if not self._edit_members(members, self.tr("Move member")):
+            return
+        last = self.model.columnCount() - 1
+        rows = QItemSelection(self.model.index(first, 0), self.model.index(first + count - 1, last))
+        current = self.model.index(first, column if column >= 0 else LABEL)
+        flags = QItemSelectionModel.SelectionFlag
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(current, flags.NoUpdate)
+        selection.select(rows, flags.ClearAndSelect)
+        self.table.scrollTo(current)
 
     def _unique_name(self, base: str) -> str:
         taken = {t.name.casefold() for t in self._teams}
@@ -259,9 +279,7 @@ class TeamsPanel(TeamsPanelBase):
         if not 0 <= target < len(team.members):
             return
         # moved() inserts before its target, so moving down means "before the row after next".
-        members = moved(team.members, [row], target + (1 if delta > 0 else 0))
-        self._edit_members(members, self.tr("Move member"))
-        self.table.selectRow(target)
+        self._reorder(moved(team.members, [row], target + (1 if delta > 0 else 0)), target, 1)
 
     # ---- CSV -----------------------------------------------------------------------------
 
