@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from console.store import CALL_STATUSES, CallRecord, Store
 from ui.common.resources import icon
+from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.words import status_text
@@ -220,6 +222,14 @@ class HistoryView(QWidget):
         if finished:
             self._update_buttons()
             self._update_count()  # an ended call may have left a "Pending" result
+
+    def save_state(self) -> dict[str, Any]:
+        """What of this pane to keep for the next run: the history table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
 
     # The current row and its actions
     def current_row(self) -> int:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
@@ -15,6 +16,7 @@ from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from console.tel import parse_tel_link
 from ui.common.errors import show_error
+from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.importer import ImportSummary, LeadImport, run_import
@@ -78,6 +80,14 @@ class LeadsPanel(LeadsPanelBase):
     def file_actions(self) -> list[QAction]:
         """Import, for the window's File menu."""
         return [self.import_action]
+
+    def save_state(self) -> dict[str, Any]:
+        """What of this panel to keep for the next run: the leads table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
 
     # ---- reading ---------------------------------------------------------------------------
 

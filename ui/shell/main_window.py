@@ -27,13 +27,14 @@ from console.store import Lead
 from ui.calls.panel import CallPanel
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
+from ui.common.saved_state import from_text, to_text
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
 from ui.shell.menus import build_menus
-from ui.shell.parts import SandboxBanner, TextDialog, from_text, to_text
+from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
 from ui.teams.panel import TeamsPanel
 
@@ -360,13 +361,17 @@ class MainWindow(QMainWindow):
         box.show()
 
     # Layout persistence
+    def _panels(self) -> dict[str, LeadsPanel | TeamsPanel | HistoryView]:
+        """The parts that keep their own layout (their tables' columns) across runs."""
+        return {"leads": self.leads_panel, "teams": self.teams_panel, "history": self.history}
+
     def save_state(self) -> None:
         state = {
             "geometry": to_text(self.saveGeometry()),
             "state": to_text(self.saveState()),
             "main_split": to_text(self.main_split.saveState()),
             "outer_split": to_text(self.outer_split.saveState()),
-            "history_header": to_text(self.history.table.horizontalHeader().saveState()),
+            "panels": {name: panel.save_state() for name, panel in self._panels().items()},
             "left_tab": self.left_tabs.currentIndex(),
             "options_tab": self.call_panel.form.tabs.currentIndex(),
         }
@@ -389,7 +394,6 @@ class MainWindow(QMainWindow):
             ("state", self.restoreState),
             ("main_split", self.main_split.restoreState),
             ("outer_split", self.outer_split.restoreState),
-            ("history_header", self.history.table.horizontalHeader().restoreState),
         )
         for key, restore in restorers:
             if state.get(key):
@@ -397,6 +401,13 @@ class MainWindow(QMainWindow):
                     restore(from_text(state[key]))
                 except (ValueError, TypeError):
                     log.warning("window state: ignoring %s", key)
+        panels = state.get("panels")
+        if not isinstance(panels, dict):  # saved by a version that kept the history's alone
+            panels = {"history": {"header": state.get("history_header")}}
+        for name, panel in self._panels().items():
+            saved = panels.get(name)
+            if isinstance(saved, dict):
+                panel.restore_state(saved)
         self.left_tabs.setCurrentIndex(int(state.get("left_tab", 0)))
         self.call_panel.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
@@ -14,6 +15,7 @@ from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from ui.common.errors import ask, show_error
+from ui.common.saved_state import header_state, restore_header
 from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
@@ -64,6 +66,14 @@ class TeamsPanel(TeamsPanelBase):
     def file_actions(self) -> list[QAction]:
         """Import and export, for the window's File menu."""
         return [self.import_action, self.export_action]
+
+    def save_state(self) -> dict[str, Any]:
+        """What of this panel to keep for the next run: the members table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
 
     def current_team(self) -> TeamList | None:
         """The list picked in the combo, as last saved."""
