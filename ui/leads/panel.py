@@ -16,6 +16,7 @@ from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from console.tel import parse_tel_link
 from ui.common.errors import show_error
+from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
 DEBOUNCE_MS = 150
 IMPORT_TASK = "import leads"
+LEAD_FILES = "leads"  # the kind of file whose folder is remembered
 CALLED_DELAY_MS = 50  # calls ending are shown in batches: one repaint per call stalled the window
 
 
@@ -37,10 +39,16 @@ class LeadsPanel(LeadsPanelBase):
     lead_activated = Signal(object)  # Lead, on Enter or double-click
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
+        folders: Folders | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._folders = folders or Folders()  # where its file dialogs open
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._announced: Lead | None = None
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
@@ -339,12 +347,12 @@ class LeadsPanel(LeadsPanelBase):
 
     # ---- CSV import, off the UI thread ---------------------------------------------------
 
-    def _choose_import(self) -> None:
+    def _choose_import(self) -> QFileDialog:
         csv_filter = self.tr("CSV files (*.csv *.txt);;All files (*)")
-        dialog = QFileDialog(self, self.tr("Import leads"), "", csv_filter)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog = file_dialog(self, self._folders, LEAD_FILES, self.tr("Import leads"), csv_filter)
         dialog.fileSelected.connect(self.import_csv)
         dialog.open()
+        return dialog
 
     def import_csv(self, path: str | Path) -> asyncio.Task:
         """Start importing a CSV file in the background; the task returns a LeadImport."""

@@ -26,6 +26,7 @@ from console.phone import format_display
 from console.store import Lead
 from ui.calls.panel import CallPanel
 from ui.common.errors import ask, show_error
+from ui.common.file_dialogs import Folders
 from ui.common.resources import icon
 from ui.common.saved_state import from_text, to_text
 from ui.common.tasks import TaskRunner, off_thread
@@ -113,13 +114,14 @@ class MainWindow(QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks)
+        folders = Folders(self.engine.settings)  # one memory of folders for every file dialog
+        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks, folders=folders)
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
-        self.teams_panel = TeamsPanel(store, self.left_tabs)
+        self.teams_panel = TeamsPanel(store, self.left_tabs, folders=folders)
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
-        self.history = HistoryView(store, self.tasks, self.outer_split)
+        self.history = HistoryView(store, self.tasks, self.outer_split, folders=folders)
         self.outer_split.addWidget(self.history)
         self.main_split.setStretchFactor(0, 2)
         self.main_split.setStretchFactor(1, 3)

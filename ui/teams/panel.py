@@ -15,6 +15,7 @@ from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from ui.common.errors import ask, show_error
+from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
 from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
@@ -22,6 +23,7 @@ from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import LABEL, moved
 
 log = logging.getLogger(__name__)
+TEAM_FILES = "team lists"  # the kind of file whose folder is remembered, for import and export
 
 
 class TeamsPanel(TeamsPanelBase):
@@ -29,9 +31,12 @@ class TeamsPanel(TeamsPanelBase):
 
     teams_changed = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, folders: Folders | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._folders = folders or Folders()  # where its file dialogs open
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._teams: list[TeamList] = []
         self.confirm_box: QMessageBox | None = None
@@ -293,24 +298,26 @@ class TeamsPanel(TeamsPanelBase):
 
     # ---- CSV -----------------------------------------------------------------------------
 
-    def _choose_import(self) -> None:
-        dialog = QFileDialog(
-            self, self.tr("Import team list"), "", self.tr("CSV files (*.csv);;All files (*)")
-        )
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    def _choose_import(self) -> QFileDialog:
+        dialog = file_dialog(
+            self, self._folders, TEAM_FILES, self.tr("Import team list"),
+            self.tr("CSV files (*.csv);;All files (*)"),
+        )  # fmt: skip
         dialog.fileSelected.connect(self.import_csv)
         dialog.open()
+        return dialog
 
-    def _choose_export(self) -> None:
+    def _choose_export(self) -> QFileDialog | None:
         team = self.current_team()
         if team is None:
-            return
-        dialog = QFileDialog(self, self.tr("Export team list"), f"{team.name}.csv",
-                             self.tr("CSV files (*.csv);;All files (*)"))  # fmt: skip
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
+            return None
+        dialog = file_dialog(
+            self, self._folders, TEAM_FILES, self.tr("Export team list"),
+            self.tr("CSV files (*.csv);;All files (*)"), save_as=f"{team.name}.csv", suffix="csv",
+        )  # fmt: skip
         dialog.fileSelected.connect(self.export_csv)
         dialog.open()
+        return dialog
 
     def import_csv(self, path: str | Path) -> TeamList | None:
         """Make a new list from a CSV file, named after the file; reports skipped rows."""
