@@ -41,7 +41,8 @@ def whole_title_fits(widget: QWidget) -> bool:
 
 def test_every_dialog_title_is_short_and_shown_whole(session, arun, tmp_path: Path) -> None:
     engine, window = session.start()
-    seed_window(engine, window)
+    lead, _team = seed_window(engine, window)
+    window.leads_panel.select_lead(lead.id)
     engine.store.save_preset("Mornings", {})
     window.call_panel.presets.reload(select="Mornings")
     engine.start_notices.append("The settings file could not be read; defaults are in use.")
@@ -86,6 +87,7 @@ def test_every_dialog_title_is_short_and_shown_whole(session, arun, tmp_path: Pa
         "rename preset": presets.ask_rename,
         "delete preset": presets.ask_delete,
         "call details": lambda: window.history.show_details(0),
+        "lead notes": window.leads_panel.edit_notes,
     }
     problems = []
     for what, opener in openers.items():

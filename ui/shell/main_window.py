@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.banner.link.connect(self._banner_link)
         self.leads_panel.current_lead_changed.connect(self.call_panel.set_lead)
         self.leads_panel.lead_activated.connect(self._lead_activated)
+        self.leads_panel.offer_call(self.menu_actions.call)
         self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
         self.call_panel.call_started.connect(self.history.call_started)
         self.call_panel.call_finished.connect(self._call_finished)
