@@ -406,3 +406,17 @@ def test_notes_open_by_keyboard_and_refuse_what_is_too_long(qtbot, panel, store,
     qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.isVisible() and store.get_lead(ann.id).notes == "mornings"  # nothing lost
     dialog.reject()
+
+
+@OFFSCREEN_NOTICES
+def test_notes_of_a_lead_deleted_meanwhile_stay_in_their_window(qtbot, panel, store, ann) -> None:
+    panel.select_lead(ann.id)
+    dialog = panel.edit_notes()
+    assert dialog is not None
+    store.delete_lead(ann.id)  # from another window, or the CLI
+    dialog.edit.setPlainText("call back Tuesday")
+    dialog.save()
+    assert dialog.isVisible() and dialog.text() == "call back Tuesday"
+    assert "deleted" in dialog.problem.text()
+    assert store.get_lead(ann.id) is None  # not brought back behind the person's back
+    dialog.reject()
