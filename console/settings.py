@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.confirm_repeat_call", bool, True, "Ask before calling a lead already pending"),
     Setting("ui.close_to_tray", bool, False, "Close to the tray"),
     Setting("ui.window_state", str, "", "Window layout"),
+    # Folders only (never a file's content): where each kind of file dialog opens next time.
+    Setting("ui.last_folders", dict, {}, "Last folder used for each kind of file"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
 
 from console.store import Lead, Store
 from tests.conftest import until
-from ui.leads.model import NAME, NUMBER, RESULT, TIME
+from ui.leads.model import COMPANY, NAME, NOTES, NOTES_LIMIT, NUMBER, RESULT, TIME
 from ui.leads.panel import PAGE, LeadsPanel
 
 # Any Qt warning fails the test; only the offscreen platform's size-hint notice is expected.
@@ -287,3 +287,136 @@ def test_edit_and_delete_are_offered_only_with_a_lead_picked(qtbot, panel, store
     assert not panel.edit_button.isEnabled() and not panel.delete_button.isEnabled()
     panel.select_lead(ann.id)
     assert panel.edit_button.isEnabled() and panel.delete_button.isEnabled()
+
+
+def _cell_center(panel: LeadsPanel, lead: Lead, column: int):
+    panel.resize(1000, 500)  # every column in view
+    index = panel.model.index(panel.model.row_of(lead.id), column)
+    panel.table.scrollTo(index)
+    return panel.table.visualRect(index).center()
+
+
+def _double_click(qtbot, panel: LeadsPanel, lead: Lead, column: int) -> None:
+    """Press, release, then the second press as Qt delivers it (a double-click event)."""
+    where = _cell_center(panel, lead, column)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+# A menu or a window raised on the offscreen platform makes it say what it cannot do.
+OFFSCREEN_NOTICES = pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints", "does not support raise", "does not support grabbing"
+)
+
+
+def _menu_items(panel: LeadsPanel) -> list[tuple[str, str]]:
+    menu = panel.context_menu
+    assert menu is not None and menu.isVisible()
+    return [(a.text(), a.shortcut().toString()) for a in menu.actions() if not a.isSeparator()]
+
+
+LEAD_MENU = [
+    ("&Edit", "F2"),
+    ("Edit &notes…", "Shift+F2"),
+    ("&Copy number", "Ctrl+C"),
+    ("&Delete lead", "Del"),
+]
+
+
+@OFFSCREEN_NOTICES
+def test_right_click_opens_the_lead_menu_with_its_keys(qtbot, panel, store, ann) -> None:
+    bob = store.search_leads("Bob")[0]
+    where = _cell_center(panel, bob, COMPANY)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, where, panel.table.viewport().mapToGlobal(where)
+    )
+    QApplication.sendEvent(panel.table.viewport(), event)
+    assert panel.current_lead().id == bob.id  # the menu acts on the row clicked
+    assert _menu_items(panel) == LEAD_MENU
+    copy = next(a for a in panel.context_menu.actions() if a.text() == "&Copy number")
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == "(555) 111-3333"
+    panel.context_menu.close()
+
+
+@OFFSCREEN_NOTICES
+def test_the_menu_key_opens_the_menu_of_the_current_lead(qtbot, panel, store, ann) -> None:
+    bob = store.search_leads("Bob")[0]
+    panel.select_lead(bob.id)
+    _focus(qtbot, panel.table)
+    # What Qt sends for the menu key: the table itself, at the current cell's place in the
+    # viewport, which in the table's own coordinates lies a header's height higher.
+    where = panel.table.visualRect(panel.table.currentIndex()).center()
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, where, panel.table.viewport().mapToGlobal(where)
+    )
+    QApplication.sendEvent(panel.table, event)
+    assert panel.current_lead().id == bob.id
+    assert _menu_items(panel) == LEAD_MENU
+    panel.context_menu.close()
+
+
+@OFFSCREEN_NOTICES
+def test_notes_open_by_double_click_and_keep_their_lines(qtbot, panel, store, ann) -> None:
+    picked = []
+    panel.lead_activated.connect(picked.append)
+    _double_click(qtbot, panel, ann, NOTES)
+    dialog = panel._notes.get(ann.id)
+    assert dialog is not None and dialog.isVisible()
+    assert picked == []  # a double-click on the notes edits them; it does not pick the lead
+    assert dialog.text() == "mornings"
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.edit, "ask for the buyer")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    assert store.get_lead(ann.id).notes == "mornings\nask for the buyer"
+    assert panel.model.index(panel.model.row_of(ann.id), NOTES).data() == "mornings"
+    panel.undo_stack.undo()
+    assert store.get_lead(ann.id).notes == "mornings"
+    # Elsewhere on the row a double-click still picks the lead, and so does Enter on a note.
+    _double_click(qtbot, panel, ann, NAME)
+    assert [lead.id for lead in picked] == [ann.id]
+    panel.table.setCurrentIndex(panel.model.index(panel.model.row_of(ann.id), NOTES))
+    panel.activateWindow()  # back from the notes window
+    _focus(qtbot, panel.table)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert [lead.id for lead in picked] == [ann.id, ann.id]
+
+
+@OFFSCREEN_NOTICES
+def test_notes_open_by_keyboard_and_refuse_what_is_too_long(qtbot, panel, store, ann) -> None:
+    _focus(qtbot, panel.table)
+    row = panel.model.row_of(ann.id)
+    panel.table.setCurrentIndex(panel.model.index(row, NAME))
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    dialog = panel._notes.get(ann.id)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    # F2 on the notes cell opens the same window, not a one-line editor.
+    panel.table.setCurrentIndex(panel.model.index(row, NOTES))
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2)
+    dialog = panel._notes.get(ann.id)
+    assert dialog is not None and dialog.isVisible()
+    assert not isinstance(panel.table.focusWidget(), QLineEdit)
+    dialog.edit.setPlainText("x" * (NOTES_LIMIT + 5))
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled() and "5 too many" in dialog.problem.text()
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible() and store.get_lead(ann.id).notes == "mornings"  # nothing lost
+    dialog.reject()
+
+
+@OFFSCREEN_NOTICES
+def test_notes_of_a_lead_deleted_meanwhile_stay_in_their_window(qtbot, panel, store, ann) -> None:
+    panel.select_lead(ann.id)
+    dialog = panel.edit_notes()
+    assert dialog is not None
+    store.delete_lead(ann.id)  # from another window, or the CLI
+    dialog.edit.setPlainText("call back Tuesday")
+    dialog.save()
+    assert dialog.isVisible() and dialog.text() == "call back Tuesday"
+    assert "deleted" in dialog.problem.text()
+    assert store.get_lead(ann.id) is None  # not brought back behind the person's back
+    dialog.reject()

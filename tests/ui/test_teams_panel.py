@@ -160,6 +160,50 @@ def test_reorder_by_drag_and_drop(qtbot, panel, store, sales) -> None:
     assert [m[0] for m in _saved(store)] == ["Bob", "Cy", "Ann"]
 
 
+def _current(panel: TeamsPanel) -> tuple[int, int, list[int]]:
+    """The current cell's row and column, and the selected rows."""
+    index = panel.table.currentIndex()
+    return (
+        index.row(),
+        index.column(),
+        [i.row() for i in panel.table.selectionModel().selectedRows()],
+    )
+
+
+def test_a_dragged_member_stays_selected_and_current(qtbot, panel, store, sales) -> None:
+    _focus(qtbot, panel.table)
+    ann = panel.table.visualRect(panel.model.index(0, LABEL)).center()
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=ann)
+    assert _current(panel) == (0, LABEL, [0])
+    # What the view does when the row is dropped below the last one (QDrag itself cannot run
+    # on the offscreen platform): it hands the dragged cells to the model.
+    model = panel.model
+    data = model.mimeData(panel.table.selectionModel().selectedIndexes())
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    assert [m[0] for m in _saved(store)] == ["Bob", "Cy", "Ann"]
+    assert _current(panel) == (2, LABEL, [2])
+    # Dropped on Bob's row, Ann goes before him and is still the one picked.
+    data = model.mimeData(panel.table.selectionModel().selectedIndexes())
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(0, LABEL))
+    assert [m[0] for m in _saved(store)] == ["Ann", "Bob", "Cy"]
+    assert _current(panel) == (0, LABEL, [0])
+
+
+def test_alt_down_keeps_the_moved_member_current_in_its_column(qtbot, panel, store, sales) -> None:
+    _focus(qtbot, panel.table)
+    panel.table.setCurrentIndex(panel.model.index(0, LABEL))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert _current(panel) == (1, LABEL, [1])
+    # So F2 renames the member just moved, as it would have before the move.
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2)
+    editor = panel.table.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Ann (desk)")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: [m[0] for m in _saved(store)] == ["Bob", "Ann (desk)", "Cy"])
+
+
 def test_disabling_a_member_changes_the_preview(qtbot, panel, store, sales) -> None:
     assert panel.preview.text() == "5551112222|5551113333|5551114444"
     _focus(qtbot, panel.table)

@@ -26,10 +26,12 @@ from console.client import certificate_fingerprint, check_api_url, tls_verify
 from console.credentials import Credentials
 from console.engine import SANDBOX, Engine
 from ui.common.errors import show_error
+from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.tasks import off_thread
 
 log = logging.getLogger(__name__)
 DIALOGTECH = "dialogtech"
+CERTIFICATE_FILES = "certificates"  # the kind of file whose folder is remembered
 
 
 class AccountDialog(QDialog):
@@ -208,13 +210,13 @@ class AccountDialog(QDialog):
 
     def choose_certificate(self) -> QFileDialog:
         """Ask for the certificate file to trust (non-modal)."""
-        dialog = QFileDialog(
+        dialog = file_dialog(
             self,
+            Folders(self.engine.settings),
+            CERTIFICATE_FILES,
             self.tr("Trust a certificate"),
-            "",
             self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self.trust_certificate)
         dialog.open()
         return dialog
@@ -266,7 +268,7 @@ class AccountDialog(QDialog):
         try:
             await self._save()
         except Exception as exc:
-            show_error(self.tr("Account"), exc, self)
+            show_error(self.tr("Account not saved"), exc, self)
         finally:
             save_button.setEnabled(True)
 

@@ -245,7 +245,7 @@ class CallPanel(QWidget):
         try:
             await self._check_and_place()
         except Exception as exc:
-            show_error(self.tr("Call"), exc, self)
+            show_error(self.tr("Call not placed"), exc, self)
         finally:
             self.call_button.setEnabled(True)
 

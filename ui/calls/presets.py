@@ -17,6 +17,7 @@ from console.settings import Settings
 from console.store import Store
 from ui.calls.options_form import OptionsForm
 from ui.common.errors import ask, show_error
+from ui.common.widgets import fit_title
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,9 @@ class PresetsBar(QWidget):
         """Show preset ``name`` (or the defaults for "") in the form and remember it."""
         preset = self.store.get_preset(name) if name else None
         if name and preset is None:
-            show_error(self.tr("Preset"), self.tr("There is no preset named {0}.").format(name))
+            show_error(
+                self.tr("Preset not found"), self.tr("There is no preset named {0}.").format(name)
+            )
             name = ""
         self.form.set_values(preset.options if preset else self.settings.get("call.defaults"))
         self.reload(select=preset.name if preset else "")
@@ -135,13 +138,14 @@ class PresetsBar(QWidget):
         dialog.setTextValue(text)
         dialog.textValueSelected.connect(lambda value: self._guard(then, value))
         self._dialog = dialog
+        fit_title(dialog)
         dialog.open()
 
     def _guard(self, action, *args) -> None:
         try:
             action(*args)
         except (ValueError, KeyError) as exc:
-            show_error(self.tr("Preset"), exc, self, details=" ")
+            show_error(self.tr("Preset not changed"), exc, self, details=" ")
 
     def ask_save(self) -> None:
         self._ask_text(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.masking import SECRETS
 from console.outcome import CallError
+from ui.common.widgets import fit_title
 
 log = logging.getLogger(__name__)
 # Dialogs without a parent are owned by Python: hold them until closed, or they vanish at once.
@@ -68,6 +69,7 @@ class ErrorDialog(QDialog):
         close.setToolTip(self.tr("Close this message"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_title(self)
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(
@@ -83,9 +85,19 @@ def describe(exc: BaseException) -> str:
 
 
 def show_error(
-    title: str, exc: BaseException | str, parent: QWidget | None = None, *, details: str = ""
+    title: str,
+    exc: BaseException | str,
+    parent: QWidget | None = None,
+    *,
+    details: str = "",
+    context: str = "",
 ) -> ErrorDialog:
-    """Log and show an error without blocking the loop (the dialog is opened, not exec'd)."""
+    """Log and show an error without blocking the loop (the dialog is opened, not exec'd).
+
+    ``title`` is short and complete ("Leads not imported"); what varies (a file, a task)
+    goes in ``context``, a sentence start shown before the error in the body, where it is
+    never cut.
+    """
     if isinstance(exc, BaseException):
         message = describe(exc)
         if not details:
@@ -94,6 +106,8 @@ def show_error(
     else:
         message = exc
         log.error("%s: %s", title, message)
+    if context:
+        message = f"{context} {message}"
     dialog = ErrorDialog(title, message, details, parent or QApplication.activeWindow())
     _keep(dialog)
     dialog.open()
@@ -152,5 +166,6 @@ def ask(
 
     box.buttonClicked.connect(clicked)
     _keep(box)
+    fit_title(box)
     box.open()
     return box

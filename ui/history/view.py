@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.store import CALL_STATUSES, CallRecord, Store
+from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.resources import icon
+from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.words import status_text
@@ -36,6 +39,7 @@ FILTER_DELAY_MS = 250
 # Calls starting and ending are shown in batches at most this often: with 200 calls in flight,
 # one table update per call kept the window too busy to answer promptly.
 UPDATE_DELAY_MS = 50
+HISTORY_FILES = "history"  # the kind of file whose folder is remembered
 
 
 class HistoryView(QWidget):
@@ -45,10 +49,18 @@ class HistoryView(QWidget):
     message = Signal(str)  # for the status bar
     filtered = Signal()  # a filter's results are shown
 
-    def __init__(self, store: Store, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        folders: Folders | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.tasks = tasks
+        self._folders = folders or Folders()  # where the export dialog opens
         self.model = HistoryModel(store, self)
         self._build()
         self._filter_timer = QTimer(self)
@@ -225,6 +237,14 @@ class HistoryView(QWidget):
             self._update_buttons()
             self._update_count()  # an ended call may have left a "Pending" result
 
+    def save_state(self) -> dict[str, Any]:
+        """What of this pane to keep for the next run: the history table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
+
     # The current row and its actions
     def current_row(self) -> int:
         return self.table.currentIndex().row()
@@ -285,14 +305,14 @@ class HistoryView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # Export
-    def ask_export(self) -> None:
-        dialog = QFileDialog(self, self.tr("Export history"), str(Path.home()))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("CSV files (*.csv)"))
-        dialog.setDefaultSuffix("csv")
-        dialog.selectFile("findme-history.csv")
+    def ask_export(self) -> QFileDialog:
+        dialog = file_dialog(
+            self, self._folders, HISTORY_FILES, self.tr("Export history"),
+            self.tr("CSV files (*.csv)"), save_as="findme-history.csv", suffix="csv",
+        )  # fmt: skip
         dialog.fileSelected.connect(self._export_selected)
         dialog.open()
+        return dialog
 
     def _export_selected(self, path: str) -> None:
         self.tasks.spawn(self.export(Path(path)), name="export history")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QTableView,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
 from ui.common.widgets import button
 from ui.leads.model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
+from ui.leads.notes import NotesDelegate
 
 
 def _line_edit(parent: QWidget, name: str, tip: str, limit: int = 120) -> QLineEdit:
@@ -58,14 +61,18 @@ class LeadsPanelBase(QWidget):
         self.table.setAccessibleName(tr("Leads"))
         self.table.setToolTip(
             tr(
-                "Enter or double-click picks the lead to call; F2 edits; Delete removes; "
-                "Ctrl+V pastes a number into quick add"
+                "Enter or double-click picks the lead to call; F2 edits; double-click a note "
+                "or Shift+F2 edits the notes; Delete removes; Ctrl+V pastes a number into "
+                "quick add; the menu key or a right-click shows every action"
             )  # fmt: skip
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # Double-click and Enter pick the lead; editing is F2 or the Edit button.
+        # Double-click and Enter pick the lead; editing is F2 or the Edit button; the notes
+        # open in their own window (double-click or F2 there, or Shift+F2 anywhere in a row).
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.notes_delegate = NotesDelegate(self.table)
+        self.table.setItemDelegateForColumn(NOTES, self.notes_delegate)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -108,9 +115,16 @@ class LeadsPanelBase(QWidget):
             self.table, tr("Paste number"), QKeySequence.StandardKey.Paste
         )
         self.delete_action = view_action(
-            self.table, tr("Delete lead"), QKeySequence.StandardKey.Delete
+            self.table, tr("&Delete lead"), QKeySequence.StandardKey.Delete
         )
-
+        self.notes_action = view_action(self.table, tr("Edit &notes…"), "Shift+F2")
+        self.copy_action = view_action(
+            self.table, tr("&Copy number"), QKeySequence.StandardKey.Copy
+        )
+        # In the lead's menu only, its key shown there: in the table F2 edits the cell it is on.
+        self.edit_action = QAction(tr("&Edit"), self)
+        self.edit_action.setShortcut(QKeySequence("F2"))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.add_box = QGroupBox(tr("Quick add"), self)
         self.name_edit = _line_edit(self.add_box, tr("New lead name"), tr("The lead's name"))
         self.number_field = PhoneField(tr("New lead number"), self.add_box, required=False)
@@ -126,6 +140,19 @@ class LeadsPanelBase(QWidget):
         self.import_action.setToolTip(tr("Add leads from a CSV file"))
         # Focusing the panel (from the window's menu or a shortcut) lands in the search box.
         self.setFocusProxy(self.search)
+
+    def lead_menu(self, call: QAction | None) -> QMenu:
+        """The picked lead's context menu (deleted once closed): Call first, when given."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if call is not None:
+            menu.addAction(call)
+            menu.addSeparator()
+        for action in (self.edit_action, self.notes_action, self.copy_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        return menu
 
     def _lay_out(self) -> None:
         tr = self.tr

@@ -29,7 +29,8 @@ HEADERS = (
     QT_TRANSLATE_NOOP("LeadsModel", "Notes"),
 )
 _EDITABLE = {NAME: "name", COMPANY: "company", NOTES: "notes"}
-_LIMITS = {"name": 120, "company": 120, "notes": 2000}
+NOTES_LIMIT = 2000  # characters
+_LIMITS = {"name": 120, "company": 120, "notes": NOTES_LIMIT}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -85,7 +86,9 @@ class LeadsModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() in (NAME, NUMBER, COMPANY, NOTES):
+        # Notes are not edited in their cell: its one-line editor would join their lines
+        # (ui/leads/notes.py has their window).
+        if index.isValid() and index.column() in (NAME, NUMBER, COMPANY):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 

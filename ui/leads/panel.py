@@ -6,25 +6,30 @@ import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
 
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from console.tel import parse_tel_link
 from ui.common.errors import show_error
+from ui.common.file_dialogs import Folders, file_dialog
+from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
-from ui.leads.model import NAME
+from ui.leads.model import NAME, NOTES
+from ui.leads.notes import NotesDialog
 
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
 DEBOUNCE_MS = 150
 IMPORT_TASK = "import leads"
+LEAD_FILES = "leads"  # the kind of file whose folder is remembered
 CALLED_DELAY_MS = 50  # calls ending are shown in batches: one repaint per call stalled the window
 
 
@@ -35,15 +40,24 @@ class LeadsPanel(LeadsPanelBase):
     lead_activated = Signal(object)  # Lead, on Enter or double-click
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
+        folders: Folders | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._folders = folders or Folders()  # where its file dialogs open
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._announced: Lead | None = None
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
         self.tasks = tasks or TaskRunner(self._task_failed)
         self.summary_dialog: ImportSummary | None = None
+        self.context_menu: QMenu | None = None
+        self._call_action: QAction | None = None
+        self._notes: dict[int, NotesDialog] = {}  # open notes windows, by lead id
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -68,6 +82,12 @@ class LeadsPanel(LeadsPanelBase):
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.delete_action.triggered.connect(self.delete_current)
+        self.edit_action.triggered.connect(self.edit_current)
+        self.notes_action.triggered.connect(self.edit_notes)
+        self.copy_action.triggered.connect(self.copy_number)
+        self.notes_delegate.open_notes.connect(self._open_notes_at)
+        self.table.installEventFilter(self)  # the menu key's context menu (see eventFilter)
+        self.table.viewport().installEventFilter(self)  # a right-click's
         self.paste_action.triggered.connect(self._paste)
         self.import_button.clicked.connect(self._choose_import)
         self.import_action.triggered.connect(self._choose_import)
@@ -78,6 +98,14 @@ class LeadsPanel(LeadsPanelBase):
     def file_actions(self) -> list[QAction]:
         """Import, for the window's File menu."""
         return [self.import_action]
+
+    def save_state(self) -> dict[str, Any]:
+        """What of this panel to keep for the next run: the leads table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -138,7 +166,10 @@ class LeadsPanel(LeadsPanelBase):
 
     def _announce(self) -> None:
         lead = self.current_lead()
-        for control in (self.edit_button, self.delete_button, self.delete_action):
+        for control in (
+            self.edit_button, self.delete_button, self.delete_action, self.edit_action,
+            self.notes_action, self.copy_action,
+        ):  # fmt: skip
             control.setEnabled(lead is not None)  # nothing to edit or delete without a pick
         if lead != self._announced:
             self._announced = lead
@@ -177,7 +208,29 @@ class LeadsPanel(LeadsPanelBase):
         ):
             self._search_now()
             return True
+        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            # A right-click reaches the viewport, at the row under the mouse; the menu key
+            # reaches the table itself, for the current row (its position there is not one).
+            if watched is self.table.viewport():
+                return self._context_menu(self.table.indexAt(event.pos()), event.globalPos())
+            if watched is self.table and event.reason() == QContextMenuEvent.Reason.Keyboard:
+                index = self.table.currentIndex()
+                where = self.table.viewport().mapToGlobal(self.table.visualRect(index).center())
+                return self._context_menu(index, where)
         return super().eventFilter(watched, event)
+
+    def offer_call(self, action: QAction) -> None:
+        """Put the window's Call action (its key shown) first in each lead's menu."""
+        self._call_action = action
+
+    def _context_menu(self, index: QModelIndex, where: QPoint) -> bool:
+        """The lead's menu at ``where``: what can be done with it, each with its key."""
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
+        self.context_menu = self.lead_menu(self._call_action)
+        self.context_menu.popup(where)
+        return True
 
     def _search_now(self) -> None:
         self.refresh()
@@ -236,11 +289,63 @@ class LeadsPanel(LeadsPanelBase):
         )
 
     def edit_current(self) -> None:
-        """Start editing the picked lead's name in the table."""
+        """Edit the picked lead: the cell the cursor is on, else its name; notes in their
+        window."""
         index = self.table.currentIndex()
-        if index.isValid():
-            self.table.setFocus()
-            self.table.edit(self.model.index(index.row(), NAME))
+        if not index.isValid():
+            return
+        if index.column() == NOTES:
+            self.edit_notes()
+            return
+        self.table.setFocus()
+        if not self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            index = self.model.index(index.row(), NAME)
+        self.table.edit(index)
+
+    def _open_notes_at(self, index: QModelIndex) -> None:
+        self.table.setCurrentIndex(index)
+        self.edit_notes()
+
+    def edit_notes(self) -> NotesDialog | None:
+        """The picked lead's notes in a window of their own (the one already open, raised)."""
+        lead = self.current_lead()
+        if lead is None or lead.id is None:
+            return None
+        dialog = self._notes.get(lead.id)
+        if dialog is None:
+            dialog = NotesDialog(lead, self._save_notes, self)
+            self._notes[lead.id] = dialog
+            dialog.finished.connect(lambda _r, key=lead.id: self._notes.pop(key, None))
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _save_notes(self, lead_id: int, text: str) -> str | None:
+        """Save a lead's notes as one undoable step; None, or why they were not saved."""
+        before = self._store.get_lead(lead_id)  # as stored now: other fields may have changed
+        if before is None:
+            return self.tr("This lead was deleted meanwhile; copy the notes before closing.")
+        after = replace(before, notes=text.strip())
+        if after == before:
+            return None
+        name = before.name or format_display(before.number)
+        ref = self._changes.ref(lead_id)
+        self._changes.push(ref, before, after, self.tr("Edit notes of {0}").format(name))
+        saved = self._store.get_lead(ref.id) if ref.id is not None else None
+        if saved is None or saved.notes != after.notes:
+            return self.tr("The notes could not be saved; see the message below the leads.")
+        return None
+
+    def copy_number(self) -> str:
+        """Put the picked lead's number on the clipboard, as shown; returns it."""
+        lead = self.current_lead()
+        if lead is None:
+            return ""
+        number = format_display(lead.number)
+        QGuiApplication.clipboard().setText(number)
+        self.undo_bar.report(self.tr("Copied {0}.").format(number), undoable=False)
+        return number
 
     def delete_current(self) -> None:
         """Delete the picked lead, offering Undo (its call history stays)."""
@@ -329,12 +434,12 @@ class LeadsPanel(LeadsPanelBase):
 
     # ---- CSV import, off the UI thread ---------------------------------------------------
 
-    def _choose_import(self) -> None:
+    def _choose_import(self) -> QFileDialog:
         csv_filter = self.tr("CSV files (*.csv *.txt);;All files (*)")
-        dialog = QFileDialog(self, self.tr("Import leads"), "", csv_filter)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog = file_dialog(self, self._folders, LEAD_FILES, self.tr("Import leads"), csv_filter)
         dialog.fileSelected.connect(self.import_csv)
         dialog.open()
+        return dialog
 
     def import_csv(self, path: str | Path) -> asyncio.Task:
         """Start importing a CSV file in the background; the task returns a LeadImport."""
@@ -356,7 +461,7 @@ class LeadsPanel(LeadsPanelBase):
         try:
             result = await off_thread(run_import, self._store, path, say)
         except OSError as exc:
-            show_error(self.tr("Import leads"), exc, self)
+            show_error(self.tr("Leads not imported"), exc, self)
             return None
         finally:
             self._importing(False, path)
@@ -384,4 +489,4 @@ class LeadsPanel(LeadsPanelBase):
         self.import_action.setEnabled(not busy)
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
-        show_error(self.tr("Import leads"), exc, self)
+        show_error(self.tr("Leads not imported"), exc, self)

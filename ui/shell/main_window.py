@@ -26,13 +26,16 @@ from console.phone import format_display
 from console.store import Lead
 from ui.calls.panel import CallPanel
 from ui.common.errors import ask, show_error
+from ui.common.file_dialogs import Folders
 from ui.common.resources import icon
+from ui.common.saved_state import from_text, to_text
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.widgets import fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
 from ui.shell.menus import build_menus
-from ui.shell.parts import SandboxBanner, TextDialog, from_text, to_text
+from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
 from ui.teams.panel import TeamsPanel
 
@@ -111,13 +114,14 @@ class MainWindow(QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks)
+        folders = Folders(self.engine.settings)  # one memory of folders for every file dialog
+        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks, folders=folders)
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
-        self.teams_panel = TeamsPanel(store, self.left_tabs)
+        self.teams_panel = TeamsPanel(store, self.left_tabs, folders=folders)
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
-        self.history = HistoryView(store, self.tasks, self.outer_split)
+        self.history = HistoryView(store, self.tasks, self.outer_split, folders=folders)
         self.outer_split.addWidget(self.history)
         self.main_split.setStretchFactor(0, 2)
         self.main_split.setStretchFactor(1, 3)
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
         self.banner.link.connect(self._banner_link)
         self.leads_panel.current_lead_changed.connect(self.call_panel.set_lead)
         self.leads_panel.lead_activated.connect(self._lead_activated)
+        self.leads_panel.offer_call(self.menu_actions.call)
         self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
         self.call_panel.call_started.connect(self.history.call_started)
         self.call_panel.call_unsaved.connect(self.history.model.keep)
@@ -165,7 +170,12 @@ class MainWindow(QMainWindow):
         ]()
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
-        show_error(self.tr("Background task failed: {0}").format(name), exc, self)
+        show_error(
+            self.tr("Background task failed"),
+            exc,
+            self,
+            context=self.tr("Could not {0}:").format(name),
+        )
 
     # What the menus trigger (ui/shell/menus.py's MenuHost)
     def place_call(self) -> None:
@@ -239,6 +249,7 @@ class MainWindow(QMainWindow):
             box.setObjectName("link_problem")
             box.setInformativeText(self.tr("Nothing was dialed, and the call panel is unchanged."))
             box.finished.connect(lambda _r: self._dialogs.pop("link", None))
+            fit_title(box)
             self._dialogs["link"] = box
         box.setText(reason)
         box.show()
@@ -330,6 +341,7 @@ class MainWindow(QMainWindow):
             self.tr("Click-to-FindMe List calls for sales agents and team leads.")
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        fit_title(box)
         box.open()
         return box
 
@@ -349,16 +361,21 @@ class MainWindow(QMainWindow):
         box.setObjectName("notices")
         self._dialogs["notices"] = box
         box.finished.connect(lambda _r: self._dialogs.pop("notices", None))
+        fit_title(box)
         box.show()
 
     # Layout persistence
+    def _panels(self) -> dict[str, LeadsPanel | TeamsPanel | HistoryView]:
+        """The parts that keep their own layout (their tables' columns) across runs."""
+        return {"leads": self.leads_panel, "teams": self.teams_panel, "history": self.history}
+
     def save_state(self) -> None:
         state = {
             "geometry": to_text(self.saveGeometry()),
             "state": to_text(self.saveState()),
             "main_split": to_text(self.main_split.saveState()),
             "outer_split": to_text(self.outer_split.saveState()),
-            "history_header": to_text(self.history.table.horizontalHeader().saveState()),
+            "panels": {name: panel.save_state() for name, panel in self._panels().items()},
             "left_tab": self.left_tabs.currentIndex(),
             "options_tab": self.call_panel.form.tabs.currentIndex(),
         }
@@ -381,7 +398,6 @@ class MainWindow(QMainWindow):
             ("state", self.restoreState),
             ("main_split", self.main_split.restoreState),
             ("outer_split", self.outer_split.restoreState),
-            ("history_header", self.history.table.horizontalHeader().restoreState),
         )
         for key, restore in restorers:
             if state.get(key):
@@ -389,6 +405,13 @@ class MainWindow(QMainWindow):
                     restore(from_text(state[key]))
                 except (ValueError, TypeError):
                     log.warning("window state: ignoring %s", key)
+        panels = state.get("panels")
+        if not isinstance(panels, dict):  # saved by a version that kept the history's alone
+            panels = {"history": {"header": state.get("history_header")}}
+        for name, panel in self._panels().items():
+            saved = panels.get(name)
+            if isinstance(saved, dict):
+                panel.restore_state(saved)
         self.left_tabs.setCurrentIndex(int(state.get("left_tab", 0)))
         self.call_panel.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
 

@@ -1,10 +1,8 @@
-"""Small pieces of the main window: the sandbox banner, a text viewer, saved-state helpers."""
+"""Small pieces of the main window: the sandbox banner and a text viewer."""
 
 from __future__ import annotations
 
-import base64
-
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,16 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.resources import icon
-
-
-def to_text(data: QByteArray) -> str:
-    """Qt's saved state bytes as text for the JSON settings file."""
-    return base64.b64encode(bytes(data.data())).decode("ascii")
-
-
-def from_text(text: str) -> QByteArray:
-    """The inverse of ``to_text``."""
-    return QByteArray(base64.b64decode(text.encode("ascii")))
 
 
 class SandboxBanner(QFrame):

@@ -81,13 +81,16 @@ class TeamsPanelBase(QWidget):
         # Tab leaves the table (arrows move inside it), so the tab order stays short.
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
+        # Labels are the one free text: their width is the person's (kept across runs); the
+        # check column, mostly empty, takes what is left.
         for column, mode in (
             (ENABLED, QHeaderView.ResizeMode.ResizeToContents),
-            (LABEL, QHeaderView.ResizeMode.Stretch),
+            (LABEL, QHeaderView.ResizeMode.Interactive),
             (NUMBER, QHeaderView.ResizeMode.ResizeToContents),
-            (NOTE, QHeaderView.ResizeMode.ResizeToContents),
+            (NOTE, QHeaderView.ResizeMode.Stretch),
         ):
             header.setSectionResizeMode(column, mode)
+        self.table.setColumnWidth(LABEL, 160)
         self.up_button = button(self, tr("Move &up"), tr("Move up"), tr("Ring earlier (Alt+Up)"))
         self.down_button = button(
             self, tr("Move do&wn"), tr("Move down"), tr("Ring later (Alt+Down)")

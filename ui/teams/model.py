@@ -41,11 +41,16 @@ def duplicate_rows(members: list[TeamMember]) -> dict[int, list[int]]:
     }
 
 
+def landing(rows: list[int], target: int) -> int:
+    """The row the first of `rows` lands on when they are moved before row `target`."""
+    return target - sum(1 for r in set(rows) if r < target)
+
+
 def moved(members: list, rows: list[int], target: int) -> list:
     """`members` with `rows` taken out and put back, in order, before row `target`."""
     picked = sorted(set(rows))
     kept = [m for i, m in enumerate(members) if i not in picked]
-    position = target - sum(1 for r in picked if r < target)
+    position = landing(picked, target)
     return kept[:position] + [members[r] for r in picked] + kept[position:]
 
 
@@ -56,6 +61,9 @@ class MembersModel(QAbstractTableModel):
     edited = Signal(list, str)
     # Why a typed value was refused (it is then not saved).
     rejected = Signal(str)
+    # Rows dragged to a new place: the reordered list, the row the first moved member lands
+    # on, and how many moved (so the view can keep them selected).
+    reordered = Signal(list, int, int)
 
     # Marked for lupdate here, translated when shown.
     HEADERS = (
@@ -219,7 +227,7 @@ class MembersModel(QAbstractTableModel):
         reordered = moved(self._members, rows, row)
         if reordered == self._members:
             return False
-        self.edited.emit(reordered, _tr("Move member"))
+        self.reordered.emit(reordered, landing(rows, row), len(set(rows)))
         # The move is already made through `edited`; the view must not also remove the
         # source rows, and it will not: removeRows is left unimplemented (returns False).
         return True

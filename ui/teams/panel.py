@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -14,11 +15,15 @@ from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from ui.common.errors import ask, show_error
+from ui.common.file_dialogs import Folders, file_dialog
+from ui.common.saved_state import header_state, restore_header
 from ui.common.undo import Ref, StoreUndo
+from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
-from ui.teams.model import moved
+from ui.teams.model import LABEL, moved
 
 log = logging.getLogger(__name__)
+TEAM_FILES = "team lists"  # the kind of file whose folder is remembered, for import and export
 
 
 class TeamsPanel(TeamsPanelBase):
@@ -26,9 +31,12 @@ class TeamsPanel(TeamsPanelBase):
 
     teams_changed = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, folders: Folders | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._folders = folders or Folders()  # where its file dialogs open
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._teams: list[TeamList] = []
         self.confirm_box: QMessageBox | None = None
@@ -55,6 +63,7 @@ class TeamsPanel(TeamsPanelBase):
         self.import_action.triggered.connect(self._choose_import)
         self.export_action.triggered.connect(self._choose_export)
         self.model.edited.connect(self._edit_members)
+        self.model.reordered.connect(self._reorder)
         self.model.rejected.connect(lambda text: self.undo_bar.report(text, undoable=False))
 
     # ---- reading ---------------------------------------------------------------------------
@@ -62,6 +71,14 @@ class TeamsPanel(TeamsPanelBase):
     def file_actions(self) -> list[QAction]:
         """Import and export, for the window's File menu."""
         return [self.import_action, self.export_action]
+
+    def save_state(self) -> dict[str, Any]:
+        """What of this panel to keep for the next run: the members table's column widths."""
+        return header_state(self.table)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``save_state`` gave (anything unreadable is ignored)."""
+        restore_header(self.table, state)
 
     def current_team(self) -> TeamList | None:
         """The list picked in the combo, as last saved."""
@@ -139,12 +156,31 @@ class TeamsPanel(TeamsPanelBase):
         except KeyError:  # deleted elsewhere meanwhile: bring it back as new
             ref.id = self._store.save_team(replace(state, id=None)).id
 
-    def _edit_members(self, members: list[TeamMember], text: str) -> None:
+    def _edit_members(self, members: list[TeamMember], text: str) -> bool:
+        """Save the list with ``members`` as one undoable step; False if it was not saved."""
         team = self.current_team()
-        if team is not None:
-            self._changes.push(
-                self._changes.ref(team.id), team, replace(team, members=list(members)), text
-            )
+        if team is None:
+            return False
+        self._changes.push(
+            self._changes.ref(team.id), team, replace(team, members=list(members)), text
+        )
+        now = self.current_team()
+        return now is not None and now.members == list(members)
+
+    def _reorder(self, members: list[TeamMember], first: int, count: int) -> None:
+        """Save a new ringing order; the moved members stay selected and current (in the
+        column the cursor was in), so the next Alt+Up, F2 or drag acts on them again."""
+        column = self.table.currentIndex().column()
+        if not self._edit_members(members, self.tr("Move member")):
+            return
+        last = self.model.columnCount() - 1
+        rows = QItemSelection(self.model.index(first, 0), self.model.index(first + count - 1, last))
+        current = self.model.index(first, column if column >= 0 else LABEL)
+        flags = QItemSelectionModel.SelectionFlag
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(current, flags.NoUpdate)
+        selection.select(rows, flags.ClearAndSelect)
+        self.table.scrollTo(current)
 
     def _unique_name(self, base: str) -> str:
         taken = {t.name.casefold() for t in self._teams}
@@ -258,30 +294,30 @@ class TeamsPanel(TeamsPanelBase):
         if not 0 <= target < len(team.members):
             return
         # moved() inserts before its target, so moving down means "before the row after next".
-        members = moved(team.members, [row], target + (1 if delta > 0 else 0))
-        self._edit_members(members, self.tr("Move member"))
-        self.table.selectRow(target)
+        self._reorder(moved(team.members, [row], target + (1 if delta > 0 else 0)), target, 1)
 
     # ---- CSV -----------------------------------------------------------------------------
 
-    def _choose_import(self) -> None:
-        dialog = QFileDialog(
-            self, self.tr("Import team list"), "", self.tr("CSV files (*.csv);;All files (*)")
-        )
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    def _choose_import(self) -> QFileDialog:
+        dialog = file_dialog(
+            self, self._folders, TEAM_FILES, self.tr("Import team list"),
+            self.tr("CSV files (*.csv);;All files (*)"),
+        )  # fmt: skip
         dialog.fileSelected.connect(self.import_csv)
         dialog.open()
+        return dialog
 
-    def _choose_export(self) -> None:
+    def _choose_export(self) -> QFileDialog | None:
         team = self.current_team()
         if team is None:
-            return
-        dialog = QFileDialog(self, self.tr("Export team list"), f"{team.name}.csv",
-                             self.tr("CSV files (*.csv);;All files (*)"))  # fmt: skip
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
+            return None
+        dialog = file_dialog(
+            self, self._folders, TEAM_FILES, self.tr("Export team list"),
+            self.tr("CSV files (*.csv);;All files (*)"), save_as=f"{team.name}.csv", suffix="csv",
+        )  # fmt: skip
         dialog.fileSelected.connect(self.export_csv)
         dialog.open()
+        return dialog
 
     def import_csv(self, path: str | Path) -> TeamList | None:
         """Make a new list from a CSV file, named after the file; reports skipped rows."""
@@ -289,7 +325,7 @@ class TeamsPanel(TeamsPanelBase):
         try:
             result = import_team(path)
         except OSError as exc:
-            show_error(self.tr("Import team list"), exc, self)
+            show_error(self.tr("Team list not imported"), exc, self)
             return None
         created = None
         if result.members:
@@ -318,6 +354,7 @@ class TeamsPanel(TeamsPanelBase):
             box.setText(self.tr("Nothing was imported from {0}.").format(path.name))
         box.setInformativeText("\n".join(problems[:10]))
         box.setDetailedText("\n".join(problems))
+        fit_title(box)
         self.summary_box = box
         box.open()
 
@@ -329,7 +366,7 @@ class TeamsPanel(TeamsPanelBase):
         try:
             count = export_team(team, path)
         except OSError as exc:
-            show_error(self.tr("Export team list"), exc, self)
+            show_error(self.tr("Team list not exported"), exc, self)
             return 0
         self.undo_bar.report(
             self.tr("Exported {0} members to {1}.").format(count, Path(path).name), undoable=False

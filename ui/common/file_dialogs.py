@@ -1,0 +1,77 @@
+"""File dialogs that open where the person last went for that kind of file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from console.settings import Settings
+
+log = logging.getLogger(__name__)
+FOLDERS_KEY = "ui.last_folders"
+
+
+class Folders:
+    """The last folder used for each kind of file ("leads", "team lists", "history"...).
+
+    Kept in ``settings`` (saved at once, so a crash later loses nothing), or for this run
+    only when there are none (a panel on its own, in a test).
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
+        self._memory: dict[str, str] = {}
+
+    def _all(self) -> dict[str, str]:
+        # Read each time: another Folders (a dialog's) may have noted a kind since.
+        return self._settings.get(FOLDERS_KEY) if self._settings else dict(self._memory)
+
+    def start(self, kind: str) -> Path:
+        """Where a dialog for ``kind`` opens: the last folder used, while it exists; else home."""
+        last = self._all().get(kind)
+        if isinstance(last, str) and last and Path(last).is_dir():
+            return Path(last)
+        return Path.home()
+
+    def remember(self, kind: str, chosen: str | Path) -> None:
+        """Note the folder of ``chosen`` (a file) as the start for ``kind`` next time."""
+        folder = str(Path(chosen).parent)
+        folders = self._all()
+        if folders.get(kind) == folder:
+            return
+        folders[kind] = folder
+        if self._settings is None:
+            self._memory = folders
+            return
+        self._settings.set(FOLDERS_KEY, folders)
+        try:
+            self._settings.save()
+        except OSError as exc:  # the file itself was chosen; only the convenience is lost
+            log.warning("could not save the last folder for %s: %s", kind, exc)
+
+
+def file_dialog(
+    parent: QWidget,
+    folders: Folders,
+    kind: str,
+    title: str,
+    filters: str,
+    *,
+    save_as: str = "",
+    suffix: str = "",
+) -> QFileDialog:
+    """A non-modal dialog (``open()`` it) to pick an existing file of ``kind``, or, with
+    ``save_as`` (a file name), to name one to write; it starts in the last folder used for
+    ``kind`` and remembers the folder chosen."""
+    start = folders.start(kind)
+    dialog = QFileDialog(parent, title, str(start / save_as) if save_as else str(start), filters)
+    if save_as:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if suffix:
+            dialog.setDefaultSuffix(suffix)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.fileSelected.connect(lambda path: folders.remember(kind, path))
+    return dialog
