@@ -11,6 +11,7 @@ import datetime
 import ipaddress
 import socket
 import ssl
+import struct
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -190,6 +191,26 @@ def drip(interval: float = 1.0, body: str = VENDOR_SUCCESS) -> Handler:
     return handle
 
 
+def reset(body: str = VENDOR_SUCCESS) -> Handler:
+    """Announce the reply, send a few bytes, then reset the connection (an RST, not a FIN)."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        data = body.encode("utf-8")
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        response.content_length = len(data)
+        await response.prepare(request)
+        await response.write(data[:40])
+        await asyncio.sleep(0.05)
+        assert request.transport is not None
+        sock = request.transport.get_extra_info("socket")
+        # A zero linger time makes close() send RST: the client reads "connection reset".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        request.transport.abort()
+        raise asyncio.CancelledError  # the handler ends with the connection it reset
+
+    return handle
+
+
 HUGE_BYTES = 50 * 1024 * 1024
 _HUGE_CHUNK = b"<response>" + b"x" * (64 * 1024 - 10)
 
@@ -233,6 +254,7 @@ FAULTS: dict[str, Handler] = {
     "entity_bomb": reply(ENTITY_BOMB),
     "external_entity": reply(EXTERNAL_ENTITY),
     "truncated": truncated(),
+    "reset": reset(),
     "not_a_reply": reply("<html><body>Welcome</body></html>", content_type="text/html"),
 }
 
@@ -327,6 +349,48 @@ class TlsServer:
             self._tasks.discard(task)
 
     async def __aenter__(self) -> TlsServer:
+        self._server = await asyncio.start_server(self._on_connect, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"https://127.0.0.1:{port}{API_PATH}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+
+class SilentServer:
+    """A loopback TCP server that accepts connections, reads, and never answers a byte.
+
+    An https:// client gets no reply to its TLS ClientHello: the handshake never completes.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self.url = ""
+
+    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            while await reader.read(4096):
+                pass  # whatever comes (a ClientHello), no answer
+        except (OSError, asyncio.CancelledError):
+            pass  # the client gave up, or the test ended
+        finally:
+            writer.close()
+            self._tasks.discard(task)
+
+    async def __aenter__(self) -> SilentServer:
         self._server = await asyncio.start_server(self._on_connect, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"https://127.0.0.1:{port}{API_PATH}"

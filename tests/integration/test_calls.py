@@ -6,7 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,14 @@ from console.calls import CallPlan, CallService
 from console.client import FindMeClient, make_http_client
 from console.credentials import Credentials, Vault
 from console.engine import start_engine
-from console.outcome import SUMMARY, InvalidRequest, NetworkFailure, OutcomeUnknown, Status
+from console.outcome import (
+    SUMMARY,
+    CallResult,
+    InvalidRequest,
+    NetworkFailure,
+    OutcomeUnknown,
+    Status,
+)
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store
 from tests.conftest import MemoryKeyring, until
@@ -163,6 +170,28 @@ def test_a_fault_leaves_the_row_unknown(tmp_path: Path, fault: str) -> None:
     assert "may have been placed" in row.description and "not sent again" in row.description
 
 
+class BuggyClient(FindMeClient):
+    """A bug after the request may have left: an exception that carries no text at all."""
+
+    async def place_call(self, params: Mapping[str, str]) -> CallResult:
+        raise RuntimeError()
+
+
+def test_a_bug_while_sending_leaves_the_row_unknown_in_one_sentence(tmp_path: Path) -> None:
+    async def main() -> CallRecord:
+        with Store.open(tmp_path / "findme.db") as store:
+            async with make_http_client() as http:
+                client = BuggyClient(http, f"http://127.0.0.1:{closed_port()}/ibp_api.php")
+                with pytest.raises(RuntimeError):
+                    await CallService(store, client).place(plan(), CREDS)
+            return only_row(store)
+
+    row = asyncio.run(main())
+    assert row.status == "unknown" and row.finished_at
+    assert row.description == OutcomeUnknown("RuntimeError").sentence()
+    assert "()" not in row.description and ". (" not in row.description
+
+
 def test_refused_connection_leaves_the_row_network(tmp_path: Path) -> None:
     async def main() -> CallRecord:
         with Store.open(tmp_path / "findme.db") as store:
@@ -174,7 +203,7 @@ def test_refused_connection_leaves_the_row_network(tmp_path: Path) -> None:
             return only_row(store)
 
     row = asyncio.run(main())
-    assert row.status == "network" and "nothing was sent" in row.description
+    assert row.status == "network" and row.description.count("nothing was sent") == 1
 
 
 def test_secrets_never_reach_the_history_file(tmp_path: Path) -> None:
