@@ -64,6 +64,9 @@ LATIN1_XML = (
     "<result_description>Appel connecté à l'équipe</result_description>"
     "<sid>181127fc48636186</sid></response>"
 ).encode("iso-8859-1")
+# The same, its charset given only in the Content-Type header: no XML declaration.
+LATIN1_XML_UNDECLARED = LATIN1_XML.split(b"\n", 1)[1]
+LATIN1_CONTENT_TYPE = "text/xml; charset=ISO-8859-1"
 PLAIN_TEXT = "success: Call Connected sid 181127fc48636186"
 HTML_404 = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
 BIG_BODY = (

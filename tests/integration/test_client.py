@@ -27,7 +27,9 @@ from console.sandbox import Sandbox
 from tests.faults import (
     FAULTS,
     HUGE_BYTES,
+    LATIN1_CONTENT_TYPE,
     LATIN1_XML,
+    LATIN1_XML_UNDECLARED,
     PLAIN_TEXT,
     VENDOR_SUCCESS,
     FaultServer,
@@ -295,6 +297,18 @@ def test_iso_8859_1_reply() -> None:
 
     result = with_http(scenario)
     assert result.ok and result.description == "Appel connecté à l'équipe"
+
+
+def test_a_charset_given_only_in_the_content_type_header_is_read() -> None:
+    handler = reply(LATIN1_XML_UNDECLARED, content_type=LATIN1_CONTENT_TYPE)
+
+    async def scenario(http: httpx.AsyncClient):
+        async with FaultServer(handler) as server:
+            return await FindMeClient(http, server.url).place_call(params())
+
+    result = with_http(scenario)
+    assert result.ok and result.description == "Appel connecté à l'équipe"
+    assert result.sid == "181127fc48636186"
 
 
 def test_refused_connection_is_retried_then_a_network_failure(caplog) -> None:
