@@ -22,6 +22,7 @@ from aiohttp import web
 
 from console.params import BY_NAME, Kind
 from console.request import redact, validate
+from console.sandbox.http_errors import CredentialFilter, http_log, refuse_quietly
 from console.sandbox.noanswer import (
     REPORT_SUBJECT,
     OutboxEntry,
@@ -33,6 +34,7 @@ from console.sandbox.noanswer import (
 from console.sandbox.rules import Attempt, describe_rules, plan_call
 
 log = logging.getLogger(__name__)
+log.addFilter(CredentialFilter())  # a traceback or a quoted request must not show a key
 
 API_PATH = "/ibp_api.php"
 OUTBOX_PATH = "/outbox"
@@ -151,9 +153,10 @@ class Sandbox:
         app.router.add_get(OUTBOX_PATH, self._handle_outbox, allow_head=False)
         # No access log: its request line would carry the credentials in the query string.
         runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+            app, access_log=None, logger=http_log, handler_cancellation=True, shutdown_timeout=1.0
         )
         await runner.setup()
+        refuse_quietly(runner)
         try:
             site = web.TCPSite(runner, host, port, backlog=1024)
             await site.start()

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import httpx
@@ -24,6 +25,7 @@ from console.outcome import CallResult, OutcomeUnknown
 from console.reply import parse_reply
 from console.request import encode_query
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
+from console.sandbox.http_errors import mask_credentials
 from console.sandbox.rules import ANSWERED, BUSY, NO_ANSWER, dial_order, hunt, plan_call, ring
 
 SCALE = 0.005  # real seconds per simulated second
@@ -339,6 +341,72 @@ def test_invalid_requests_name_every_problem() -> None:
             assert (await http.post(sandbox.url)).status_code == 405
 
     run(scenario)
+
+
+SECRET = "S3cret/Sandbox+Key=ZZ9"
+# The secret as each request line below carries it: percent-encoded, and raw.
+ENCODED_SECRET = quote(SECRET, safe="")
+MALFORMED_LINES = {
+    "extra token": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/1.1 extra",
+    "bad version": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/9.9",
+    "control character": b"GET /ibp_api.php?key=%s\x01&list=5558880005 HTTP/1.1",
+    "space in the secret": b"GET /ibp_api.php?access_key=a&secret_access_key=%s x HTTP/1.1",
+    "too long": b"GET /ibp_api.php?key=%s&page=" + b"a" * 9000 + b" HTTP/1.1",
+}
+
+
+def raw_request(url: str, data: bytes) -> bytes:
+    """Send ``data`` as is on a new connection to the sandbox; everything it answers."""
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("form", ["encoded", "raw"])
+@pytest.mark.parametrize("name", list(MALFORMED_LINES))
+def test_a_malformed_request_line_is_refused_without_repeating_it(
+    caplog: pytest.LogCaptureFixture, name: str, form: str
+) -> None:
+    secret = (ENCODED_SECRET if form == "encoded" else SECRET).encode()
+    line = MALFORMED_LINES[name].replace(b"%s", secret)
+    answers: list[bytes] = []
+
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            request = line + b"\r\nHost: 127.0.0.1\r\n\r\n"
+            answers.append(await asyncio.to_thread(raw_request, sandbox.url, request))
+            bad_header = b"GET /ibp_api.php?key=" + secret + b" HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n"
+            answers.append(await asyncio.to_thread(raw_request, sandbox.url, bad_header))
+            assert sandbox.received == []
+
+    with caplog.at_level(logging.DEBUG):
+        run(scenario)
+    logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
+    for answer in answers:
+        assert answer.startswith(b"HTTP/1.0 400 Bad Request\r\n"), answer
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert body.startswith(b"400 Bad Request: ") and body.count(b"\n") == 1, body
+        assert b"S3cret" not in answer and b"ZZ9" not in answer, answer
+    assert "S3cret" not in logged and "ZZ9" not in logged, logged
+    assert "refused a malformed request from 127.0.0.1" in caplog.text
+
+
+def test_the_sandbox_logs_mask_credential_values(caplog: pytest.LogCaptureFixture) -> None:
+    text = f"GET /ibp_api.php?KEY={SECRET}&access_key=AK-1&secret_access_key%3D{ENCODED_SECRET}"
+    assert mask_credentials(text) == (
+        "GET /ibp_api.php?KEY=***&access_key=***&secret_access_key%3D***"
+    )
+    assert mask_credentials("monkey=banana&phone_key=1") == "monkey=banana&phone_key=1"
+    with caplog.at_level(logging.INFO):
+        try:
+            raise ValueError(f"bad b'key={SECRET}'")
+        except ValueError:
+            logging.getLogger("console.sandbox.server").exception("failed: key=%s", SECRET)
+    assert "S3cret" not in caplog.text and "key=***" in caplog.text
 
 
 def test_the_invalid_credential_is_rejected() -> None:
