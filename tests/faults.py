@@ -14,6 +14,7 @@ import ssl
 import struct
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -407,3 +408,27 @@ class SilentServer:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._server.wait_closed()
+
+
+# Request lines the sandbox cannot parse, each carrying a secret (%s) it must never repeat.
+MALFORMED_SECRET = "S3cret/Sandbox+Key=ZZ9"
+# The secret as each request line below carries it: percent-encoded, and raw.
+ENCODED_MALFORMED_SECRET = quote(MALFORMED_SECRET, safe="")
+MALFORMED_LINES = {
+    "extra token": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/1.1 extra",
+    "bad version": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/9.9",
+    "control character": b"GET /ibp_api.php?key=%s\x01&list=5558880005 HTTP/1.1",
+    "a space in the query": b"GET /ibp_api.php?access_key=a&secret_access_key=%s x HTTP/1.1",
+    "too long": b"GET /ibp_api.php?key=%s&page=" + b"a" * 9000 + b" HTTP/1.1",
+}
+
+
+def raw_request(url: str, data: bytes) -> bytes:
+    """Send ``data`` as is on a new connection to the sandbox; everything it answers."""
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -61,6 +62,11 @@ _REPLY = "\n".join(
         "</response>",
     )
 )
+
+
+class CannotListen(OSError):
+    """The sandbox could not take its address (in use, not allowed, not this computer's);
+    ``strerror`` is one sentence naming the address and why."""
 
 
 def reply_xml(result: str, description: str, sid: str) -> str:
@@ -157,14 +163,19 @@ class Sandbox:
         )
         await runner.setup()
         refuse_quietly(runner)
+        shown = f"[{host}]" if ":" in host else host
         try:
             site = web.TCPSite(runner, host, port, backlog=1024)
             await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            # asyncio's own text repeats the address as a tuple; the errno's words suffice.
+            why = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+            raise CannotListen(exc.errno, f"cannot listen on {shown}:{port} ({why})") from None
         except BaseException:
             await runner.cleanup()
             raise
         bound = runner.addresses[0][1]
-        shown = f"[{host}]" if ":" in host else host
         self._stopping = False
         self._runner = runner
         self._url = f"http://{shown}:{bound}{API_PATH}"

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 from xml.etree import ElementTree
 
 import httpx
@@ -27,6 +26,7 @@ from console.request import encode_query
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
 from console.sandbox.http_errors import mask_credentials
 from console.sandbox.rules import ANSWERED, BUSY, NO_ANSWER, dial_order, hunt, plan_call, ring
+from tests.faults import ENCODED_MALFORMED_SECRET, MALFORMED_LINES, MALFORMED_SECRET, raw_request
 
 SCALE = 0.005  # real seconds per simulated second
 SID = re.compile(r"^\d{6}[0-9a-f]{10}$")
@@ -343,35 +343,12 @@ def test_invalid_requests_name_every_problem() -> None:
     run(scenario)
 
 
-SECRET = "S3cret/Sandbox+Key=ZZ9"
-# The secret as each request line below carries it: percent-encoded, and raw.
-ENCODED_SECRET = quote(SECRET, safe="")
-MALFORMED_LINES = {
-    "extra token": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/1.1 extra",
-    "bad version": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/9.9",
-    "control character": b"GET /ibp_api.php?key=%s\x01&list=5558880005 HTTP/1.1",
-    "space in the secret": b"GET /ibp_api.php?access_key=a&secret_access_key=%s x HTTP/1.1",
-    "too long": b"GET /ibp_api.php?key=%s&page=" + b"a" * 9000 + b" HTTP/1.1",
-}
-
-
-def raw_request(url: str, data: bytes) -> bytes:
-    """Send ``data`` as is on a new connection to the sandbox; everything it answers."""
-    port = int(url.split(":")[2].split("/")[0])
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(data)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    return answer
-
-
 @pytest.mark.parametrize("form", ["encoded", "raw"])
 @pytest.mark.parametrize("name", list(MALFORMED_LINES))
 def test_a_malformed_request_line_is_refused_without_repeating_it(
     caplog: pytest.LogCaptureFixture, name: str, form: str
 ) -> None:
-    secret = (ENCODED_SECRET if form == "encoded" else SECRET).encode()
+    secret = (ENCODED_MALFORMED_SECRET if form == "encoded" else MALFORMED_SECRET).encode()
     line = MALFORMED_LINES[name].replace(b"%s", secret)
     answers: list[bytes] = []
 
@@ -396,16 +373,19 @@ def test_a_malformed_request_line_is_refused_without_repeating_it(
 
 
 def test_the_sandbox_logs_mask_credential_values(caplog: pytest.LogCaptureFixture) -> None:
-    text = f"GET /ibp_api.php?KEY={SECRET}&access_key=AK-1&secret_access_key%3D{ENCODED_SECRET}"
+    secret, encoded = MALFORMED_SECRET, ENCODED_MALFORMED_SECRET
+    text = f"GET /ibp_api.php?KEY={secret}&access_key=AK-1&secret_access_key%3D{encoded}"
     assert mask_credentials(text) == (
         "GET /ibp_api.php?KEY=***&access_key=***&secret_access_key%3D***"
     )
     assert mask_credentials("monkey=banana&phone_key=1") == "monkey=banana&phone_key=1"
     with caplog.at_level(logging.INFO):
         try:
-            raise ValueError(f"bad b'key={SECRET}'")
+            raise ValueError(f"bad b'key={MALFORMED_SECRET}'")
         except ValueError:
-            logging.getLogger("console.sandbox.server").exception("failed: key=%s", SECRET)
+            logging.getLogger("console.sandbox.server").exception(
+                "failed: key=%s", MALFORMED_SECRET
+            )
     assert "S3cret" not in caplog.text and "key=***" in caplog.text
 
 
