@@ -10,7 +10,6 @@ has credential values masked.
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 
 from aiohttp import web
@@ -23,17 +22,10 @@ from aiohttp.http_exceptions import (
     LineTooLong,
 )
 
-from console.params import SECRET_NAMES
-from console.request import REDACTED
+from console.csvio import mask_secrets  # the one masking of credential query values
 
 # The logger aiohttp's request handlers use for the sandbox (instead of "aiohttp.server").
 http_log = logging.getLogger("console.sandbox.http")
-
-# A credential's value in text that quotes a query string: up to the next & or whitespace,
-# or a quote (the parser's messages show the request line as a Python bytes literal).
-_CREDENTIAL = re.compile(
-    r"(?i)(?<![\w%])((?:" + "|".join(map(re.escape, SECRET_NAMES)) + r")(?:=|%3D))[^&\s'\"]*"
-)
 
 # Fixed words per kind of fault: the parser's own message may quote the request (the C
 # parser shows the line, the pure-Python one may give just the raw target), so none of it
@@ -47,21 +39,15 @@ _FAULTS: tuple[tuple[type[HttpProcessingError], str], ...] = (
 )
 
 
-def mask_credentials(text: str) -> str:
-    """``text`` with the value of every ``key=``, ``access_key=`` and ``secret_access_key=``
-    in it (any case, ``=`` raw or as %3D) replaced by ***."""
-    return _CREDENTIAL.sub(lambda m: m.group(1) + REDACTED, text)
-
-
 class CredentialFilter(logging.Filter):
     """Masks credential values in a record's text and traceback, on the sandbox's loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask_credentials(record.getMessage()), None
+        record.msg, record.args = mask_secrets(record.getMessage()), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_credentials(record.exc_text)
+            record.exc_text = mask_secrets(record.exc_text)
         return True
 
 
