@@ -22,7 +22,7 @@ from aiohttp import web
 from console.client import FindMeClient, make_http_client
 from console.outcome import CallResult, OutcomeUnknown
 from console.reply import parse_reply
-from console.request import encode_query
+from console.request import encode_query, validate
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
 from console.sandbox.rules import ANSWERED, BUSY, NO_ANSWER, dial_order, hunt, plan_call, ring
 from tests.faults import ENCODED_MALFORMED_SECRET, MALFORMED_LINES, MALFORMED_SECRET, raw_request
@@ -379,6 +379,64 @@ def test_the_sandbox_logs_mask_credential_values(caplog: pytest.LogCaptureFixtur
         except ValueError:
             logging.getLogger("console.sandbox.server").exception("failed: key=%s", secret)
     assert "S3cret" not in caplog.text and "KEY=***" in caplog.text and "key=***" in caplog.text
+
+
+def test_parameters_the_api_does_not_have_are_ignored_and_logged_by_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            extra = {"foo": "bar", "_": "1700000000000", "empty": "", "Key": "S3cret-misnamed"}
+            first, _, _ = await call(http, sandbox, params(**extra))
+            again, _, _ = await call(http, sandbox, params(_="1700000000001"))
+            assert first.ok and first.description == "Call Connected", first.description
+            assert again.ok
+            assert sandbox.received[0] == params(**extra)  # as received, all of it
+
+    with caplog.at_level(logging.INFO, logger="console.sandbox"):
+        run(scenario)
+    ignored = [r for r in caplog.records if "ignored parameters" in r.getMessage()]
+    assert len(ignored) == 2
+    assert ignored[0].levelno == logging.WARNING  # new names: said where a person sees it
+    assert "'foo', '_', 'empty', 'Key'" in ignored[0].getMessage()
+    assert ignored[1].levelno == logging.INFO and "'_'" in ignored[1].getMessage()
+    assert "S3cret" not in caplog.text and "1700000000000" not in caplog.text
+
+
+def test_methods_other_than_get_are_refused_saying_why() -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            for method in ("POST", "PUT", "HEAD"):
+                refused = await http.request(method, sandbox.url, data=params())
+                assert refused.status_code == 405, method
+                assert refused.headers["Allow"] == "GET"
+                if method != "HEAD":
+                    assert "takes GET, with the parameters in the query string" in refused.text
+            assert sandbox.received == []
+
+    run(scenario)
+
+
+def test_a_list_with_another_separator_gets_one_reason_everywhere() -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            commas, _, _ = await call(http, sandbox, params(list="5558880005,5558880006"))
+            assert (
+                commas.description == "Invalid request: list must separate numbers with |, not ','"
+            )
+            punctuated, _, _ = await call(http, sandbox, params(list="(555) 888-0005|5558880006"))
+            assert punctuated.description == (
+                "Invalid request: list must be pipe-delimited unformatted numbers "
+                "(10 digits, no punctuation)"
+            )
+            for reply in (commas, punctuated):
+                assert "( ) - . + /" not in reply.description
+            assert sandbox.calls == []
+
+    run(scenario)
+    # The console gives the same reason before sending anything.
+    checked = validate({"key": "k", "list": "5558880005,5558880006", "phone_to_call": "5551112225"})
+    assert [str(p) for p in checked.problems] == ["list must separate numbers with |, not ','"]
 
 
 def test_the_invalid_credential_is_rejected() -> None:
