@@ -5,14 +5,31 @@ from __future__ import annotations
 import sys
 
 
-def main(argv: list[str]) -> int:
-    from console import COMMANDS  # not console.cli: the window must not wait for its imports
+def for_the_command_line(argv: list[str]) -> bool:
+    """Whether ``argv`` is a command (or a word meant as one) rather than the window's.
 
+    The window takes options (Qt's own, such as ``-platform offscreen``, and macOS's
+    ``-psn_...``) and tel:/callto: links, which is what desktops pass (``%u``). Any other
+    first word goes to the command line, which runs a command or, for a mistyped one
+    (``histroy``, ``teams`` before it exists), lists the commands and exits 2: a script
+    without a display must never wait on a window nobody sees.
+    """
+    from console.tel import is_call_link  # not console.cli: the window must not wait for it
+
+    if not argv:
+        return False
+    first = argv[0]
+    if first in ("-h", "--help", "--version"):
+        return True
+    return not first.startswith("-") and not is_call_link(first)
+
+
+def main(argv: list[str]) -> int:
     if argv[:1] == ["--self-check"]:
         from ui.shell.selfcheck import run as self_check
 
         return self_check()
-    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
+    if for_the_command_line(argv):
         from console.cli import main as cli_main
 
         return cli_main(argv)

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 from console.credentials import Credentials
 from console.masking import SECRETS, mask
-from console.outcome import SUMMARY, CallError, CallResult, InvalidRequest, Status
+from console.outcome import (
+    SUMMARY,
+    CallError,
+    CallResult,
+    InvalidRequest,
+    OutcomeUnknown,
+    Status,
+    describe,
+)
 from console.request import Problem, Validation, redacted_url, validate
 from console.store import Store
 from console.store.journal import Unsaved
@@ -115,7 +123,7 @@ class CallService:
             raise
         except Exception as exc:
             # A bug must not leave the row pending forever; the call may have gone out.
-            description = mask(f"{SUMMARY[Status.UNKNOWN]} ({exc})", secrets)
+            description = mask(OutcomeUnknown(describe(exc)).sentence(), secrets)
             _warn(self.store.complete_call(call_id, status=Status.UNKNOWN, description=description))
             raise
         result = CallResult(

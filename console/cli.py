@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from console.store.journal import Unsaved
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_LOCAL = 4  # a local problem: nothing was sent
 EXIT_FOR = {
     Status.SUCCESS: EXIT_OK,
     Status.FAILED: EXIT_FAILED,
@@ -74,7 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     history.add_argument("--json", action="store_true", help="print a JSON array")
 
-    sandbox = sub.add_parser("sandbox", help="run the simulated service on its own")
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="run the simulated service on its own",
+        description="Run the simulated service until Ctrl+C. Exit codes: 0 stopped, "
+        "4 it cannot listen on that address (the port is in use, say).",
+    )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8089)
     sandbox.add_argument("--time-scale", type=float, default=1.0, help="0.01 = 100x faster")
@@ -245,9 +252,16 @@ def _history(args: argparse.Namespace) -> int:
 
 
 async def _sandbox(args: argparse.Namespace) -> int:
-    from console.sandbox import serve_forever
+    from console.sandbox import CannotListen, serve_forever
 
-    await serve_forever(args.host, args.port, args.time_scale)
+    try:
+        await serve_forever(args.host, args.port, args.time_scale)
+    except CannotListen as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = "; another program is using that port: choose another with --port"
+        print(f"sandbox: {exc.strerror}{hint}.", file=sys.stderr)
+        return EXIT_LOCAL
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL re-exported
-from console.outcome import CallResult, NetworkFailure, OutcomeUnknown
+from console.outcome import CallResult, NetworkFailure, OutcomeUnknown, describe
 from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply, raw_text
 from console.request import encode_query, first_leg_seconds, redacted_url
 from console.urls import check_api_url  # noqa: F401 - part of this API
@@ -120,29 +120,41 @@ class FindMeClient:
             try:
                 return await self._send_once(url, timeout, read_timeout)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                # Connection set-up failed, so nothing was sent: the one case a retry is safe.
-                if _cause(exc, ssl.SSLError) is not None:
-                    raise NetworkFailure(
-                        "the server's TLS certificate is not trusted; nothing was sent"
-                    ) from None
-                why = self._connect_failure(exc)
-                if attempt == self.connect_retries:
+                # Connection set-up failed, so nothing was sent: the one case a retry is safe,
+                # unless the server refused TLS, which it would do again.
+                why, final = self._connect_failure(exc)
+                if final or attempt == self.connect_retries:
                     raise NetworkFailure(why) from None
                 log.warning("%s; retrying", why)
                 await asyncio.sleep(self.retry_delay * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _connect_failure(self, exc: httpx.TransportError) -> str:
-        """Why no connection could be made, naming the host."""
+    def _connect_failure(self, exc: httpx.TransportError) -> tuple[str, bool]:
+        """Why no connection could be made, naming the host; and whether a retry is pointless.
+
+        The summary the caller's sentence starts with already says that nothing was sent.
+        """
         host = self._host()
         lookup = _cause(exc, socket.gaierror)
         if lookup is not None:
             name = urlsplit(self.api_url).hostname or host
-            reason = getattr(lookup, "strerror", None) or lookup
-            return f"the server name {name} could not be looked up ({reason})"
-        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-            return f"could not connect to {host} within {self.connect_timeout:g} s"
-        return f"could not connect to {host} ({exc or type(exc).__name__})"
+            return f"the server name {name} could not be looked up ({describe(lookup)})", False
+        within = f"within {self.connect_timeout:g} s"
+        timed_out = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+        # A handshake that stalls leaves an SSLWantReadError in the chain: a timeout like any
+        # other (the server may be overloaded), not a verdict on its certificate.
+        tls = _cause(exc, ssl.SSLError)
+        if timed_out and tls is not None:
+            return f"the TLS handshake with {host} did not finish {within}", False
+        if timed_out:
+            return f"could not connect to {host} {within}", False
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            return "the server's TLS certificate is not trusted", True
+        if tls is not None:
+            # OpenSSL's reason code reads as words ("wrong version number": not TLS at all).
+            why = tls.reason.replace("_", " ").lower() if tls.reason else describe(tls)
+            return f"the TLS handshake with {host} failed ({why})", True
+        return f"could not connect to {host} ({describe(exc)})", False
 
     async def _send_once(
         self, url: httpx.URL, timeout: httpx.Timeout, read_timeout: float
@@ -158,13 +170,18 @@ class FindMeClient:
                     await self._read_capped(response, received)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
             raise  # nothing was sent; place_call decides about a retry
-        except (httpx.TimeoutException, TimeoutError):
+        except httpx.TimeoutException:
             raise OutcomeUnknown(
                 f"no answer within {read_timeout:g} s", raw=raw_text(received, content_type)
             ) from None
+        except TimeoutError:
+            deadline = self.connect_timeout + read_timeout
+            raise OutcomeUnknown(
+                f"no complete answer within {deadline:g} s", raw=raw_text(received, content_type)
+            ) from None
         except httpx.HTTPError as exc:
             raise OutcomeUnknown(
-                f"the connection broke before the answer arrived ({exc or type(exc).__name__})",
+                f"the connection broke before the answer arrived ({describe(exc)})",
                 raw=raw_text(received, content_type),
             ) from None
         except OutcomeUnknown as exc:  # too big: its first 64 KiB are kept

@@ -62,11 +62,24 @@ class CallError(Exception):
         self.unsaved: Unsaved | None = None
 
     def sentence(self) -> str:
-        """One sentence for a person: the category, then the detail in brackets."""
+        """One sentence for a person: the category, then the detail in brackets (if any)."""
         summary = SUMMARY[self.status]
-        if not self.detail:
+        detail = self.detail.strip().removesuffix(".").strip()
+        if not detail:
             return summary
-        return f"{summary.removesuffix('.')} ({self.detail.strip().removesuffix('.')})."
+        return f"{summary.removesuffix('.')} ({detail})."
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, in words: the exception's text, else the first in its chain of causes
+    that has some (httpx's ReadError for a reset connection has none), else its type's name."""
+    link: BaseException | None = exc
+    while link is not None:
+        text = (getattr(link, "strerror", None) or str(link)).strip()
+        if text:
+            return text
+        link = link.__cause__ or link.__context__
+    return type(exc).__name__
 
 
 class InvalidRequest(CallError):

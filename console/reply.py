@@ -16,6 +16,7 @@ MAX_REPLY_BYTES = 64 * 1024
 RESULTS = ("success", "failed")
 _SID = re.compile(r"\b[0-9a-fA-F]{16}\b")
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
+_DECLARES_ENCODING = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]*\bencoding\s*=")
 
 
 class ReplyError(ValueError):
@@ -41,37 +42,42 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _decode(body: bytes, content_type: str | None) -> str:
-    """The body as text: by its byte-order mark, its declared charset, else UTF-8."""
+def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
+    """The body as text: by its byte-order mark, its declared charset, else UTF-8.
+
+    Also says whether the Content-Type header's charset is what read it.
+    """
     match = _CHARSET.search(content_type or "")
     marked = next((encoding for bom, encoding in _BOMS if body.startswith(bom)), None)
-    for encoding in (marked, match.group(1) if match else None):
+    for encoding, by_header in ((marked, False), (match.group(1) if match else None, True)):
         if encoding:
             try:
-                return body.decode(encoding)
+                return body.decode(encoding), by_header
             except (LookupError, UnicodeDecodeError):
                 continue
     if b"\x00" in body:
         # UTF-16 or UTF-32 without a byte-order mark, which UTF-8 would wrongly accept.
         raise ReplyError(f"{_UNREADABLE} (it holds NUL bytes, as UTF-16 does)")
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), False
     except UnicodeDecodeError:
         # An XML declaration may still name the encoding: the XML parser reads the bytes.
-        return body.decode("latin-1")
+        return body.decode("latin-1"), False
 
 
-def _from_xml(body: bytes, text: str) -> CallResult:
+def _from_xml(source: bytes | str, text: str) -> CallResult:
+    """Read the vendor's XML from ``source``: the bytes (the parser then follows the XML
+    declaration's encoding, else UTF-8), or text already decoded by the header's charset."""
     try:
         # A DOCTYPE with element declarations is what the vendor sends; entities are refused,
         # which stops expansion bombs and external references alike.
-        root = fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = fromstring(source, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         name = getattr(exc, "name", None)
         named = f" ({name!r})" if name else ""
         raise ReplyError(f"the reply declares an XML entity{named}, which is refused") from None
     except (ParseError, LookupError, ValueError) as exc:
-        if "encoding" in str(exc) or not _is_utf8(body):
+        if isinstance(source, bytes) and ("encoding" in str(exc) or not _is_utf8(source)):
             # Bytes in some other encoding than the one declared (or UTF-8, when none is).
             raise ReplyError(f"{_UNREADABLE} ({exc})") from None
         raise ReplyError(f"the reply is not well-formed XML ({exc})") from None
@@ -123,7 +129,12 @@ def parse_reply(body: bytes, content_type: str | None = None) -> CallResult:
         raise ReplyError(f"the reply is larger than {MAX_REPLY_BYTES // 1024} KiB")
     if not body.strip():
         raise ReplyError("the reply is empty")
-    text = _decode(body, content_type)
+    text, by_header = _decode(body, content_type)
     if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        # The XML parser reads bytes as UTF-8 unless the XML declaration says otherwise; a
+        # charset given only in the Content-Type header (RFC 7303 section 3.2) reaches it by
+        # handing it the text that charset decoded.
+        if by_header and not _DECLARES_ENCODING.match(text):
+            return _from_xml(text, text)
         return _from_xml(body, text)
     return _from_text(text)

@@ -32,6 +32,8 @@ _HUGE = 10**_MAX_INT_DIGITS
 _MAX_ID = 10**18 - 1
 _EMAIL = re.compile(r"^[^@\s\"<>(),;:\[\]]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _FILENAME = re.compile(r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")
+# Separators people use for lists that the API does not: its list is pipe-delimited.
+_OTHER_SEPARATOR = re.compile(r"[,;]")
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,19 @@ def _quoted(label: str, text: str) -> str:
     return "" if label.isidentifier() else f"{label} {text!r} "
 
 
+def wrong_list_separator(value: str) -> str | None:
+    """Why ``value`` is not a list when it separates numbers with , or ; (else None): the one
+    reason both the console and the sandbox give, so neither sends a person elsewhere."""
+    found = _OTHER_SEPARATOR.search(value)
+    return f"must separate numbers with |, not {found.group()!r}" if found else None
+
+
 def _check_list(value: object, out: Validation) -> str | None:
     raw = str(value).strip()
+    wrong = wrong_list_separator(raw)
+    if wrong:
+        out.add("list", wrong)
+        return None
     parts = [p.strip() for p in raw.split("|")]
     if any(not p for p in parts):
         out.add("list", "has an empty entry; separate numbers with a single |")

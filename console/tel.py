@@ -23,6 +23,12 @@ _UNDIALABLE = {
 }
 
 
+def is_call_link(arg: str) -> bool:
+    """Whether ``arg`` is a tel: or callto: link (the scheme in any case), number or not."""
+    scheme, colon, _ = arg.partition(":")
+    return bool(colon) and scheme.lower() in SCHEMES
+
+
 def shown(link: str) -> str:
     """A link or number as a message quotes it: repr (control characters visible), cut when long."""
     if len(link) > 60:

@@ -11,8 +11,10 @@ import datetime
 import ipaddress
 import socket
 import ssl
+import struct
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -63,6 +65,9 @@ LATIN1_XML = (
     "<result_description>Appel connecté à l'équipe</result_description>"
     "<sid>181127fc48636186</sid></response>"
 ).encode("iso-8859-1")
+# The same, its charset given only in the Content-Type header: no XML declaration.
+LATIN1_XML_UNDECLARED = LATIN1_XML.split(b"\n", 1)[1]
+LATIN1_CONTENT_TYPE = "text/xml; charset=ISO-8859-1"
 PLAIN_TEXT = "success: Call Connected sid 181127fc48636186"
 HTML_404 = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
 BIG_BODY = (
@@ -190,6 +195,26 @@ def drip(interval: float = 1.0, body: str = VENDOR_SUCCESS) -> Handler:
     return handle
 
 
+def reset(body: str = VENDOR_SUCCESS) -> Handler:
+    """Announce the reply, send a few bytes, then reset the connection (an RST, not a FIN)."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        data = body.encode("utf-8")
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        response.content_length = len(data)
+        await response.prepare(request)
+        await response.write(data[:40])
+        await asyncio.sleep(0.05)
+        assert request.transport is not None
+        sock = request.transport.get_extra_info("socket")
+        # A zero linger time makes close() send RST: the client reads "connection reset".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        request.transport.abort()
+        raise asyncio.CancelledError  # the handler ends with the connection it reset
+
+    return handle
+
+
 HUGE_BYTES = 50 * 1024 * 1024
 _HUGE_CHUNK = b"<response>" + b"x" * (64 * 1024 - 10)
 
@@ -233,6 +258,7 @@ FAULTS: dict[str, Handler] = {
     "entity_bomb": reply(ENTITY_BOMB),
     "external_entity": reply(EXTERNAL_ENTITY),
     "truncated": truncated(),
+    "reset": reset(),
     "not_a_reply": reply("<html><body>Welcome</body></html>", content_type="text/html"),
 }
 
@@ -340,3 +366,69 @@ class TlsServer:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._server.wait_closed()
+
+
+class SilentServer:
+    """A loopback TCP server that accepts connections, reads, and never answers a byte.
+
+    An https:// client gets no reply to its TLS ClientHello: the handshake never completes.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self.url = ""
+
+    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            while await reader.read(4096):
+                pass  # whatever comes (a ClientHello), no answer
+        except (OSError, asyncio.CancelledError):
+            pass  # the client gave up, or the test ended
+        finally:
+            writer.close()
+            self._tasks.discard(task)
+
+    async def __aenter__(self) -> SilentServer:
+        self._server = await asyncio.start_server(self._on_connect, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"https://127.0.0.1:{port}{API_PATH}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+
+# Request lines the sandbox cannot parse, each carrying a secret (%s) it must never repeat.
+MALFORMED_SECRET = "S3cret/Sandbox+Key=ZZ9"
+# The secret as each request line below carries it: percent-encoded, and raw.
+ENCODED_MALFORMED_SECRET = quote(MALFORMED_SECRET, safe="")
+MALFORMED_LINES = {
+    "extra token": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/1.1 extra",
+    "bad version": b"GET /ibp_api.php?action=clickto.findme&key=%s HTTP/9.9",
+    "control character": b"GET /ibp_api.php?key=%s\x01&list=5558880005 HTTP/1.1",
+    "a space in the query": b"GET /ibp_api.php?access_key=a&secret_access_key=%s x HTTP/1.1",
+    "too long": b"GET /ibp_api.php?key=%s&page=" + b"a" * 9000 + b" HTTP/1.1",
+}
+
+
+def raw_request(url: str, data: bytes) -> bytes:
+    """Send ``data`` as is on a new connection to the sandbox; everything it answers."""
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer

@@ -2,6 +2,6 @@
 
 from console.sandbox.noanswer import OutboxEntry
 from console.sandbox.rules import describe_rules
-from console.sandbox.server import Sandbox, serve_forever
+from console.sandbox.server import CannotListen, Sandbox, serve_forever
 
-__all__ = ["OutboxEntry", "Sandbox", "describe_rules", "serve_forever"]
+__all__ = ["CannotListen", "OutboxEntry", "Sandbox", "describe_rules", "serve_forever"]

@@ -12,9 +12,11 @@ from xml.sax.saxutils import escape
 import httpx
 
 from console.phone import format_display
+from console.sandbox.http_errors import CredentialFilter
 from console.sandbox.rules import Attempt
 
 log = logging.getLogger(__name__)
+log.addFilter(CredentialFilter())  # a report URL may carry someone's key
 
 POST_TIMEOUT_SECONDS = 5.0
 RECORDED = "recorded"

@@ -1,14 +1,16 @@
 """The sandbox: a local stand-in for the Click-to-FindMe List service over real HTTP.
 
 It answers ``GET /ibp_api.php`` like the vendor: the reply is held for the simulated first
-leg, then sent as the vendor's XML. ``GET /outbox`` lists the no-answer follow-ups as JSON.
-The number rules are in ``console.sandbox.rules``.
+leg, then sent as the vendor's XML. Parameters the API does not have are ignored (and
+logged by name); any other method gets 405. ``GET /outbox`` lists the no-answer follow-ups
+as JSON. The number rules are in ``console.sandbox.rules``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -21,7 +23,8 @@ import httpx
 from aiohttp import web
 
 from console.params import BY_NAME, Kind
-from console.request import redact, validate
+from console.request import redact, validate, wrong_list_separator
+from console.sandbox.http_errors import CredentialFilter, http_log, refuse_quietly
 from console.sandbox.noanswer import (
     REPORT_SUBJECT,
     OutboxEntry,
@@ -33,6 +36,7 @@ from console.sandbox.noanswer import (
 from console.sandbox.rules import Attempt, describe_rules, plan_call
 
 log = logging.getLogger(__name__)
+log.addFilter(CredentialFilter())  # a traceback or a quoted request must not show a key
 
 API_PATH = "/ibp_api.php"
 OUTBOX_PATH = "/outbox"
@@ -40,6 +44,7 @@ CONTENT_TYPE = "text/xml; charset=UTF-8"
 REJECTED_CREDENTIAL = "invalid"
 _CREDENTIAL_NAMES = ("key", "secret_access_key")
 _UNFORMATTED = re.compile(r"^[0-9]{10}$")
+_REMEMBERED_NAMES = 1000  # random names must not grow memory without end
 
 # The vendor's example, byte for byte: note the line holding a single space in the DOCTYPE.
 _REPLY = "\n".join(
@@ -61,24 +66,48 @@ _REPLY = "\n".join(
 )
 
 
+class CannotListen(OSError):
+    """The sandbox could not take its address (in use, not allowed, not this computer's);
+    ``strerror`` is one sentence naming the address and why."""
+
+
 def reply_xml(result: str, description: str, sid: str) -> str:
     """The vendor's reply, DOCTYPE included, with every value escaped."""
     return _REPLY.format(result=escape(result), description=escape(description), sid=escape(sid))
 
 
-def unformatted_problems(params: Mapping[str, str]) -> list[str]:
-    """Phone values that are not already the API's unformatted 10 digits (no punctuation)."""
-    problems = []
+def unformatted_problems(params: Mapping[str, str]) -> dict[str, str]:
+    """Phone values that are not already the API's unformatted 10 digits, by parameter name.
+
+    The API takes no punctuation, so for these values this is the one reason given: the
+    console's own checks (which accept "(555) 999-8888" and send the digits) are not.
+    """
+    problems = {}
     for name, value in params.items():
         param = BY_NAME.get(name)
-        if param is None or param.kind not in (Kind.PHONE, Kind.PHONES):
+        if param is None or param.kind not in (Kind.PHONE, Kind.PHONES) or not value.strip():
             continue
-        if not all(_UNFORMATTED.match(part) for part in value.split("|")):
+        wrong = wrong_list_separator(value) if param.kind is Kind.PHONES else None
+        if wrong:
+            problems[name] = f"{name} {wrong}"
+        elif not all(_UNFORMATTED.match(part) for part in value.split("|")):
             shape = "an unformatted number"
             if param.kind is Kind.PHONES:
                 shape = "pipe-delimited unformatted numbers"
-            problems.append(f"{name} must be {shape} (10 digits, no punctuation)")
+            problems[name] = f"{name} must be {shape} (10 digits, no punctuation)"
     return problems
+
+
+async def _refuse_method(request: web.Request) -> web.Response:
+    """Anything but GET: the API is documented as GET with a query string, so a POST that
+    worked here would fail at the service."""
+    log.info("refused %s %s: the API takes GET", request.method, API_PATH)
+    raise web.HTTPMethodNotAllowed(
+        request.method,
+        ["GET"],
+        text="405 Method Not Allowed: the Click-to-FindMe List API takes GET, with the "
+        "parameters in the query string\n",
+    )
 
 
 def new_sid() -> str:
@@ -116,6 +145,7 @@ class Sandbox:
         self._url: str | None = None
         self._stopping = False
         self._sids: set[str] = set()
+        self._ignored: set[str] = set()  # unknown parameter names already warned about
         # Simulated calls whose first leg is still running; each is its own task, so a client
         # that hangs up does not end the call, just as at the real service.
         self._held: set[asyncio.Task[tuple[str, str]]] = set()
@@ -148,20 +178,27 @@ class Sandbox:
             raise RuntimeError("the sandbox is already running")
         app = web.Application()
         app.router.add_get(API_PATH, self._handle_api, allow_head=False)
+        app.router.add_route("*", API_PATH, _refuse_method)
         app.router.add_get(OUTBOX_PATH, self._handle_outbox, allow_head=False)
         # No access log: its request line would carry the credentials in the query string.
         runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+            app, access_log=None, logger=http_log, handler_cancellation=True, shutdown_timeout=1.0
         )
         await runner.setup()
+        refuse_quietly(runner)
+        shown = f"[{host}]" if ":" in host else host
         try:
             site = web.TCPSite(runner, host, port, backlog=1024)
             await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            # asyncio's own text repeats the address as a tuple; the errno's words suffice.
+            why = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+            raise CannotListen(exc.errno, f"cannot listen on {shown}:{port} ({why})") from None
         except BaseException:
             await runner.cleanup()
             raise
         bound = runner.addresses[0][1]
-        shown = f"[{host}]" if ":" in host else host
         self._stopping = False
         self._runner = runner
         self._url = f"http://{shown}:{bound}{API_PATH}"
@@ -246,14 +283,18 @@ class Sandbox:
         log.info("sid %s: %s %s", sid, result, description)
         return result, description
 
-    async def _answer(self, params: Mapping[str, str], sid: str) -> tuple[str, str]:
+    async def _answer(self, received: Mapping[str, str], sid: str) -> tuple[str, str]:
         """Run the simulated first leg and return the reply's result and description."""
+        params = {name: value for name, value in received.items() if name in BY_NAME}
+        self._ignore(sid, [name for name in received if name not in BY_NAME])
         log.info("sid %s: request %s", sid, redact(params))
         if any(params.get(n, "").strip() == REJECTED_CREDENTIAL for n in _CREDENTIAL_NAMES):
             return "failed", "Authentication failed"
         problems = [] if params.get("action", "").strip() else ["action is required"]
         checked = validate(params)
-        problems += [str(p) for p in checked.problems] or unformatted_problems(params)
+        shape = unformatted_problems(params)
+        problems += [str(p) for p in checked.problems if p.field not in shape]
+        problems += shape.values()
         if problems:
             return "failed", "Invalid request: " + "; ".join(problems)
         plan = plan_call(checked.params, sid)
@@ -263,6 +304,22 @@ class Sandbox:
         elif plan.call_type == 2:
             self._no_answer(checked.params, plan.first_leg, sid)
         return plan.result, plan.description
+
+    def _ignore(self, sid: str, names: Sequence[str]) -> None:
+        """Say which parameters were ignored: names only, as a value may be a misnamed key.
+
+        A PHP endpoint ignores what it does not read (a jQuery cache-buster ``_``, a CRM's
+        own fields), so the sandbox does too. Each name is a warning the first time only:
+        a cache-buster comes with every request.
+        """
+        if not names:
+            return
+        new = [n for n in names if n not in self._ignored]
+        if len(self._ignored) < _REMEMBERED_NAMES:
+            self._ignored.update(new)
+        level = logging.WARNING if new else logging.INFO
+        shown = ", ".join(repr(n[:40]) for n in names)
+        log.log(level, "sid %s: ignored parameters the API does not have: %s", sid, shown)
 
     async def _ring(self, sid: str, leg: str, attempts: Sequence[Attempt]) -> None:
         for attempt in attempts:

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,14 @@ from console.calls import CallPlan, CallService
 from console.client import FindMeClient, make_http_client
 from console.credentials import Credentials, Vault
 from console.engine import start_engine
-from console.outcome import SUMMARY, InvalidRequest, NetworkFailure, OutcomeUnknown, Status
+from console.outcome import (
+    SUMMARY,
+    CallResult,
+    InvalidRequest,
+    NetworkFailure,
+    OutcomeUnknown,
+    Status,
+)
 from console.reply import MAX_REPLY_BYTES
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store
@@ -269,6 +276,28 @@ def test_an_ending_the_history_cannot_take_is_journaled_and_merged_at_the_next_o
     assert row.finished_at and row.request_redacted and SECRET not in row.request_redacted
 
 
+class BuggyClient(FindMeClient):
+    """A bug after the request may have left: an exception that carries no text at all."""
+
+    async def place_call(self, params: Mapping[str, str]) -> CallResult:
+        raise RuntimeError()
+
+
+def test_a_bug_while_sending_leaves_the_row_unknown_in_one_sentence(tmp_path: Path) -> None:
+    async def main() -> CallRecord:
+        with Store.open(tmp_path / "findme.db") as store:
+            async with make_http_client() as http:
+                client = BuggyClient(http, f"http://127.0.0.1:{closed_port()}/ibp_api.php")
+                with pytest.raises(RuntimeError):
+                    await CallService(store, client).place(plan(), CREDS)
+            return only_row(store)
+
+    row = asyncio.run(main())
+    assert row.status == "unknown" and row.finished_at
+    assert row.description == OutcomeUnknown("RuntimeError").sentence()
+    assert "()" not in row.description and ". (" not in row.description
+
+
 def test_refused_connection_leaves_the_row_network(tmp_path: Path) -> None:
     async def main() -> CallRecord:
         with Store.open(tmp_path / "findme.db") as store:
@@ -280,7 +309,7 @@ def test_refused_connection_leaves_the_row_network(tmp_path: Path) -> None:
             return only_row(store)
 
     row = asyncio.run(main())
-    assert row.status == "network" and "nothing was sent" in row.description
+    assert row.status == "network" and row.description.count("nothing was sent") == 1
 
 
 def test_secrets_never_reach_the_history_file(tmp_path: Path) -> None:

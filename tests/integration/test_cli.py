@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import re
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from console import paths
+from console.cli import build_parser
 from console.params import BY_NAME, OPTION_NAMES
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store, TeamList, TeamMember
@@ -311,6 +313,21 @@ def test_help_answers_without_loading_qt(cli_env: dict[str, str], args: list[str
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
     assert imported, "importtime printed nothing"
     assert not [name for name in imported if name.startswith(("PySide6", "qasync", "ui"))]
+
+
+@pytest.mark.parametrize("args", [["histroy"], ["teams", "--help"], ["5551112222"]])
+def test_a_word_that_is_no_command_lists_the_commands_and_exits_2(run_cli: Run, args) -> None:
+    # Without this, the word opened the window, which (offscreen, in a script) never ended.
+    done = run_cli(*args, timeout=20)
+    assert done.returncode == 2, done.stderr
+    assert f"invalid choice: {args[0]!r}" in done.stderr
+    commands = next(
+        action.choices
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    assert commands and all(repr(name) in done.stderr for name in commands)
+    assert done.stdout == ""
 
 
 # -- account ----------------------------------------------------------------------------------

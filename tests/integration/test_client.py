@@ -27,10 +27,13 @@ from console.sandbox import Sandbox
 from tests.faults import (
     FAULTS,
     HUGE_BYTES,
+    LATIN1_CONTENT_TYPE,
     LATIN1_XML,
+    LATIN1_XML_UNDECLARED,
     PLAIN_TEXT,
     VENDOR_SUCCESS,
     FaultServer,
+    SilentServer,
     TlsServer,
     closed_port,
     drip,
@@ -62,6 +65,11 @@ def with_http(scenario: Callable[[httpx.AsyncClient], Awaitable[Any]], **http_ar
 def assert_one_sentence(text: str) -> None:
     assert "\n" not in text and text.endswith("."), text
     assert not re.search(r"[.!?]\s+[A-Z(]", text[:-1]), text
+    assert not re.search(r"\(\s*\)", text), text  # no empty brackets
+
+
+def assert_nothing_sent_said_once(sentence: str) -> None:
+    assert sentence.count("nothing was sent") == 1, sentence
 
 
 def sandbox_call(request: Mapping[str, str], time_scale: float = 0.001):
@@ -217,6 +225,7 @@ FAULT_WORDS = {
     "entity_bomb": "XML entity ('a'), which is refused",
     "external_entity": "XML entity ('xxe'), which is refused",
     "truncated": "connection broke",
+    "reset": "the connection broke before the answer arrived (",
     "not_a_reply": "<html>",
     "http_502": "HTTP 502 Bad Gateway",
     "http_503": "HTTP 503 Service Unavailable",
@@ -290,6 +299,18 @@ def test_iso_8859_1_reply() -> None:
     assert result.ok and result.description == "Appel connecté à l'équipe"
 
 
+def test_a_charset_given_only_in_the_content_type_header_is_read() -> None:
+    handler = reply(LATIN1_XML_UNDECLARED, content_type=LATIN1_CONTENT_TYPE)
+
+    async def scenario(http: httpx.AsyncClient):
+        async with FaultServer(handler) as server:
+            return await FindMeClient(http, server.url).place_call(params())
+
+    result = with_http(scenario)
+    assert result.ok and result.description == "Appel connecté à l'équipe"
+    assert result.sid == "181127fc48636186"
+
+
 def test_refused_connection_is_retried_then_a_network_failure(caplog) -> None:
     port = closed_port()
     url = f"http://127.0.0.1:{port}/ibp_api.php"
@@ -307,6 +328,7 @@ def test_refused_connection_is_retried_then_a_network_failure(caplog) -> None:
     assert error.status is Status.NETWORK
     sentence = error.sentence()
     assert "nothing was sent" in sentence and f"127.0.0.1:{port}" in sentence
+    assert_nothing_sent_said_once(sentence)
     assert_one_sentence(sentence)
     assert "test-key" not in sentence and all("test-key" not in r.getMessage() for r in attempts)
 
@@ -364,7 +386,7 @@ def test_a_name_that_does_not_resolve_is_a_network_failure(caplog) -> None:
     assert error.status is Status.NETWORK and sends == 2  # nothing was sent, so one retry
     sentence = error.sentence()
     assert f"the server name {host} could not be looked up" in sentence
-    assert "nothing was sent" in sentence
+    assert_nothing_sent_said_once(sentence)
     assert_one_sentence(sentence)
 
 
@@ -411,19 +433,19 @@ def test_a_connect_timeout_is_a_network_failure_and_retried(caplog) -> None:
     assert 0.6 <= elapsed < 3
     sentence = error.sentence()
     assert "could not connect to 127.0.0.1:" in sentence and "within 0.3 s" in sentence
-    assert "nothing was sent" in sentence
+    assert_nothing_sent_said_once(sentence)
     assert_one_sentence(sentence)
 
 
 def test_a_reply_dripping_a_byte_a_second_ends_at_the_whole_reply_deadline() -> None:
     # Each byte comes well within the 1.5 s per-read timeout, so only the deadline for the
-    # whole reply (connect + read timeout = 2 s) can end the wait.
+    # whole reply (connect + read timeout = 2 s) can end the wait; the message names it.
     started = time.monotonic()
     error, server = fault_call(drip(1.0), read_timeout=1.5, connect_timeout=0.5)
     elapsed = time.monotonic() - started
     assert isinstance(error, OutcomeUnknown)
     assert 1.9 < elapsed < 4, elapsed
-    assert "no answer within 1.5 s" in error.sentence()
+    assert "no complete answer within 2 s" in error.sentence()
     assert_one_sentence(error.sentence())
     assert server.count == 1
 
@@ -487,10 +509,52 @@ def test_untrusted_certificate_is_refused_and_not_retried(certificate: tuple[Pat
             return caught.value, server
 
     error, server = with_http(scenario)
-    assert "certificate" in error.sentence()
+    assert "certificate is not trusted" in error.sentence()
     assert_one_sentence(error.sentence())
+    assert_nothing_sent_said_once(error.sentence())
     assert server.connections == 1  # refused once, not retried
     assert server.handshakes_ok == 0
+
+
+def test_a_tls_handshake_that_never_completes_is_a_timeout() -> None:
+    # The server takes the connection and never answers the ClientHello: an overloaded or
+    # half-dead server, not one whose certificate is in doubt. Nothing was sent: retried.
+    async def scenario(http: httpx.AsyncClient):
+        async with SilentServer() as server:
+            client = FindMeClient(
+                http, server.url, connect_retries=1, retry_delay=0.01, connect_timeout=0.3
+            )
+            started = time.monotonic()
+            with pytest.raises(NetworkFailure) as caught:
+                await client.place_call(params())
+            return caught.value, server.connections, time.monotonic() - started
+
+    error, connections, elapsed = with_http(scenario)
+    sentence = error.sentence()
+    assert "certificate" not in sentence, sentence
+    assert "the TLS handshake with 127.0.0.1:" in sentence
+    assert "did not finish within 0.3 s" in sentence
+    assert connections == 2 and 0.6 <= elapsed < 3
+    assert_nothing_sent_said_once(sentence)
+    assert_one_sentence(sentence)
+
+
+def test_https_to_a_server_that_speaks_plain_http_is_a_handshake_failure() -> None:
+    async def scenario(http: httpx.AsyncClient):
+        async with FaultServer(reply(VENDOR_SUCCESS)) as server:
+            url = server.url.replace("http://", "https://")
+            client = FindMeClient(http, url, connect_retries=2, retry_delay=0.01)
+            with pytest.raises(NetworkFailure) as caught:
+                await client.place_call(params())
+            return caught.value, server.count
+
+    error, count = with_http(scenario)
+    sentence = error.sentence()
+    assert "certificate" not in sentence, sentence
+    assert "the TLS handshake with 127.0.0.1:" in sentence and "failed (" in sentence
+    assert count == 0
+    assert_nothing_sent_said_once(sentence)
+    assert_one_sentence(sentence)
 
 
 def test_trusting_the_certificate_lets_the_handshake_through(

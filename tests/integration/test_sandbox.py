@@ -22,9 +22,10 @@ from aiohttp import web
 from console.client import FindMeClient, make_http_client
 from console.outcome import CallResult, OutcomeUnknown
 from console.reply import parse_reply
-from console.request import encode_query
+from console.request import encode_query, validate
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
 from console.sandbox.rules import ANSWERED, BUSY, NO_ANSWER, dial_order, hunt, plan_call, ring
+from tests.faults import ENCODED_MALFORMED_SECRET, MALFORMED_LINES, MALFORMED_SECRET, raw_request
 
 SCALE = 0.005  # real seconds per simulated second
 SID = re.compile(r"^\d{6}[0-9a-f]{10}$")
@@ -339,6 +340,103 @@ def test_invalid_requests_name_every_problem() -> None:
             assert (await http.post(sandbox.url)).status_code == 405
 
     run(scenario)
+
+
+@pytest.mark.parametrize("form", ["encoded", "raw"])
+@pytest.mark.parametrize("name", list(MALFORMED_LINES))
+def test_a_malformed_request_line_is_refused_without_repeating_it(
+    caplog: pytest.LogCaptureFixture, name: str, form: str
+) -> None:
+    secret = (ENCODED_MALFORMED_SECRET if form == "encoded" else MALFORMED_SECRET).encode()
+    line = MALFORMED_LINES[name].replace(b"%s", secret)
+    answers: list[bytes] = []
+
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            request = line + b"\r\nHost: 127.0.0.1\r\n\r\n"
+            answers.append(await asyncio.to_thread(raw_request, sandbox.url, request))
+            bad_header = b"GET /ibp_api.php?key=" + secret + b" HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n"
+            answers.append(await asyncio.to_thread(raw_request, sandbox.url, bad_header))
+            assert sandbox.received == []
+
+    with caplog.at_level(logging.DEBUG):
+        run(scenario)
+    logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
+    for answer in answers:
+        assert answer.startswith(b"HTTP/1.0 400 Bad Request\r\n"), answer
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert body.startswith(b"400 Bad Request: ") and body.count(b"\n") == 1, body
+        assert b"S3cret" not in answer and b"ZZ9" not in answer, answer
+    assert "S3cret" not in logged and "ZZ9" not in logged, logged
+    assert "refused a malformed request from 127.0.0.1" in caplog.text
+
+
+def test_the_sandbox_logs_mask_credential_values(caplog: pytest.LogCaptureFixture) -> None:
+    secret = MALFORMED_SECRET
+    with caplog.at_level(logging.INFO):
+        try:
+            raise ValueError(f"bad request /ibp_api.php?list=1&KEY={secret}")
+        except ValueError:
+            logging.getLogger("console.sandbox.server").exception("failed: key=%s", secret)
+    assert "S3cret" not in caplog.text and "KEY=***" in caplog.text and "key=***" in caplog.text
+
+
+def test_parameters_the_api_does_not_have_are_ignored_and_logged_by_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            extra = {"foo": "bar", "_": "1700000000000", "empty": "", "Key": "S3cret-misnamed"}
+            first, _, _ = await call(http, sandbox, params(**extra))
+            again, _, _ = await call(http, sandbox, params(_="1700000000001"))
+            assert first.ok and first.description == "Call Connected", first.description
+            assert again.ok
+            assert sandbox.received[0] == params(**extra)  # as received, all of it
+
+    with caplog.at_level(logging.INFO, logger="console.sandbox"):
+        run(scenario)
+    ignored = [r for r in caplog.records if "ignored parameters" in r.getMessage()]
+    assert len(ignored) == 2
+    assert ignored[0].levelno == logging.WARNING  # new names: said where a person sees it
+    assert "'foo', '_', 'empty', 'Key'" in ignored[0].getMessage()
+    assert ignored[1].levelno == logging.INFO and "'_'" in ignored[1].getMessage()
+    assert "S3cret" not in caplog.text and "1700000000000" not in caplog.text
+
+
+def test_methods_other_than_get_are_refused_saying_why() -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            for method in ("POST", "PUT", "HEAD"):
+                refused = await http.request(method, sandbox.url, data=params())
+                assert refused.status_code == 405, method
+                assert refused.headers["Allow"] == "GET"
+                if method != "HEAD":
+                    assert "takes GET, with the parameters in the query string" in refused.text
+            assert sandbox.received == []
+
+    run(scenario)
+
+
+def test_a_list_with_another_separator_gets_one_reason_everywhere() -> None:
+    async def scenario() -> None:
+        async with running() as (sandbox, http):
+            commas, _, _ = await call(http, sandbox, params(list="5558880005,5558880006"))
+            assert (
+                commas.description == "Invalid request: list must separate numbers with |, not ','"
+            )
+            punctuated, _, _ = await call(http, sandbox, params(list="(555) 888-0005|5558880006"))
+            assert punctuated.description == (
+                "Invalid request: list must be pipe-delimited unformatted numbers "
+                "(10 digits, no punctuation)"
+            )
+            for reply in (commas, punctuated):
+                assert "( ) - . + /" not in reply.description
+            assert sandbox.calls == []
+
+    run(scenario)
+    # The console gives the same reason before sending anything.
+    checked = validate({"key": "k", "list": "5558880005,5558880006", "phone_to_call": "5551112225"})
+    assert [str(p) for p in checked.problems] == ["list must separate numbers with |, not ','"]
 
 
 def test_the_invalid_credential_is_rejected() -> None:

@@ -32,6 +32,8 @@ from tests.faults import (
 
 KEY = "k-window-faults"
 READ_TIMEOUT = 1.2  # above the drip's one-second gaps: only the whole-reply deadline ends it
+CONNECT_TIMEOUT = 0.5
+DEADLINE = READ_TIMEOUT + CONNECT_TIMEOUT  # for the whole reply
 
 
 class QuickEngine(Engine):
@@ -40,7 +42,7 @@ class QuickEngine(Engine):
     @property
     def calls(self) -> CallService:
         client = FindMeClient(
-            self.http, self.api_url, read_timeout=READ_TIMEOUT, connect_timeout=0.5,
+            self.http, self.api_url, read_timeout=READ_TIMEOUT, connect_timeout=CONNECT_TIMEOUT,
             retry_delay=0.01,
         )  # fmt: skip
         return CallService(self.store, client)
@@ -100,7 +102,8 @@ async def place_and_wait(window, lead, team, timeout: float = 15):
 CASES = {
     "http_500": (FAULTS["http_500"], "unknown", "HTTP 500"),
     "truncated": (FAULTS["truncated"], "unknown", "connection broke"),
-    "drip": (drip(1.0), "unknown", f"no answer within {READ_TIMEOUT:g} s"),
+    # The whole-reply deadline ended it: connect + read timeout, named as such.
+    "drip": (drip(1.0), "unknown", f"no complete answer within {DEADLINE:g} s"),
     "body_50mb": (FAULTS["body_50mb"], "unknown", "larger than 64 KiB"),
     "entity_bomb": (FAULTS["entity_bomb"], "unknown", "XML entity"),
     "refused": (None, "network", "could not be reached"),

@@ -9,7 +9,9 @@ from tests.faults import (
     BIG_BODY,
     ENTITY_BOMB,
     EXTERNAL_ENTITY,
+    LATIN1_CONTENT_TYPE,
     LATIN1_XML,
+    LATIN1_XML_UNDECLARED,
     PLAIN_TEXT,
     VENDOR_FAILED,
     VENDOR_SUCCESS,
@@ -48,6 +50,15 @@ def test_iso_8859_1_declared_xml_is_read_in_its_encoding() -> None:
     result = parse_reply(LATIN1_XML, "text/xml")
     assert result.description == "Appel connecté à l'équipe"
     assert "connecté" in result.raw
+
+
+def test_a_charset_given_only_in_the_content_type_header_reads_the_xml() -> None:
+    assert not LATIN1_XML_UNDECLARED.startswith(b"<?xml")
+    result = parse_reply(LATIN1_XML_UNDECLARED, LATIN1_CONTENT_TYPE)
+    assert result.ok and result.description == "Appel connecté à l'équipe"
+    assert "connecté" in result.raw
+    # The XML's own declaration still counts when the header names nothing.
+    assert parse_reply(LATIN1_XML, "text/xml").description == "Appel connecté à l'équipe"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject
 
 from console.phone import check_phone
-from console.tel import SCHEMES, parse_tel_link, shown
+from console.tel import is_call_link, parse_tel_link, shown
 
 # A URL scheme as RFC 3986 spells it: text like "sip:..." is refused as a link of the wrong
 # kind, not as a number with letters in it.
@@ -18,11 +18,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 def find_link(argv: Sequence[str]) -> str:
     """The tel: or callto: link among the command-line arguments, or ""."""
-    for arg in argv:
-        scheme, colon, _ = arg.partition(":")
-        if colon and scheme.lower() in SCHEMES:
-            return arg
-    return ""
+    return next((arg for arg in argv if is_call_link(arg)), "")
 
 
 def read_number(text: str) -> str:
