@@ -117,7 +117,7 @@ def raw_text(body: bytes | bytearray, content_type: str | None = None) -> str:
     At most MAX_REPLY_BYTES are looked at."""
     body = bytes(body[:MAX_REPLY_BYTES])
     try:
-        text = _decode(body, content_type)
+        text, _by_header = _decode(body, content_type)
     except ReplyError:
         text = body.decode("utf-8", errors="replace")
     return text.replace("\x00", "")
