@@ -17,10 +17,9 @@ from console.credentials import Credentials, Vault, mask_in_logs
 from console.logs import SECRETS, setup_logging
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
-from console.problems import LocalProblem
+from console.problems import EXIT_LOCAL, LocalProblem
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
-EXIT_LOCAL = 4  # a problem on this computer (store, settings, keyring): nothing was sent
 EXIT_FOR = {
     Status.SUCCESS: EXIT_OK,
     Status.FAILED: EXIT_FAILED,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+# The exit code of a command (and of the window) stopped by a local problem: nothing was sent.
+EXIT_LOCAL = 4
 # For a person, what an OSError's errno means here, and what they can do about it.
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)

@@ -11,7 +11,13 @@ from types import TracebackType
 
 from console.problems import LocalProblem
 from console.store import search
-from console.store.damage import StoreTooNew, salvage, store_problem
+from console.store.damage import (
+    DamagedStore,
+    StoreTooNew,
+    header_problem,
+    salvage,
+    store_problem,
+)
 from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.presets import PresetsMixin
@@ -129,6 +135,9 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
     @classmethod
     def _open(cls, path: Path) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
+        damage = header_problem(path)
+        if damage:
+            raise DamagedStore(path, damage)
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         try:
             # The window and the command line may write at once: wait for the lock, not fail.

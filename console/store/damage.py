@@ -62,6 +62,37 @@ class StoreTooNew(UnusableStore):
         )
 
 
+def header_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an SQLite database, read from its header alone; None if it may be.
+
+    Checked before SQLite opens the file: SQLite may write to a file it opens (a -shm, a
+    checkpoint on close), and a damaged store must not be changed. See the file format,
+    https://sqlite.org/fileformat.html#the_database_header.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = handle.seek(0, 2)
+    except (FileNotFoundError, IsADirectoryError):
+        return None  # a new store, or a folder (said by store_problem)
+    except OSError:
+        return None  # unreadable: SQLite's own error says why
+    if not header:
+        return None  # an empty file is an empty database to SQLite
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return "not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid only when written by the same change as the counter beside it.
+    valid = pages > 0 and header[92:96] == header[24:28]
+    wal = Path(f"{path}-wal")
+    has_log = wal.exists() and wal.stat().st_size > 0  # a log may hold the missing pages
+    if valid and not has_log and size < pages * page_size:
+        return f"truncated: {size:,} of {pages * page_size:,} bytes"
+    return None
+
+
 def store_problem(exc: sqlite3.Error | OSError, path: Path) -> LocalProblem:
     """``exc``, met opening or reading the store at ``path``, as one sentence."""
     if isinstance(exc, OSError):
@@ -134,10 +165,10 @@ def set_aside(problem: UnusableStore) -> Path:
 
 
 def restore_hint(kept: Path, path: Path) -> str:
-    """How to go back to a store moved aside."""
+    """How to go back to a store moved aside: "quit FindMe Console and rename ..."."""
     return (
-        f"to go back to it, quit FindMe Console and rename {kept.name} (with its -wal file, if "
-        f"any) to {path.name}"
+        f"quit FindMe Console, move the fresh {path.name} (and its -wal and -shm) away, and "
+        f"rename {kept.name} (with its -wal and -shm, if any) back to {path.name}"
     )
 
 
