@@ -251,9 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except LocalProblem as problem:
-        text = problem.sentence()
-        if args.command == "call":  # the exit code's promise, in the words
-            text = f"Nothing was sent: {text[:1].lower()}{text[1:]}"
+        # For a call, the exit code's promise in words too.
+        text = problem.nothing_sent() if args.command == "call" else problem.sentence()
         print(SECRETS.mask(text), file=sys.stderr)
         if getattr(args, "json", False):
             payload = problem.as_json()

@@ -250,7 +250,7 @@ class Vault:
 
         if isinstance(exc, KeyringLocked):
             return KeyringProblem(
-                f"{self._name()} is locked, so the credentials could not be {what}",
+                f"{self._name()} is locked, so the credentials could not be {_DONE[what]}",
                 "unlock it (log in to the desktop, or open the passwords and keys manager) and"
                 " try again",
                 self._name(),
@@ -377,6 +377,7 @@ class Vault:
         self._wait(self._call(work), "delete")
 
 
+_DONE = {"read": "read", "store": "stored", "delete": "deleted", "look up": "looked up"}
 # The result of a keyring call when there is no usable keyring: memory is used instead.
 _MEMORY = object()
 _FIELDS = {f.name for f in fields(Credentials)}

@@ -37,6 +37,11 @@ class LocalProblem(Exception):
         text = f"{self.problem}; {self.hint}" if self.hint else self.problem
         return text[:1].upper() + text[1:].rstrip(".") + "."
 
+    def nothing_sent(self) -> str:
+        """The sentence after "Nothing was sent: ", for a call that stopped on this problem."""
+        text = self.sentence()
+        return f"Nothing was sent: {text[:1].lower()}{text[1:]}"
+
     def as_json(self) -> dict[str, str]:
         """For --json: ``{"result": "local", "result_description", "sid", "problem", ...}``."""
         return {
