@@ -161,7 +161,7 @@ class Vault:
         return self._backend
 
     def _adopt(self, backend: KeyringBackend) -> None:
-        self._backend = backend
+        # The warning first: another thread takes a set _backend as "looked up".
         if not _usable(backend):
             # Only INFO: whoever needs the credentials shows ``warning`` (a sandbox run
             # never does, and its command line output should not carry this).
@@ -171,6 +171,7 @@ class Vault:
                 "for this run only and must be entered again next time",
                 level=logging.INFO,
             )
+        self._backend = backend
 
     @property
     def warning(self) -> str | None:
