@@ -37,10 +37,11 @@ def _time_scale(value: float) -> str | None:
     return f"must be a finite number from 0 to {TIME_SCALE_MAX:g}"
 
 
-def _text_map(value: dict) -> str | None:
-    if all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+def _options(value: dict) -> str | None:
+    # What the options form gives and takes: an API name to text or a number, never nested.
+    if all(isinstance(v, str | int | float) for v in value.values()):
         return None
-    return "must map option names to text"
+    return "must map option names to text or numbers"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sandbox.time_scale", float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
     ),
-    Setting("call.defaults", dict, {}, "Default call options", _text_map),
+    Setting("call.defaults", dict, {}, "Default call options", _options),
     Setting("ui.last_preset", str, "", "Last preset used"),
     Setting("ui.last_team", str, "", "Last team list used"),
     Setting("ui.confirm_repeat_call", bool, True, "Ask before calling a lead already pending"),

@@ -155,7 +155,7 @@ def test_a_time_scale_out_of_range_is_named_and_the_default_used(path: Path, fou
         ("sandbox.time_scale", 1000, "must be a finite number from 0 to 100"),
         ("account.mode", "production", "must be sandbox or dialogtech"),
         ("account.auth", "password", "must be key or keypair"),
-        ("call.defaults", {"timeout": 20}, "must map option names to text"),
+        ("call.defaults", {"timeout": [20]}, "must map option names to text or numbers"),
     ],
 )
 def test_every_setting_is_checked_against_its_rule(path: Path, key, value, words) -> None:
