@@ -36,10 +36,12 @@ def show(settings: Settings, vault: Vault) -> int:
     mode = settings.get("account.mode")
     print(f"mode: {mode}")
     if mode != "sandbox":
-        stored = vault.load()
         print(f"label: {settings.get('account.label') or '-'}")
         print(f"api_url: {settings.get('account.api_url')}")
-        print(f"credentials: {stored.mode if stored else 'none stored'}")
+        # A keyring that is locked or does not answer raises (exit 4): never "none stored".
+        stored = vault.load()
+        none = "none for this run (see the note)" if vault.in_memory else "none stored"
+        print(f"credentials: {stored.mode if stored else none}")
     print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
     print(f"secrets stored in: {vault.location}")
     if vault.warning:

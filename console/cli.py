@@ -19,12 +19,12 @@ from console.logs import setup_logging
 from console.masking import SECRETS, mask_output
 from console.outcome import CallError, InvalidRequest, Status
 from console.params import BY_NAME, OPTION_NAMES, Kind
+from console.problems import EXIT_LOCAL, LocalProblem
 
 if TYPE_CHECKING:
     from console.store.journal import Unsaved
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
-EXIT_LOCAL = 4  # a local problem: nothing was sent
 EXIT_FOR = {
     Status.SUCCESS: EXIT_OK,
     Status.FAILED: EXIT_FAILED,
@@ -33,6 +33,15 @@ EXIT_FOR = {
     Status.UNKNOWN: EXIT_UNKNOWN,
     Status.CANCELLED: EXIT_UNKNOWN,
 }
+
+
+def _time_scale(text: str) -> float:
+    from console.settings import validate
+
+    try:
+        return validate("sandbox.time_scale", float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("sandbox.time_scale ", "")) from exc
 
 
 def _option_flag(name: str) -> str:
@@ -53,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="place one call",
         description="Place one call and print the result and its sid. Exit codes: 0 success, "
         "1 the service answered failed, 2 invalid request (nothing sent), "
-        "3 network failure or outcome unknown.",
+        "3 network failure or outcome unknown, 4 a local problem: the store, the settings or "
+        "the keyring (nothing sent).",
     )
     team = call.add_mutually_exclusive_group(required=True)
     team.add_argument("--list", help="team numbers separated by , or |")
@@ -84,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8089)
-    sandbox.add_argument("--time-scale", type=float, default=1.0, help="0.01 = 100x faster")
+    sandbox.add_argument(
+        "--time-scale", type=_time_scale, default=1.0, help="0.01 = 100x faster (0 to 100)"
+    )
 
     account = sub.add_parser("account", help="show or set the account (never shows secrets)")
     acc = account.add_subparsers(dest="account_command", metavar="ACTION")
@@ -217,12 +229,17 @@ async def _call(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from console import paths
     from console.store import Store
+    from console.store.damage import store_problem
 
     store = Store.open(paths.store_path())
     try:
         rows = store.fetch_calls(limit=max(0, args.limit))
+    except sqlite3.DatabaseError as exc:  # damage past what opening reads
+        raise store_problem(exc, store.path) from exc
     finally:
         store.close()
     if args.json:
@@ -266,7 +283,7 @@ async def _sandbox(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code (EXIT_LOCAL with one sentence for a local problem)."""
     # Everything printed (results, --json, errors, a bug's traceback) may quote a request or a
     # reply, and stdout and stderr are often captured to files: both are masked.
     mask_output()
@@ -274,6 +291,20 @@ def main(argv: list[str] | None = None) -> int:
         SECRETS.register(credentials.secrets())
     args = build_parser().parse_args(argv)
     setup_logging()
+    try:
+        return _run(args)
+    except LocalProblem as problem:
+        # For a call, the exit code's promise in words too.
+        text = problem.nothing_sent() if args.command == "call" else problem.sentence()
+        print(SECRETS.mask(text), file=sys.stderr)
+        if getattr(args, "json", False):
+            payload = problem.as_json()
+            payload["result_description"] = SECRETS.mask(text)
+            print(json.dumps(payload))
+        return EXIT_LOCAL
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "call":
         try:
             return asyncio.run(_call(args))

@@ -6,13 +6,22 @@ non-secret account settings (mode, label, API URL).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import math
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME
 from console.masking import SECRETS
+from console.problems import LocalProblem
 
 if TYPE_CHECKING:  # keyring is imported on first use: finding the OS backend takes a while
     from keyring.backend import KeyringBackend
@@ -21,6 +30,30 @@ log = logging.getLogger(__name__)
 
 SERVICE = APP_NAME
 ENTRY = "account"
+# A Secret Service waiting for an unlock nobody answers never returns: every keyring call is
+# given this long (seconds), then the person is told. Tests set it lower.
+TIMEOUT_ENV = "FINDME_KEYRING_TIMEOUT"
+DEFAULT_TIMEOUT = 15.0
+
+
+def keyring_timeout() -> float:
+    """Seconds a keyring call may take: $FINDME_KEYRING_TIMEOUT, else 15."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if math.isfinite(value) and value > 0 else DEFAULT_TIMEOUT
+
+
+class KeyringProblem(LocalProblem):
+    """The OS keyring is locked, failed, did not answer, or holds an entry that is not ours."""
+
+    def __init__(self, problem: str, hint: str, where: str = "the OS keyring") -> None:
+        super().__init__(problem, where=where, hint=hint, kind="keyring")
+
+
+class KeyringTimeout(KeyringProblem):
+    """The keyring did not answer in time (perhaps waiting for someone to unlock it)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +101,41 @@ def _usable(backend: KeyringBackend) -> bool:
     return backend.priority > 0
 
 
+def _in_daemon_thread(work: Callable[[], Any]) -> Future:
+    """Run ``work`` in a thread of its own that never holds up the interpreter's exit.
+
+    A keyring call can block for ever (an unlock prompt nobody answers): whoever waits gives
+    up after keyring_timeout() and the thread is left behind, harmless.
+    """
+    future: Future = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # handed to whoever waits
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="keyring", daemon=True).start()
+    return future
+
+
+def _copy_outcome(source: Future, target: asyncio.Future) -> None:
+    if target.done():  # given up (cancelled, timed out)
+        return
+    exc = source.exception()
+    if exc is not None:
+        target.set_exception(exc)
+    else:
+        target.set_result(source.result())
+
+
 class Vault:
-    """Where the account's credentials live; says so, and why, when it is only memory."""
+    """Where the account's credentials live; says so, and why, when it is only memory.
+
+    Every keyring call runs in a daemon thread and is given keyring_timeout() seconds;
+    one that does not answer raises KeyringTimeout, one that fails KeyringProblem.
+    """
 
     def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
         # None: the OS keyring, looked up on first use, so a run that never needs the
@@ -78,12 +144,19 @@ class Vault:
         self._service = service
         self._memory: Credentials | None = None
         self._warning: str | None = None
+        self._reading: Future | None = None  # a read still running: the next one waits on it
         if backend is not None:
             self._adopt(backend)
 
     @property
     def backend(self) -> KeyringBackend:
-        """The keyring backend in use (the OS one is looked up on first use)."""
+        """The keyring backend in use (the OS one is looked up on first use, bounded)."""
+        if self._backend is None:
+            self._wait(_in_daemon_thread(self._lookup), "look up")
+        assert self._backend is not None
+        return self._backend
+
+    def _lookup(self) -> KeyringBackend:
         if self._backend is None:
             import keyring
 
@@ -92,7 +165,7 @@ class Vault:
         return self._backend
 
     def _adopt(self, backend: KeyringBackend) -> None:
-        self._backend = backend
+        # The warning first: another thread takes a set _backend as "looked up".
         if not _usable(backend):
             # Only INFO: whoever needs the credentials shows ``warning`` (a sandbox run
             # never does, and its command line output should not carry this).
@@ -102,6 +175,7 @@ class Vault:
                 "for this run only and must be entered again next time",
                 level=logging.INFO,
             )
+        self._backend = backend
 
     @property
     def warning(self) -> str | None:
@@ -121,58 +195,194 @@ class Vault:
         backend = self.backend
         return f"OS keyring ({getattr(backend, 'name', type(backend).__name__)})"
 
+    def _name(self) -> str:
+        """The keyring, for a sentence (without looking it up: that could block)."""
+        backend = self._backend
+        if backend is None:
+            return "the OS keyring"
+        return f"the OS keyring ({getattr(backend, 'name', type(backend).__name__)})"
+
     def _use_memory(self, reason: str, level: int = logging.WARNING) -> None:
         self._warning = reason
         log.log(level, "credentials: %s", reason)
 
+    # Bounded calls: the work runs in a daemon thread, the caller waits at most the timeout.
+    def _call(self, work: Callable[[KeyringBackend], Any]) -> Future:
+        """``work(backend)`` in a daemon thread; its result is _MEMORY when there is no keyring."""
+
+        def run() -> Any:
+            backend = self._lookup()
+            return _MEMORY if self._warning is not None else work(backend)
+
+        return _in_daemon_thread(run)
+
+    def _wait(self, future: Future, what: str) -> Any:
+        try:
+            return future.result(timeout=keyring_timeout())
+        except FutureTimeout:
+            raise self._timeout(what) from None
+        except Exception as exc:
+            raise self._problem(exc, what) from exc
+
+    async def _await(self, future: Future, what: str) -> Any:
+        # Not asyncio.wrap_future: its callback would fail on a loop closed meanwhile.
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+
+        def done(source: Future) -> None:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(_copy_outcome, source, waiter)
+
+        future.add_done_callback(done)
+        try:
+            return await asyncio.wait_for(waiter, keyring_timeout())
+        except TimeoutError:
+            raise self._timeout(what) from None
+        except Exception as exc:
+            raise self._problem(exc, what) from exc
+
+    def _timeout(self, what: str) -> KeyringTimeout:
+        return KeyringTimeout(
+            f"{self._name()} did not answer within {keyring_timeout():g} s when asked to "
+            f"{what} the credentials (it may be waiting for someone to unlock it)",
+            "unlock it (its prompt may be open on the desktop) and try again",
+            self._name(),
+        )
+
+    def _problem(self, exc: Exception, what: str) -> Exception:
+        """What the person is told when the keyring raised ``exc``; KeyringError is kept."""
+        from keyring.errors import KeyringError, KeyringLocked
+
+        if isinstance(exc, KeyringLocked):
+            return KeyringProblem(
+                f"{self._name()} is locked, so the credentials could not be {_DONE[what]}",
+                "unlock it (log in to the desktop, or open the passwords and keys manager) and"
+                " try again",
+                self._name(),
+            )
+        if isinstance(exc, KeyringError | LocalProblem):
+            return exc
+        # RuntimeError for a D-Bus NoReply, OSError, and whatever else a backend raises.
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return KeyringProblem(
+            f"{self._name()} failed when asked to {what} the credentials "
+            f"({type(exc).__name__}{': ' + detail if detail else ''})",
+            "check that the keyring service is running and unlocked, then try again",
+            self._name(),
+        )
+
+    # The operations
     def save(self, credentials: Credentials) -> None:
-        """Store ``credentials``, replacing any stored before."""
-        from keyring.errors import KeyringError
+        """Store ``credentials``, replacing any stored before (bounded; see the class)."""
+        self._after_save(credentials, self._wait(self._start_save(credentials), "store"))
+
+    async def save_async(self, credentials: Credentials) -> None:
+        """``save`` without blocking the event loop; cancelling stops only the wait."""
+        future = self._start_save(credentials)
+        self._after_save(credentials, await self._await(future, "store"))
+
+    def _start_save(self, credentials: Credentials) -> Future:
+        from keyring.errors import KeyringError, KeyringLocked
 
         SECRETS.register(credentials.secrets())
-        if not self.in_memory:
+        payload = json.dumps(credentials.as_params())
+
+        def work(backend: KeyringBackend) -> Any:
             try:
-                self.backend.set_password(self._service, ENTRY, json.dumps(credentials.as_params()))
-                return
+                backend.set_password(self._service, ENTRY, payload)
+            except KeyringLocked:
+                raise  # not "no keyring": the person can unlock it
             except KeyringError as exc:
-                self._use_memory(f"the OS keyring refused to store them ({type(exc).__name__})")
+                return exc  # the run goes on with memory
+            return None
+
+        return self._call(work)
+
+    def _after_save(self, credentials: Credentials, outcome: Any) -> None:
+        if outcome is None:
+            return
+        if outcome is not _MEMORY:
+            self._use_memory(f"the OS keyring refused to store them ({type(outcome).__name__})")
         self._memory = credentials
 
     def load(self) -> Credentials | None:
-        """The stored credentials, or None."""
-        if self.in_memory:
-            return self._memory
-        from keyring.errors import KeyringError
+        """The stored credentials, or None (bounded; see the class).
 
-        try:
-            stored = self.backend.get_password(self._service, ENTRY)
-        except KeyringError as exc:
-            self._use_memory(f"the OS keyring could not be read ({type(exc).__name__})")
+        Raises KeyringProblem when the keyring is locked, fails, does not answer, or holds
+        an entry that is not a credentials object: never None for those.
+        """
+        return self._parse(self._wait(self._start_load(), "read"))
+
+    async def load_async(self) -> Credentials | None:
+        """``load`` without blocking the event loop; cancelling stops only the wait."""
+        return self._parse(await self._await(self._start_load(), "read"))
+
+    def _start_load(self) -> Future:
+        from keyring.errors import KeyringError, KeyringLocked
+
+        # A read still waiting for an unlock is shared: a second would prompt a second time.
+        if self._reading is not None and not self._reading.done():
+            return self._reading
+
+        def work(backend: KeyringBackend) -> Any:
+            try:
+                return backend.get_password(self._service, ENTRY)
+            except KeyringLocked:
+                raise  # not "no keyring": the person can unlock it
+            except KeyringError as exc:
+                return exc  # the run goes on with memory
+
+        self._reading = self._call(work)
+        return self._reading
+
+    def _parse(self, stored: Any) -> Credentials | None:
+        if stored is _MEMORY:
+            return self._memory
+        if isinstance(stored, Exception):  # a KeyringError: the run goes on in memory
+            self._use_memory(f"the OS keyring could not be read ({type(stored).__name__})")
             return self._memory
         if not stored:
             return None
         try:
             data = json.loads(stored)
-            credentials = Credentials(**{k: str(v) for k, v in data.items() if k in _FIELDS})
-        except (ValueError, TypeError):
-            log.warning("credentials: the keyring entry is not readable; ignoring it")
-            return None
+            shape = f"a JSON {type(data).__name__}"
+        except (ValueError, RecursionError):
+            data, shape = None, "not JSON"
+        if not isinstance(data, dict):
+            # Never the content: it may be a secret in another shape.
+            raise KeyringProblem(
+                f"the entry {self._service!r} / {ENTRY!r} in {self._name()} is not readable "
+                f"({shape}, not a credentials object)",
+                "store the credentials again (Account… in the window, or `account set`), "
+                "which replaces it",
+                self._name(),
+            )
+        credentials = Credentials(**{k: str(v) for k, v in data.items() if k in _FIELDS})
         SECRETS.register(credentials.secrets())
         return credentials
 
     def forget(self) -> None:
-        """Delete the stored credentials, wherever they are."""
+        """Delete the stored credentials, wherever they are (bounded; see the class)."""
+        from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
+
         self._memory = None
-        if self.in_memory:
-            return
-        from keyring.errors import KeyringError, PasswordDeleteError
 
-        try:
-            self.backend.delete_password(self._service, ENTRY)
-        except PasswordDeleteError:
-            pass  # nothing was stored
-        except KeyringError as exc:
-            log.warning("credentials: the keyring could not delete them (%s)", type(exc).__name__)
+        def work(backend: KeyringBackend) -> None:
+            try:
+                backend.delete_password(self._service, ENTRY)
+            except PasswordDeleteError:
+                pass  # nothing was stored
+            except KeyringLocked:
+                raise
+            except KeyringError as exc:
+                log.warning(
+                    "credentials: the keyring could not delete them (%s)", type(exc).__name__
+                )
+
+        self._wait(self._call(work), "delete")
 
 
+_DONE = {"read": "read", "store": "stored", "delete": "deleted", "look up": "looked up"}
+# The result of a keyring call when there is no usable keyring: memory is used instead.
+_MEMORY = object()
 _FIELDS = {f.name for f in fields(Credentials)}

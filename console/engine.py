@@ -103,11 +103,15 @@ class Engine:
             await asyncio.shield(self.start_later())
 
     async def credentials(self) -> Credentials | None:
-        """The credentials to call with: the sandbox's, else the keyring's (off the loop)."""
+        """The credentials to call with: the sandbox's, else the keyring's (off the loop).
+
+        Raises KeyringProblem (a LocalProblem) when the keyring is locked, fails or does not
+        answer in time.
+        """
         await self.ready()
         if self.uses_sandbox:
             return SANDBOX_CREDENTIALS
-        return await asyncio.to_thread(self.vault.load)
+        return await self.vault.load_async()
 
     async def apply_account(self, override: str | None = None) -> None:
         """Re-read the account settings: start or stop the sandbox, aim calls at the new URL.

@@ -2,41 +2,77 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from console import DEFAULT_API_URL  # not console.client: it imports httpx
 from console.params import SECRET_NAMES
+from console.problems import LocalProblem, file_problem, os_reason
 
 log = logging.getLogger(__name__)
 
 VERSION = 1
+TIME_SCALE_MAX = 100.0  # simulated seconds x 100: a 9-second answer already takes 15 minutes
+
+
+def _one_of(*allowed: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in allowed else "must be " + " or ".join(allowed)
+
+    return check
+
+
+def _time_scale(value: float) -> str | None:
+    if math.isfinite(value) and 0 <= value <= TIME_SCALE_MAX:
+        return None
+    return f"must be a finite number from 0 to {TIME_SCALE_MAX:g}"
+
+
+def _options(value: dict) -> str | None:
+    # What the options form gives and takes: an API name to text or a number, never nested.
+    if all(isinstance(v, str | int | float) for v in value.values()):
+        return None
+    return "must map option names to text or numbers"
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its key in the file, type, default, a label for people, and its rule.
+
+    ``check(value)`` returns why a value of the right type is refused, or None.
+    """
+
     key: str
     type: type
     default: Any
     label: str
+    check: Callable[[Any], str | None] | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("account.mode", str, "sandbox", "Account: sandbox or dialogtech"),
-    Setting("account.auth", str, "key", "Credentials: key or keypair"),
+    Setting(
+        "account.mode", str, "sandbox", "Account: sandbox or dialogtech",
+        _one_of("sandbox", "dialogtech"),
+    ),
+    Setting("account.auth", str, "key", "Credentials: key or keypair", _one_of("key", "keypair")),
     Setting("account.label", str, "", "Account label"),
     Setting("account.api_url", str, DEFAULT_API_URL, "API URL"),
     # A certificate file the person chose to trust besides the usual authorities (a staging
     # server's own certificate): a path, never the secret of anything.
     Setting("account.trusted_ca", str, "", "Trusted certificate file"),
-    Setting("sandbox.time_scale", float, 1.0, "Sandbox time scale (1 = real time)"),
-    Setting("call.defaults", dict, {}, "Default call options"),
+    Setting(
+        "sandbox.time_scale", float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
+    ),
+    Setting("call.defaults", dict, {}, "Default call options", _options),
     Setting("ui.last_preset", str, "", "Last preset used"),
     Setting("ui.last_team", str, "", "Last team list used"),
     Setting("ui.confirm_repeat_call", bool, True, "Ask before calling a lead already pending"),
@@ -44,13 +80,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.window_state", str, "", "Window layout"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting("ui.last_folders", dict, {}, "Last folder used for each kind of file"),
-)
+)  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 
 
 def _coerce(setting: Setting, value: Any) -> Any:
+    """``value`` as the setting's type; TypeError or ValueError (naming the setting) if not."""
     if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if not isinstance(value, setting.type) or (
         setting.type is not bool and isinstance(value, bool)
     ):
@@ -61,11 +98,23 @@ def _coerce(setting: Setting, value: Any) -> Any:
             # Credentials belong in the keyring; a form's defaults must never carry them here.
             log.warning("settings: %s never go to the settings file", ", ".join(sorted(secrets)))
             value = {k: v for k, v in value.items() if k not in SECRET_NAMES}
+    problem = setting.check(value) if setting.check else None
+    if problem:
+        raise ValueError(f"{setting.key} {problem} (found {value!r})")
     return value
 
 
+def validate(key: str, value: Any) -> Any:
+    """``value`` as setting ``key`` holds it; TypeError or ValueError (naming it) if refused."""
+    return _coerce(BY_KEY[key], value)
+
+
 class Settings:
-    """Read once at start; ``notice`` says what happened if the file could not be used as is."""
+    """Read once at start; ``notice`` says what happened if the file could not be used as is.
+
+    Raises LocalProblem when the file cannot be read (a folder, no permission) or a broken
+    file cannot be moved aside.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -73,43 +122,81 @@ class Settings:
         self.notice: str | None = None
         self._load()
 
-    def _backup(self, suffix: str) -> Path:
-        backup = self.path.with_name(f"{self.path.name}.{suffix}-{time.strftime('%Y%m%d%H%M%S')}")
-        shutil.copy2(self.path, backup)
+    def _stamped(self, suffix: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.{suffix}-{time.strftime('%Y%m%d%H%M%S')}")
+
+    def _move_aside(self, why: str) -> Path:
+        """Rename the broken file (never copy it: the next start finds no file, not the same)."""
+        backup = self._stamped("corrupt")
+        try:
+            os.replace(self.path, backup)
+        except OSError as exc:
+            raise LocalProblem(
+                f"the settings file {self.path} cannot be read ({why}) and cannot be moved "
+                f"aside ({os_reason(exc)})",
+                where=self.path,
+                hint="move it out of the way yourself; the console then starts with defaults",
+                kind="settings",
+            ) from exc
+        return backup
+
+    def _keep_newer(self, version: object, content: bytes) -> Path:
+        """A copy of a newer console's file, made once however often this version starts."""
+        for earlier in sorted(self.path.parent.glob(f"{self.path.name}.v{version}-*")):
+            try:
+                if earlier.read_bytes() == content:
+                    return earlier
+            except OSError:
+                continue
+        backup = self._stamped(f"v{version}")
+        try:
+            shutil.copy2(self.path, backup)
+        except OSError as exc:
+            raise file_problem(exc, backup, what="the settings backup", kind="settings") from exc
         return backup
 
     def _load(self) -> None:
-        if not self.path.exists():
-            return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            content = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise file_problem(exc, self.path, what="the settings file", kind="settings") from exc
+        try:
+            data = json.loads(content.decode("utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("values", {}), dict):
                 raise ValueError("not a settings object")
-        except (OSError, ValueError) as exc:
-            backup = self._backup("corrupt")
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
+            why = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+            backup = self._move_aside(why)
             self.notice = (
-                f"The settings file could not be read ({exc}); defaults are in use and "
-                f"the old file was kept as {backup.name}."
+                f"The settings file could not be read ({why}); defaults are in use and "
+                f"the old file was moved to {backup.name}."
             )
             log.warning(self.notice)
             return
+        notices = []
         version = data.get("version", VERSION)
         if not isinstance(version, int) or version > VERSION:
-            backup = self._backup(f"v{version}")
-            self.notice = (
+            backup = self._keep_newer(version, content)
+            notices.append(
                 f"The settings file was written by a newer FindMe Console (version {version}); "
                 f"settings this version knows were kept, and the file was backed up as "
                 f"{backup.name}."
             )
-            log.warning(self.notice)
         for key, value in data.get("values", {}).items():
             setting = BY_KEY.get(key)
             if setting is None:
                 continue
             try:
                 self.values[key] = _coerce(setting, value)
-            except TypeError as exc:
-                log.warning("settings: ignoring %s (%s)", key, exc)
+            except (TypeError, ValueError) as exc:
+                notices.append(
+                    f"In the settings file, {exc}; the default ({setting.default!r}) is in use."
+                )
+        if notices:
+            self.notice = " ".join(notices)
+            log.warning(self.notice)
 
     def get(self, key: str) -> Any:
         setting = BY_KEY[key]
@@ -117,19 +204,28 @@ class Settings:
         return dict(value) if isinstance(value, dict) else value
 
     def set(self, key: str, value: Any) -> None:
-        self.values[key] = _coerce(BY_KEY[key], value)
+        """Set ``key``; TypeError or ValueError (naming the setting) for a value it refuses."""
+        self.values[key] = validate(key, value)
 
     def save(self) -> None:
-        """Write atomically, so a crash mid-write leaves the previous file intact."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write atomically, so a crash mid-write leaves the previous file intact.
+
+        Raises LocalProblem when the file cannot be written (disk full, read-only folder).
+        """
         tmp = self.path.with_name(self.path.name + ".tmp")
         payload = {"version": VERSION, "values": self.values}
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("w", encoding="utf-8") as handle:
                 json.dump(payload, handle, indent=2, sort_keys=True)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):  # a read-only folder cannot even unlink
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise file_problem(
+                    exc, self.path, what="the settings file", kind="settings"
+                ) from exc
             raise

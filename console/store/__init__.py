@@ -1,6 +1,7 @@
 """The local SQLite store: teams, leads, presets and call history."""
 
-from console.store.connection import MIGRATIONS, Store, StoreTooNew, backup_path
+from console.store.connection import MIGRATIONS, Store, backup_path
+from console.store.damage import DamagedStore, StoreTooNew, UnusableStore, set_aside
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -16,11 +17,14 @@ __all__ = [
     "FINAL_STATUSES",
     "MIGRATIONS",
     "CallRecord",
+    "DamagedStore",
     "Lead",
     "Preset",
     "Store",
     "StoreTooNew",
     "TeamList",
     "TeamMember",
+    "UnusableStore",
     "backup_path",
+    "set_aside",
 ]

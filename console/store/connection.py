@@ -10,8 +10,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from console.problems import LocalProblem
 from console.store import owners, search
-from console.store.history import HistoryMixin
+from console.store.damage import (
+    DamagedStore,
+    StoreTooNew,
+    header_problem,
+    salvage,
+    store_problem,
+)
+from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
@@ -20,19 +28,6 @@ from console.store.teams import TeamsMixin
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StoreTooNew(RuntimeError):
-    """The file was written by a newer FindMe Console whose schema this one cannot read."""
-
-    def __init__(self, path: Path, found: int, known: int) -> None:
-        super().__init__(
-            f"{path} has schema version {found}, but this FindMe Console only knows versions "
-            f"up to {known}. Update FindMe Console; the file was left untouched."
-        )
-        self.path = path
-        self.found = found
-        self.known = known
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -148,9 +143,23 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
         """Open (creating if needed) and migrate the store at `path`; mark orphaned calls.
 
         Call endings kept in the journal (console.store.journal) go into the history first.
+        Raises LocalProblem (one sentence) when it cannot: DamagedStore and StoreTooNew (see
+        console.store.damage) for a file to move aside, others for the folder or the disk.
         """
         path = Path(path)
+        try:
+            return cls._open(path)
+        except LocalProblem:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            raise store_problem(exc, path) from exc
+
+    @classmethod
+    def _open(cls, path: Path) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
+        damage = header_problem(path)
+        if damage:
+            raise DamagedStore(path, damage)
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         try:
             # The window and the command line may write at once: wait for the lock, not fail.
@@ -192,6 +201,18 @@ class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def salvage_from(self, kept: Path) -> dict[str, int]:
+        """Copy what can still be read from a store moved aside (see damage.salvage) into this
+        one; its pending calls arrive as interrupted. Returns the rows copied per table."""
+        with self._tx() as conn:
+            copied = salvage(kept, conn)
+            conn.execute(
+                "UPDATE history SET status = 'interrupted', description = ? "
+                "WHERE status = 'pending'",
+                (INTERRUPTED_DESCRIPTION,),
+            )
+        return copied
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

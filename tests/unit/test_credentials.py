@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from pathlib import Path
 
 import keyring.backends.fail
 import keyring.backends.null
+import pytest
 from keyring.errors import KeyringError, PasswordSetError
 
-from console.credentials import ENTRY, SANDBOX_CREDENTIALS, SERVICE, Credentials, Vault
+from console.credentials import (
+    ENTRY,
+    SANDBOX_CREDENTIALS,
+    SERVICE,
+    Credentials,
+    KeyringProblem,
+    KeyringTimeout,
+    Vault,
+)
+from tests import keyrings
 from tests.conftest import MemoryKeyring
 
 PAIR = Credentials(access_key="AKID-1234", secret_access_key="s3cr3t-VALUE")
@@ -54,9 +67,25 @@ def test_location_names_the_keyring(memory_keyring: MemoryKeyring) -> None:
     assert Vault(memory_keyring).location.startswith("OS keyring")
 
 
-def test_unreadable_entry_is_ignored(memory_keyring: MemoryKeyring) -> None:
-    memory_keyring.set_password(SERVICE, ENTRY, "not json")
-    assert Vault(memory_keyring).load() is None
+@pytest.mark.parametrize(
+    ("stored", "shape"),
+    [
+        ("not json S3cret", "not JSON"),
+        ('["S3cret", "x"]', "a JSON list"),
+        ('"S3cret"', "a JSON str"),
+        ("[" * 200_000 + "]" * 200_000, "not JSON"),  # nested too deep for the parser
+    ],
+)
+def test_an_entry_that_is_not_a_credentials_object_is_a_local_problem(
+    memory_keyring: MemoryKeyring, stored: str, shape: str
+) -> None:
+    # Not "no credentials stored", and never the entry's content (it may be the secret).
+    memory_keyring.set_password(SERVICE, ENTRY, stored)
+    with pytest.raises(KeyringProblem) as info:
+        Vault(memory_keyring).load()
+    sentence = info.value.sentence()
+    assert f"{shape}, not a credentials object" in sentence and "store the credentials" in sentence
+    assert "S3cret" not in sentence and info.value.kind == "keyring"
 
 
 def test_no_keyring_keeps_credentials_in_memory_with_a_warning(
@@ -128,3 +157,92 @@ def test_credentials_as_params_and_secrets() -> None:
     assert set(PAIR.secrets()) == {"AKID-1234", "s3cr3t-VALUE"}
     assert Credentials().mode == "none" and Credentials().as_params() == {}
     assert SANDBOX_CREDENTIALS.mode == "key"
+
+
+# A keyring that misbehaves: bounded, one sentence, never "none stored"
+
+TIMEOUT = 0.3  # FINDME_KEYRING_TIMEOUT for these tests
+
+
+@pytest.fixture
+def misbehaving(monkeypatch: pytest.MonkeyPatch):
+    """A Vault on one of tests.keyrings' backends, with a short keyring timeout."""
+    monkeypatch.setenv("FINDME_KEYRING_TIMEOUT", str(TIMEOUT))
+
+    def make(name: str) -> Vault:
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"tests.keyrings.{name}")
+        return Vault(getattr(keyrings, name)())
+
+    return make
+
+
+def _keyring_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "keyring"]
+
+
+def test_a_keyring_that_never_answers_is_given_up_on_in_time(misbehaving) -> None:
+    vault = misbehaving("Sleeping")
+    for what, attempt in (
+        ("read", vault.load),
+        ("store", lambda: vault.save(KEY)),
+        ("delete", vault.forget),
+    ):
+        started = time.monotonic()
+        with pytest.raises(KeyringTimeout) as info:
+            attempt()
+        assert time.monotonic() - started < TIMEOUT + 1.0
+        sentence = info.value.sentence()
+        assert f"did not answer within {TIMEOUT:g} s when asked to {what}" in sentence
+        assert "unlock" in sentence and "none stored" not in sentence
+    assert not vault.in_memory  # a keyring that is only slow is still the place for secrets
+    # Left waiting, and never holding up the interpreter's exit.
+    assert _keyring_threads() and all(t.daemon for t in _keyring_threads())
+
+
+def test_a_read_still_waiting_is_shared_not_asked_again(misbehaving) -> None:
+    vault = misbehaving("Sleeping")
+    before = len(_keyring_threads())
+    for _ in range(3):
+        with pytest.raises(KeyringTimeout):
+            vault.load()
+    assert len(_keyring_threads()) == before + 1  # one unlock prompt, not three
+
+
+def test_waiting_on_the_keyring_from_a_loop_is_bounded_and_cancellable(misbehaving) -> None:
+    vault = misbehaving("Sleeping")
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        with pytest.raises(KeyringTimeout):
+            await vault.load_async()
+        waited = time.monotonic() - started
+        # Cancelling the wait (the window's Cancel) ends it at once.
+        task = asyncio.ensure_future(vault.load_async())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        with pytest.raises(KeyringTimeout):
+            await vault.save_async(KEY)
+        return waited
+
+    assert asyncio.run(scenario()) < TIMEOUT + 1.0
+
+
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        ("NoReply", "failed when asked to read the credentials (RuntimeError: org.freedesktop"),
+        ("Broken", "failed when asked to read the credentials (OSError: [Errno 5]"),
+        ("Locked", "is locked, so the credentials could not be read; unlock it"),
+    ],
+)
+def test_a_keyring_that_fails_is_one_sentence_not_memory(misbehaving, backend, words) -> None:
+    vault = misbehaving(backend)
+    with pytest.raises(KeyringProblem) as info:
+        vault.load()
+    assert words in info.value.sentence()
+    assert info.value.where.startswith("the OS keyring")
+    with pytest.raises(KeyringProblem):
+        vault.save(KEY)
+    assert not vault.in_memory  # not "kept in memory": the person can mend the keyring

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from console.account_cli import run_account
 from console.cli import build_parser
 from console.client import DEFAULT_API_URL
 from console.credentials import Vault
-from console.settings import SETTINGS, VERSION, Settings
+from console.problems import LocalProblem
+from console.settings import BY_KEY, SETTINGS, VERSION, Settings
 from tests.conftest import MemoryKeyring
 
 
@@ -83,7 +85,8 @@ def test_a_crash_while_writing_leaves_the_previous_file_intact(path: Path) -> No
     settings.set("account.label", "kept")
     settings.save()
     original = path.read_bytes()
-    settings.set("call.defaults", {"page": object()})  # json.dump fails part-way through
+    # json.dump fails part-way through (set() would refuse the value: put it in directly)
+    settings.values["call.defaults"] = {"page": object()}
     with pytest.raises(TypeError):
         settings.save()
     assert path.read_bytes() == original
@@ -102,9 +105,78 @@ def test_corrupt_file_gives_defaults_a_notice_and_a_backup(path: Path, content: 
     kept = backups(path, "corrupt")
     assert len(kept) == 1 and kept[0].read_bytes() == content
     assert kept[0].name in settings.notice
+    # Moved aside, not copied: the next start finds no broken file and makes no second backup.
+    assert not path.exists()
+    assert Settings(path).notice is None
+    assert backups(path, "corrupt") == kept
     settings.save()  # the next save writes a good file; the backup stays
     assert Settings(path).notice is None
     assert kept[0].exists()
+
+
+def test_a_file_nested_too_deep_is_moved_aside_not_a_traceback(path: Path) -> None:
+    content = b"[" * 200_000 + b"]" * 200_000
+    path.write_bytes(content)
+    settings = Settings(path)
+    assert settings.notice and "nested too deep" in settings.notice
+    assert [p.read_bytes() for p in backups(path, "corrupt")] == [content]
+    assert settings.get("sandbox.time_scale") == 1.0
+
+
+def test_a_settings_file_that_is_a_folder_is_a_local_problem_and_left_alone(path: Path) -> None:
+    path.mkdir()
+    (path / "keep.txt").write_text("mine")
+    with pytest.raises(LocalProblem) as info:
+        Settings(path)
+    sentence = info.value.sentence()
+    assert f"The settings file {path} is a folder" in sentence and "out of the way" in sentence
+    assert info.value.kind == "settings" and info.value.where == str(path)
+    assert (path / "keep.txt").read_text() == "mine"
+    assert backups(path, "corrupt") == []
+
+
+@pytest.mark.parametrize("found", ["NaN", "Infinity", "-Infinity", "-1", "1e400", "100.5", '"2"'])
+def test_a_time_scale_out_of_range_is_named_and_the_default_used(path: Path, found: str) -> None:
+    path.write_text(f'{{"version": 1, "values": {{"sandbox.time_scale": {found}, '
+                    f'"account.label": "kept"}}}}')  # fmt: skip
+    settings = Settings(path)
+    assert settings.get("sandbox.time_scale") == 1.0
+    assert settings.get("account.label") == "kept"
+    assert settings.notice and "sandbox.time_scale must be" in settings.notice
+    assert "api-url" not in settings.notice and "default (1.0) is in use" in settings.notice
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("sandbox.time_scale", math.nan, "must be a finite number from 0 to 100"),
+        ("sandbox.time_scale", math.inf, "must be a finite number from 0 to 100"),
+        ("sandbox.time_scale", -0.5, "must be a finite number from 0 to 100"),
+        ("sandbox.time_scale", 1000, "must be a finite number from 0 to 100"),
+        ("account.mode", "production", "must be sandbox or dialogtech"),
+        ("account.auth", "password", "must be key or keypair"),
+        ("call.defaults", {"timeout": [20]}, "must map option names to text or numbers"),
+    ],
+)
+def test_every_setting_is_checked_against_its_rule(path: Path, key, value, words) -> None:
+    settings = Settings(path)
+    with pytest.raises(ValueError, match=f"^{key} {words}"):
+        settings.set(key, value)
+    assert settings.get(key) == BY_KEY[key].default
+    path.write_text(json.dumps({"version": 1, "values": {key: value}}))
+    again = Settings(path)
+    assert again.get(key) == BY_KEY[key].default and f"{key} {words}" in again.notice
+    settings.set("sandbox.time_scale", 0)  # the edges are allowed
+    settings.set("sandbox.time_scale", 100)
+
+
+def test_the_sandbox_command_refuses_a_time_scale_out_of_range(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        build_parser().parse_args(["sandbox", "--time-scale", "nan"])
+    assert info.value.code == 2
+    assert "--time-scale: must be a finite number from 0 to 100" in capsys.readouterr().err
 
 
 def test_newer_version_gives_a_notice_and_a_backup_and_keeps_known_values(path: Path) -> None:
@@ -117,6 +189,9 @@ def test_newer_version_gives_a_notice_and_a_backup_and_keeps_known_values(path: 
     kept = backups(path, f"v{VERSION + 1}")
     assert len(kept) == 1 and kept[0].read_text() == content
     assert settings.get("account.label") == "Team B"
+    # Started again (before anything was saved): the same file is not backed up again.
+    assert "newer" in Settings(path).notice
+    assert backups(path, f"v{VERSION + 1}") == kept
 
 
 def test_values_of_the_wrong_type_in_the_file_are_ignored(path: Path) -> None:

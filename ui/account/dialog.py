@@ -279,13 +279,13 @@ class AccountDialog(QDialog):
             settings.set("account.mode", SANDBOX)
         else:
             credentials = self.credentials()
-            stored = await off_thread(vault.load) if credentials is None else None
+            stored = await vault.load_async() if credentials is None else None
             problem = self._problem(credentials, stored)
             if problem:
                 self.problem.setText("⚠ " + problem)
                 return
             if credentials is not None:
-                await off_thread(vault.save, credentials)  # the keyring can block: never here
+                await vault.save_async(credentials)  # bounded, and never on this thread
             settings.set("account.mode", DIALOGTECH)
             settings.set("account.auth", "key" if self.key_radio.isChecked() else "keypair")
             settings.set("account.api_url", self.url_edit.text().strip())

@@ -29,6 +29,7 @@ from console.engine import Engine
 from console.outcome import CallError
 from console.params import OPTION_NAMES
 from console.phone import format_display
+from console.problems import LocalProblem
 from console.request import Validation
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.calls.in_flight import PendingCall, PendingCallsPanel
@@ -41,6 +42,10 @@ from ui.common.widgets import ElidedLabel
 from ui.common.words import status_text
 
 log = logging.getLogger(__name__)
+
+
+class KeyringWaitStopped(Exception):
+    """The person stopped waiting for the keyring (Stop waiting beside Call)."""
 
 
 def options_from_request(request_redacted: str) -> dict[str, str]:
@@ -112,10 +117,19 @@ class CallPanel(QWidget):
         self.call_button.setMinimumWidth(120)
         self.call_button.setDefault(False)
         self.call_button.clicked.connect(self.call)
+        # Shown only while Call waits for the keyring (an unlock prompt may be open).
+        self.keyring_cancel = QPushButton(self.tr("Stop waiting"), self)
+        self.keyring_cancel.setAccessibleName(self.tr("Stop waiting for the keyring"))
+        self.keyring_cancel.setToolTip(self.tr("Stop waiting for the keyring; nothing is sent"))
+        self.keyring_cancel.clicked.connect(self._stop_waiting)
+        self.keyring_cancel.hide()
+        self._keyring_wait: asyncio.Task | None = None
+        self._keyring_wait_stopped = False
         self.pending = PendingCallsPanel(self)
         self.pending.setMaximumHeight(150)
         action_row = QHBoxLayout()
         action_row.addWidget(self.feedback, 1)
+        action_row.addWidget(self.keyring_cancel, 0, Qt.AlignmentFlag.AlignTop)
         action_row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignTop)
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
@@ -255,7 +269,14 @@ class CallPanel(QWidget):
             missing = self.tr("a lead") if self._lead is None else self.tr("a team list")
             self.show_feedback(self.tr("Choose {0} first; nothing was sent.").format(missing))
             return
-        credentials = await self.engine.credentials()
+        try:
+            credentials = await self._credentials()
+        except LocalProblem as problem:  # the keyring is locked, failed or did not answer
+            self.show_feedback(problem.nothing_sent())
+            return
+        except KeyringWaitStopped:
+            self.show_feedback(self.tr("Stopped waiting for the keyring; nothing was sent."))
+            return
         if credentials is None:
             self.show_feedback(
                 self.tr("No credentials are stored: open Account… to enter them; nothing was sent.")
@@ -284,6 +305,35 @@ class CallPanel(QWidget):
             )
             return
         self.start(plan, credentials, warnings, checked=checked)
+
+    async def _credentials(self) -> Credentials | None:
+        """The engine's credentials; "waiting for the keyring" with a way out while it waits."""
+        task = asyncio.ensure_future(self.engine.credentials())
+        self._keyring_wait = task
+        # Only when it takes a while: an unlocked keyring answers in milliseconds.
+        shown = asyncio.get_running_loop().call_later(0.3, self._show_keyring_wait)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if task.cancelled() and not self._keyring_wait_stopped:
+                raise  # the window is closing: not the person's Stop
+            raise KeyringWaitStopped from None
+        finally:
+            shown.cancel()
+            self._keyring_wait = None
+            self._keyring_wait_stopped = False
+            self.keyring_cancel.hide()
+
+    def _show_keyring_wait(self) -> None:
+        self.show_feedback(
+            self.tr("Waiting for the keyring to unlock… (nothing is sent until it answers)")
+        )
+        self.keyring_cancel.show()
+
+    def _stop_waiting(self) -> None:
+        if self._keyring_wait is not None:
+            self._keyring_wait_stopped = True
+            self._keyring_wait.cancel()
 
     def start(
         self,

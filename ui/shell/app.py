@@ -10,8 +10,10 @@ import time
 from typing import TYPE_CHECKING
 
 from console import APP_ID, APP_NAME, __version__
+from console.problems import EXIT_LOCAL
 
 if TYPE_CHECKING:
+    from console.problems import LocalProblem
     from ui.shell.links import FileOpenFilter
     from ui.shell.main_window import MainWindow
     from ui.shell.single_instance import SingleInstanceServer
@@ -55,12 +57,9 @@ def run(argv: list[str]) -> int:
         return 0
     from PySide6.QtWidgets import QApplication
 
-    from console import paths
-    from console.logs import setup_logging
     from ui.common.errors import install_excepthook
     from ui.common.resources import icon
 
-    setup_logging(paths.log_dir() / "console.log")
     # The native style and palette are left alone, so dark mode follows the system.
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
@@ -69,6 +68,10 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName("DialogTech")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(icon("findme"))
+    # Made after the application, so that a data folder that cannot be written is a dialog.
+    problem = _setup_logging()
+    if problem is not None:
+        return _show_problem(problem)
     # The loop ends when the window says it has closed (after cancelling calls), not when
     # Qt sees the last window disappear.
     app.setQuitOnLastWindowClosed(False)
@@ -92,30 +95,76 @@ def run(argv: list[str]) -> int:
         problem = qasync.run(_main(started, link, server, opened))
     except KeyboardInterrupt:
         return 130
-    if problem:
-        from PySide6.QtWidgets import QMessageBox
+    if problem is None:
+        return 0
+    from ui.shell.startup import QuitOnProblem
 
-        # The loop has ended, so a modal box cannot stall any coroutine.
-        QMessageBox.critical(None, APP_NAME, problem)
-        return 1
-    return 0
+    if isinstance(problem, QuitOnProblem):
+        return EXIT_LOCAL
+    # The loop has ended, so a modal box cannot stall any coroutine.
+    return _show_problem(problem)
+
+
+def _setup_logging() -> LocalProblem | None:
+    """Log to stderr and the log file; the problem when the file cannot be made."""
+    from console import paths
+    from console.logs import setup_logging
+    from console.problems import LocalProblem
+
+    try:
+        log_file = paths.log_dir() / "console.log"
+    except LocalProblem as problem:
+        setup_logging()
+        log.error("could not start: %s", problem)
+        return problem
+    try:
+        setup_logging(log_file)
+    except LocalProblem as problem:
+        log.error("could not start: %s", problem)
+        return problem
+    return None
+
+
+def _show_problem(problem: BaseException | str) -> int:
+    """A modal box saying why the console cannot start (no loop runs); the exit code."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from console.problems import LocalProblem
+
+    text = problem.sentence() if isinstance(problem, LocalProblem) else str(problem)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        APP_NAME,
+        f"FindMe Console could not start. {text}",
+        QMessageBox.StandardButton.Close,
+    )
+    box.setObjectName("could not start")
+    box.exec()
+    return EXIT_LOCAL if isinstance(problem, LocalProblem) else 1
 
 
 async def _main(
     started: float, link: str, server: SingleInstanceServer, opened: FileOpenFilter | None
-) -> str | None:
-    """Start the engine, show the window, wait for it to close, close the engine."""
-    from console.engine import start_engine
-    from console.store import StoreTooNew
+) -> Exception | None:
+    """Start the engine, show the window, wait for it to close, close the engine.
+
+    Returns why it could not start (shown once the loop has ended), or None.
+    """
+    from console.problems import LocalProblem
     from ui.common.tasks import install_asyncgen_hooks
+    from ui.shell.startup import QuitOnProblem, open_engine
 
     install_asyncgen_hooks(asyncio.get_running_loop())
     try:
         # The HTTP client and the sandbox are started once the window is shown.
-        engine = await start_engine(later=True)
-    except (ValueError, StoreTooNew, OSError) as exc:
+        engine = await open_engine()
+    except QuitOnProblem as declined:
+        server.close()
+        return declined  # said already: only the exit code is left
+    except (ValueError, OSError, LocalProblem) as exc:
         log.error("could not start: %s", exc)
-        return f"FindMe Console could not start: {exc}"
+        server.close()
+        return exc
     try:
         from ui.shell.main_window import MainWindow  # the heavy widget imports, after the engine
 
