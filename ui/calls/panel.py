@@ -105,7 +105,7 @@ class CallPanel(QWidget):
         self.feedback.setAccessibleName(self.tr("Call check"))
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.call_button = QPushButton(icon("call"), self.tr("&Call"), self)
+        self.call_button = QPushButton(icon("call"), self.tr("Call"), self)
         self.call_button.setAccessibleName(self.tr("Call"))
         self.call_button.setToolTip(self.tr("Place the call (Ctrl+Enter)"))
         self.call_button.setMinimumWidth(120)

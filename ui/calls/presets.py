@@ -33,7 +33,7 @@ class PresetsBar(QWidget):
         self.form = form
         self._dialog: QWidget | None = None
         # The label is laid out by whoever places the bar (a form row in the call panel).
-        self.label = label = QLabel(self.tr("Pre&set:"), self)
+        self.label = label = QLabel(self.tr("&Preset:"), self)
         self.combo = QComboBox(self)
         self.combo.setAccessibleName(self.tr("Preset"))
         self.combo.setToolTip(self.tr("Load a saved set of call options"))

@@ -69,7 +69,7 @@ class HistoryView(QWidget):
         self._update_count()
 
     def _build(self) -> None:
-        title = QLabel(self.tr("<b>&History</b>"), self)
+        title = QLabel(self.tr("<b>Hist&ory</b>"), self)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid…"))
         self.filter_edit.setAccessibleName(self.tr("Filter history"))
