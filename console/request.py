@@ -170,6 +170,20 @@ def _check_value(param: Param, value: object, out: Validation) -> str | None:
     return checked
 
 
+def check_option(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be sent as the parameter ``name``, or None when it can (or is empty).
+
+    The same rule ``validate`` applies, for one field as it is typed; the message leaves out
+    the parameter's name ("must be a file name such as song.wav, without folders"), so a form
+    can show it beside its own label. Rules between fields (type, use_screen) are not checked.
+    """
+    if not _present(value):
+        return None
+    out = Validation()
+    _check_value(BY_NAME[name], value, out)
+    return out.problems[0].message if out.problems else None
+
+
 def _is_web_url(text: str) -> bool:
     if any(c.isspace() for c in text):
         return False

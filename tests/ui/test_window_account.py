@@ -112,7 +112,7 @@ def test_call_again_loads_the_lead_list_and_options(session, arun):
     panel.form.set_values({})
     panel.set_lead(None)
     window.history.select_call(window.history.model.record(0).id)
-    window.history.again_button.click()
+    window.history.load_button.click()
     assert panel.lead().number == "5552223334"
     assert panel.current_team().name == "Sales East"
     assert panel.form.values() == {"timeout": 25}

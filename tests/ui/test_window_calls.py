@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from window_kit import answer, open_session, pick, seed, seed_window
 
 from console.credentials import Credentials
+from console.params import BY_NAME
 from tests.conftest import until
 from ui.calls.in_flight import CANCEL_COLUMN, ELAPSED_COLUMN
 
@@ -117,7 +118,9 @@ def test_problems_are_listed_and_nothing_is_sent(session, arun):
         await until(lambda: "nothing was sent" in window.call_panel.feedback.text())
 
     arun(scenario())
-    assert "first_callerid" in window.call_panel.feedback.text()
+    # Named as the form names the field; the API's name is in the tooltip.
+    assert BY_NAME["first_callerid"].label in window.call_panel.feedback.text()
+    assert "first_callerid" in window.call_panel.feedback.toolTip()
     assert engine.store.count_calls() == 0
     assert engine.sandbox.received == []
 

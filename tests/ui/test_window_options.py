@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 from window_kit import open_session, pick, seed_window
 
 from console.params import BY_NAME, OPTION_NAMES
+from console.request import check_option
 from tests.conftest import until
 from ui.calls.options_form import OptionsForm
 
@@ -78,6 +79,46 @@ def test_fields_a_type_disables_say_why(qtbot):
     assert spin.value() == 5
     form.set_values({})
     assert form.values() == {}
+
+
+def test_a_field_the_choice_disables_says_why_beside_it(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    fields = form.fields
+    # "Whisper to the agent: Text", but the lead is screened (the default): the phrase is not
+    # sent, and the row says so, not only the tooltip.
+    _choose(fields["screen_method"].widget, 1)
+    whisper = fields["whisper_phrase"]
+    assert not whisper.widget.isEnabled()
+    assert not whisper.note.isHidden() and whisper.note.isEnabled()
+    assert "Ask the lead's name" in whisper.note.text()
+    assert "use_screen=0" in whisper.widget.toolTip()  # the API's words, for who knows them
+    _choose(fields["use_screen"].widget, 0)
+    assert whisper.widget.isEnabled() and whisper.note.isHidden()
+    # The team called first: screening is off the table; the phrase says why in those words.
+    _choose(fields["type"].widget, 2)
+    assert "lead is called first" in whisper.note.text()
+    assert "lead is called first" in fields["screen_prompt"].note.text()
+    # A whole group unavailable: one note on its page instead of the same words on each row.
+    _choose(fields["type"].widget, 1)
+    email = fields["no_answer_email"]
+    page_notes = [n for n, names in form._notes if "no_answer_email" in names]
+    assert not page_notes[0].isHidden() and "team is called first" in page_notes[0].text()
+    assert email.note.isHidden()
+
+
+def test_hold_music_is_checked_as_it_is_typed(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    music = form.fields["holdmusic"]
+    qtbot.keyClicks(music.widget, "music/song")
+    problem = check_option("holdmusic", "music/song")
+    assert problem and not music.note.isHidden()
+    assert problem[1:] in music.note.text()  # the engine's own words, beside the field
+    assert "holdmusic" not in music.note.text()
+    music.widget.clear()
+    qtbot.keyClicks(music.widget, "song.wav")
+    assert music.note.isHidden() and form.values() == {"holdmusic": "song.wav"}
 
 
 def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):

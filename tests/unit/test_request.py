@@ -9,6 +9,7 @@ import pytest
 from console.params import BY_NAME, OPTION_NAMES, PARAMS, SECRET_NAMES, TYPE_WORDS
 from console.request import (
     READ_MARGIN_SECONDS,
+    check_option,
     encode_query,
     first_leg_seconds,
     redact,
@@ -460,3 +461,24 @@ def test_first_leg_seconds() -> None:
     assert first_leg_seconds(assert_accepted()) == 30 + READ_MARGIN_SECONDS
     extreme = assert_accepted(type=2, timeout=60, loop_count=5)
     assert first_leg_seconds(extreme) == 60 * 2 * 5 + READ_MARGIN_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("holdmusic", "music/song"),
+        ("holdmusic", "song.wav"),
+        ("no_answer_email", "agent@"),
+        ("no_answer_url", "ftp://x"),
+        ("timeout", "9"),
+        ("page", "a\nb"),
+        ("first_callerid", "555-12"),
+    ],
+)
+def test_one_option_is_checked_by_the_rule_validate_uses(name: str, value: str) -> None:
+    # check_option serves a form as it is typed: it must say what Call would say, no more.
+    said = check_option(name, value)
+    at_call = [p.message for p in validate({name: value}, require_credentials=False).problems
+               if p.field == name]  # fmt: skip
+    assert said == (at_call[0] if at_call else None)
+    assert check_option(name, "") is None

@@ -32,7 +32,7 @@ from console.phone import format_display
 from console.request import Validation
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.calls.in_flight import PendingCall, PendingCallsPanel
-from ui.calls.options_form import OptionsForm
+from ui.calls.options_form import OptionsForm, problem_words
 from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
@@ -229,9 +229,13 @@ class CallPanel(QWidget):
             team_name=team.name,
         )
 
-    def show_feedback(self, text: str, items: list[str] | None = None) -> None:
-        """Say what happened to the last Call, with a list (problems) when there is one."""
-        self.feedback.setToolTip(self.tr("What happened when Call was last pressed"))
+    def show_feedback(
+        self, text: str, items: list[str] | None = None, *, tip: str | None = None
+    ) -> None:
+        """Say what happened to the last Call, with a list (problems) when there is one;
+        ``tip``: more for the tooltip (the same problems in the API's words)."""
+        tooltip = self.tr("What happened when Call was last pressed")
+        self.feedback.setToolTip(f"{tooltip}\n{tip}" if tip else tooltip)
         body = html.escape(text)
         if items:
             body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
@@ -264,7 +268,8 @@ class CallPanel(QWidget):
         if not checked.ok:
             self.show_feedback(
                 self.tr("The request has problems; nothing was sent:"),
-                [str(p) for p in checked.problems],
+                [problem_words(p) for p in checked.problems],
+                tip="\n".join(str(p) for p in checked.problems),
             )
             return
         warnings = [str(w) for w in checked.warnings]

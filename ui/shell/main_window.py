@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
         self.history.message.connect(self.show_message)
-        self.history.call_again.connect(self.call_panel.load_call)
+        self.history.load_call.connect(self.call_panel.load_call)
         self.call_panel.set_lead(self.leads_panel.current_lead())
 
     # Reactions
@@ -316,9 +316,12 @@ class MainWindow(QMainWindow):
 
     def show_rules(self) -> QWidget:
         from console.sandbox import describe_rules
+        from console.sandbox.rules import API_TERMS
 
+        # The rules in the window's words; the API's names for them in the tooltip.
         return self._open(
-            "rules", lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self)
+            "rules",
+            lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self, tip=API_TERMS),
         )
 
     def show_about(self) -> QMessageBox:

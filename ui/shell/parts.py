@@ -67,9 +67,12 @@ class SandboxBanner(QFrame):
 
 
 class TextDialog(QDialog):
-    """A read-only text in a fixed font (the sandbox rules)."""
+    """A read-only text in a fixed font (the sandbox rules); ``tip`` is the text's tooltip
+    (the title when not given)."""
 
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, parent: QWidget | None = None, *, tip: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -78,7 +81,8 @@ class TextDialog(QDialog):
         view.setReadOnly(True)
         view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         view.setAccessibleName(title)
-        view.setToolTip(title)
+        view.setToolTip(tip or title)
+        self.view = view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))

@@ -1,0 +1,97 @@
+"""The window speaks the agent's words: a control named Call places a call; the options, the
+sandbox rules and the outbox say "the team is called first", not type=2 (the API's names stay
+in tooltips for those who know them)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QSpinBox
+from window_kit import open_session
+
+from console.params import PARAMS
+from ui.calls.options_form import OptionsForm
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+# The API's names that are not also plain English words, and name=value pairs (type=2).
+_API_NAMES = sorted(
+    p.name for p in PARAMS if "_" in p.name or p.name in {"holdmusic", "holdrepeat", "nextaction"}
+)
+API_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, _API_NAMES)) + r")\b|\b\w+=\d")
+
+
+def api_words(texts) -> list[str]:
+    return [t for t in texts if API_WORDS.search(t)]
+
+
+def test_the_check_finds_api_words():
+    assert api_words(["the team is called first (type=2)", "loop_count", "Lead's number"]) == [
+        "the team is called first (type=2)",
+        "loop_count",
+    ]
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def test_a_control_named_call_places_a_call(session):
+    engine, window = session.start()
+    named_call = [
+        control
+        for control in [*window.findChildren(QAbstractButton), *window.findChildren(QAction)]
+        if re.match(r"Call\b", _plain(control.text()))
+        and not (isinstance(control, QAction) and control.menu())  # the Call menu's title
+    ]
+    # The history's and the tray's loaders only fill the call panel: they are not named Call.
+    assert named_call == [window.call_panel.call_button]
+
+
+def _form_texts(form: OptionsForm) -> list[str]:
+    texts = [form.tabs.tabText(i) for i in range(form.tabs.count())]
+    for label in form.findChildren(QLabel):
+        if not label.isHidden():
+            texts.append(label.text())
+    for option in form.fields.values():
+        widget = option.widget
+        if isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QSpinBox):
+            texts.append(widget.specialValueText())
+    return texts
+
+
+def _choose(combo: QComboBox, value) -> None:
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def test_the_options_form_shows_no_api_names(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    for call_type in (None, 1, 2):
+        for use_screen in (None, 0, 1):
+            _choose(form.fields["type"].widget, call_type)
+            _choose(form.fields["use_screen"].widget, use_screen)
+            for nextaction in (None, 1, 2):
+                _choose(form.fields["nextaction"].widget, nextaction)
+                assert api_words(_form_texts(form)) == [], (call_type, use_screen, nextaction)
+    # The API's name is still one hover away, on every field.
+    for name, option in form.fields.items():
+        assert name in option.widget.toolTip()
+
+
+def test_the_sandbox_rules_and_outbox_speak_plainly(session):
+    engine, window = session.start()
+    rules = window.show_rules()
+    assert api_words(rules.view.toPlainText().splitlines()) == []
+    assert "loop_count" in rules.view.toolTip() and "type=2" in rules.view.toolTip()
+    outbox = window.show_outbox()
+    assert outbox.note.text() and api_words([outbox.note.text()]) == []
+    assert "type=2" in outbox.note.toolTip()
