@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
-from window_kit import open_session, pick, seed_window
+from window_kit import answer, open_session, pick, seed_window
 
 from console.params import BY_NAME, OPTION_NAMES
+from console.settings import CALL_IN_USE
 from console.request import check_option
 from tests.conftest import until
 from ui.calls.options_form import OptionsForm
+from ui.calls.presets import UNSAVED_MARK
 
 
 @pytest.fixture
@@ -178,6 +180,64 @@ def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
     assert panel.current_team().name == "Sales East"
     assert window.height() == 560
     assert window.outer_split.sizes() == sizes
+
+
+def test_the_options_in_use_survive_a_restart(session, arun):
+    engine, window = session.start()
+    panel = window.call_panel
+    panel.form.fields["timeout"].widget.setValue(15)  # edited, never saved as a preset
+    _choose(panel.form.fields["type"].widget, 2)
+    # Written soon after the last change, not only when the window closes (a crash).
+    path = engine.settings.path
+    arun(until(lambda: path.exists() and CALL_IN_USE in path.read_text(), what="options kept"))
+    session.close(engine, window)
+
+    engine, window = session.start()
+    panel = window.call_panel
+    assert panel.form.values() == {"timeout": 15, "type": 2}
+    assert panel.presets.current_name() == ""
+    assert panel.presets.combo.currentText().endswith(UNSAVED_MARK)  # still unsaved edits
+    panel.form.set_values({})  # every option back to "not set": that is kept too
+    session.close(engine, window)
+    engine, window = session.start()
+    assert window.call_panel.form.values() == {}
+
+
+def test_an_edited_preset_is_marked_and_switching_asks_first(session):
+    engine, window = session.start()
+    bar, form = window.call_panel.presets, window.call_panel.form
+    form.fields["timeout"].widget.setValue(15)
+    bar.save("Quick ring")
+    assert bar.combo.currentText() == "Quick ring"
+    form.fields["timeout"].widget.setValue(20)
+    assert bar.combo.currentText() == "Quick ring" + UNSAVED_MARK
+    assert bar.has_unsaved_edits()
+    defaults = bar.combo.findData("")
+    bar.combo.activated.emit(defaults)
+    # Asked, and nothing dropped meanwhile: the combo still shows the edited preset.
+    assert bar._question.isVisible()
+    assert form.values() == {"timeout": 20} and bar.current_name() == "Quick ring"
+    answer(bar._question, yes=False)
+    assert form.values() == {"timeout": 20}
+    assert bar.combo.currentText() == "Quick ring" + UNSAVED_MARK
+    bar.combo.activated.emit(defaults)
+    answer(bar._question, yes=True)
+    assert form.values() == {} and bar.current_name() == ""
+    assert not bar.combo.currentText().endswith(UNSAVED_MARK)
+    # Unedited, a switch asks nothing; editing back to the preset's values clears the mark.
+    bar.combo.activated.emit(bar.combo.findData("Quick ring"))
+    assert form.values() == {"timeout": 15}
+    form.fields["timeout"].widget.setValue(16)
+    form.fields["timeout"].widget.setValue(15)
+    assert bar.combo.currentText() == "Quick ring"
+    # New defaults from Preferences keep edits made on the defaults.
+    bar.load("")
+    form.fields["record"].widget.setCurrentIndex(2)
+    prefs = window.show_preferences()
+    prefs.form.fields["timeout"].widget.setValue(45)
+    prefs.save()
+    assert form.values() == {"record": 1}
+    assert bar.combo.currentText().endswith(UNSAVED_MARK)
 
 
 def test_presets_rename_delete_and_defaults(session, arun):

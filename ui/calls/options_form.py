@@ -30,6 +30,7 @@ from console.params import (
     unavailable_reason,
     unavailable_words,
 )
+from console.phone import check_phone, format_display
 from console.request import Problem, check_option
 from ui.common.phone_field import PhoneField
 
@@ -179,6 +180,28 @@ class OptionField:
             return w.digits() or text  # the raw text lets validation name the problem
         return text
 
+    def normalized(self, value: object | None) -> object | None:
+        """``value`` (from a preset or a past request) as ``value()`` would give it once shown."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if self.param.kind in (Kind.INT, Kind.CHOICE, Kind.ID):
+            return _as_int(value)
+        if self.param.kind is Kind.PHONE:
+            return check_phone(str(value)).digits or str(value).strip()
+        return str(value).strip()
+
+    def text_for(self, value: object | None) -> str:
+        """``value`` as the field shows it: the choice's words, "not set (30)", the text."""
+        w = self.widget
+        if isinstance(w, QSpinBox):
+            return w.specialValueText() if value is None else str(value)
+        if isinstance(w, QComboBox):
+            index = w.findData(value) if value is not None else 0
+            return w.itemText(max(index, 0))
+        if value is None:
+            return _ui("not set")
+        return format_display(str(value)) if self.param.kind is Kind.PHONE else str(value)
+
     def set_value(self, value: object | None) -> None:
         w = self.widget
         if isinstance(w, QSpinBox):
@@ -319,6 +342,18 @@ class OptionsForm(QWidget):
             value = option.value()
             if value is not None:
                 out[name] = value
+        return out
+
+    def changes(self, values: Mapping[str, object]) -> list[tuple[str, str, str]]:
+        """What ``set_values(values)`` would change in the options in use: (label, shown
+        now, shown after), in the form's order."""
+        now = self.values()
+        out = []
+        for name, option in self.fields.items():
+            before, after = now.get(name), option.normalized(values.get(name))
+            if before != after:
+                label = _tr(option.param.label)
+                out.append((label, option.text_for(before), option.text_for(after)))
         return out
 
     def set_values(self, values: Mapping[str, object]) -> None:

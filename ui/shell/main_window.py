@@ -311,8 +311,7 @@ class MainWindow(QMainWindow):
         return self._open("preferences", make)
 
     def _preferences_saved(self) -> None:
-        if not self.call_panel.presets.current_name():
-            self.call_panel.presets.load("")  # the defaults preset shows the new defaults
+        self.call_panel.presets.defaults_changed()
 
     def show_rules(self) -> QWidget:
         from console.sandbox import describe_rules
