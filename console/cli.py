@@ -116,6 +116,7 @@ def _emit(as_json: bool, payload: dict[str, Any], text: str, *, err: bool = Fals
 async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
     from console.engine import start_engine
+    from console.request import warning_lines
 
     try:
         engine = await start_engine(api_url=args.api_url)
@@ -161,8 +162,8 @@ async def _call(args: argparse.Namespace) -> int:
                 err=True,
             )
             return EXIT_FOR[exc.status]
-        for warning in placed.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+        for line in warning_lines(placed.warnings, sandbox=engine.uses_sandbox):
+            print(f"warning: {line}", file=sys.stderr)
         result = placed.result
         _emit(
             args.json,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -17,7 +17,7 @@ from console.params import (
     Param,
     unavailable_reason,
 )
-from console.phone import check_phone
+from console.phone import check_phone, format_display, is_fictional
 
 REDACTED = "***"
 # Beyond the longest wait the page allows for the first leg, the time the service may take to
@@ -36,10 +36,12 @@ _FILENAME = re.compile(r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a request, naming the field and the rule."""
+    """One thing wrong with a request, naming the field and the rule; ``number`` is the
+    10 digits a warning about an unassigned number is about."""
 
     field: str
     message: str
+    number: str = ""
 
     def __str__(self) -> str:
         return f"{self.field} {self.message}"
@@ -100,7 +102,8 @@ def _check_phone(name: str, text: str, out: Validation, what: str | None = None)
         out.add(name, f"{_quoted(label, text)}{result.error}")
         return None
     if result.warning:
-        out.warnings.append(Problem(name, f"{_quoted(label, text)}{result.warning}"))
+        warning = Problem(name, f"{_quoted(label, text)}{result.warning}", result.digits or "")
+        out.warnings.append(warning)
     return result.digits
 
 
@@ -263,6 +266,36 @@ def validate(values: Mapping[str, object], *, require_credentials: bool = True) 
     if out.ok:
         out.params = {"action": normalized.pop("action")} | normalized
     return out
+
+
+def warning_lines(warnings: Sequence[Problem], *, sandbox: bool, shown: int = 3) -> list[str]:
+    """The warnings as a person reads them: one line for the numbers of the fictional 555
+    range, none of them when ``sandbox`` (it expects those numbers), one line for any other
+    unassigned numbers, and every other warning as it is. ``shown``: numbers named per line.
+
+    A sandbox team list of 20 numbers made 21 lines before, one per 555 number.
+    """
+    fictional = [w.number for w in warnings if w.number and is_fictional(w.number)]
+    unassigned = [w.number for w in warnings if w.number and not is_fictional(w.number)]
+    lines: list[str] = []
+    if fictional and not sandbox:
+        lines.append(_numbers_line(fictional, shown, "in the fictional 555 range, which no real "
+                                   "phone answers"))  # fmt: skip
+    if unassigned:
+        lines.append(_numbers_line(unassigned, shown, "not assigned to any phone"))
+    lines += [str(w) for w in warnings if not w.number]
+    return lines
+
+
+def _numbers_line(numbers: list[str], shown: int, what: str) -> str:
+    unique = list(dict.fromkeys(numbers))
+    named = ", ".join(format_display(n) for n in unique[:shown])
+    more = len(unique) - shown
+    if len(unique) == 1:
+        return f"{named} is {what}"
+    if more > 0:
+        named += f" and {more} more"
+    return f"{len(unique)} numbers are {what}: {named}"
 
 
 def encode_query(params: Mapping[str, str]) -> str:

@@ -15,6 +15,7 @@ from console.request import (
     redact,
     redacted_url,
     validate,
+    warning_lines,
 )
 
 # The parameter names on the vendor's page, both tables (seed: click-to-findme-list).
@@ -366,7 +367,7 @@ def test_555_numbers_are_accepted_with_a_warning_naming_the_field(name: str) -> 
     checked = check(**{name: "555.444.3333"})
     assert checked.ok
     assert checked.params[name] == "5554443333"
-    assert any(w.field == name and "not an assigned number" in w.message for w in checked.warnings)
+    assert any(w.field == name and "fictional 555" in w.message for w in checked.warnings)
 
 
 @pytest.mark.parametrize("name", PHONE_FIELDS)
@@ -482,3 +483,23 @@ def test_one_option_is_checked_by_the_rule_validate_uses(name: str, value: str) 
                if p.field == name]  # fmt: skip
     assert said == (at_call[0] if at_call else None)
     assert check_option(name, "") is None
+
+
+def test_fictional_numbers_are_one_warning_line_and_none_in_the_sandbox() -> None:
+    team = [f"555111{i:04d}" for i in range(20)]
+    checked = check(phone_to_call="5552223334", list="|".join(team))
+    assert checked.ok and len(checked.warnings) == 21  # the engine still knows each one
+    lines = warning_lines(checked.warnings, sandbox=False)
+    assert len(lines) == 1
+    assert lines[0].startswith("21 numbers are in the fictional 555 range")
+    assert "and 18 more" in lines[0]
+    assert warning_lines(checked.warnings, sandbox=True) == []  # the sandbox invites them
+
+
+def test_other_unassigned_numbers_still_warn_in_the_sandbox() -> None:
+    checked = check(phone_to_call="9995551234", list="5551110003|3705551234")
+    lines = warning_lines(checked.warnings, sandbox=True)
+    assert lines == ["2 numbers are not assigned to any phone: (370) 555-1234, (999) 555-1234"]
+    lead = [w for w in check(phone_to_call="2125550123").warnings if w.field == "phone_to_call"]
+    one = warning_lines(lead, sandbox=False)
+    assert one == ["(212) 555-0123 is in the fictional 555 range, which no real phone answers"]

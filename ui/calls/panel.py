@@ -29,7 +29,7 @@ from console.engine import Engine
 from console.outcome import CallError
 from console.params import OPTION_NAMES
 from console.phone import format_display
-from console.request import Validation
+from console.request import Validation, warning_lines
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.calls.in_flight import PendingCall, PendingCallsPanel
 from ui.calls.options_form import OptionsForm, problem_words
@@ -63,6 +63,7 @@ class CallPanel(QWidget):
         self._lead: Lead | None = None
         self._question = None
         self._load_question = None
+        self._warnings: list[str] = []  # the last call's, shown with its outcome
         self._feedback_for = 0  # which started call the feedback line is about
         self._build()
         self.refresh_teams()
@@ -104,6 +105,7 @@ class CallPanel(QWidget):
         self.feedback = QLabel(self)
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
         self.feedback.setAccessibleName(self.tr("Call check"))
+        self.feedback.setWordWrap(True)  # a warning or a long name must not widen the window
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.call_button = QPushButton(icon("call"), self.tr("Call"), self)
@@ -312,7 +314,8 @@ class CallPanel(QWidget):
                 tip="\n".join(str(p) for p in checked.problems),
             )
             return
-        warnings = [str(w) for w in checked.warnings]
+        # The engine's rule: one line for the fictional 555 numbers, none in the sandbox.
+        warnings = warning_lines(checked.warnings, sandbox=self.engine.uses_sandbox)
         pending = self.pending.find(checked.params["phone_to_call"], checked.params["list"])
         if pending is not None and self.engine.settings.get("ui.confirm_repeat_call"):
             self._question = ask(
@@ -342,14 +345,10 @@ class CallPanel(QWidget):
         ``checked`` is the plan's validation when it has just been run, so it is not run again.
         """
         text = self.tr("Calling {0}…").format(plan.lead_name or format_display(plan.lead_number))
-        self.show_feedback(text)
-        if warnings:
-            # Shown, never blocking; one line, because every sandbox (555) number warns.
-            summary = self.tr(
-                "%n warning(s), sent anyway (details in the tooltip)", "", len(warnings)
-            )
-            self.feedback.setText(f"{html.escape(text)} ⚠ {html.escape(summary)}")
-            self.feedback.setToolTip("\n".join(warnings))
+        # Shown beside Call, never blocking, and kept with the outcome: read in the window,
+        # not only in a tooltip a keyboard cannot open.
+        self._warnings = [f"⚠ {w}" for w in warnings or []]
+        self.show_feedback(text, self._warnings)
         self._feedback_for += 1
         coro = self._place(plan, credentials, self._feedback_for, checked)
         return self.tasks.spawn(coro, name=f"call {plan.lead_name}")
@@ -393,7 +392,7 @@ class CallPanel(QWidget):
             if outcome:
                 self.message.emit(outcome)
                 if token == self._feedback_for:  # the line still speaks of this call
-                    self.show_feedback(outcome)
+                    self.show_feedback(outcome, self._warnings)
             if call_id is not None:
                 self.pending.remove(call_id)
                 self.call_finished.emit(call_id)
