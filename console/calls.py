@@ -76,7 +76,8 @@ class CallService:
             checked = self.check(plan, credentials)
         if not checked.ok:
             problems = [str(p) for p in checked.problems]
-            raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
+            count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+            raise InvalidRequest(count, problems=problems)
         params = checked.params
         mask_in_logs(credentials)
         secrets = maskable(credentials)

@@ -95,3 +95,59 @@ def test_the_sandbox_rules_and_outbox_speak_plainly(session):
     outbox = window.show_outbox()
     assert outbox.note.text() and api_words([outbox.note.text()]) == []
     assert "type=2" in outbox.note.toolTip()
+
+
+def test_counts_agree_with_their_number(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    def tr(text: str, n: int) -> str:
+        return QCoreApplication.translate("Test", text, None, n)
+
+    assert [tr("%n call(s)", n) for n in (0, 1, 2)] == ["0 calls", "1 call", "2 calls"]
+    assert tr("Rings {0} of %n number(s)", 1) == "Rings {0} of 1 number"
+    assert QCoreApplication.translate("Test", "no count here") == "no count here"
+
+
+def _string_literals(folder: str) -> list[tuple[str, str]]:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / folder
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.append((path.name, node.value))
+    return found
+
+
+def test_every_plural_text_carries_its_count():
+    # "(s)" is only read right when Qt knows the number: "%n call(s)" with n given to tr().
+    # The engine has no Qt, so it words its counts itself ("1 call was", "2 calls were").
+    loose = [
+        (name, text)
+        for name, text in _string_literals("ui") + _string_literals("console")
+        if "(s)" in text and "%n" not in text and "%Ln" not in text and text != "(s)"
+    ]
+    assert loose == []
+
+
+def test_the_window_counts_in_words(session, arun):
+    from window_kit import pick, seed_window
+
+    from tests.conftest import until
+
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.teams_panel.refresh()
+    assert window.leads_panel.count_label.text() == "1 lead"
+    assert window.teams_panel.preview_note.text() == "Rings 1 of 1 number, in this order."
+    assert window.call_panel.team_combo.currentText() == "Sales East (1 number)"
+
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.click()
+        await until(lambda: (r := window.history.model.record(0)) and r.status != "pending")
+        await until(lambda: window.history.count_label.text() == "1 call", what="1 call")
+
+    arun(scenario())

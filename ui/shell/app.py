@@ -59,6 +59,7 @@ def run(argv: list[str]) -> int:
     from console.logs import setup_logging
     from ui.common.errors import install_excepthook
     from ui.common.resources import icon
+    from ui.common.words import install_translators
 
     setup_logging(paths.log_dir() / "console.log")
     # The native style and palette are left alone, so dark mode follows the system.
@@ -69,6 +70,7 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName("DialogTech")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(icon("findme"))
+    install_translators(app)  # "1 call", not "1 call(s)"
     # The loop ends when the window says it has closed (after cancelling calls), not when
     # Qt sees the last window disappear.
     app.setQuitOnLastWindowClosed(False)

@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
             self._question = ask(
                 self,
                 self.tr("Calls in flight"),
-                self.tr("%n call(s) are still waiting for an answer.", "", pending),
+                self.tr("%n call(s) still waiting for an answer.", "", pending),
                 self._close_after_cancelling,
                 yes=self.tr("&Cancel them and quit"),
                 no=self.tr("&Keep working"),

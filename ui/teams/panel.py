@@ -116,8 +116,8 @@ class TeamsPanel(TeamsPanelBase):
                     "⚠ {0} is enabled twice; the service refuses a list that repeats a number."
                 ).format(format_display(member.number))
             seen.add(member.number)
-        return self.tr("{0} of {1} numbers ring, in this order.").format(
-            len(enabled), len(team.members)
+        return self.tr("Rings {0} of %n number(s), in this order.", "", len(team.members)).format(
+            len(enabled)
         )
 
     # ---- changes: each one is an undoable command that saves straight away ----------------
@@ -198,8 +198,8 @@ class TeamsPanel(TeamsPanelBase):
         self.confirm_box = ask(
             self,
             self.tr("Delete list"),
-            self.tr("Delete the list {0!r} and its {1} members?").format(
-                team.name, len(team.members)
+            self.tr("Delete the list {0!r} and its %n member(s)?", "", len(team.members)).format(
+                team.name
             ),
             lambda: self.delete_list(team),
             yes=self.tr("&Delete"),
@@ -311,7 +311,7 @@ class TeamsPanel(TeamsPanelBase):
             text = self.tr("Imported {0!r} with %n member(s).", "", len(created.members))
             text = text.format(created.name)
             if result.problems:
-                text += " " + self.tr("%n row(s) were skipped.", "", len(result.problems))
+                text += " " + self.tr("%n row(s) skipped.", "", len(result.problems))
             self.undo_bar.report(text)
         if result.problems:
             self._summary(path, result.problems, created is not None)
@@ -323,7 +323,7 @@ class TeamsPanel(TeamsPanelBase):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Import team list"))
         if imported:
-            box.setText(self.tr("{0} rows of {1} were skipped.").format(len(problems), path.name))
+            box.setText(self.tr("%n row(s) of {0} skipped.", "", len(problems)).format(path.name))
         else:
             box.setText(self.tr("Nothing was imported from {0}.").format(path.name))
         box.setInformativeText("\n".join(problems[:10]))
@@ -342,6 +342,7 @@ class TeamsPanel(TeamsPanelBase):
             show_error(self.tr("Export team list"), exc, self)
             return 0
         self.undo_bar.report(
-            self.tr("Exported {0} members to {1}.").format(count, Path(path).name), undoable=False
+            self.tr("Exported %n member(s) to {0}.", "", count).format(Path(path).name),
+            undoable=False,
         )
         return count
