@@ -9,9 +9,11 @@ import re
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QSpinBox
-from window_kit import open_session
+from window_kit import open_session, pick, seed_window
 
 from console.params import PARAMS
+from console.store import Lead, TeamList
+from tests.conftest import until
 from ui.calls.options_form import OptionsForm
 
 
@@ -133,10 +135,6 @@ def test_every_plural_text_carries_its_count():
 
 
 def test_the_window_counts_in_words(session, arun):
-    from window_kit import pick, seed_window
-
-    from tests.conftest import until
-
     engine, window = session.start()
     lead, team = seed_window(engine, window)
     window.teams_panel.refresh()
@@ -151,3 +149,35 @@ def test_the_window_counts_in_words(session, arun):
         await until(lambda: window.history.count_label.text() == "1 call", what="1 call")
 
     arun(scenario())
+
+
+def test_no_message_outlives_what_it_was_about(session, arun):
+    engine, window = session.start()
+    panel, teams = window.call_panel, window.teams_panel
+    # An empty list is empty, not "every number is disabled", in both places.
+    engine.store.save_team(TeamList(None, "Empty", []))
+    teams.refresh()
+    panel.refresh_teams()
+    assert panel.select_team("Empty")
+    assert "disabled" not in panel.team_numbers.full_text()
+    assert "no numbers" in panel.team_numbers.full_text()
+    assert "empty" in teams.preview_note.text() and "enabled" not in teams.preview_note.text()
+    # "Choose a lead first" goes once a lead is picked.
+    panel.set_lead(None)
+
+    async def press_call():
+        panel.call_button.click()
+        await until(lambda: "Choose" in panel.feedback.text(), what="the missing lead")
+
+    arun(press_call())
+    panel.set_lead(engine.store.add_lead(Lead(None, "Jane Roe", "5552223334")))
+    assert "Choose" not in panel.feedback.text()
+    # A duplicate warning goes with the duplicate.
+    teams.number_field.setText("(555) 111-0003")
+    teams.add_member()
+    teams.number_field.setText("(555) 111-0003")
+    teams.add_member()
+    assert "also on row 1" in teams.add_note.text()
+    teams.table.selectRow(1)
+    teams.remove_member()
+    assert "also on row" not in teams.add_note.text()

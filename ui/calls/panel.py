@@ -65,6 +65,7 @@ class CallPanel(QWidget):
         self._load_question = None
         self._warnings: list[str] = []  # the last call's, shown with its outcome
         self._feedback_for = 0  # which started call the feedback line is about
+        self._missing = False  # the feedback asks for a lead or a list
         self._build()
         self.refresh_teams()
         self.presets.restore()
@@ -145,6 +146,7 @@ class CallPanel(QWidget):
         if lead.last_result:
             parts.append(self.tr("last call: {0}").format(status_text(lead.last_result)))
         self.lead_label.setText(" · ".join(parts))
+        self._forget_missing()
 
     def lead(self) -> Lead | None:
         return self._lead
@@ -191,7 +193,12 @@ class CallPanel(QWidget):
             self.team_numbers.set_full_text(self.tr("No team lists yet: add one in the Teams tab."))
             return
         numbers = ", ".join(format_display(n) for n in team.list_value.split("|") if n)
-        self.team_numbers.set_full_text(numbers or self.tr("every number on this list is disabled"))
+        if not team.members:
+            numbers = self.tr("no numbers on this list yet: add some in the Teams tab")
+        elif not numbers:
+            numbers = self.tr("every number on this list is disabled")
+        self.team_numbers.set_full_text(numbers)
+        self._forget_missing()
         if team.id is not None and self.engine.settings.get("ui.last_team") != team.name:
             self.engine.settings.set("ui.last_team", team.name)
             self.engine.settings.save()
@@ -271,11 +278,17 @@ class CallPanel(QWidget):
             team_name=team.name,
         )
 
+    def _forget_missing(self) -> None:
+        """A lead or list just came: "Choose a lead first" no longer holds once both are."""
+        if self._missing and self._lead is not None and self.current_team() is not None:
+            self.show_feedback("")
+
     def show_feedback(
         self, text: str, items: list[str] | None = None, *, tip: str | None = None
     ) -> None:
         """Say what happened to the last Call, with a list (problems) when there is one;
         ``tip``: more for the tooltip (the same problems in the API's words)."""
+        self._missing = False
         tooltip = self.tr("What happened when Call was last pressed")
         self.feedback.setToolTip(f"{tooltip}\n{tip}" if tip else tooltip)
         body = html.escape(text)
@@ -299,6 +312,7 @@ class CallPanel(QWidget):
         if plan is None:
             missing = self.tr("a lead") if self._lead is None else self.tr("a team list")
             self.show_feedback(self.tr("Choose {0} first; nothing was sent.").format(missing))
+            self._missing = True
             return
         credentials = await self.engine.credentials()
         if credentials is None:

@@ -102,10 +102,15 @@ class TeamsPanel(TeamsPanelBase):
         self.export_action.setEnabled(team is not None)
         self.preview.setText(team.list_value if team else "")
         self.preview_note.setText(self._preview_note(team))
+        # What the last Add said is about members that have changed since (a duplicate
+        # warning must not outlive the duplicate).
+        self.add_note.clear()
 
     def _preview_note(self, team: TeamList | None) -> str:
         if team is None:
             return self.tr("No lists yet: press New list to make one.")
+        if not team.members:
+            return self.tr("⚠ This list is empty: add a member below.")
         enabled = [m for m in team.members if m.enabled]
         if not enabled:
             return self.tr("⚠ No enabled numbers: a call with this list would be refused.")
@@ -226,16 +231,16 @@ class TeamsPanel(TeamsPanelBase):
         label = self.label_edit.text().strip()
         member = TeamMember(label, check.digits, True)
         same = [i + 1 for i, m in enumerate(team.members) if m.number == check.digits]
-        if same:
-            self.add_note.setText(
-                self.tr("⚠ Added, but this number is also on row {0}.").format(same[0])
-            )
-        else:
-            self.add_note.setText(
-                self.tr("Added {0}.").format(label or format_display(member.number))
-            )
         shown = label or format_display(member.number)
         self._edit_members([*team.members, member], self.tr("Add {0}").format(shown))
+        now = self.current_team()
+        if now is None or len(now.members) <= len(team.members):
+            return  # not saved: the undo bar says why
+        if same:
+            note = self.tr("⚠ Added, but this number is also on row {0}.").format(same[0])
+        else:
+            note = self.tr("Added {0}.").format(shown)
+        self.add_note.setText(note)  # after the list is shown again, which clears the note
         self.label_edit.clear()
         self.number_field.setText("")
         self.label_edit.setFocus()
