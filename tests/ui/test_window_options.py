@@ -203,6 +203,20 @@ def test_the_options_in_use_survive_a_restart(session, arun):
     assert window.call_panel.form.values() == {}
 
 
+def test_options_that_cannot_be_written_are_logged_and_kept(session, arun, caplog):
+    engine, window = session.start()
+    path = engine.settings.path
+    path.unlink(missing_ok=True)
+    path.mkdir()  # the settings file cannot be replaced now
+    window.call_panel.form.fields["timeout"].widget.setValue(15)
+    arun(until(lambda: "could not keep the call options" in caplog.text, what="the warning"))
+    assert window.call_panel.form.values() == {"timeout": 15}  # nothing lost on screen
+    path.rmdir()
+    session.close(engine, window)  # the window's own save writes them
+    engine, window = session.start()
+    assert window.call_panel.form.values() == {"timeout": 15}
+
+
 def test_an_edited_preset_is_marked_and_switching_asks_first(session):
     engine, window = session.start()
     bar, form = window.call_panel.presets, window.call_panel.form
