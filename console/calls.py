@@ -87,7 +87,8 @@ class CallService:
             checked = self.check(plan, credentials)
         if not checked.ok:
             problems = [str(p) for p in checked.problems]
-            raise InvalidRequest(f"{len(problems)} problem(s)", problems=problems)
+            count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+            raise InvalidRequest(count, problems=problems)
         params = checked.params
         secrets = credentials.secrets()
         SECRETS.register(secrets)

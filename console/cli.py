@@ -159,6 +159,7 @@ def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
 async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
     from console.engine import start_engine
+    from console.request import warning_lines
 
     try:
         engine = await start_engine(api_url=args.api_url)
@@ -209,8 +210,8 @@ async def _call(args: argparse.Namespace) -> int:
                 err=True,
             )
             return EXIT_FOR[exc.status]
-        for warning in placed.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+        for line in warning_lines(placed.warnings, sandbox=engine.uses_sandbox):
+            print(f"warning: {line}", file=sys.stderr)
         result = placed.result
         _emit(
             args.json,

@@ -219,9 +219,12 @@ async def start_engine(
             "were added to it from the journal."
         )
     if store.recovered_calls:
+        n = store.recovered_calls
+        calls = "1 call was" if n == 1 else f"{n} calls were"
+        them = "it is" if n == 1 else "they are"
         notices.append(
-            f"{store.recovered_calls} call(s) were pending when the console last stopped; "
-            "they are marked outcome unknown (interrupted)."
+            f"{calls} pending when the console last stopped; {them} marked outcome unknown "
+            "(interrupted)."
         )
     url = resolve_api_url(settings, api_url)
     if url != SANDBOX:

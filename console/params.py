@@ -54,7 +54,9 @@ class Param:
     required: bool = False
 
 
-TYPE_WORDS = {1: "the lead is called first (type=1)", 2: "the team is called first (type=2)"}
+# The type in a person's words; TYPE_WORDS adds the API's name for those who know it.
+PLAIN_TYPE_WORDS = {1: "the lead is called first", 2: "the team is called first"}
+TYPE_WORDS = {t: f"{words} (type={t})" for t, words in PLAIN_TYPE_WORDS.items()}
 NEXTACTION_NEEDS_ITEM = frozenset({2, 4, 5, 6})
 ACTION = "clickto.findme"
 TEXT_MAX = 255
@@ -337,9 +339,27 @@ OPTION_NAMES = tuple(p.name for p in PARAMS if p.group not in (Group.CREDENTIALS
 
 
 def unavailable_reason(param: Param, call_type: int, use_screen: int | None) -> str | None:
-    """Why ``param`` cannot be used with this type and screening choice, or None."""
+    """Why ``param`` cannot be used with this type and screening choice, or None.
+
+    In the API's words ("... (type=2)"), for requests and the command line; the window says
+    the same with ``unavailable_words``.
+    """
     if param.only_type is not None and call_type != param.only_type:
         return f"{param.name} is only available when {TYPE_WORDS[param.only_type]}"
     if param.needs_no_screen and use_screen != 0:
         return f"{param.name} is only available when the lead is not screened (use_screen=0)"
+    return None
+
+
+def unavailable_words(param: Param, call_type: int, use_screen: int | None) -> str | None:
+    """``unavailable_reason`` in a person's words, naming the form's choices, not the API's:
+    "Used only when the team is called first"; None when ``param`` can be used."""
+    if param.only_type is not None and call_type != param.only_type:
+        return f"Used only when {PLAIN_TYPE_WORDS[param.only_type]}"
+    if param.needs_no_screen and use_screen != 0:
+        # use_screen is itself only sent when the lead is called first.
+        screened = BY_NAME["use_screen"]
+        if call_type != screened.only_type:
+            return f"Used only when {PLAIN_TYPE_WORDS[screened.only_type]} and not screened"
+        return f'Used only when "{screened.label}" is {screened.choices[0]}'
     return None

@@ -17,8 +17,9 @@ class PhoneCheck:
     """The outcome of reading one typed number.
 
     ``digits`` is the 10-digit form when the text can be a North American number; ``error``
-    says why it cannot; ``warning`` flags a number that is possible in shape but not assigned
-    (the vendor's own 555 examples are such numbers, so this never blocks a call).
+    says why it cannot; ``warning`` flags a number that is possible in shape but no phone
+    answers: unassigned, or in the fictional 555 range (``is_fictional``: the vendor's own
+    examples are such numbers, so this never blocks a call).
     """
 
     text: str
@@ -79,9 +80,21 @@ def check_phone(text: str) -> PhoneCheck:
             text, error="has an area code starting with 0 or 1, which no North American number has"
         )
     warning = None
-    if not phonenumbers.is_valid_number(number):
-        warning = "is possible in shape but not an assigned number (like the 555 examples)"
+    if is_fictional(digits):
+        # phonenumbers calls 212-555-0123 valid: the range is kept for fiction, not unassigned.
+        warning = "is in the fictional 555 range, which no real phone answers"
+    elif not phonenumbers.is_valid_number(number):
+        warning = "is possible in shape but not an assigned number"
     return PhoneCheck(text, digits=digits, warning=warning)
+
+
+def is_fictional(digits: str) -> bool:
+    """Whether 10 ``digits`` are in the 555 range no real phone answers: the unassigned area
+    code 555 (the vendor's examples, and the sandbox's numbers), or NXX-555-0100 to 0199,
+    which the North American Numbering Plan keeps for fiction."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    return digits.startswith("555") or (digits[3:6] == "555" and digits[6:8] == "01")
 
 
 def format_display(digits: str) -> str:

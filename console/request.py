@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -18,7 +18,7 @@ from console.params import (
     Param,
     unavailable_reason,
 )
-from console.phone import check_phone
+from console.phone import check_phone, format_display, is_fictional
 
 # Beyond the longest wait the page allows for the first leg, the time the service may take to
 # set the call up and answer: generous, because giving up early turns a call into "unknown".
@@ -38,10 +38,12 @@ _OTHER_SEPARATOR = re.compile(r"[,;]")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a request, naming the field and the rule."""
+    """One thing wrong with a request, naming the field and the rule; ``number`` is the
+    10 digits a warning about an unassigned number is about."""
 
     field: str
     message: str
+    number: str = ""
 
     def __str__(self) -> str:
         return f"{self.field} {self.message}"
@@ -102,7 +104,8 @@ def _check_phone(name: str, text: str, out: Validation, what: str | None = None)
         out.add(name, f"{_quoted(label, text)}{result.error}")
         return None
     if result.warning:
-        out.warnings.append(Problem(name, f"{_quoted(label, text)}{result.warning}"))
+        warning = Problem(name, f"{_quoted(label, text)}{result.warning}", result.digits or "")
+        out.warnings.append(warning)
     return result.digits
 
 
@@ -181,6 +184,20 @@ def _check_value(param: Param, value: object, out: Validation) -> str | None:
         out.add(name, "must be a file name such as song.wav, without folders")
         return None
     return checked
+
+
+def check_option(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be sent as the parameter ``name``, or None when it can (or is empty).
+
+    The same rule ``validate`` applies, for one field as it is typed; the message leaves out
+    the parameter's name ("must be a file name such as song.wav, without folders"), so a form
+    can show it beside its own label. Rules between fields (type, use_screen) are not checked.
+    """
+    if not _present(value):
+        return None
+    out = Validation()
+    _check_value(BY_NAME[name], value, out)
+    return out.problems[0].message if out.problems else None
 
 
 def _is_web_url(text: str) -> bool:
@@ -262,6 +279,36 @@ def validate(values: Mapping[str, object], *, require_credentials: bool = True) 
     if out.ok:
         out.params = {"action": normalized.pop("action")} | normalized
     return out
+
+
+def warning_lines(warnings: Sequence[Problem], *, sandbox: bool, shown: int = 3) -> list[str]:
+    """The warnings as a person reads them: one line for the numbers of the fictional 555
+    range, none of them when ``sandbox`` (it expects those numbers), one line for any other
+    unassigned numbers, and every other warning as it is. ``shown``: numbers named per line.
+
+    A sandbox team list of 20 numbers made 21 lines before, one per 555 number.
+    """
+    fictional = [w.number for w in warnings if w.number and is_fictional(w.number)]
+    unassigned = [w.number for w in warnings if w.number and not is_fictional(w.number)]
+    lines: list[str] = []
+    if fictional and not sandbox:
+        lines.append(_numbers_line(fictional, shown, "in the fictional 555 range, which no real "
+                                   "phone answers"))  # fmt: skip
+    if unassigned:
+        lines.append(_numbers_line(unassigned, shown, "not assigned to any phone"))
+    lines += [str(w) for w in warnings if not w.number]
+    return lines
+
+
+def _numbers_line(numbers: list[str], shown: int, what: str) -> str:
+    unique = list(dict.fromkeys(numbers))
+    named = ", ".join(format_display(n) for n in unique[:shown])
+    more = len(unique) - shown
+    if len(unique) == 1:
+        return f"{named} is {what}"
+    if more > 0:
+        named += f" and {more} more"
+    return f"{len(unique)} numbers are {what}: {named}"
 
 
 def encode_query(params: Mapping[str, str]) -> str:

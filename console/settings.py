@@ -58,28 +58,48 @@ class Setting:
     check: Callable[[Any], str | None] | None = None
 
 
+# The keys, for code that reads or writes a setting: a misspelt constant fails at import,
+# a misspelt string would read the default without a word.
+ACCOUNT_MODE = "account.mode"
+ACCOUNT_AUTH = "account.auth"
+ACCOUNT_LABEL = "account.label"
+ACCOUNT_API_URL = "account.api_url"
+ACCOUNT_TRUSTED_CA = "account.trusted_ca"
+SANDBOX_TIME_SCALE = "sandbox.time_scale"
+CALL_DEFAULTS = "call.defaults"
+CALL_IN_USE = "call.in_use"
+LAST_PRESET = "ui.last_preset"
+LAST_TEAM = "ui.last_team"
+CONFIRM_REPEAT_CALL = "ui.confirm_repeat_call"
+CLOSE_TO_TRAY = "ui.close_to_tray"
+WINDOW_STATE = "ui.window_state"
+LAST_FOLDERS = "ui.last_folders"
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "account.mode", str, "sandbox", "Account: sandbox or dialogtech",
+        ACCOUNT_MODE, str, "sandbox", "Account: sandbox or dialogtech",
         _one_of("sandbox", "dialogtech"),
     ),
-    Setting("account.auth", str, "key", "Credentials: key or keypair", _one_of("key", "keypair")),
-    Setting("account.label", str, "", "Account label"),
-    Setting("account.api_url", str, DEFAULT_API_URL, "API URL"),
+    Setting(ACCOUNT_AUTH, str, "key", "Credentials: key or keypair", _one_of("key", "keypair")),
+    Setting(ACCOUNT_LABEL, str, "", "Account label"),
+    Setting(ACCOUNT_API_URL, str, DEFAULT_API_URL, "API URL"),
     # A certificate file the person chose to trust besides the usual authorities (a staging
     # server's own certificate): a path, never the secret of anything.
-    Setting("account.trusted_ca", str, "", "Trusted certificate file"),
+    Setting(ACCOUNT_TRUSTED_CA, str, "", "Trusted certificate file"),
     Setting(
-        "sandbox.time_scale", float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
+        SANDBOX_TIME_SCALE, float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
     ),
-    Setting("call.defaults", dict, {}, "Default call options", _options),
-    Setting("ui.last_preset", str, "", "Last preset used"),
-    Setting("ui.last_team", str, "", "Last team list used"),
-    Setting("ui.confirm_repeat_call", bool, True, "Ask before calling a lead already pending"),
-    Setting("ui.close_to_tray", bool, False, "Close to the tray"),
-    Setting("ui.window_state", str, "", "Window layout"),
+    Setting(CALL_DEFAULTS, dict, {}, "Default call options", _options),
+    # What the call panel's form shows, by API name, so a restart brings back unsaved edits
+    # too; absent (not {}) until the form was first used.
+    Setting(CALL_IN_USE, dict, {}, "Call options in use", _options),
+    Setting(LAST_PRESET, str, "", "Last preset used"),
+    Setting(LAST_TEAM, str, "", "Last team list used"),
+    Setting(CONFIRM_REPEAT_CALL, bool, True, "Ask before calling a lead already pending"),
+    Setting(CLOSE_TO_TRAY, bool, False, "Close to the tray"),
+    Setting(WINDOW_STATE, str, "", "Window layout"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
-    Setting("ui.last_folders", dict, {}, "Last folder used for each kind of file"),
+    Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -197,6 +217,11 @@ class Settings:
         if notices:
             self.notice = " ".join(notices)
             log.warning(self.notice)
+
+    def is_set(self, key: str) -> bool:
+        """Whether ``key`` has a value of its own (else ``get`` gives the default)."""
+        BY_KEY[key]  # noqa: B018 -- an unknown key is a KeyError, as for get and set
+        return key in self.values
 
     def get(self, key: str) -> Any:
         setting = BY_KEY[key]

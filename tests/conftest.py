@@ -110,6 +110,17 @@ def run_cli(cli_env: dict[str, str]) -> Callable[..., Any]:
     return run
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with the translators ui.shell.app installs."""
+    from ui.common.words import install_translators
+
+    installed = install_translators(qapp)
+    yield qapp
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
 @pytest.fixture
 def loop(qapp):
     """A qasync loop per test, as in qasync's own tests; loop errors fail the test."""

@@ -21,6 +21,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from console.params import BY_NAME, PLAIN_TYPE_WORDS
+
 ANSWERED = "Answered"
 NO_ANSWER = "No Answer"
 BUSY = "Busy"
@@ -28,25 +30,40 @@ CONNECTED = "Call Connected"
 BUSY_SECONDS = 1.0
 DEFAULT_TIMEOUT = 30
 
-_RULES = """\
+
+def _label(name: str) -> str:
+    return BY_NAME[name].label
+
+
+# In a person's words, naming the window's options; API_TERMS maps them to the API's names.
+_RULES = f"""\
 Sandbox rules: the LAST digit of each number decides how it answers.
-  0    never answers: rings the full timeout, then "No Answer"
+  0    never answers: rings for the whole ring time, then "No Answer"
   1    busy: fails after 1 second, "Busy"
-  2-9  answers after that many seconds (when shorter than timeout, otherwise "No Answer")
-type=1: the lead (phone_to_call) is called first. The reply is success "Call Connected" when
-  the lead answers, otherwise failed "No Answer" or "Busy"; the list is then hunted.
-type=2: the list is called first, loop_count passes (randomize=1 shuffles each pass,
-  reproducibly from the sid). The first to answer gives success "Call Connected". When nobody
-  answers the reply is failed "No Answer" and the no-answer email, SMS, transfer and URL
-  report are performed (the URL report is really POSTed; the rest go to the outbox).
-Credentials: any are accepted, except key or secret_access_key "invalid", which fails with
-  "Authentication failed". Invalid requests fail with "Invalid request: <problems>".
-The reply is held for the simulated first leg: simulated seconds x time_scale."""
+  2-9  answers after that many seconds (when shorter than the ring time, otherwise "No Answer")
+When {PLAIN_TYPE_WORDS[1]}: the result is success "Call Connected" when the lead answers,
+  otherwise failed "No Answer" or "Busy"; the team list is then rung.
+When {PLAIN_TYPE_WORDS[2]}: the list is rung as many times as "{_label("loop_count")}"
+  says ("{_label("randomize")}" shuffles each pass, the same way every time for one sid).
+  The first to answer gives success "Call Connected". When nobody answers the result is failed
+  "No Answer", and the no-answer email, SMS, transfer and URL report are made (the URL report
+  is really posted to its address; the rest go to the outbox).
+Credentials: any are accepted, except a key or secret access key "invalid", which fails with
+  "Authentication failed". A request with problems fails with "Invalid request: <problems>".
+The answer comes when the simulated first leg ends: simulated seconds x the time scale."""
+
+API_TERMS = f"""\
+In the API's terms:
+  {PLAIN_TYPE_WORDS[1]} = type=1; {PLAIN_TYPE_WORDS[2]} = type=2
+  "{_label("timeout")}" = timeout; "{_label("loop_count")}" = loop_count; \
+"{_label("randomize")}" = randomize
+  the lead = phone_to_call; the team list = list; the time scale = time_scale"""
 
 
-def describe_rules() -> str:
-    """The sandbox's behaviour as a few lines of text for a window or a terminal."""
-    return _RULES
+def describe_rules(*, api_terms: bool = False) -> str:
+    """The sandbox's behaviour as a few lines of text for a window or a terminal; with
+    ``api_terms``, followed by the API's names for the words used."""
+    return f"{_RULES}\n{API_TERMS}" if api_terms else _RULES
 
 
 @dataclass(frozen=True)

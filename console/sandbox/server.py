@@ -360,7 +360,7 @@ async def serve_forever(host: str = "127.0.0.1", port: int = 0, time_scale: floa
     sandbox.on_outbox.append(_print_entry)
     print(f"FindMe sandbox listening at {url}", flush=True)
     print(f"Outbox (JSON): {sandbox.outbox_url}", flush=True)
-    print(describe_rules(), flush=True)
+    print(describe_rules(api_terms=True), flush=True)
     try:
         await asyncio.Event().wait()
     finally:

@@ -153,7 +153,7 @@ def test_plan_call_and_rules_text() -> None:
     connected = plan_call(params(list="5558880000|5558880006"), "s")
     assert connected.connected and [a.result for a in connected.second_leg] == [NO_ANSWER, ANSWERED]
     text = describe_rules()
-    assert "0" in text and "Busy" in text and "2-9" in text and "time_scale" in text
+    assert "0" in text and "Busy" in text and "2-9" in text and "time scale" in text
 
 
 # -- the service over HTTP ------------------------------------------------------------------

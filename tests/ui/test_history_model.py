@@ -121,7 +121,7 @@ def test_the_text_and_result_filters_work(big_store, arun, qtbot):
         await until(lambda: view.model.status == "network", what="the result filter")
         assert view.model.total == 3  # 4242, 42422 and 42426: network is i % 4 == 2
         assert {view.model.record(r).status for r in range(view.model.rowCount())} == {"network"}
-        assert "3 call(s)" in view.count_label.text()
+        assert "3 calls" in view.count_label.text()
         view.filter_edit.clear()
         await view.apply_filter()
         assert view.model.total == ROWS // 4

@@ -110,7 +110,7 @@ def test_search_filters_as_you_type(qtbot, panel, store, ann) -> None:
     panel.search.clear()
     qtbot.keyClicks(panel.search, "(555) 111-3")
     qtbot.waitUntil(lambda: _names(panel) == ["Bob Baker"], timeout=2000)
-    assert "1 of 2 leads match" in panel.count_label.text()
+    assert "Matches: 1 of 2 leads" in panel.count_label.text()
     # Enter searches at once and moves to the results, where Enter picks the lead.
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
     assert panel.table.hasFocus() and panel.current_lead().name == "Bob Baker"

@@ -6,10 +6,11 @@ import json
 import re
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLineEdit
-from window_kit import open_session, pick, seed_window
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from window_kit import answer, open_session, pick, seed_window
 
 from console.credentials import ENTRY, SERVICE
+from console.params import BY_NAME
 from tests.conftest import until
 from ui.common.errors import ErrorDialog, excepthook
 from ui.shell import app as app_module
@@ -97,7 +98,7 @@ def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):
     dialog.close()
 
 
-def test_call_again_loads_the_lead_list_and_options(session, arun):
+def test_loading_a_past_call_shows_which_options_change(session, arun):
     engine, window = session.start()
     lead, team = seed_window(engine, window)
     panel = window.call_panel
@@ -109,13 +110,30 @@ def test_call_again_loads_the_lead_list_and_options(session, arun):
         await until(lambda: (r := window.history.model.record(0)) and r.status == "success")
 
     arun(scenario())
-    panel.form.set_values({})
-    panel.set_lead(None)
     window.history.select_call(window.history.model.record(0).id)
-    window.history.again_button.click()
+    # The same options in use: nothing would be replaced, so nothing is asked.
+    panel.set_lead(None)
+    window.history.load_button.click()
+    assert panel.lead().number == "5552223334" and panel.form.values() == {"timeout": 25}
+    # Other options in use: the question lists the change, and they are not replaced silently.
+    panel.form.fields["timeout"].widget.setValue(40)
+    panel.form.fields["record"].widget.setCurrentIndex(2)  # Yes
+    panel.set_lead(None)
+    window.history.load_button.click()
+    box = panel._load_question
+    assert box.isVisible() and panel.form.values() == {"timeout": 40, "record": 1}
+    ring, record = BY_NAME["timeout"].label, BY_NAME["record"].label
+    assert f"{ring}: 40 → 25" in box.informativeText()
+    assert f"{record}: Yes → not set (No)" in box.informativeText()
+    keep = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.ActionRole)
+    keep.click()  # the lead and list, with the agent's own options
     assert panel.lead().number == "5552223334"
     assert panel.current_team().name == "Sales East"
+    assert panel.form.values() == {"timeout": 40, "record": 1}
+    window.history.load_button.click()
+    answer(panel._load_question, yes=True)
     assert panel.form.values() == {"timeout": 25}
+    assert f"{ring}: 40 → 25" in panel.feedback.text()  # beside Call, what changed
 
 
 def test_an_uncaught_exception_shows_a_dialog_and_is_logged(qapp, caplog):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from window_kit import answer, open_session, pick, seed, seed_window
 
 from console.credentials import Credentials
+from console.params import BY_NAME
 from tests.conftest import until
 from ui.calls.in_flight import CANCEL_COLUMN, ELAPSED_COLUMN
 from ui.shell import main_window
@@ -118,7 +119,9 @@ def test_problems_are_listed_and_nothing_is_sent(session, arun):
         await until(lambda: "nothing was sent" in window.call_panel.feedback.text())
 
     arun(scenario())
-    assert "first_callerid" in window.call_panel.feedback.text()
+    # Named as the form names the field; the API's name is in the tooltip.
+    assert BY_NAME["first_callerid"].label in window.call_panel.feedback.text()
+    assert "first_callerid" in window.call_panel.feedback.toolTip()
     assert engine.store.count_calls() == 0
     assert engine.sandbox.received == []
 
@@ -293,3 +296,47 @@ def test_a_failing_checkpoint_is_logged_not_shown(session, arun, caplog, monkeyp
         arun(scenario())
     assert "could not checkpoint the store: disk I/O error" in caplog.text
     assert set(errors._open) == before  # no error dialog every 5 s
+
+
+TWENTY = tuple(f"555111{i:04d}" for i in range(2, 22))  # each ends in 2-9, 0 or 1
+
+
+def test_the_sandbox_shows_no_warning_for_its_555_numbers(session, arun):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window, team_numbers=TWENTY)
+
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.click()
+        return await until(lambda: _row(window), what="a final history row")
+
+    arun(scenario())
+    shown = window.call_panel.feedback
+    assert "⚠" not in shown.text() and "⚠" not in shown.toolTip()
+    assert "555" not in shown.text().replace(lead.name, "")
+
+
+def test_a_real_account_shows_one_line_for_the_555_numbers_in_the_window(session, arun):
+    from tests.faults import VENDOR_SUCCESS, FaultServer, reply
+
+    engine, window = session.start()
+    lead, team = seed_window(engine, window, team_numbers=TWENTY)
+    engine.vault.save(Credentials(key="k-555"))
+
+    async def scenario():
+        async with FaultServer(reply(VENDOR_SUCCESS)) as server:
+            engine.settings.set("account.mode", "dialogtech")
+            engine.settings.set("account.api_url", server.url)
+            await engine.apply_account()
+            window.update_account()
+            pick(window, lead, team)
+            window.call_panel.call_button.click()
+            return await until(lambda: _row(window), what="a final history row")
+
+    record = arun(scenario())
+    assert record.status == "success"
+    text = window.call_panel.feedback.text()
+    # One line, in the window beside Call (not a tooltip a keyboard cannot open).
+    assert text.count("⚠") == 1
+    assert "21 numbers are in the fictional 555 range" in text
+    assert window.minimumSizeHint().width() <= 900

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
-from window_kit import open_session, pick, seed_window
+from window_kit import answer, open_session, pick, seed_window
 
 from console.params import BY_NAME, OPTION_NAMES
+from console.request import check_option
+from console.settings import CALL_IN_USE
 from tests.conftest import until
 from ui.calls.options_form import OptionsForm
+from ui.calls.presets import UNSAVED_MARK
 
 
 @pytest.fixture
@@ -80,6 +83,46 @@ def test_fields_a_type_disables_say_why(qtbot):
     assert form.values() == {}
 
 
+def test_a_field_the_choice_disables_says_why_beside_it(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    fields = form.fields
+    # "Whisper to the agent: Text", but the lead is screened (the default): the phrase is not
+    # sent, and the row says so, not only the tooltip.
+    _choose(fields["screen_method"].widget, 1)
+    whisper = fields["whisper_phrase"]
+    assert not whisper.widget.isEnabled()
+    assert not whisper.note.isHidden() and whisper.note.isEnabled()
+    assert "Ask the lead's name" in whisper.note.text()
+    assert "use_screen=0" in whisper.widget.toolTip()  # the API's words, for who knows them
+    _choose(fields["use_screen"].widget, 0)
+    assert whisper.widget.isEnabled() and whisper.note.isHidden()
+    # The team called first: screening is off the table; the phrase says why in those words.
+    _choose(fields["type"].widget, 2)
+    assert "lead is called first" in whisper.note.text()
+    assert "lead is called first" in fields["screen_prompt"].note.text()
+    # A whole group unavailable: one note on its page instead of the same words on each row.
+    _choose(fields["type"].widget, 1)
+    email = fields["no_answer_email"]
+    page_notes = [n for n, names in form._notes if "no_answer_email" in names]
+    assert not page_notes[0].isHidden() and "team is called first" in page_notes[0].text()
+    assert email.note.isHidden()
+
+
+def test_hold_music_is_checked_as_it_is_typed(qtbot):
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    music = form.fields["holdmusic"]
+    qtbot.keyClicks(music.widget, "music/song")
+    problem = check_option("holdmusic", "music/song")
+    assert problem and not music.note.isHidden()
+    assert problem[1:] in music.note.text()  # the engine's own words, beside the field
+    assert "holdmusic" not in music.note.text()
+    music.widget.clear()
+    qtbot.keyClicks(music.widget, "song.wav")
+    assert music.note.isHidden() and form.values() == {"holdmusic": "song.wav"}
+
+
 def test_type_2_options_reach_the_sandbox_and_its_outbox(session, arun, qtbot):
     engine, window = session.start()
     # Nobody on a list of numbers ending in 0 answers: the no-answer email is "sent".
@@ -137,6 +180,78 @@ def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
     assert panel.current_team().name == "Sales East"
     assert window.height() == 560
     assert window.outer_split.sizes() == sizes
+
+
+def test_the_options_in_use_survive_a_restart(session, arun):
+    engine, window = session.start()
+    panel = window.call_panel
+    panel.form.fields["timeout"].widget.setValue(15)  # edited, never saved as a preset
+    _choose(panel.form.fields["type"].widget, 2)
+    # Written soon after the last change, not only when the window closes (a crash).
+    path = engine.settings.path
+    arun(until(lambda: path.exists() and CALL_IN_USE in path.read_text(), what="options kept"))
+    session.close(engine, window)
+
+    engine, window = session.start()
+    panel = window.call_panel
+    assert panel.form.values() == {"timeout": 15, "type": 2}
+    assert panel.presets.current_name() == ""
+    assert panel.presets.combo.currentText().endswith(UNSAVED_MARK)  # still unsaved edits
+    panel.form.set_values({})  # every option back to "not set": that is kept too
+    session.close(engine, window)
+    engine, window = session.start()
+    assert window.call_panel.form.values() == {}
+
+
+def test_options_that_cannot_be_written_are_logged_and_kept(session, arun, caplog):
+    engine, window = session.start()
+    path = engine.settings.path
+    path.unlink(missing_ok=True)
+    path.mkdir()  # the settings file cannot be replaced now
+    window.call_panel.form.fields["timeout"].widget.setValue(15)
+    arun(until(lambda: "could not keep the call options" in caplog.text, what="the warning"))
+    assert window.call_panel.form.values() == {"timeout": 15}  # nothing lost on screen
+    path.rmdir()
+    session.close(engine, window)  # the window's own save writes them
+    engine, window = session.start()
+    assert window.call_panel.form.values() == {"timeout": 15}
+
+
+def test_an_edited_preset_is_marked_and_switching_asks_first(session):
+    engine, window = session.start()
+    bar, form = window.call_panel.presets, window.call_panel.form
+    form.fields["timeout"].widget.setValue(15)
+    bar.save("Quick ring")
+    assert bar.combo.currentText() == "Quick ring"
+    form.fields["timeout"].widget.setValue(20)
+    assert bar.combo.currentText() == "Quick ring" + UNSAVED_MARK
+    assert bar.has_unsaved_edits()
+    defaults = bar.combo.findData("")
+    bar.combo.activated.emit(defaults)
+    # Asked, and nothing dropped meanwhile: the combo still shows the edited preset.
+    assert bar._question.isVisible()
+    assert form.values() == {"timeout": 20} and bar.current_name() == "Quick ring"
+    answer(bar._question, yes=False)
+    assert form.values() == {"timeout": 20}
+    assert bar.combo.currentText() == "Quick ring" + UNSAVED_MARK
+    bar.combo.activated.emit(defaults)
+    answer(bar._question, yes=True)
+    assert form.values() == {} and bar.current_name() == ""
+    assert not bar.combo.currentText().endswith(UNSAVED_MARK)
+    # Unedited, a switch asks nothing; editing back to the preset's values clears the mark.
+    bar.combo.activated.emit(bar.combo.findData("Quick ring"))
+    assert form.values() == {"timeout": 15}
+    form.fields["timeout"].widget.setValue(16)
+    form.fields["timeout"].widget.setValue(15)
+    assert bar.combo.currentText() == "Quick ring"
+    # New defaults from Preferences keep edits made on the defaults.
+    bar.load("")
+    form.fields["record"].widget.setCurrentIndex(2)
+    prefs = window.show_preferences()
+    prefs.form.fields["timeout"].widget.setValue(45)
+    prefs.save()
+    assert form.values() == {"record": 1}
+    assert bar.combo.currentText().endswith(UNSAVED_MARK)
 
 
 def test_presets_rename_delete_and_defaults(session, arun):

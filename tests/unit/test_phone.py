@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.phone import check_phone, format_display
+from console.phone import check_phone, format_display, is_fictional
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,28 @@ def test_fictional_555_number_is_accepted_with_a_warning() -> None:
     checked = check_phone("(555) 111-2222")
     assert checked.ok and checked.error is None
     assert checked.digits == "5551112222"
-    assert checked.warning and "not an assigned number" in checked.warning
+    assert checked.warning and "fictional 555 range" in checked.warning
+
+
+@pytest.mark.parametrize(
+    ("digits", "fictional"),
+    [
+        ("5551112222", True),  # the unassigned area code of the vendor's examples
+        ("2125550123", True),  # NXX-555-0100 to 0199: kept for fiction
+        ("2125550199", True),
+        ("2125550200", False),
+        ("2125551234", False),
+        ("9995551234", False),  # unassigned, but not the 555 range
+        ("555111222", False),
+    ],
+)
+def test_the_fictional_555_range(digits: str, fictional: bool) -> None:
+    assert is_fictional(digits) is fictional
+
+
+def test_a_fictional_number_phonenumbers_calls_valid_still_warns() -> None:
+    assert "fictional" in (check_phone("(212) 555-0123").warning or "")
+    assert "not an assigned number" in (check_phone("(999) 555-1234").warning or "")
 
 
 def test_assigned_number_has_no_warning() -> None:

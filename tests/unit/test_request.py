@@ -9,11 +9,13 @@ import pytest
 from console.params import BY_NAME, OPTION_NAMES, PARAMS, SECRET_NAMES, TYPE_WORDS
 from console.request import (
     READ_MARGIN_SECONDS,
+    check_option,
     encode_query,
     first_leg_seconds,
     redact,
     redacted_url,
     validate,
+    warning_lines,
 )
 
 # The parameter names on the vendor's page, both tables (seed: click-to-findme-list).
@@ -365,7 +367,7 @@ def test_555_numbers_are_accepted_with_a_warning_naming_the_field(name: str) -> 
     checked = check(**{name: "555.444.3333"})
     assert checked.ok
     assert checked.params[name] == "5554443333"
-    assert any(w.field == name and "not an assigned number" in w.message for w in checked.warnings)
+    assert any(w.field == name and "fictional 555" in w.message for w in checked.warnings)
 
 
 @pytest.mark.parametrize("name", PHONE_FIELDS)
@@ -460,3 +462,44 @@ def test_first_leg_seconds() -> None:
     assert first_leg_seconds(assert_accepted()) == 30 + READ_MARGIN_SECONDS
     extreme = assert_accepted(type=2, timeout=60, loop_count=5)
     assert first_leg_seconds(extreme) == 60 * 2 * 5 + READ_MARGIN_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("holdmusic", "music/song"),
+        ("holdmusic", "song.wav"),
+        ("no_answer_email", "agent@"),
+        ("no_answer_url", "ftp://x"),
+        ("timeout", "9"),
+        ("page", "a\nb"),
+        ("first_callerid", "555-12"),
+    ],
+)
+def test_one_option_is_checked_by_the_rule_validate_uses(name: str, value: str) -> None:
+    # check_option serves a form as it is typed: it must say what Call would say, no more.
+    said = check_option(name, value)
+    at_call = [p.message for p in validate({name: value}, require_credentials=False).problems
+               if p.field == name]  # fmt: skip
+    assert said == (at_call[0] if at_call else None)
+    assert check_option(name, "") is None
+
+
+def test_fictional_numbers_are_one_warning_line_and_none_in_the_sandbox() -> None:
+    team = [f"555111{i:04d}" for i in range(20)]
+    checked = check(phone_to_call="5552223334", list="|".join(team))
+    assert checked.ok and len(checked.warnings) == 21  # the engine still knows each one
+    lines = warning_lines(checked.warnings, sandbox=False)
+    assert len(lines) == 1
+    assert lines[0].startswith("21 numbers are in the fictional 555 range")
+    assert "and 18 more" in lines[0]
+    assert warning_lines(checked.warnings, sandbox=True) == []  # the sandbox invites them
+
+
+def test_other_unassigned_numbers_still_warn_in_the_sandbox() -> None:
+    checked = check(phone_to_call="9995551234", list="5551110003|3705551234")
+    lines = warning_lines(checked.warnings, sandbox=True)
+    assert lines == ["2 numbers are not assigned to any phone: (370) 555-1234, (999) 555-1234"]
+    lead = [w for w in check(phone_to_call="2125550123").warnings if w.field == "phone_to_call"]
+    one = warning_lines(lead, sandbox=False)
+    assert one == ["(212) 555-0123 is in the fictional 555 range, which no real phone answers"]

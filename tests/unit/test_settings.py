@@ -239,3 +239,32 @@ def test_settings_file_holds_no_secret_after_an_account_is_stored(
     for file in path.parent.rglob("*"):
         if file.is_file():
             assert secret.encode() not in file.read_bytes(), file
+
+
+def test_every_key_constant_is_declared_in_the_table() -> None:
+    import re
+
+    import console.settings as module
+
+    constants = {
+        value
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and re.fullmatch(r"[a-z]+\.[a-z_]+", value)
+    }
+    assert constants == {s.key for s in SETTINGS}
+
+
+def test_options_in_use_are_told_apart_from_never_set(path: Path) -> None:
+    from console.settings import CALL_IN_USE
+
+    settings = Settings(path)
+    assert not settings.is_set(CALL_IN_USE) and settings.get(CALL_IN_USE) == {}
+    settings.set(CALL_IN_USE, {})  # every option "not set" is a choice, not an absence
+    settings.save()
+    assert Settings(path).is_set(CALL_IN_USE)
+    settings.set(CALL_IN_USE, {"timeout": 20, "secret_access_key": "SAK-1"})
+    settings.save()
+    assert "SAK-1" not in path.read_text()
+    assert Settings(path).get(CALL_IN_USE) == {"timeout": 20}
+    with pytest.raises(KeyError):
+        settings.is_set("call.in_us")

@@ -130,7 +130,7 @@ class AccountDialog(QDialog):
         form.addRow(self.tr("&Label:"), self.label_edit)
         form.addRow(self.tr("&Access key:"), self.access_key_edit)
         form.addRow(self.tr("S&ecret access key:"), self.secret_edit)
-        form.addRow(self.tr("Public &key:"), self.key_edit)
+        form.addRow(self.tr("Public ke&y:"), self.key_edit)
         form.addRow(self.tr("API &URL:"), self.url_edit)
         form.addRow("", self.url_check)
         form.addRow(self.tr("Certificates:"), self.cert_label)

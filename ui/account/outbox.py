@@ -83,8 +83,15 @@ class OutboxDialog(QDialog):
             return
         self.note.setText(
             self.tr(
-                "Type=2 calls that nobody answers leave their follow-ups here; "
-                "nothing is really sent except the URL report's POST."
+                "When the team is called first and nobody accepts, the call's no-answer "
+                "follow-ups land here. Nothing is really sent, except the URL report, which is "
+                "posted to its address."
+            )
+        )
+        self.note.setToolTip(
+            self.tr(
+                "type=2 calls: no_answer_email, no_answer_sms, no_answer_phone (transfer) "
+                "and no_answer_url"
             )
         )
         for entry in sandbox.outbox:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -27,7 +28,10 @@ from console.params import (
     Kind,
     Param,
     unavailable_reason,
+    unavailable_words,
 )
+from console.phone import check_phone, format_display
+from console.request import Problem, check_option
 from ui.common.phone_field import PhoneField
 
 GROUPS = (
@@ -51,6 +55,13 @@ def _ui(text: str) -> str:
     return QCoreApplication.translate("OptionsForm", text)
 
 
+def problem_words(problem: Problem) -> str:
+    """A request's problem under the form's label for its field ("Hold music file: must be a
+    file name such as song.wav, without folders"); ``str(problem)`` names the API's field."""
+    param = BY_NAME.get(problem.field)
+    return f"{_tr(param.label)}: {problem.message}" if param else str(problem)
+
+
 def _as_int(value: object) -> int | None:
     try:
         return int(str(value).strip())
@@ -59,7 +70,8 @@ def _as_int(value: object) -> int | None:
 
 
 class OptionField:
-    """One parameter's editor, with a "not set" state that sends nothing."""
+    """One parameter's editor, with a "not set" state that sends nothing, and a note beside
+    it that says why it is disabled or what is wrong with what was typed."""
 
     def __init__(self, param: Param, parent: QWidget) -> None:
         self.param = param
@@ -67,7 +79,22 @@ class OptionField:
         self.widget = self._make(param, parent)
         self.label.setBuddy(self.widget)
         self.help = _tr(param.help)
+        # Shown where the field is, not only in its tooltip (a keyboard user never sees that).
+        self.note = QLabel(parent)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("font-style: italic")
+        self.note.setAccessibleName(_ui("{0}: note").format(_tr(param.label)))
+        self.note.setVisible(False)
+        self.cell = QWidget(parent)
+        row = QHBoxLayout(self.cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.widget, 3)
+        row.addWidget(self.note, 2)
         self.reason: str | None = None
+        self.problem: str | None = None
+        self.quiet = False  # the group's note already says why
+        if isinstance(self.widget, QLineEdit):
+            self.widget.textChanged.connect(lambda _t: self._recheck())
         self.set_reason(None)
 
     def _make(self, param: Param, parent: QWidget) -> QWidget:
@@ -103,17 +130,36 @@ class OptionField:
         widget.setObjectName(f"option_{param.name}")
         return widget
 
-    def set_reason(self, reason: str | None) -> None:
-        """Enable the field, or disable it with the reason as its tooltip."""
+    def set_reason(self, reason: str | None, api: str | None = None) -> None:
+        """Enable the field, or disable it saying why (``reason`` in the form's words, ``api``
+        the same in the API's, for the tooltip)."""
         self.reason = reason
         enabled = reason is None
         self.widget.setEnabled(enabled)
         self.label.setEnabled(enabled)
-        api = f"({self.param.name})"
-        tip = f"{self.help} {api}" if enabled else f"{reason}.\n{self.help} {api}"
+        name = f"({self.param.name})"
+        tip = f"{self.help} {name}" if enabled else f"{reason}.\n{self.help}\nAPI: {api or name}."
         for target in (self.widget, self.label, *self._inner()):
             target.setToolTip(tip)
         self.widget.setAccessibleDescription(tip)
+        self.show_note()
+
+    def _recheck(self) -> None:
+        """Check what is typed with the engine's rule for this parameter (the one Call uses)."""
+        value = self.value()
+        self.problem = check_option(self.param.name, value) if value is not None else None
+        self.show_note()
+
+    def show_note(self) -> None:
+        if self.reason:
+            text = "" if self.quiet else self.reason
+        elif self.problem:
+            text = "⚠ " + self.problem[:1].upper() + self.problem[1:]
+        else:
+            text = ""
+        self.note.setText(text)
+        self.note.setToolTip(text)
+        self.note.setVisible(bool(text))
 
     def _inner(self) -> list[QWidget]:
         return [self.widget.edit] if isinstance(self.widget, PhoneField) else []
@@ -134,6 +180,28 @@ class OptionField:
             return w.digits() or text  # the raw text lets validation name the problem
         return text
 
+    def normalized(self, value: object | None) -> object | None:
+        """``value`` (from a preset or a past request) as ``value()`` would give it once shown."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if self.param.kind in (Kind.INT, Kind.CHOICE, Kind.ID):
+            return _as_int(value)
+        if self.param.kind is Kind.PHONE:
+            return check_phone(str(value)).digits or str(value).strip()
+        return str(value).strip()
+
+    def text_for(self, value: object | None) -> str:
+        """``value`` as the field shows it: the choice's words, "not set (30)", the text."""
+        w = self.widget
+        if isinstance(w, QSpinBox):
+            return w.specialValueText() if value is None else str(value)
+        if isinstance(w, QComboBox):
+            index = w.findData(value) if value is not None else 0
+            return w.itemText(max(index, 0))
+        if value is None:
+            return _ui("not set")
+        return format_display(str(value)) if self.param.kind is Kind.PHONE else str(value)
+
     def set_value(self, value: object | None) -> None:
         w = self.widget
         if isinstance(w, QSpinBox):
@@ -147,7 +215,13 @@ class OptionField:
 
 
 class OptionsForm(QWidget):
-    """Every tunable option of a call, grouped like the API page, with "not set" states."""
+    """Every tunable option of a call, grouped like the API page, with "not set" states.
+
+    ``changed`` is emitted when a person changes a field, and once when ``set_values`` fills
+    the form.
+    """
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +244,8 @@ class OptionsForm(QWidget):
             self._add_group(group, by_group.get(group, []))
         for name in ("type", "use_screen", "nextaction"):
             self._connect_changed(self.fields[name].widget, self._update_availability)
+        for option in self.fields.values():
+            self._connect_changed(option.widget, self._field_changed)
         self._update_availability()
 
     def _add_group(self, group: Group, params: list[Param]) -> None:
@@ -187,7 +263,7 @@ class OptionsForm(QWidget):
         for param in params:
             option = OptionField(param, page)
             self.fields[param.name] = option
-            form.addRow(option.label, option.widget)
+            form.addRow(option.label, option.cell)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -206,6 +282,10 @@ class OptionsForm(QWidget):
         else:
             widget.textChanged.connect(lambda _t: slot())
 
+    def _field_changed(self) -> None:
+        if not self._filling:
+            self.changed.emit()
+
     def call_type(self) -> int:
         """The type the call will have: the chosen one, else the API's default."""
         chosen = self.fields["type"].value()
@@ -223,25 +303,35 @@ class OptionsForm(QWidget):
         # use_screen's own availability decides what whisper_phrase sees, so settle it first.
         ordered = sorted(self.fields.values(), key=lambda o: o.param.name != "use_screen")
         for option in ordered:
-            if option.param.name == "use_screen":
-                option.set_reason(unavailable_reason(option.param, call_type, None))
+            param = option.param
+            if param.name == "use_screen":
+                option.set_reason(
+                    unavailable_words(param, call_type, None),
+                    unavailable_reason(param, call_type, None),
+                )
                 use_screen = self.use_screen()
                 continue
-            reason = unavailable_reason(option.param, call_type, use_screen)
-            if reason is None and option.param.name == "nextactionitem":
+            reason = unavailable_words(param, call_type, use_screen)
+            api = unavailable_reason(param, call_type, use_screen)
+            if reason is None and param.name == "nextactionitem":
                 nextaction = self.fields["nextaction"].value()
                 if nextaction not in NEXTACTION_NEEDS_ITEM:
                     reason = self.tr(
-                        "nextactionitem is only used when nobody accepts and the next action "
-                        "is voicemail, a virtual receptionist, another FindMe or SurVo/IVR"
+                        "Used only when nobody accepts and the next action is voicemail, a "
+                        "virtual receptionist, another FindMe or SurVo/IVR"
                     )
-            option.set_reason(reason)
+                    api = "nextactionitem is only used with nextaction 2, 4, 5 or 6"
+            option.set_reason(reason, api)
         for note, names in self._notes:
-            reasons = [self.fields[n].reason for n in names]
-            if all(reasons):
-                when = reasons[0].partition(" is only available when ")[2] or reasons[0]
-                note.setText(_ui("These options are only used when {0}.").format(when))
-            note.setVisible(all(reasons))
+            reasons = {self.fields[n].reason for n in names}
+            whole_group = None not in reasons and len(reasons) == 1
+            if whole_group:
+                (reason,) = reasons
+                note.setText(_ui("These options are {0}.").format(reason[:1].lower() + reason[1:]))
+            note.setVisible(whole_group)
+            for name in names:  # one note for the group, not the same words on every row
+                self.fields[name].quiet = whole_group
+                self.fields[name].show_note()
 
     def values(self) -> dict[str, object]:
         """The options to send: only fields that are set and available, by API name."""
@@ -252,6 +342,18 @@ class OptionsForm(QWidget):
             value = option.value()
             if value is not None:
                 out[name] = value
+        return out
+
+    def changes(self, values: Mapping[str, object]) -> list[tuple[str, str, str]]:
+        """What ``set_values(values)`` would change in the options in use: (label, shown
+        now, shown after), in the form's order."""
+        now = self.values()
+        out = []
+        for name, option in self.fields.items():
+            before, after = now.get(name), option.normalized(values.get(name))
+            if before != after:
+                label = _tr(option.param.label)
+                out.append((label, option.text_for(before), option.text_for(after)))
         return out
 
     def set_values(self, values: Mapping[str, object]) -> None:
@@ -265,3 +367,4 @@ class OptionsForm(QWidget):
         finally:
             self._filling = False
         self._update_availability()
+        self.changed.emit()

@@ -30,10 +30,10 @@ from console.outcome import CallError
 from console.params import OPTION_NAMES
 from console.phone import format_display
 from console.problems import LocalProblem
-from console.request import Validation
+from console.request import Validation, warning_lines
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.calls.in_flight import PendingCall, PendingCallsPanel
-from ui.calls.options_form import OptionsForm
+from ui.calls.options_form import OptionsForm, problem_words
 from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
@@ -68,7 +68,10 @@ class CallPanel(QWidget):
         self.tasks = tasks
         self._lead: Lead | None = None
         self._question = None
+        self._load_question = None
+        self._warnings: list[str] = []  # the last call's, shown with its outcome
         self._feedback_for = 0  # which started call the feedback line is about
+        self._missing = False  # the feedback asks for a lead or a list
         self._build()
         self.refresh_teams()
         self.presets.restore()
@@ -109,9 +112,10 @@ class CallPanel(QWidget):
         self.feedback = QLabel(self)
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
         self.feedback.setAccessibleName(self.tr("Call check"))
+        self.feedback.setWordWrap(True)  # a warning or a long name must not widen the window
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.call_button = QPushButton(icon("call"), self.tr("&Call"), self)
+        self.call_button = QPushButton(icon("call"), self.tr("Call"), self)
         self.call_button.setAccessibleName(self.tr("Call"))
         self.call_button.setToolTip(self.tr("Place the call (Ctrl+Enter)"))
         self.call_button.setMinimumWidth(120)
@@ -157,6 +161,7 @@ class CallPanel(QWidget):
         if lead.last_result:
             parts.append(self.tr("last call: {0}").format(status_text(lead.last_result)))
         self.lead_label.setText(" · ".join(parts))
+        self._forget_missing()
 
     def lead(self) -> Lead | None:
         return self._lead
@@ -203,13 +208,49 @@ class CallPanel(QWidget):
             self.team_numbers.set_full_text(self.tr("No team lists yet: add one in the Teams tab."))
             return
         numbers = ", ".join(format_display(n) for n in team.list_value.split("|") if n)
-        self.team_numbers.set_full_text(numbers or self.tr("every number on this list is disabled"))
+        if not team.members:
+            numbers = self.tr("no numbers on this list yet: add some in the Teams tab")
+        elif not numbers:
+            numbers = self.tr("every number on this list is disabled")
+        self.team_numbers.set_full_text(numbers)
+        self._forget_missing()
         if team.id is not None and self.engine.settings.get("ui.last_team") != team.name:
             self.engine.settings.set("ui.last_team", team.name)
             self.engine.settings.save()
 
     def load_call(self, record: CallRecord) -> None:
-        """ "Call again": the lead, list and options of a past call, ready for Ctrl+Enter."""
+        """The lead, list and options of a past call, ready for Ctrl+Enter ("Load into call
+        panel"). When its options differ from those in use, the agent is asked first, with the
+        changes listed, and may keep their own options."""
+        options = options_from_request(record.request_redacted)
+        changes = self.form.changes(options)
+        if not changes:
+            self._load_call(record, None)
+            return
+        who = record.lead_name or format_display(record.lead_number)
+        changed = [self.tr("{0}: {1} → {2}").format(*change) for change in changes]
+        lines = "\n".join(f"• {line}" for line in changed)
+        self._load_question = ask(
+            self,
+            self.tr("Load a call from the history"),
+            self.tr("Load the call to {0} on {1}? Its options differ from those in use:").format(
+                who, record.team_name or self.tr("an ad-hoc list")
+            ),
+            lambda: self._load_call(record, options, changed),
+            yes=self.tr("&Load with its options"),
+            no=self.tr("&Cancel"),
+            informative=lines,
+            also=(self.tr("Load, &keep my options"), lambda: self._load_call(record, None)),
+        )
+
+    def _load_call(
+        self,
+        record: CallRecord,
+        options: Mapping[str, str] | None,
+        changed: list[str] | None = None,
+    ) -> None:
+        """Load ``record``'s lead and list, and ``options`` unless None (the current stay);
+        ``changed`` says which options that changed, for the line beside Call."""
         self.set_lead(Lead(None, record.lead_name or record.lead_number, record.lead_number))
         team = next(
             (
@@ -225,10 +266,18 @@ class CallPanel(QWidget):
             members = [TeamMember(n, n) for n in record.list_value.split("|") if n]
             index = self._add_history_team(TeamList(None, record.team_name, members))
             self.team_combo.setCurrentIndex(index)
-        self.form.set_values(options_from_request(record.request_redacted))
-        self.show_feedback(
-            self.tr("Loaded the call from the history: press Call to place it again.")
-        )
+        if options is not None:
+            self.form.set_values(options)
+        if options is not None and changed:
+            self.show_feedback(
+                self.tr("Loaded the call from the history, with these options changed; press "
+                        "Call to place it again:"),
+                changed,
+            )  # fmt: skip
+        else:
+            self.show_feedback(
+                self.tr("Loaded the call from the history: press Call to place it again.")
+            )
         self.call_button.setFocus()
 
     # Placing calls
@@ -244,9 +293,19 @@ class CallPanel(QWidget):
             team_name=team.name,
         )
 
-    def show_feedback(self, text: str, items: list[str] | None = None) -> None:
-        """Say what happened to the last Call, with a list (problems) when there is one."""
-        self.feedback.setToolTip(self.tr("What happened when Call was last pressed"))
+    def _forget_missing(self) -> None:
+        """A lead or list just came: "Choose a lead first" no longer holds once both are."""
+        if self._missing and self._lead is not None and self.current_team() is not None:
+            self.show_feedback("")
+
+    def show_feedback(
+        self, text: str, items: list[str] | None = None, *, tip: str | None = None
+    ) -> None:
+        """Say what happened to the last Call, with a list (problems) when there is one;
+        ``tip``: more for the tooltip (the same problems in the API's words)."""
+        self._missing = False
+        tooltip = self.tr("What happened when Call was last pressed")
+        self.feedback.setToolTip(f"{tooltip}\n{tip}" if tip else tooltip)
         body = html.escape(text)
         if items:
             body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
@@ -268,6 +327,7 @@ class CallPanel(QWidget):
         if plan is None:
             missing = self.tr("a lead") if self._lead is None else self.tr("a team list")
             self.show_feedback(self.tr("Choose {0} first; nothing was sent.").format(missing))
+            self._missing = True
             return
         try:
             credentials = await self._credentials()
@@ -286,10 +346,12 @@ class CallPanel(QWidget):
         if not checked.ok:
             self.show_feedback(
                 self.tr("The request has problems; nothing was sent:"),
-                [str(p) for p in checked.problems],
+                [problem_words(p) for p in checked.problems],
+                tip="\n".join(str(p) for p in checked.problems),
             )
             return
-        warnings = [str(w) for w in checked.warnings]
+        # The engine's rule: one line for the fictional 555 numbers, none in the sandbox.
+        warnings = warning_lines(checked.warnings, sandbox=self.engine.uses_sandbox)
         pending = self.pending.find(checked.params["phone_to_call"], checked.params["list"])
         if pending is not None and self.engine.settings.get("ui.confirm_repeat_call"):
             self._question = ask(
@@ -348,14 +410,10 @@ class CallPanel(QWidget):
         ``checked`` is the plan's validation when it has just been run, so it is not run again.
         """
         text = self.tr("Calling {0}…").format(plan.lead_name or format_display(plan.lead_number))
-        self.show_feedback(text)
-        if warnings:
-            # Shown, never blocking; one line, because every sandbox (555) number warns.
-            summary = self.tr(
-                "%n warning(s), sent anyway (details in the tooltip)", "", len(warnings)
-            )
-            self.feedback.setText(f"{html.escape(text)} ⚠ {html.escape(summary)}")
-            self.feedback.setToolTip("\n".join(warnings))
+        # Shown beside Call, never blocking, and kept with the outcome: read in the window,
+        # not only in a tooltip a keyboard cannot open.
+        self._warnings = [f"⚠ {w}" for w in warnings or []]
+        self.show_feedback(text, self._warnings)
         self._feedback_for += 1
         coro = self._place(plan, credentials, self._feedback_for, checked)
         return self.tasks.spawn(coro, name=f"call {plan.lead_name}")
@@ -405,7 +463,7 @@ class CallPanel(QWidget):
             if outcome:
                 self.message.emit(outcome)
                 if token == self._feedback_for:  # the line still speaks of this call
-                    self.show_feedback(outcome)
+                    self.show_feedback(outcome, self._warnings)
             if call_id is not None:
                 self.pending.remove(call_id)
                 self.call_finished.emit(call_id)

@@ -1,9 +1,11 @@
-"""Named presets of call options: load, save, rename, delete; the last used comes back."""
+"""Named presets of call options: load, save, rename, delete; the last used comes back, with
+the options in use (edited or not), and a preset with unsaved edits says so."""
 
 from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -13,13 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.settings import Settings
+from console.settings import CALL_DEFAULTS, CALL_IN_USE, LAST_PRESET, Settings
 from console.store import Store
 from ui.calls.options_form import OptionsForm
 from ui.common.errors import ask, show_error
 from ui.common.widgets import fit_title
 
 log = logging.getLogger(__name__)
+# The options in use are written this long after the last change (and when the window closes
+# with the rest of the settings): not at every key typed.
+KEEP_DELAY_MS = 1000
+UNSAVED_MARK = " *"
 
 
 class PresetsBar(QWidget):
@@ -33,8 +39,16 @@ class PresetsBar(QWidget):
         self.settings = settings
         self.form = form
         self._dialog: QWidget | None = None
+        self._question: QWidget | None = None
+        # What the form showed right after its preset was loaded: edits are measured from it.
+        self._loaded: dict[str, object] = {}
+        self._keep_timer = QTimer(self)
+        self._keep_timer.setSingleShot(True)
+        self._keep_timer.setInterval(KEEP_DELAY_MS)
+        self._keep_timer.timeout.connect(self._save_settings)
+        self._loaded_name = ""
         # The label is laid out by whoever places the bar (a form row in the call panel).
-        self.label = label = QLabel(self.tr("Pre&set:"), self)
+        self.label = label = QLabel(self.tr("&Preset:"), self)
         self.combo = QComboBox(self)
         self.combo.setAccessibleName(self.tr("Preset"))
         self.combo.setToolTip(self.tr("Load a saved set of call options"))
@@ -52,6 +66,7 @@ class PresetsBar(QWidget):
         self.save_button.clicked.connect(self.ask_save)
         self.rename_button.clicked.connect(self.ask_rename)
         self.delete_button.clicked.connect(self.ask_delete)
+        self.form.changed.connect(self._form_changed)
         self.reload()
 
     def _button(self, text: str, tip: str) -> QPushButton:
@@ -69,29 +84,89 @@ class PresetsBar(QWidget):
         keep = self.current_name() if select is None else select
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItem(self.tr("Defaults (from Preferences)"), "")
+        self.combo.addItem(self._defaults_text(), "")
         for preset in self.store.list_presets():
             self.combo.addItem(preset.name, preset.name)
         index = self.combo.findData(keep)
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
         self._update_buttons()
+        self._show_mark()
+
+    def _defaults_text(self) -> str:
+        return self.tr("Defaults (from Preferences)")
 
     def _update_buttons(self) -> None:
         named = bool(self.current_name())
         self.rename_button.setEnabled(named)
         self.delete_button.setEnabled(named)
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether the form differs from the preset (or defaults) it was loaded from."""
+        return self.form.values() != self._loaded
+
+    def _show_mark(self) -> None:
+        """ "Name *" on the preset shown while the form holds edits it does not have."""
+        index = self.combo.currentIndex()
+        if index < 0:
+            return
+        name = self.current_name()
+        text = name or self._defaults_text()
+        edited = self.has_unsaved_edits()
+        self.combo.setItemText(index, text + UNSAVED_MARK if edited else text)
+        if edited:
+            tip = self.tr("The options shown differ from {0}; Save… keeps them").format(text)
+        else:
+            tip = self.tr("Load a saved set of call options")
+        self.combo.setToolTip(tip)
+        self.combo.setAccessibleDescription(self.tr("unsaved changes") if edited else "")
+
+    def _form_changed(self) -> None:
+        self._show_mark()
+        # Kept in memory at once (the window saves the settings when it closes) and written
+        # soon, so a crash loses a second of edits at most.
+        self.settings.set(CALL_IN_USE, self.form.values())
+        self._keep_timer.start()
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as exc:
+            log.warning("could not keep the call options: %s", exc)
+
     def restore(self) -> None:
-        """At start: load the last preset used, else the defaults from Preferences."""
-        last = self.settings.get("ui.last_preset")
+        """At start: the last preset used (else the defaults from Preferences), then the
+        options that were in use, edits included."""
+        # Read first: loading the preset replaces the options in use.
+        kept = self.settings.get(CALL_IN_USE) if self.settings.is_set(CALL_IN_USE) else None
+        last = self.settings.get(LAST_PRESET)
         if last and self.store.get_preset(last) is not None:
             self.load(last)
         else:
             self.load("")
+        if kept is not None:
+            self.form.set_values(kept)
+        self._keep_timer.stop()  # nothing new to write
 
-    def _on_activated(self, _index: int) -> None:
-        self.load(self.current_name())
+    def _on_activated(self, index: int) -> None:
+        wanted = self.combo.itemData(index) or ""
+        loaded = self.combo.findData(self._loaded_name)
+        if not self.has_unsaved_edits():
+            self.load(wanted)
+            return
+        # The combo keeps showing what the form holds until the person decides.
+        self.combo.setCurrentIndex(max(loaded, 0))
+        shown = self._loaded_name or self._defaults_text()
+        target = wanted or self._defaults_text()
+        self._question = ask(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("The options shown have changes that are not saved in {0}.").format(shown),
+            lambda: self.load(wanted),
+            yes=self.tr("&Drop them and load {0}").format(target),
+            no=self.tr("&Keep editing"),
+            informative=self.tr("Save… keeps them as a preset."),
+        )
 
     def load(self, name: str) -> None:
         """Show preset ``name`` (or the defaults for "") in the form and remember it."""
@@ -101,18 +176,32 @@ class PresetsBar(QWidget):
                 self.tr("Preset not found"), self.tr("There is no preset named {0}.").format(name)
             )
             name = ""
-        self.form.set_values(preset.options if preset else self.settings.get("call.defaults"))
-        self.reload(select=preset.name if preset else "")
-        self._remember(preset.name if preset else "")
+        self._loaded_name = preset.name if preset else ""
+        self._loaded = {}  # no mark while the form fills
+        self.form.set_values(preset.options if preset else self.settings.get(CALL_DEFAULTS))
+        self._loaded = self.form.values()
+        self.reload(select=self._loaded_name)
+        self._remember(self._loaded_name)
+
+    def defaults_changed(self) -> None:
+        """Preferences saved new defaults: shown at once if the defaults are in use and not
+        edited; edits are kept, and measured from the new defaults."""
+        if self.current_name():
+            return
+        kept = self.form.values() if self.has_unsaved_edits() else None
+        self.load("")
+        if kept is not None:
+            self.form.set_values(kept)
 
     def _remember(self, name: str) -> None:
-        if self.settings.get("ui.last_preset") != name:
-            self.settings.set("ui.last_preset", name)
+        if self.settings.get(LAST_PRESET) != name:
+            self.settings.set(LAST_PRESET, name)
             self.settings.save()
 
     def save(self, name: str) -> None:
         """Save the form's options under ``name`` (replacing a preset of that name)."""
         preset = self.store.save_preset(name, self.form.values())
+        self._loaded_name, self._loaded = preset.name, self.form.values()
         self.reload(select=preset.name)
         self._remember(preset.name)
 
@@ -121,7 +210,8 @@ class PresetsBar(QWidget):
         if not old:
             return
         self.store.rename_preset(old, new_name)
-        self.reload(select=new_name.strip())
+        self._loaded_name = new_name.strip()
+        self.reload(select=self._loaded_name)
         self._remember(self.current_name())
 
     def delete(self) -> None:

@@ -144,16 +144,23 @@ def ask(
     yes: str = "",
     no: str = "",
     informative: str = "",
+    also: tuple[str, Callable[[], object]] | None = None,
 ) -> QMessageBox:
-    """A non-modal question (open(), never exec() under qasync); ``on_yes`` runs on Yes."""
+    """A non-modal question (open(), never exec() under qasync); ``on_yes`` runs on Yes.
+
+    ``also``: a third answer, (its button's text, what it does), between Yes and No.
+    """
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
     box.setParent(parent, box.windowFlags())
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if informative:
         box.setInformativeText(informative)
     yes_button = box.addButton(yes or box.tr("Yes"), QMessageBox.ButtonRole.YesRole)
+    other = box.addButton(also[0], QMessageBox.ButtonRole.ActionRole) if also else None
     no_button = box.addButton(no or box.tr("No"), QMessageBox.ButtonRole.NoRole)
-    for button in (yes_button, no_button):
+    for button in (yes_button, other, no_button):
+        if button is None:
+            continue
         button.setAccessibleName(button.text().replace("&", ""))
         button.setToolTip(button.text().replace("&", ""))
     box.setDefaultButton(no_button)
@@ -163,6 +170,8 @@ def ask(
     def clicked(button) -> None:
         if button is yes_button:
             on_yes()
+        elif also and button is other:
+            also[1]()
 
     box.buttonClicked.connect(clicked)
     _keep(box)

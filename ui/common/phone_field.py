@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from console.phone import PhoneCheck, check_phone, format_display
+from console.phone import PhoneCheck, check_phone, format_display, is_fictional
 
 
 class PhoneField(QWidget):
@@ -43,7 +43,11 @@ class PhoneField(QWidget):
         elif self._check.error:
             self.note.setText("⚠ " + self._check.error)
         elif self._check.warning:
-            self.note.setText(self.tr("✓ {0} (not an assigned number)").format(self._check.digits))
+            digits = self._check.digits or ""
+            if is_fictional(digits):
+                self.note.setText(self.tr("✓ {0} (a fictional 555 number)").format(digits))
+            else:
+                self.note.setText(self.tr("✓ {0} (not an assigned number)").format(digits))
         else:
             self.note.setText("✓ " + (self._check.digits or ""))
         self.changed.emit()

@@ -44,7 +44,7 @@ class UndoBar(QFrame):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setAccessibleName(self.tr("Message text"))
-        self.undo_button = QPushButton(self.tr("&Undo"), self)
+        self.undo_button = QPushButton(self.tr("Undo"), self)
         self.undo_button.setAccessibleName(self.tr("Undo"))
         self.undo_button.setToolTip(self.tr("Undo this change (Ctrl+Z)"))
         self.undo_button.clicked.connect(self._undo)

@@ -5,13 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache, lru_cache
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, QTranslator
 
 from console.outcome import Status
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Words", text)
+
+
+class EnglishPlurals(QTranslator):
+    """English's two plural forms for the texts that carry a count: "%n call(s)" reads
+    "1 call", "2 calls".
+
+    Qt chooses a plural form only through a translator (an untranslated "%n call(s)" shows as
+    "1 call(s)"). Rather than ship a compiled English .qm, this translator computes the two
+    forms; the sources stay Qt's %n texts, so a real translation (lupdate/lrelease) replaces
+    it with the forms its language needs. Texts without a count are left untranslated.
+    """
+
+    def translate(  # noqa: D102 - QTranslator's
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        if n < 0 or "(s)" not in source:
+            # None (a null QString): not translated here, so Qt uses the source. An empty
+            # string would count as a translation and blank the text.
+            return None
+        return source.replace("(s)", "" if n == 1 else "s")
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
+def install_translators(app: QCoreApplication) -> list[QTranslator]:
+    """Give ``app`` the translators the texts rely on (for now: English plurals); they are
+    parented to ``app`` and returned."""
+    plurals = EnglishPlurals(app if isinstance(app, QObject) else None)
+    app.installTranslator(plurals)
+    return [plurals]
 
 
 @cache  # asked for every visible row at each repaint; the words do not change while running

@@ -14,10 +14,13 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from console.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord, Store
+from ui.common.colours import status_colour
 from ui.common.words import local_time, status_text, type_text
 
 CHUNK = 200  # rows per page read from the store
@@ -26,7 +29,21 @@ COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_SERVED = frozenset((_DISPLAY, _TOOLTIP))
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_MARKS = frozenset((_FOREGROUND, _DECORATION))
+_SERVED = frozenset((_DISPLAY, _TOOLTIP)) | _MARKS
+RESULT_COLUMN = COLUMNS.index("result")
+# A shape as well as a colour, so a result reads without telling red from green.
+_STATUS_ICONS = {
+    Status.SUCCESS: QStyle.StandardPixmap.SP_DialogApplyButton,
+    Status.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Status.INVALID: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Status.NETWORK: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Status.UNKNOWN: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Status.INTERRUPTED: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Status.CANCELLED: QStyle.StandardPixmap.SP_MessageBoxWarning,
+}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -70,6 +87,7 @@ class HistoryModel(QAbstractTableModel):
         self._status: str | None = None
         # Calls whose ending the history could not take (see keep): shown from memory.
         self.unsaved: dict[int, CallRecord] = {}
+        self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
         self.headers = (
             _tr("Time"),
             _tr("Lead"),
@@ -283,12 +301,18 @@ class HistoryModel(QAbstractTableModel):
         # Asked for ~8 roles per cell at every repaint: the roles not served return at once.
         if role not in _SERVED or not index.isValid():
             return None
+        if role in _MARKS and index.column() != RESULT_COLUMN:
+            return None  # failed and successful calls must not look alike: the result is marked
         record = self._record_at(index.row())
         if record is None:
             return None
         column = COLUMNS[index.column()]
         if role == _DISPLAY:
             return self._display(record, column)
+        if role == _FOREGROUND:
+            return status_colour(record.status)
+        if role == _DECORATION:
+            return self._icon(record.status)
         if role == _TOOLTIP:
             if column == "description":
                 return record.description
@@ -299,6 +323,15 @@ class HistoryModel(QAbstractTableModel):
             if column == "sid" and record.sid:
                 return _tr("Ctrl+C copies the sid")
         return None
+
+    def _icon(self, status: str) -> QIcon | None:
+        pixmap = _STATUS_ICONS.get(status)
+        if pixmap is None:
+            return None
+        icon = self._icons.get(pixmap)
+        if icon is None:
+            icon = self._icons[pixmap] = QApplication.style().standardIcon(pixmap)
+        return icon
 
     @staticmethod
     def _display(record: CallRecord, column: str) -> str:

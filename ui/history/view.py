@@ -43,9 +43,9 @@ HISTORY_FILES = "history"  # the kind of file whose folder is remembered
 
 
 class HistoryView(QWidget):
-    """Every call, newest first; ``call_again`` asks the call panel to load a past call."""
+    """Every call, newest first; ``load_call`` asks the call panel to load a past call."""
 
-    call_again = Signal(object)  # CallRecord
+    load_call = Signal(object)  # CallRecord
     message = Signal(str)  # for the status bar
     filtered = Signal()  # a filter's results are shown
 
@@ -80,7 +80,7 @@ class HistoryView(QWidget):
         self._update_count()
 
     def _build(self) -> None:
-        title = QLabel(self.tr("<b>&History</b>"), self)
+        title = QLabel(self.tr("<b>Hist&ory</b>"), self)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid…"))
         self.filter_edit.setAccessibleName(self.tr("Filter history"))
@@ -98,10 +98,11 @@ class HistoryView(QWidget):
         self.count_label.setAccessibleName(self.tr("Matching calls"))
         self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
         self.copy_button.setIcon(icon("copy"))
-        self.again_button = self._button(
-            self.tr("Call again"), self.tr("Load this call's lead, list and options to call again")
+        # It loads, it does not call: Call in the call panel places it, with what it shows.
+        self.load_button = self._button(
+            self.tr("Load into call panel"),
+            self.tr("Put this call's lead, list and options in the call panel; Call places it"),
         )
-        self.again_button.setIcon(icon("call"))
         self.details_button = self._button(
             self.tr("Details…"), self.tr("The request as sent and the raw reply (Enter)")
         )
@@ -140,7 +141,7 @@ class HistoryView(QWidget):
         )
         self.copy_action.triggered.connect(self.copy_sid)
         self.copy_button.clicked.connect(self.copy_sid)
-        self.again_button.clicked.connect(self._call_again)
+        self.load_button.clicked.connect(self._load_call)
         self.details_button.clicked.connect(lambda: self.show_details(self.current_row()))
         self.export_button.clicked.connect(self.ask_export)
 
@@ -152,7 +153,7 @@ class HistoryView(QWidget):
         bar.addStretch(1)
         for button in (
             self.copy_button,
-            self.again_button,
+            self.load_button,
             self.details_button,
             self.export_button,
         ):
@@ -260,7 +261,7 @@ class HistoryView(QWidget):
     def _update_buttons(self) -> None:
         record = self.current_record()
         self.copy_button.setEnabled(bool(record and record.sid))
-        self.again_button.setEnabled(record is not None)
+        self.load_button.setEnabled(record is not None)
         self.details_button.setEnabled(record is not None)
 
     def copy_sid(self) -> str:
@@ -271,11 +272,11 @@ class HistoryView(QWidget):
         self.message.emit(self.tr("Copied sid {0}").format(record.sid))
         return record.sid
 
-    def _call_again(self) -> None:
+    def _load_call(self) -> None:
         record = self.current_record()
         if record is not None:
             # The table's records leave out the request; the options to call again are in it.
-            self.call_again.emit(self._full_record(record))
+            self.load_call.emit(self._full_record(record))
 
     def show_details(self, row: int) -> CallDetailDialog | None:
         """The call's details: a dialog of its own, or the one already open, raised."""
@@ -300,7 +301,7 @@ class HistoryView(QWidget):
         self.table.setCurrentIndex(index)
         menu = QMenu(self)
         menu.addAction(self.copy_action)
-        menu.addAction(self.tr("Call again"), self._call_again)
+        menu.addAction(self.load_button.text(), self._load_call)
         menu.addAction(self.tr("Details…"), lambda: self.show_details(index.row()))
         menu.popup(self.table.viewport().mapToGlobal(pos))
 

@@ -22,9 +22,9 @@ from console.csvio import ImportReport, drop_known, import_leads
 from console.store import Store
 
 
-def _tr(text: str) -> str:
+def _tr(text: str, n: int = -1) -> str:
     # Thread-safe, so the worker can word its progress in the person's language.
-    return QCoreApplication.translate("LeadsImport", text)
+    return QCoreApplication.translate("LeadsImport", text, None, n)
 
 
 @dataclass
@@ -45,7 +45,7 @@ def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImpo
     total = store.count_leads()
     known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
     drop_known(report, known)  # the known ones join the problems, each by its line
-    say(_tr("Saving {0} leads…").format(len(report.leads)))
+    say(_tr("Saving %Ln lead(s)…", len(report.leads)))
     added = store.add_leads(report.leads) if report.leads else 0
     return LeadImport(path, report, added)
 
@@ -67,7 +67,7 @@ class ImportSummary(QDialog):
         where = self.tr("from {0} (read as {1})").format(result.path.name, report.encoding)
         if result.added:
             text = self.tr("Added %n lead(s) {0}.", "", result.added).format(where)
-            text += " " + self.tr("%n row(s) were skipped:", "", len(report.problems))
+            text += " " + self.tr("%n row(s) skipped:", "", len(report.problems))
         else:
             text = self.tr("Nothing was added {0}:").format(where)
         self.message.setText(text)

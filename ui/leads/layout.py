@@ -96,12 +96,12 @@ class LeadsPanelBase(QWidget):
         self.table.setColumnWidth(NAME, 140)
         self.table.setColumnWidth(COMPANY, 110)
 
-        self.edit_button = button(self, tr("&Edit"), tr("Edit lead"), tr("Edit the lead (F2)"))
+        self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
         self.delete_button = button(
             self, tr("&Delete"), tr("Delete lead"), tr("Delete the lead (Delete; undoable)")
         )
         self.import_button = button(
-            self, tr("&Import CSV…"), tr("Import leads"),
+            self, tr("Import CS&V…"), tr("Import leads"),
             tr("Add leads from a CSV file with name, phone, company and notes columns"),
         )  # fmt: skip
         self.progress = QProgressBar(self)
@@ -125,14 +125,14 @@ class LeadsPanelBase(QWidget):
         self.edit_action = QAction(tr("&Edit"), self)
         self.edit_action.setShortcut(QKeySequence("F2"))
         self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.add_box = QGroupBox(tr("Quick add"), self)
+        self.add_box = QGroupBox(tr("&Quick add"), self)
         self.name_edit = _line_edit(self.add_box, tr("New lead name"), tr("The lead's name"))
         self.number_field = PhoneField(tr("New lead number"), self.add_box, required=False)
         self.company_edit = _line_edit(
             self.add_box, tr("New lead company"), tr("The lead's company (optional)")
         )
         self.add_button = button(
-            self.add_box, tr("&Add"), tr("Add lead"), tr("Add this lead (Enter in any field)")
+            self.add_box, tr("Add"), tr("Add lead"), tr("Add this lead (Enter in any field)")
         )
         self.add_note = Note(tr("Quick add message"), self.add_box)
         self.undo_bar = UndoBar(self.undo_stack, self)
@@ -173,7 +173,7 @@ class LeadsPanelBase(QWidget):
         fields = (
             (tr("&Name:"), self.name_edit),
             (tr("N&umber:"), self.number_field),
-            (tr("Com&pany:"), self.company_edit),
+            (tr("Compan&y:"), self.company_edit),
         )
         for row, (text, field) in enumerate(fields):
             caption = QLabel(text, self.add_box)

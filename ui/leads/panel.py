@@ -153,15 +153,16 @@ class LeadsPanel(LeadsPanelBase):
 
     def _count(self, shown: int, *, more: bool, searching: bool) -> None:
         locale = QLocale()
-        total = locale.toString(self._store.count_leads())
+        count = self._store.count_leads()
+        total = locale.toString(count)
         if more and searching:
             text = self.tr("showing first {0} matches — refine the search").format(PAGE)
         elif more:
             text = self.tr("showing first {0} of {1} — refine the search").format(PAGE, total)
         elif searching:
-            text = self.tr("{0} of {1} leads match").format(locale.toString(shown), total)
+            text = self.tr("Matches: {0} of %Ln lead(s)", "", count).format(locale.toString(shown))
         else:
-            text = self.tr("{0} leads").format(total)
+            text = self.tr("%Ln lead(s)", "", count)
         self.count_label.setText(text)
 
     def _announce(self) -> None:
@@ -466,9 +467,9 @@ class LeadsPanel(LeadsPanelBase):
         finally:
             self._importing(False, path)
         self._reload()
-        added = QLocale().toString(result.added)
         self.undo_bar.report(
-            self.tr("Added {0} leads from {1}.").format(added, path.name), undoable=False
+            self.tr("Added %Ln lead(s) from {0}.", "", result.added).format(path.name),
+            undoable=False,
         )
         if result.report.problems:
             self.summary_dialog = ImportSummary(result, self)

@@ -59,6 +59,7 @@ def run(argv: list[str]) -> int:
 
     from ui.common.errors import install_excepthook
     from ui.common.resources import icon
+    from ui.common.words import install_translators
 
     # The native style and palette are left alone, so dark mode follows the system.
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
@@ -68,6 +69,7 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName("DialogTech")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(icon("findme"))
+    install_translators(app)  # "1 call", not "1 call(s)"
     # Made after the application, so that a data folder that cannot be written is a dialog.
     problem = _setup_logging()
     if problem is not None:

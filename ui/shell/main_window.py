@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
         self.history.message.connect(self.show_message)
-        self.history.call_again.connect(self.call_panel.load_call)
+        self.history.load_call.connect(self.call_panel.load_call)
         self.call_panel.set_lead(self.leads_panel.current_lead())
 
     # Reactions
@@ -322,14 +322,16 @@ class MainWindow(QMainWindow):
         return self._open("preferences", make)
 
     def _preferences_saved(self) -> None:
-        if not self.call_panel.presets.current_name():
-            self.call_panel.presets.load("")  # the defaults preset shows the new defaults
+        self.call_panel.presets.defaults_changed()
 
     def show_rules(self) -> QWidget:
         from console.sandbox import describe_rules
+        from console.sandbox.rules import API_TERMS
 
+        # The rules in the window's words; the API's names for them in the tooltip.
         return self._open(
-            "rules", lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self)
+            "rules",
+            lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self, tip=API_TERMS),
         )
 
     def show_about(self) -> QMessageBox:
@@ -440,7 +442,7 @@ class MainWindow(QMainWindow):
             self._question = ask(
                 self,
                 self.tr("Calls in flight"),
-                self.tr("%n call(s) are still waiting for an answer.", "", pending),
+                self.tr("%n call(s) still waiting for an answer.", "", pending),
                 self._close_after_cancelling,
                 yes=self.tr("&Cancel them and quit"),
                 no=self.tr("&Keep working"),

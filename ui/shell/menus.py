@@ -125,7 +125,7 @@ def build_menus(
     )
     in_flight = _action(
         window,
-        tr("Calls in &flight"),
+        tr("Calls &in flight"),
         tr("Move to the calls in flight, where Delete cancels one"),
         host.focus_in_flight,
         QKeySequence("Ctrl+Shift+F"),

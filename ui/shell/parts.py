@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.colours import readable
 from ui.common.resources import icon
 
 
@@ -27,10 +28,7 @@ class SandboxBanner(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(palette.ColorRole.Window, palette.color(palette.ColorRole.ToolTipBase))
-        palette.setColor(palette.ColorRole.WindowText, palette.color(palette.ColorRole.ToolTipText))
-        self.setPalette(palette)
+        self._follow_palette()
         badge = QLabel(self)
         badge.setPixmap(icon("sandbox").pixmap(20, 20))
         self.text = QLabel(
@@ -53,11 +51,32 @@ class SandboxBanner(QFrame):
         layout.addWidget(badge)
         layout.addWidget(self.text, 1)
 
+    def _follow_palette(self) -> None:
+        palette = QGuiApplication.palette()
+        ground = palette.color(QPalette.ColorRole.ToolTipBase)
+        palette.setColor(QPalette.ColorRole.Window, ground)
+        palette.setColor(
+            QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.ToolTipText)
+        )
+        # A dark theme's links are light, for dark windows; on the (often yellow) tooltip
+        # colours they fell under 4.5:1. Darkened (or lightened) just enough.
+        for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+            palette.setColor(role, readable(palette.color(role), ground))
+        self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._follow_palette()  # the desktop switched between light and dark
+
 
 class TextDialog(QDialog):
-    """A read-only text in a fixed font (the sandbox rules)."""
+    """A read-only text in a fixed font (the sandbox rules); ``tip`` is the text's tooltip
+    (the title when not given)."""
 
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, parent: QWidget | None = None, *, tip: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -66,7 +85,8 @@ class TextDialog(QDialog):
         view.setReadOnly(True)
         view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         view.setAccessibleName(title)
-        view.setToolTip(title)
+        view.setToolTip(tip or title)
+        self.view = view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))

@@ -57,11 +57,11 @@ class Tray(QObject):
         self.host = host
         if available is None:
             available = QSystemTrayIcon.isSystemTrayAvailable()
+        # It fills the call panel, it does not dial: Call does, once the agent has seen it.
         self.clipboard_action = self._action(
-            self.tr("Call the number on the &clipboard"),
+            self.tr("Use the number on the &clipboard"),
             self.tr("Make the copied number or tel: link the lead; press Call to dial it"),
-            self.call_clipboard,
-            "call",
+            self.use_clipboard,
         )
         self.show_action = self._action(
             self.tr("&Show {0}").format(APP_NAME),
@@ -115,7 +115,7 @@ class Tray(QObject):
             tip += " · " + self.tr("%n call(s) in flight", "", count)
         self.icon.setToolTip(tip)
 
-    def call_clipboard(self) -> object:
+    def use_clipboard(self) -> object:
         """The clipboard's number or link as the lead, window in front; nothing is dialed."""
         self.host.present()
         return self.host.prefill_from_link(QGuiApplication.clipboard().text())

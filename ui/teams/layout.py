@@ -41,7 +41,7 @@ class TeamsPanelBase(QWidget):
         self.team_combo.setAccessibleName(tr("Team list"))
         self.team_combo.setToolTip(tr("The team list to edit"))
         self.team_combo.setMinimumContentsLength(16)
-        self.new_button = button(self, tr("&New list"), tr("New list"), tr("Create an empty list"))
+        self.new_button = button(self, tr("Ne&w list"), tr("New list"), tr("Create an empty list"))
         self.delete_button = button(
             self, tr("&Delete list…"), tr("Delete list"), tr("Delete this list (can be undone)")
         )
@@ -91,9 +91,9 @@ class TeamsPanelBase(QWidget):
         ):
             header.setSectionResizeMode(column, mode)
         self.table.setColumnWidth(LABEL, 160)
-        self.up_button = button(self, tr("Move &up"), tr("Move up"), tr("Ring earlier (Alt+Up)"))
+        self.up_button = button(self, tr("Move up"), tr("Move up"), tr("Ring earlier (Alt+Up)"))
         self.down_button = button(
-            self, tr("Move do&wn"), tr("Move down"), tr("Ring later (Alt+Down)")
+            self, tr("Move down"), tr("Move down"), tr("Ring later (Alt+Down)")
         )
         self.remove_button = button(
             self,
@@ -115,7 +115,10 @@ class TeamsPanelBase(QWidget):
         self.label_edit.setMaxLength(80)
         self.number_field = PhoneField(tr("New member number"), self.add_box)
         self.add_button = button(
-            self.add_box, tr("&Add"), tr("Add member"), tr("Add this number to the end of the list")
+            self.add_box,
+            tr("Add"),
+            tr("Add member"),
+            tr("Add this number to the end of the list (Enter in either field)"),
         )
         self.add_note = Note(tr("Add member message"), self.add_box)
 
@@ -138,7 +141,7 @@ class TeamsPanelBase(QWidget):
     def _lay_out(self) -> None:
         tr = self.tr
         top = QHBoxLayout()
-        list_label = QLabel(tr("&List:"), self)
+        list_label = QLabel(tr("Li&st:"), self)
         list_label.setBuddy(self.team_combo)
         top.addWidget(list_label)
         top.addWidget(self.team_combo, 1)
@@ -151,7 +154,7 @@ class TeamsPanelBase(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
         name_row = QHBoxLayout()
-        name_label = QLabel(tr("Na&me:"), self)
+        name_label = QLabel(tr("&Name:"), self)
         name_label.setBuddy(self.name_edit)
         name_row.addWidget(name_label)
         name_row.addWidget(self.name_edit, 1)
@@ -174,7 +177,7 @@ class TeamsPanelBase(QWidget):
         form.setColumnStretch(1, 2)
         form.setColumnStretch(3, 4)
         preview_row = QHBoxLayout()
-        preview_label = QLabel(tr("&Sent as list:"), self)
+        preview_label = QLabel(tr("Sent as list:"), self)
         preview_label.setBuddy(self.preview)
         preview_row.addWidget(preview_label)
         preview_row.addWidget(self.preview, 1)

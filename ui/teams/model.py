@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QGuiApplication, QPalette
 
 from console.phone import check_phone, format_display
 from console.store import TeamMember
@@ -135,6 +136,10 @@ class MembersModel(QAbstractTableModel):
             return {LABEL: member.label, NUMBER: format_display(member.number)}.get(column)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._tooltip(index.row(), column)
+        if role == Qt.ItemDataRole.ForegroundRole and not member.enabled:
+            # Greyed like a disabled control: a skipped member reads as skipped at a glance.
+            disabled = QPalette.ColorGroup.Disabled
+            return QGuiApplication.palette().color(disabled, QPalette.ColorRole.Text)
         return None
 
     def _note(self, row: int) -> str:

@@ -117,10 +117,15 @@ class TeamsPanel(TeamsPanelBase):
         self.export_action.setEnabled(team is not None)
         self.preview.setText(team.list_value if team else "")
         self.preview_note.setText(self._preview_note(team))
+        # What the last Add said is about members that have changed since (a duplicate
+        # warning must not outlive the duplicate).
+        self.add_note.clear()
 
     def _preview_note(self, team: TeamList | None) -> str:
         if team is None:
             return self.tr("No lists yet: press New list to make one.")
+        if not team.members:
+            return self.tr("⚠ This list is empty: add a member below.")
         enabled = [m for m in team.members if m.enabled]
         if not enabled:
             return self.tr("⚠ No enabled numbers: a call with this list would be refused.")
@@ -131,8 +136,8 @@ class TeamsPanel(TeamsPanelBase):
                     "⚠ {0} is enabled twice; the service refuses a list that repeats a number."
                 ).format(format_display(member.number))
             seen.add(member.number)
-        return self.tr("{0} of {1} numbers ring, in this order.").format(
-            len(enabled), len(team.members)
+        return self.tr("Rings {0} of %n number(s), in this order.", "", len(team.members)).format(
+            len(enabled)
         )
 
     # ---- changes: each one is an undoable command that saves straight away ----------------
@@ -222,8 +227,8 @@ class TeamsPanel(TeamsPanelBase):
         self.confirm_box = ask(
             self,
             self.tr("Delete list"),
-            self.tr("Delete the list {0!r} and its {1} members?").format(
-                team.name, len(team.members)
+            self.tr("Delete the list {0!r} and its %n member(s)?", "", len(team.members)).format(
+                team.name
             ),
             lambda: self.delete_list(team),
             yes=self.tr("&Delete"),
@@ -252,16 +257,16 @@ class TeamsPanel(TeamsPanelBase):
         label = self.label_edit.text().strip()
         member = TeamMember(label, check.digits, True)
         same = [i + 1 for i, m in enumerate(team.members) if m.number == check.digits]
-        if same:
-            self.add_note.setText(
-                self.tr("⚠ Added, but this number is also on row {0}.").format(same[0])
-            )
-        else:
-            self.add_note.setText(
-                self.tr("Added {0}.").format(label or format_display(member.number))
-            )
         shown = label or format_display(member.number)
         self._edit_members([*team.members, member], self.tr("Add {0}").format(shown))
+        now = self.current_team()
+        if now is None or len(now.members) <= len(team.members):
+            return  # not saved: the undo bar says why
+        if same:
+            note = self.tr("⚠ Added, but this number is also on row {0}.").format(same[0])
+        else:
+            note = self.tr("Added {0}.").format(shown)
+        self.add_note.setText(note)  # after the list is shown again, which clears the note
         self.label_edit.clear()
         self.number_field.setText("")
         self.label_edit.setFocus()
@@ -337,7 +342,7 @@ class TeamsPanel(TeamsPanelBase):
             text = self.tr("Imported {0!r} with %n member(s).", "", len(created.members))
             text = text.format(created.name)
             if result.problems:
-                text += " " + self.tr("%n row(s) were skipped.", "", len(result.problems))
+                text += " " + self.tr("%n row(s) skipped.", "", len(result.problems))
             self.undo_bar.report(text)
         if result.problems:
             self._summary(path, result.problems, created is not None)
@@ -349,7 +354,7 @@ class TeamsPanel(TeamsPanelBase):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Import team list"))
         if imported:
-            box.setText(self.tr("{0} rows of {1} were skipped.").format(len(problems), path.name))
+            box.setText(self.tr("%n row(s) of {0} skipped.", "", len(problems)).format(path.name))
         else:
             box.setText(self.tr("Nothing was imported from {0}.").format(path.name))
         box.setInformativeText("\n".join(problems[:10]))
@@ -369,6 +374,7 @@ class TeamsPanel(TeamsPanelBase):
             show_error(self.tr("Team list not exported"), exc, self)
             return 0
         self.undo_bar.report(
-            self.tr("Exported {0} members to {1}.").format(count, Path(path).name), undoable=False
+            self.tr("Exported %n member(s) to {0}.", "", count).format(Path(path).name),
+            undoable=False,
         )
         return count
