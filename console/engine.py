@@ -214,9 +214,11 @@ async def start_engine(
     store = Store.open(paths.store_path())
     notices = [settings.notice] if settings.notice else []
     if store.merged_calls:
+        n = store.merged_calls
+        results = "1 call result that" if n == 1 else f"{n} call results that"
+        were = "was" if n == 1 else "were"
         notices.append(
-            f"{store.merged_calls} call result(s) that the history could not take at the time "
-            "were added to it from the journal."
+            f"{results} the history could not take at the time {were} added to it from the journal."
         )
     if store.recovered_calls:
         n = store.recovered_calls

@@ -416,7 +416,7 @@ def test_engine_says_it_merged_results_kept_in_the_journal(
         return engine.notices
 
     notices = asyncio.run(main())
-    assert any("1 call result(s)" in n and "journal" in n for n in notices), notices
+    assert any("1 call result that" in n and "journal" in n for n in notices), notices
     assert not any("interrupted" in n for n in notices)
     with Store.open(paths.store_path()) as store:
         assert (store.get_call(call_id).status, store.get_call(call_id).sid) == ("failed", "S1")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.problems import LocalProblem
 from console.settings import CALL_DEFAULTS, CALL_IN_USE, LAST_PRESET, Settings
 from console.store import Store
 from ui.calls.options_form import OptionsForm
@@ -131,7 +132,7 @@ class PresetsBar(QWidget):
     def _save_settings(self) -> None:
         try:
             self.settings.save()
-        except OSError as exc:
+        except (OSError, LocalProblem) as exc:
             log.warning("could not keep the call options: %s", exc)
 
     def restore(self) -> None:

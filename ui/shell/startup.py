@@ -21,11 +21,11 @@ from console.store import DamagedStore, UnusableStore, set_aside
 from console.store.damage import restore_hint
 
 log = logging.getLogger(__name__)
-TABLE_WORDS = {
-    "teams": "team list(s)",
-    "leads": "lead(s)",
-    "presets": "preset(s)",
-    "history": "call(s) in the history",
+TABLE_WORDS = {  # one, many
+    "teams": ("team list", "team lists"),
+    "leads": ("lead", "leads"),
+    "presets": ("preset", "presets"),
+    "history": ("call in the history", "calls in the history"),
 }
 
 
@@ -67,7 +67,11 @@ async def _salvage(engine: Engine, kept: Path) -> str:
     except (sqlite3.Error, OSError) as exc:
         log.error("store salvage failed: %s", exc)
         return "Nothing could be read from it."
-    read = [f"{copied[t]:,} {w}" for t, w in TABLE_WORDS.items() if copied.get(t)]
+    read = [
+        f"{copied[t]:,} {one if copied[t] == 1 else many}"
+        for t, (one, many) in TABLE_WORDS.items()
+        if copied.get(t)
+    ]
     return ("Read from it: " + ", ".join(read) + ".") if read else "Nothing could be read from it."
 
 
