@@ -5,8 +5,12 @@ the first one's history row exists (two presses in one turn of the loop, a key a
 finds the first and is refused with AlreadyPending; the window then asks "Call again?". The
 rule lives here, not in a widget, so every path to a call meets it.
 
-The registry is per process: two ``main.py call`` processes do not see each other's calls.
-It is not thread-safe: it is used from the event loop's thread only, as asyncio is.
+The registry is per process: two ``main.py call`` processes, or a command and the window, do
+not see each other's calls. The store's pending rows are deliberately not consulted: another
+process's call can be neither asked about, cancelled nor followed from here, and a command
+places one deliberate call (a script that calls a lead twice means it; refusing would need
+an exit code scripts do not expect). It is not thread-safe: it is used from the event loop's
+thread only, as asyncio is.
 """
 
 from __future__ import annotations
