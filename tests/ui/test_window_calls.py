@@ -6,7 +6,7 @@ import asyncio
 import socket
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
@@ -309,6 +309,27 @@ def test_a_call_placed_through_the_engine_shows_in_the_window(session, arun):
     assert shown == "Jane Roe ← Sales East"
     assert history is not None and history.id == placed.call_id
     assert not panel.pending.rows
+
+
+def test_a_deleted_window_stops_following_the_engine_calls(session, arun, caplog):
+    # The engine outlives a window: its calls must not reach into deleted widgets.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    session.opened.remove((engine, window))  # closed here, engine and all
+    window._may_close = True
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    async def call():
+        try:
+            plan = CallPlan(lead.number, team.list_value)
+            return await engine.calls.place(plan, await engine.credentials())
+        finally:
+            await engine.close()
+
+    assert arun(call()).result.ok
+    assert "observer of the calls in flight failed" not in caplog.text
 
 
 def test_tab_order_follows_the_layout(session):
