@@ -18,6 +18,8 @@ from console.urls import check_api_url
 if TYPE_CHECKING:
     import httpx
 
+    from console.client import FindMeClient
+
 log = logging.getLogger(__name__)
 
 SANDBOX = "sandbox"
@@ -31,6 +33,10 @@ class Engine:
     Started with ``start_engine(later=True)`` (the window), the HTTP client and the sandbox
     are only made by ``start_later()``, once the window is shown: ``api_url`` is "sandbox"
     and ``http`` None until then, and ``ready()`` waits for them.
+
+    ``calls`` is made once, with the engine, and keeps the calls in flight for the whole run;
+    each call is sent with the client of the moment it starts (``current_client``), so a
+    changed account or trusted certificate applies to the next call, not to those in flight.
     """
 
     settings: Settings
@@ -45,6 +51,10 @@ class Engine:
     trusted_ca: str = ""
     # Clients replaced when the trusted certificate changed: calls in flight finish on them.
     _retired: list[httpx.AsyncClient] = field(default_factory=list, repr=False)
+    calls: CallService = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.calls = CallService(self.store, self.current_client)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -58,13 +68,16 @@ class Engine:
             notices.append(f"Credentials: {self.vault.warning}.")
         return notices
 
-    @property
-    def calls(self) -> CallService:
+    def current_client(self) -> FindMeClient:
+        """The client for a call starting now: the shared HTTP client, at the API URL in use.
+
+        Raises RuntimeError while the engine is starting (``await ready()`` first).
+        """
         if self.http is None or self.api_url == SANDBOX:
             raise RuntimeError("the engine is still starting: await engine.ready() first")
         from console.client import FindMeClient
 
-        return CallService(self.store, FindMeClient(self.http, self.api_url))
+        return FindMeClient(self.http, self.api_url)
 
     def start_later(self, time_scale: float | None = None) -> asyncio.Task[None]:
         """Make the HTTP client and start the sandbox in the background (see the class)."""
@@ -116,7 +129,8 @@ class Engine:
     async def apply_account(self, override: str | None = None) -> None:
         """Re-read the account settings: start or stop the sandbox, aim calls at the new URL.
 
-        Calls already in flight keep the client they started with.
+        Calls already in flight keep the client they started with; ``calls`` (and its calls in
+        flight) stays the same, and sends the next call with the new client.
         """
         await self.ready()
         url = resolve_api_url(self.settings, override)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from window_kit import answer, open_session, pick, seed, seed_window
 
+from console.calls import CallPlan
 from console.credentials import Credentials
 from console.params import BY_NAME
 from tests.conftest import until
@@ -203,6 +206,133 @@ def test_a_second_call_on_the_same_lead_and_list_asks_first(session, arun):
     assert not window.isVisible()
     statuses = [r.status for r in engine.store.fetch_calls()]
     assert statuses == ["cancelled", "cancelled"]
+
+
+def _questions() -> list[QWidget]:
+    return [
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "question" and w.isVisible()
+    ]
+
+
+@pytest.mark.parametrize("yes", [True, False], ids=["call-again", "dont-call"])
+def test_two_keys_and_two_clicks_in_one_turn_send_one_request_and_ask(session, arun, yes):
+    # The lead ending in 9 answers after 9 simulated seconds: 1.8 s here, pending while asked.
+    engine, window = session.start(time_scale=0.2)
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110004",))
+    panel = window.call_panel
+    pick(window, lead, team)
+    window.activateWindow()
+    panel.team_combo.setFocus()
+    # Ctrl+Enter twice and Call clicked twice with no await between: the loop never turns.
+    for _ in range(2):
+        QTest.keyClick(panel.team_combo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    panel.call_button.click()
+    panel.call_button.click()
+    asked = _questions()
+
+    async def scenario():
+        await until(lambda: engine.sandbox.received, what="the first request")
+        await asyncio.sleep(0.3)  # time for any other request to arrive too
+        sent = len(engine.sandbox.received)
+        in_flight = len(panel.pending.rows)
+        answer(asked[0], yes=yes)
+        want = 2 if yes else 1
+        await until(lambda: len(engine.sandbox.received) == want, what=f"{want} request(s)")
+        await until(lambda: engine.calls.count() == 0, timeout=15, what="the calls to end")
+        return sent, in_flight
+
+    assert len(asked) == 1 and asked[0] is panel._question
+    assert "still pending" in asked[0].text()
+    sent, in_flight = arun(scenario())
+    assert sent == 1 and in_flight == 1  # one request, one row in the calls in flight
+    assert len(engine.sandbox.received) == (2 if yes else 1)
+    assert [r.status for r in engine.store.fetch_calls()] == ["success"] * (2 if yes else 1)
+    assert not panel.pending.rows
+
+
+def test_a_link_from_the_tray_and_call_again_meet_the_same_pending_call(session, arun):
+    # Real time: the lead ending in 9 answers after 9 seconds, so the call stays pending.
+    engine, window = session.start(time_scale=1.0)
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110004",))
+    panel = window.call_panel
+    pick(window, lead, team)
+    clipboard = QGuiApplication.clipboard()
+    before = clipboard.text()
+
+    async def scenario():
+        panel.call_button.click()
+        record = await until(lambda: _row(window, "pending"), what="the pending row")
+        # The same number from the tray's clipboard action (a tel: link), then Ctrl+Enter's
+        # action: the question, and nothing sent.
+        clipboard.setText("tel:+1-555-222-3339")
+        window.tray.call_clipboard()
+        window.menu_actions.call.trigger()
+        first = panel._question
+        assert first is not None and "still pending" in first.text()
+        answer(first, yes=False)
+        # The history's Call again on that call, then Call: asked again.
+        window.history.select_call(record.id)
+        window.history.again_button.click()
+        panel.call_button.click()
+        second = panel._question
+        assert second is not first and _questions() == [second]
+        answer(second, yes=False)
+        await asyncio.sleep(0.3)
+        sent = len(engine.sandbox.received)
+        panel.pending.cancel(record.id)  # through the engine, by the row's call id
+        await until(lambda: _row(window, "cancelled"), what="the cancelled row")
+        return sent
+
+    try:
+        sent = arun(scenario())
+    finally:
+        clipboard.setText(before)
+    assert sent == 1 and engine.store.count_calls() == 1
+    assert engine.calls.count() == 0 and not panel.pending.rows
+
+
+def test_a_call_placed_through_the_engine_shows_in_the_window(session, arun):
+    # The list is a view of the engine's calls in flight, whoever placed the call.
+    engine, window = session.start(time_scale=0.2)
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110004",))
+    panel = window.call_panel
+
+    async def scenario():
+        credentials = await engine.credentials()
+        plan = CallPlan(lead.number, team.list_value, lead_name=lead.name, team_name=team.name)
+        task = asyncio.ensure_future(engine.calls.place(plan, credentials))
+        await until(lambda: panel.pending.rows, what="the row in the calls in flight")
+        shown = panel.pending.model.index(0, 0).data()
+        history = await until(lambda: _row(window, "pending"), what="the pending history row")
+        placed = await task
+        await until(lambda: _row(window), what="the final history row")
+        return shown, history, placed
+
+    shown, history, placed = arun(scenario())
+    assert shown == "Jane Roe ← Sales East"
+    assert history is not None and history.id == placed.call_id
+    assert not panel.pending.rows
+
+
+def test_a_deleted_window_stops_following_the_engine_calls(session, arun, caplog):
+    # The engine outlives a window: its calls must not reach into deleted widgets.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    session.opened.remove((engine, window))  # closed here, engine and all
+    window._may_close = True
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    async def call():
+        try:
+            plan = CallPlan(lead.number, team.list_value)
+            return await engine.calls.place(plan, await engine.credentials())
+        finally:
+            await engine.close()
+
+    assert arun(call()).result.ok
+    assert "observer of the calls in flight failed" not in caplog.text
 
 
 def test_tab_order_follows_the_layout(session):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from aiohttp import web
 from PySide6.QtCore import QTimer
 from window_kit import open_session, pick, seed_window
 
-from console.calls import CallService
 from console.client import FindMeClient
 from console.credentials import Credentials
 from console.engine import Engine
@@ -39,13 +39,12 @@ DEADLINE = READ_TIMEOUT + CONNECT_TIMEOUT  # for the whole reply
 class QuickEngine(Engine):
     """The real engine, waiting seconds where the service's worst case would take minutes."""
 
-    @property
-    def calls(self) -> CallService:
-        client = FindMeClient(
-            self.http, self.api_url, read_timeout=READ_TIMEOUT, connect_timeout=CONNECT_TIMEOUT,
+    def current_client(self) -> FindMeClient:
+        client = super().current_client()
+        return FindMeClient(
+            client.http, client.api_url, read_timeout=READ_TIMEOUT, connect_timeout=CONNECT_TIMEOUT,
             retry_delay=0.01,
         )  # fmt: skip
-        return CallService(self.store, client)
 
 
 @pytest.fixture
@@ -54,7 +53,8 @@ def session(home, arun, memory_keyring):
 
 
 def open_window(session):
-    engine = QuickEngine(**vars(session.engine()))
+    started = session.engine()
+    engine = QuickEngine(**{f.name: getattr(started, f.name) for f in fields(Engine) if f.init})
     engine.vault.save(Credentials(key=KEY))
     window = session.window(engine)
     lead, team = seed_window(engine, window)

@@ -1,16 +1,15 @@
 """Calls in flight: one row each, with the elapsed time ticking and a Cancel button.
 
-A table over a model, not a widget per call: with 200 calls in flight, laying out and
-painting 200 rows of widgets (and relabelling each every second) kept the window from
-answering. The view paints only the rows in sight, and the Cancel buttons are painted by
-a delegate.
+A view of the engine's calls in flight (console.calls.CallService, which owns them): rows
+come and go as its observers are told. A table over a model, not a widget per call: with 200
+calls in flight, laying out and painting 200 rows of widgets (and relabelling each every
+second) kept the window from answering. The view paints only the rows in sight, and the
+Cancel buttons are painted by a delegate.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.calls import CallService, InFlight
 from ui.common.errors import ask
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
@@ -57,19 +57,6 @@ _SERVED = frozenset(
 TITLE_DELAY_MS = 100
 
 
-@dataclass
-class PendingCall:
-    """A call waiting for its first leg: what it is, when it left, and its task."""
-
-    call_id: int
-    lead: str
-    team: str
-    lead_number: str
-    list_value: str
-    task: asyncio.Task | None = None
-    started: float = field(default_factory=time.monotonic)
-
-
 def elapsed_text(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -80,15 +67,15 @@ class PendingCallsModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.calls: list[PendingCall] = []
+        self.calls: list[InFlight] = []
 
-    def add(self, call: PendingCall) -> None:
+    def add(self, call: InFlight) -> None:
         row = len(self.calls)
         self.beginInsertRows(QModelIndex(), row, row)
         self.calls.append(call)
         self.endInsertRows()
 
-    def remove(self, call_id: int) -> PendingCall | None:
+    def remove(self, call_id: int) -> InFlight | None:
         for row, call in enumerate(self.calls):
             if call.call_id == call_id:
                 self.beginRemoveRows(QModelIndex(), row, row)
@@ -121,7 +108,7 @@ class PendingCallsModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == CALL_COLUMN:
-                return self.tr("{0} ← {1}").format(call.lead, call.team)
+                return self.tr("{0} ← {1}").format(call.lead, self.team_text(call))
             if column == ELAPSED_COLUMN:
                 return elapsed_text(time.monotonic() - call.started)
             if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -138,6 +125,9 @@ class PendingCallsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == ELAPSED_COLUMN:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
+
+    def team_text(self, call: InFlight) -> str:
+        return call.team_name or self.tr("ad-hoc list")
 
 
 class CancelButtonDelegate(QStyledItemDelegate):
@@ -199,13 +189,17 @@ class CancelButtonDelegate(QStyledItemDelegate):
 
 
 class PendingCallsPanel(QWidget):
-    """The list of calls in flight; a row goes as its call ends."""
+    """The list of calls in flight; a row comes as its call is recorded and goes as it ends.
+
+    Empty until ``follow`` gives it the engine's calls to show.
+    """
 
     count_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: dict[int, PendingCall] = {}
+        self.rows: dict[int, InFlight] = {}
+        self._calls: CallService | None = None
         self._shown_count = -1
         self._question = None
         self.title = QLabel(self)
@@ -267,7 +261,16 @@ class PendingCallsPanel(QWidget):
         option.text = self.tr("Cancel")
         return option
 
-    def add(self, call: PendingCall) -> None:
+    def follow(self, calls: CallService) -> None:
+        """Show ``calls``' calls in flight, now and as they come and go."""
+        self._calls = calls
+        for call in calls.registry.in_flight():
+            self.add(call)
+        stop = calls.observe(started=self.add, ended=lambda call: self.remove(call.call_id))
+        # The engine outlives the window: it must not call into a deleted view.
+        self.destroyed.connect(lambda _object=None: stop())
+
+    def add(self, call: InFlight) -> None:
         """Show a new call in flight."""
         self.rows[call.call_id] = call
         self.model.add(call)
@@ -291,13 +294,6 @@ class PendingCallsPanel(QWidget):
         if not self.rows:
             self._timer.stop()
         self._update_title_soon()
-
-    def find(self, lead_number: str, list_value: str) -> PendingCall | None:
-        """A pending call to this lead on this list, if any."""
-        for call in self.rows.values():
-            if call.lead_number == lead_number and call.list_value == list_value:
-                return call
-        return None
 
     def focus_list(self) -> bool:
         """Put the keyboard in the list, on its current call; False when it is empty."""
@@ -354,6 +350,5 @@ class PendingCallsPanel(QWidget):
         )
 
     def cancel(self, call_id: int) -> None:
-        call = self.rows.get(call_id)
-        if call is not None and call.task is not None:
-            call.task.cancel()
+        if self._calls is not None:
+            self._calls.cancel(call_id)

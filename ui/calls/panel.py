@@ -16,23 +16,23 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
-from console.calls import CallPlan
+from console.calls import AlreadyPending, CallKey, CallPlan, InFlight
 from console.credentials import Credentials
 from console.engine import Engine
-from console.outcome import CallError
+from console.outcome import CallError, Status
 from console.params import OPTION_NAMES
 from console.phone import format_display
 from console.problems import LocalProblem
 from console.request import Validation, warning_lines
 from console.store import CallRecord, Lead, TeamList, TeamMember
-from ui.calls.in_flight import PendingCall, PendingCallsPanel
+from ui.calls.in_flight import PendingCallsPanel
 from ui.calls.options_form import OptionsForm, problem_words
 from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
@@ -68,13 +68,18 @@ class CallPanel(QWidget):
         self.tasks = tasks
         self._lead: Lead | None = None
         self._question = None
+        self._asking: dict[CallKey, QMessageBox] = {}  # the open "Call again?" questions
+        self._feedback_for: InFlight | None = None  # the call the feedback line is about
         self._load_question = None
         self._warnings: list[str] = []  # the last call's, shown with its outcome
-        self._feedback_for = 0  # which started call the feedback line is about
         self._missing = False  # the feedback asks for a lead or a list
         self._build()
         self.refresh_teams()
         self.presets.restore()
+        # The calls in flight are the engine's: the list shows them, the signals tell of them.
+        self.pending.follow(engine.calls)
+        stop = engine.calls.observe(started=self._call_started, ended=self._call_ended)
+        self.destroyed.connect(lambda _object=None: stop())
 
     def _build(self) -> None:
         target = QWidget(self)
@@ -311,37 +316,93 @@ class CallPanel(QWidget):
             body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
         self.feedback.setText(body)
 
-    @asyncSlot()
-    async def call(self) -> None:
-        """Check the request, then place it as a background task."""
-        self.call_button.setEnabled(False)
-        try:
-            await self._check_and_place()
-        except Exception as exc:
-            show_error(self.tr("Call not placed"), exc, self)
-        finally:
-            self.call_button.setEnabled(True)
+    def call(self) -> asyncio.Task | None:
+        """Place the call shown: reserved in the engine at once, then checked and sent.
 
-    async def _check_and_place(self) -> None:
+        Reserved before anything is awaited, so a second Call (a click, Ctrl+Enter, a number
+        from the tray or a link, "Call again") while the same call is pending, even in the
+        same turn of the loop, is held for the "Call again?" question. Returns the task that
+        checks and places the call, or None when nothing was started.
+        """
         plan = self.plan()
         if plan is None:
             missing = self.tr("a lead") if self._lead is None else self.tr("a team list")
             self.show_feedback(self.tr("Choose {0} first; nothing was sent.").format(missing))
             self._missing = True
+            return None
+        ask_first = self.engine.settings.get("ui.confirm_repeat_call")
+        try:
+            reservation = self.engine.calls.reserve(plan, again=not ask_first)
+        except AlreadyPending as exc:
+            self._ask_again(plan, exc.pending)
+            return None
+        return self._spawn(plan, self._check_and_place(plan, reservation), reservation)
+
+    def _ask_again(self, plan: CallPlan, pending: InFlight) -> None:
+        """Ask once whether to call again: more presses while it is open raise the same
+        question, so one Yes places one more call."""
+        asked = self._asking.get(pending.key)
+        if asked is not None:
+            asked.raise_()
+            asked.activateWindow()
             return
+        lead, team = pending.lead, pending.team_name or self.tr("ad-hoc list")
+        self.show_feedback(
+            self.tr("A call to {0} on {1} is still pending; nothing more was sent.").format(
+                lead, team
+            )
+        )
+        self._question = box = ask(
+            self,
+            self.tr("Call again?"),
+            self.tr("A call to {0} on {1} is still pending.").format(lead, team),
+            lambda: self._call_again(plan),
+            yes=self.tr("Call &again"),
+            no=self.tr("&Don't call"),
+            informative=self.tr("Place another call to the same lead and list anyway?"),
+        )
+        self._asking[pending.key] = box
+        box.finished.connect(lambda _result: self._asking.pop(pending.key, None))
+
+    def _call_again(self, plan: CallPlan) -> asyncio.Task:
+        reservation = self.engine.calls.reserve(plan, again=True)  # the person said so
+        return self._spawn(plan, self._check_and_place(plan, reservation), reservation)
+
+    def _spawn(self, plan: CallPlan, coro, reservation: InFlight) -> asyncio.Task:
+        task = self.tasks.spawn(coro, name=f"call {plan.lead_name}")
+        self.engine.calls.attach(reservation, task)  # released however the task ends
+        return task
+
+    async def _check_and_place(self, plan: CallPlan, reservation: InFlight) -> None:
+        try:
+            ready = await self._check(plan)
+        except Exception as exc:
+            show_error(self.tr("Call not placed"), exc, self)
+            ready = None
+        if ready is None:
+            self.engine.calls.release(reservation)  # nothing was sent
+            return
+        credentials, checked = ready
+        # The engine's rule: one line for the fictional 555 numbers, none in the sandbox.
+        warnings = warning_lines(checked.warnings, sandbox=self.engine.uses_sandbox)
+        self._show_calling(plan, warnings, reservation)
+        await self._place(plan, credentials, reservation, checked)
+
+    async def _check(self, plan: CallPlan) -> tuple[Credentials, Validation] | None:
+        """The credentials and the checked request; None (and why, beside Call) if not."""
         try:
             credentials = await self._credentials()
         except LocalProblem as problem:  # the keyring is locked, failed or did not answer
             self.show_feedback(problem.nothing_sent())
-            return
+            return None
         except KeyringWaitStopped:
             self.show_feedback(self.tr("Stopped waiting for the keyring; nothing was sent."))
-            return
+            return None
         if credentials is None:
             self.show_feedback(
                 self.tr("No credentials are stored: open Account… to enter them; nothing was sent.")
             )
-            return
+            return None
         checked = self.engine.calls.check(plan, credentials)
         if not checked.ok:
             self.show_feedback(
@@ -349,24 +410,8 @@ class CallPanel(QWidget):
                 [problem_words(p) for p in checked.problems],
                 tip="\n".join(str(p) for p in checked.problems),
             )
-            return
-        # The engine's rule: one line for the fictional 555 numbers, none in the sandbox.
-        warnings = warning_lines(checked.warnings, sandbox=self.engine.uses_sandbox)
-        pending = self.pending.find(checked.params["phone_to_call"], checked.params["list"])
-        if pending is not None and self.engine.settings.get("ui.confirm_repeat_call"):
-            self._question = ask(
-                self,
-                self.tr("Call again?"),
-                self.tr("A call to {0} on {1} is still pending.").format(
-                    pending.lead, pending.team
-                ),
-                lambda: self.start(plan, credentials, warnings, checked=checked),
-                yes=self.tr("Call &again"),
-                no=self.tr("&Don't call"),
-                informative=self.tr("Place another call to the same lead and list anyway?"),
-            )
-            return
-        self.start(plan, credentials, warnings, checked=checked)
+            return None
+        return credentials, checked
 
     async def _credentials(self) -> Credentials | None:
         """The engine's credentials; "waiting for the keyring" with a way out while it waits."""
@@ -404,66 +449,68 @@ class CallPanel(QWidget):
         warnings: list[str] | None = None,
         *,
         checked: Validation | None = None,
+        reservation: InFlight | None = None,
     ) -> asyncio.Task:
-        """Place ``plan`` in the background; the pending row appears once it is recorded.
+        """Place ``plan`` in the background now; the pending row appears once it is recorded.
 
-        ``checked`` is the plan's validation when it has just been run, so it is not run again.
+        ``reservation`` is the plan's (``engine.calls.reserve``); without one it is reserved
+        here, and AlreadyPending raised when the same call is pending. ``checked`` is the
+        plan's validation when it has just been run, so it is not run again.
         """
+        if reservation is None:
+            reservation = self.engine.calls.reserve(plan)
+        self._show_calling(plan, warnings, reservation)
+        return self._spawn(plan, self._place(plan, credentials, reservation, checked), reservation)
+
+    def _show_calling(
+        self, plan: CallPlan, warnings: list[str] | None, reservation: InFlight
+    ) -> None:
         text = self.tr("Calling {0}…").format(plan.lead_name or format_display(plan.lead_number))
         # Shown beside Call, never blocking, and kept with the outcome: read in the window,
         # not only in a tooltip a keyboard cannot open.
         self._warnings = [f"⚠ {w}" for w in warnings or []]
         self.show_feedback(text, self._warnings)
-        self._feedback_for += 1
-        coro = self._place(plan, credentials, self._feedback_for, checked)
-        return self.tasks.spawn(coro, name=f"call {plan.lead_name}")
+        self._feedback_for = reservation  # the line speaks of this call until the next one
 
     async def _place(
-        self, plan: CallPlan, credentials: Credentials, token: int, checked: Validation | None
+        self,
+        plan: CallPlan,
+        credentials: Credentials,
+        reservation: InFlight,
+        checked: Validation | None,
     ) -> None:
-        call_id: int | None = None
-        service = self.engine.calls  # bound to the API URL in use when the call starts
-
-        def on_pending(new_id: int, checked: Mapping[str, str]) -> None:
-            nonlocal call_id
-            call_id = new_id
-            self.pending.add(
-                PendingCall(
-                    new_id,
-                    plan.lead_name or format_display(plan.lead_number),
-                    plan.team_name or self.tr("ad-hoc list"),
-                    checked.get("phone_to_call", plan.lead_number),
-                    checked.get("list", plan.list_value),
-                    asyncio.current_task(),
-                )
-            )
-            self.call_started.emit(new_id)
-
-        who = plan.lead_name or format_display(plan.lead_number)
-        outcome = ""
-        unsaved = None
         try:
-            placed = await service.place(plan, credentials, on_pending=on_pending, checked=checked)
-            result, unsaved = placed.result, placed.unsaved
-            outcome = self.tr("{0}: {1}, {2} (sid {3})").format(
-                who, status_text(result.status), result.description, result.sid
+            await self.engine.calls.place(
+                plan, credentials, reservation=reservation, checked=checked
             )
         except CallError as exc:
-            # A failed call is an outcome, not a bug: it goes to the history and the status bar.
-            outcome, unsaved = f"{who}: {exc.sentence()}", exc.unsaved
-        except asyncio.CancelledError:
-            outcome = self.tr("{0}: cancelled here; it may still go ahead.").format(who)
-            raise
-        finally:
-            if unsaved is not None:
-                # The history could not take it: the row shows it from memory, and the person
-                # learns where it was kept.
-                self.call_unsaved.emit(unsaved.record)
-                outcome = f"{outcome} {unsaved.sentence()}"
-            if outcome:
-                self.message.emit(outcome)
-                if token == self._feedback_for:  # the line still speaks of this call
-                    self.show_feedback(outcome, self._warnings)
-            if call_id is not None:
-                self.pending.remove(call_id)
-                self.call_finished.emit(call_id)
+            # A failed call is an outcome, not a bug: _call_ended tells it. One refused before
+            # its history row was written is told here, as no observer hears of it.
+            if reservation.call_id is None:
+                self._tell_outcome(reservation, f"{reservation.lead}: {exc.sentence()}")
+
+    # What the engine says of every call in flight (whoever placed it)
+    def _call_started(self, call: InFlight) -> None:
+        self.call_started.emit(call.call_id)
+
+    def _call_ended(self, call: InFlight) -> None:
+        if call.status is Status.CANCELLED:
+            outcome = self.tr("{0}: cancelled here; it may still go ahead.").format(call.lead)
+        elif call.status in (Status.SUCCESS, Status.FAILED):
+            outcome = self.tr("{0}: {1}, {2} (sid {3})").format(
+                call.lead, status_text(call.status), call.description, call.sid
+            )
+        else:
+            outcome = f"{call.lead}: {call.description}"
+        if call.unsaved is not None:
+            # The history could not take it: the row shows it from memory, and the person
+            # learns where it was kept.
+            self.call_unsaved.emit(call.unsaved.record)
+            outcome = f"{outcome} {call.unsaved.sentence()}"
+        self._tell_outcome(call, outcome)
+        self.call_finished.emit(call.call_id)
+
+    def _tell_outcome(self, call: InFlight, outcome: str) -> None:
+        self.message.emit(outcome)
+        if call is self._feedback_for:  # the line still speaks of this call
+            self.show_feedback(outcome, self._warnings)

@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
     # Closing
     def quit(self) -> None:
         """End the console (File or tray Quit), asking first if calls are in flight."""
-        if self.call_panel.pending.rows:
+        if self.engine.calls.count():
             self.present()  # the question about them needs the window in view
         self._quitting = True
         self.close()
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
             self.hide()  # calls keep running; the tray brings the window back
             self.tray.hidden_to_tray()
             return
-        pending = len(self.call_panel.pending.rows)
+        pending = self.engine.calls.count()
         if pending:
             event.ignore()
             self._question = ask(
