@@ -197,6 +197,12 @@ class CallRegistry:
         """How many calls are reserved or in flight."""
         return len(self._calls)
 
+    def count_sent(self) -> int:
+        """How many may have reached the service: their pending history row is written, so
+        the request has left or is leaving. A reservation still being checked (waiting for
+        the keyring, say) has sent nothing and can simply be dropped."""
+        return sum(1 for call in self._calls if call.call_id is not None)
+
     def __len__(self) -> int:
         return len(self._calls)
 

@@ -126,6 +126,10 @@ class CallService:
         """How many calls are reserved or in flight in this process."""
         return self.registry.count()
 
+    def count_sent(self) -> int:
+        """How many calls in flight may have reached the service (see CallRegistry)."""
+        return self.registry.count_sent()
+
     def observe(
         self, *, started: Observer | None = None, ended: Observer | None = None
     ) -> Callable[[], None]:

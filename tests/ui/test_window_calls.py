@@ -265,14 +265,14 @@ def test_a_link_from_the_tray_and_call_again_meet_the_same_pending_call(session,
         # The same number from the tray's clipboard action (a tel: link), then Ctrl+Enter's
         # action: the question, and nothing sent.
         clipboard.setText("tel:+1-555-222-3339")
-        window.tray.call_clipboard()
+        window.tray.use_clipboard()
         window.menu_actions.call.trigger()
         first = panel._question
         assert first is not None and "still pending" in first.text()
         answer(first, yes=False)
         # The history's Call again on that call, then Call: asked again.
         window.history.select_call(record.id)
-        window.history.again_button.click()
+        window.history.load_button.click()
         panel.call_button.click()
         second = panel._question
         assert second is not first and _questions() == [second]

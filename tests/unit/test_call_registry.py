@@ -127,3 +127,16 @@ def test_a_task_cancelled_before_it_ran_releases_its_reservation():
         return registry.count()
 
     assert asyncio.run(main()) == 0
+
+
+def test_only_calls_whose_row_is_written_count_as_sent():
+    # Closing the window asks about these alone: a reservation still being checked (waiting
+    # for the keyring) has sent nothing.
+    registry = CallRegistry()
+    checking = registry.reserve(LEAD, LIST)
+    sending = registry.reserve("5552223335", LIST)
+    assert (registry.count(), registry.count_sent()) == (2, 0)
+    registry.record(sending, 41)
+    assert (registry.count(), registry.count_sent()) == (2, 1)
+    registry.release(checking)
+    assert (registry.count(), registry.count_sent()) == (1, 1)

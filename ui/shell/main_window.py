@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
     # Closing
     def quit(self) -> None:
         """End the console (File or tray Quit), asking first if calls are in flight."""
-        if self.engine.calls.count():
+        if self.engine.calls.count_sent():
             self.present()  # the question about them needs the window in view
         self._quitting = True
         self.close()
@@ -436,7 +436,9 @@ class MainWindow(QMainWindow):
             self.hide()  # calls keep running; the tray brings the window back
             self.tray.hidden_to_tray()
             return
-        pending = self.engine.calls.count()
+        # Only calls that may have been sent are worth a question; one still being checked
+        # (waiting for the keyring) sent nothing and is cancelled with the window's tasks.
+        pending = self.engine.calls.count_sent()
         if pending:
             event.ignore()
             self._question = ask(
