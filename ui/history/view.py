@@ -6,7 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from console.store import CALL_STATUSES, CallRecord, Store
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
 from ui.history.details import CallDetailDialog
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
@@ -77,6 +78,7 @@ class HistoryView(QWidget):
             self.tr("Show only calls whose lead, number, team list, description or sid match")
         )
         self.filter_edit.setClearButtonEnabled(True)
+        clear_on_escape(self.filter_edit)
         self.status_combo = QComboBox(self)
         self.status_combo.setAccessibleName(self.tr("Filter by result"))
         self.status_combo.setToolTip(self.tr("Show only calls with this result"))
@@ -223,6 +225,18 @@ class HistoryView(QWidget):
         if finished:
             self._update_buttons()
             self._update_count()  # an ended call may have left a "Pending" result
+
+    # What the window may ask of the view
+    def focus_calls(self) -> None:
+        """The keyboard in the table of calls, with the focus mark shown."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def header_state(self) -> QByteArray:
+        """The columns' widths and order, to save between runs."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header(self, state: QByteArray) -> bool:
+        return self.table.horizontalHeader().restoreState(state)
 
     # The current row and its actions
     def current_row(self) -> int:
