@@ -154,6 +154,19 @@ def test_long_names_are_cut_where_they_show_and_whole_in_tooltips(session, arun)
     arun(window.tasks.cancel_all())  # the lead never answers: the call is not left running
 
 
+def test_a_long_account_label_is_cut_in_the_status_bar(session, arun):
+    engine, window = session.start()
+    narrowest = window.minimumSizeHint().width()
+    label = "Acme sales, the overflow team account of the northern territory " * 2
+    engine.settings.set("account.mode", "dialogtech")
+    engine.settings.set("account.label", label)
+    arun(engine.apply_account())  # no request is sent: the client is only made
+    window.update_account()
+    assert label in window.account_label.toolTip()
+    assert label in window.account_label.full_text()
+    assert window.minimumSizeHint().width() == narrowest
+
+
 # ---- the keyboard stays where the agent works ----------------------------------------------
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from ui.common.errors import ask, show_error
 from ui.common.resources import icon
 from ui.common.screen import fit_to_screen
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.widgets import ElidedLabel
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
@@ -131,7 +133,8 @@ class MainWindow(QMainWindow):
         self.outer_split.setStretchFactor(1, 2)
         for split in (self.main_split, self.outer_split):
             split.setChildrenCollapsible(False)
-        self.account_label = QLabel(self)
+        # The account's own label and host can be long: cut, whole in the tooltip.
+        self.account_label = ElidedLabel(self, QSizePolicy.Policy.Preferred)
         self.account_label.setAccessibleName(self.tr("Account state"))
         self.memory_warning = QLabel(self)
         self.memory_warning.setAccessibleName(self.tr("Credentials warning"))
@@ -260,7 +263,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(sandbox)
         self.menu_actions.outbox.setEnabled(sandbox)
         if sandbox:
-            self.account_label.setText(self.tr("Sandbox (no real calls)"))
+            self.account_label.set_full_text(self.tr("Sandbox (no real calls)"))
             self.memory_warning.clear()
             self.memory_warning.setVisible(False)
             return
@@ -270,7 +273,7 @@ class MainWindow(QMainWindow):
         text = self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
         if engine.trusted_ca:
             text += " · ⚠ " + self.tr("a custom certificate is trusted")
-        self.account_label.setText(text)
+        self.account_label.set_full_text(text)
         self.memory_warning.setVisible(engine.vault.in_memory)
         if engine.vault.in_memory:
             self.memory_warning.setText("⚠ " + self.tr("credentials kept for this run only"))
