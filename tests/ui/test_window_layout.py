@@ -13,7 +13,7 @@ from PySide6.QtCore import QMargins, QRect, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from window_kit import open_session, pick, seed_window
+from window_kit import answer, open_session, pick, seed_window
 
 from console.store import Lead
 from tests.conftest import until
@@ -199,6 +199,31 @@ def test_after_a_click_on_call_the_keyboard_stays_on_call(session, arun):
 
     arun(scenario())
     assert QApplication.focusWidget() is button
+
+
+def test_after_the_call_again_question_the_keyboard_is_back_on_call(session, arun):
+    # Real time: the lead ending in 9 answers after 9 seconds, so the first call is pending.
+    engine, window = session.start(time_scale=1.0)
+    lead, team = seed_window(engine, window, lead_number="5552223339", team_numbers=("5551110009",))
+    _active(window)
+    panel = window.call_panel
+    button = panel.call_button
+
+    async def scenario():
+        pick(window, lead, team)
+        button.setFocus(Qt.FocusReason.MouseFocusReason)
+        button.click()
+        await until(lambda: panel.in_flight_count() == 1, what="the first call")
+        await until(lambda: button.isEnabled(), what="Call ready again")
+        button.click()
+        box = await until(lambda: panel._question, what="the question")
+        answer(box, yes=False)
+        await until(lambda: not box.isVisible(), what="the question to close")
+
+    arun(scenario())
+    assert window.focusWidget() is button
+    assert panel.in_flight_count() == 1
+    arun(window.tasks.cancel_all())
 
 
 def test_escape_clears_the_lead_search_and_the_history_filter(session, arun):

@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -108,7 +107,7 @@ class KeepFocusButton(QPushButton):
 
     Disabling the focused widget makes Qt hand the focus to the next one in the chain (for
     Call, that was the History filter, so the next search typed filtered the history). When
-    the focus is still where Qt put it on re-enabling, it comes back here.
+    the window's focus is still where Qt put it on re-enabling, it comes back here.
     """
 
     def __init__(self, *args) -> None:
@@ -126,11 +125,14 @@ class KeepFocusButton(QPushButton):
         super().changeEvent(event)
         if event.type() != QEvent.Type.EnabledChange or not self._handed:
             return
+        window = self.window()
         if not self.isEnabled():
-            self._handed_to = QApplication.focusWidget()  # where Qt has just put it
+            self._handed_to = window.focusWidget()  # where Qt has just put it
             return
         handed_to, self._handed, self._handed_to = self._handed_to, False, None
-        if QApplication.focusWidget() is handed_to and self.window().isActiveWindow():
+        # The window's own focus widget: with a question open meanwhile ("Call again?"), the
+        # keyboard comes back here when it closes, not to the widget Qt handed it to.
+        if window.focusWidget() is handed_to:
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
