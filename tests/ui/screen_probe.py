@@ -85,8 +85,18 @@ async def probe(saved_geometry: str) -> dict:
     out["frame_after"] = _rect(window.frameGeometry())
     out["minimum_width"] = window.minimumSizeHint().width()
     out["minimum_height"] = window.minimumSizeHint().height()
-    window.resize(1, 1)  # as narrow as the layout lets it be, with the calls in flight
-    await asyncio.sleep(0.1)
+    # And when they end (cancelled here: these leads never answer).
+    await window.tasks.cancel_all()
+    await until(lambda: panel.in_flight_count() == 0, what="the calls to end")
+    await asyncio.sleep(0.2)
+    out["positions"].append(where())
+    # As narrow as the layout lets it be, with calls in flight again.
+    for lead in leads[:2]:
+        window.leads_panel.select_lead(lead.id)
+        button.click()
+    await until(lambda: panel.in_flight_count() == 2, what="two calls in flight again")
+    window.resize(1, 1)
+    await asyncio.sleep(0.2)
     out["narrowest"] = [window.width(), window.height()]
     window._may_close = True
     await window.tasks.cancel_all()

@@ -87,8 +87,9 @@ def test_on_a_small_screen_the_window_fits_and_call_holds_still(tmp_path, cli_en
     assert seen["name_length"] == 90
     for key in ("frame", "frame_after"):
         assert screen.contains(QRect(*seen[key])), (key, seen[key])
-    # The Call button where it was: before the first call, and after each of four.
-    assert len(seen["positions"]) == 8
+    # The Call button where it was: before the first call, after each of four, and after
+    # they all ended.
+    assert len(seen["positions"]) == 9
     assert all(p == seen["positions"][0] for p in seen["positions"]), seen["positions"]
     assert screen.contains(QRect(*seen["positions"][0], 1, 1))
     # Every click said something beside the button.
