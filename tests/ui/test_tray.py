@@ -33,7 +33,7 @@ def _start(session, time_scale: float | None = None, lead_number: str = "5552223
 
 def _tray_shown(window) -> Tray:
     """A tray icon even offscreen, where Qt reports no system tray."""
-    window.tray = Tray(window, window, window.call_panel.pending.count_changed, available=True)
+    window.tray = Tray(window, window, window.call_panel.in_flight_changed, available=True)
     assert window.tray.shown
     return window.tray
 

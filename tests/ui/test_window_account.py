@@ -26,7 +26,7 @@ def test_the_account_dialog_stores_a_key_and_leaves_the_sandbox(
 ):
     engine, window = session.start()
     assert window.banner.isVisible()
-    assert "Sandbox" in window.account_label.text()
+    assert "Sandbox" in window.account_label.full_text()
     dialog = window.show_account()
     assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
     assert dialog.secret_edit.echoMode() == QLineEdit.EchoMode.Password
@@ -49,8 +49,8 @@ def test_the_account_dialog_stores_a_key_and_leaves_the_sandbox(
     assert engine.api_url == "https://secure.dialogtech.com/ibp_api.php"
     assert not window.banner.isVisible()
     assert not window.menu_actions.outbox.isEnabled()
-    assert "Acme sales" in window.account_label.text()
-    assert "OS keyring" in window.account_label.text()
+    assert "Acme sales" in window.account_label.full_text()
+    assert "OS keyring" in window.account_label.full_text()
     assert "pk-secret-123" not in (engine.store.path.parent / "settings.json").read_text()
 
 

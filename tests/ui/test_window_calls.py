@@ -143,7 +143,7 @@ def test_cancel_a_pending_call(session, arun):
         assert pending.model.index(0, ELAPSED_COLUMN).data() == "0:00"
         cancel = pending.model.index(0, CANCEL_COLUMN)
         assert "may still go ahead" in cancel.data(Qt.ItemDataRole.ToolTipRole)
-        await until(lambda: pending.view.isVisible(), what="the calls in flight")
+        await until(lambda: "(1)" in pending.title.text(), what="the calls in flight")
         # By keyboard: Shift+Tab from the history's filter reaches the list, its row is
         # current, Delete asks; "Keep waiting" keeps the call.
         window.history.filter_edit.setFocus()

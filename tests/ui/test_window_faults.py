@@ -188,7 +188,7 @@ def test_a_self_signed_certificate_is_refused_until_trusted_in_the_account_dialo
     assert str(certificate[0]) in shown and "SHA-256" in shown
     assert engine.settings.get("account.trusted_ca") == str(certificate[0])
     assert engine.trusted_ca == str(certificate[0])
-    assert "custom certificate" in window.account_label.text()
+    assert "custom certificate" in window.account_label.full_text()
     assert accepted.status == "success" and accepted.sid == "181127fc48636186"
     assert count == 1
 

@@ -55,6 +55,7 @@ _SERVED = frozenset(
     )
 )
 TITLE_DELAY_MS = 100
+VISIBLE_ROWS = 3  # calls in sight at once; more scroll
 
 
 def elapsed_text(seconds: float) -> str:
@@ -115,8 +116,10 @@ class PendingCallsModel(QAbstractTableModel):
                 return self.tr("Cancel call to {0}").format(call.lead)
             return self.tr("Cancel")
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == CALL_COLUMN:
-                return self.tr("Waiting for the first leg to be answered")
+            if column == CALL_COLUMN:  # the whole of a name cut in the cell
+                return self.tr("{0} ← {1}: waiting for the first leg to be answered").format(
+                    call.lead, call.team
+                )
             if column == ELAPSED_COLUMN:
                 return self.tr("Time since the request was sent")
             return self.tr(
@@ -215,6 +218,7 @@ class PendingCallsPanel(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setShowGrid(False)
         view.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # until a call is in it
         view.horizontalHeader().hide()
         view.verticalHeader().hide()
         header = view.horizontalHeader()
@@ -247,11 +251,17 @@ class PendingCallsPanel(QWidget):
         # Measured once the style and font are final: rows as tall as a button, the clock
         # as wide as "00:00".
         button = self.cancel_delegate.sizeHint(self._view_option(), self.model.index(0, 0))
-        self.view.verticalHeader().setDefaultSectionSize(max(button.height(), 24))
+        row = max(button.height(), 24)
+        self.view.verticalHeader().setDefaultSectionSize(row)
         header = self.view.horizontalHeader()
         header.resizeSection(CANCEL_COLUMN, button.width() + 4)
         clock = self.view.fontMetrics().horizontalAdvance("00:00")
         header.resizeSection(ELAPSED_COLUMN, clock + 16)
+        # The same height with no call or a hundred (the list scrolls): what is laid out
+        # around it, the Call button above all, never moves as calls start and end.
+        spacing = max(self.layout().spacing(), 0)
+        frame = 2 * self.view.frameWidth()
+        self.setFixedHeight(self.title.sizeHint().height() + spacing + VISIBLE_ROWS * row + frame)
         super().showEvent(event)
 
     def _view_option(self) -> QStyleOptionViewItem:
@@ -274,6 +284,7 @@ class PendingCallsPanel(QWidget):
         """Show a new call in flight."""
         self.rows[call.call_id] = call
         self.model.add(call)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         if not self.view.currentIndex().isValid():
             # Tabbed into, the list has a row for Delete to act on (current, not yet selected:
             # a highlighted row in a list nobody is using only draws the eye).
@@ -293,6 +304,7 @@ class PendingCallsPanel(QWidget):
             self.view.clearSelection()
         if not self.rows:
             self._timer.stop()
+            self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab passes an empty list by
         self._update_title_soon()
 
     def focus_list(self) -> bool:
@@ -324,8 +336,6 @@ class PendingCallsPanel(QWidget):
             self.title.setText(self.tr("<b>Calls in flight</b> (%n)", "", count))
         else:
             self.title.setText(self.tr("<b>Calls in flight:</b> none"))
-        # Empty, the panel is one line, leaving the room to the options.
-        self.view.setVisible(count > 0)
 
     def ask_cancel_row(self, row: int) -> None:
         if 0 <= row < len(self.model.calls):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +38,7 @@ from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
 from ui.common.tasks import TaskRunner
-from ui.common.widgets import ElidedLabel
+from ui.common.widgets import ElidedLabel, KeepFocusButton
 from ui.common.words import status_text
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class CallPanel(QWidget):
     call_finished = Signal(int)
     call_unsaved = Signal(object)  # a CallRecord whose ending the history could not take
     message = Signal(str)
+    in_flight_changed = Signal(int)  # how many calls are in flight (batched)
 
     def __init__(self, engine: Engine, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,14 +84,17 @@ class CallPanel(QWidget):
 
     def _build(self) -> None:
         target = QWidget(self)
-        self.lead_label = QLabel(target)
-        self.lead_label.setTextFormat(Qt.TextFormat.RichText)
-        self.lead_label.setWordWrap(True)
+        # One line whatever the name: a long one is cut (the number never), not wrapped or
+        # widening the window; the whole line is in the tooltip.
+        self.lead_label = ElidedLabel(target)
         self.lead_label.setAccessibleName(self.tr("Lead to call"))
-        self.lead_label.setToolTip(self.tr("Pick a lead in the Leads tab"))
         self.team_combo = QComboBox(target)
         self.team_combo.setAccessibleName(self.tr("Team list"))
         self.team_combo.setToolTip(self.tr("The team phone list to ring"))
+        # Sized to 18 characters, not to the longest list name (which would widen the window).
+        self.team_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.team_combo.setMinimumContentsLength(18)
         self.team_numbers = ElidedLabel(target)  # a list of 20 agents must not widen the window
         # A quieter colour from the palette (disabled, it would also lose its tooltip).
@@ -114,18 +118,46 @@ class CallPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(target)
         layout.addWidget(self.form, 1)
-        self.feedback = QLabel(self)
+        layout.addLayout(self._build_action_row())
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        # Below Call and of a fixed height (a few rows, then it scrolls): calls starting and
+        # ending never move the Call button, and the calls just placed are in sight under it.
+        self.pending = PendingCallsPanel(self)
+        self.pending.count_changed.connect(self.in_flight_changed)
+        layout.addWidget(self.pending)
+        self.team_combo.currentIndexChanged.connect(self._team_changed)
+        self.set_lead(None)
+
+    def _build_action_row(self) -> QHBoxLayout:
+        """What Call said (a fixed height, scrolling when there is more) and the Call button."""
+        self.feedback = QLabel()
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
+        self.feedback.setWordWrap(True)
         self.feedback.setAccessibleName(self.tr("Call check"))
         self.feedback.setWordWrap(True)  # a warning or a long name must not widen the window
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.call_button = QPushButton(icon("call"), self.tr("Call"), self)
+        self.feedback.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.feedback_area = QScrollArea(self)
+        self.feedback_area.setWidget(self.feedback)
+        self.feedback_area.setWidgetResizable(True)
+        self.feedback_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.feedback_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.feedback_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.feedback_area.viewport().setAutoFillBackground(False)
+        self.feedback.setAutoFillBackground(False)
+        self.call_button = KeepFocusButton(icon("call"), self.tr("Call"), self)
         self.call_button.setAccessibleName(self.tr("Call"))
         self.call_button.setToolTip(self.tr("Place the call (Ctrl+Enter)"))
         self.call_button.setMinimumWidth(120)
         self.call_button.setDefault(False)
         self.call_button.clicked.connect(self.call)
+        # Three lines of words beside Call (a list of problems scrolls): a long message
+        # neither widens the window nor moves the button.
+        lines = self.feedback.fontMetrics().lineSpacing() * 3 + 4
+        self.feedback_area.setFixedHeight(max(lines, self.call_button.sizeHint().height()))
         # Shown only while Call waits for the keyring (an unlock prompt may be open).
         self.keyring_cancel = QPushButton(self.tr("Stop waiting"), self)
         self.keyring_cancel.setAccessibleName(self.tr("Stop waiting for the keyring"))
@@ -134,38 +166,55 @@ class CallPanel(QWidget):
         self.keyring_cancel.hide()
         self._keyring_wait: asyncio.Task | None = None
         self._keyring_wait_stopped = False
-        self.pending = PendingCallsPanel(self)
-        self.pending.setMaximumHeight(150)
-        action_row = QHBoxLayout()
-        action_row.addWidget(self.feedback, 1)
-        action_row.addWidget(self.keyring_cancel, 0, Qt.AlignmentFlag.AlignTop)
-        action_row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignTop)
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addLayout(action_row)
-        layout.addWidget(line)
-        layout.addWidget(self.pending)
-        self.team_combo.currentIndexChanged.connect(self._team_changed)
-        self.set_lead(None)
+        row = QHBoxLayout()
+        row.addWidget(self.feedback_area, 1)
+        row.addWidget(self.keyring_cancel, 0, Qt.AlignmentFlag.AlignVCenter)
+        # The row's height is fixed, so centred is a fixed place too: level with one line.
+        row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    # What the window may ask of the panel (it never reaches into the panel's children)
+    def in_flight_count(self) -> int:
+        """How many calls in flight may have reached the service (the engine's count)."""
+        return self.engine.calls.count_sent()
+
+    def focus_in_flight(self) -> bool:
+        """The keyboard in the calls in flight, on the current one; False when there are none."""
+        return self.pending.focus_list()
+
+    def focus_team(self) -> None:
+        """The keyboard on the team list, with the focus mark shown (a lead was just picked)."""
+        self.team_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_call(self) -> None:
+        """The keyboard on the Call button, with the focus mark shown."""
+        self.call_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def layout_state(self) -> dict[str, int]:
+        """What the window saves of the panel's layout between runs."""
+        return {"options_tab": self.form.tabs.currentIndex()}
+
+    def restore_layout(self, state: dict[str, int]) -> None:
+        self.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
 
     # The lead and the team list
     def set_lead(self, lead: Lead | None) -> None:
         """Show the lead the next call goes to (from the Leads tab or "Call again")."""
         self._lead = lead
         if lead is None:
-            self.lead_label.setText(self.tr("<i>No lead chosen: pick one in the Leads tab.</i>"))
+            self.lead_label.set_parts(self.tr("No lead chosen: pick one in the Leads tab."))
             return
-        number = html.escape(format_display(lead.number))
+        number = format_display(lead.number)
         if lead.name:
-            parts = [f"<b>{html.escape(lead.name)}</b>", number]
+            head, keep = lead.name, f" · {number}"
         else:  # a number from a link or the clipboard, not (yet) one of the leads
-            parts = [f"<b>{number}</b>", self.tr("not a saved lead")]
+            head, keep = number, " · " + self.tr("not a saved lead")
+        tail = []
         if lead.company:
-            parts.append(html.escape(lead.company))
+            tail.append(lead.company)
         if lead.last_result:
-            parts.append(self.tr("last call: {0}").format(status_text(lead.last_result)))
-        self.lead_label.setText(" · ".join(parts))
+            tail.append(self.tr("last call: {0}").format(status_text(lead.last_result)))
+        self.lead_label.set_parts(head, keep, "".join(f" · {t}" for t in tail), bold=True)
         self._forget_missing()
 
     def lead(self) -> Lead | None:
@@ -209,6 +258,12 @@ class CallPanel(QWidget):
 
     def _team_changed(self, _index: int = -1) -> None:
         team = self.current_team()
+        # The combo is narrower than a long name: the whole of it is in the tooltip.
+        self.team_combo.setToolTip(
+            self.tr("The team phone list to ring: {0}").format(self.team_combo.currentText())
+            if team is not None
+            else self.tr("The team phone list to ring")
+        )
         if team is None:
             self.team_numbers.set_full_text(self.tr("No team lists yet: add one in the Teams tab."))
             return

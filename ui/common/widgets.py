@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics
+import html
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDialog,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSpacerItem,
@@ -30,22 +34,55 @@ def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
 
 
 class ElidedLabel(QLabel):
-    """One line of plain text, cut with "…" to the width the layout gives it; the whole text
-    is in the tooltip. A long text never widens the window (a QLabel's minimum is its text)."""
+    """One line of text, cut with "…" to the width the layout gives it; the whole text is in
+    the tooltip. A long text never widens the window (a QLabel's minimum is its text).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    The line may come in three parts (``set_parts``): a ``head`` (bold if asked), cut first
+    when room is short; a ``keep`` shown whole after it; and a ``tail`` that gets what room is
+    left. The lead line is "name · number · company": a long name gives way, the number never.
+
+    ``policy``: Ignored lets the layout's stretch factors share the room; Preferred asks for
+    the whole text when there is room (a status bar's permanent label).
+    """
+
+    def __init__(self, parent: QWidget | None = None, policy=QSizePolicy.Policy.Ignored) -> None:
         super().__init__(parent)
-        self._full = ""
+        self._parts = ("", "", "")
+        self._bold = False
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy, QSizePolicy.Policy.Preferred)
 
     def full_text(self) -> str:
-        return self._full
+        return "".join(self._parts)
 
     def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
+        self.set_parts(text)
+
+    def set_parts(self, head: str, keep: str = "", tail: str = "", *, bold: bool = False) -> None:
+        """Show ``head`` + ``keep`` + ``tail``, cut as described above."""
+        self._parts = (head, keep, tail)
+        self._bold = bold
+        self.setTextFormat(Qt.TextFormat.RichText if bold else Qt.TextFormat.PlainText)
+        self.setToolTip(self.full_text())
         self._elide()
+        self.updateGeometry()
+
+    def _head_metrics(self) -> QFontMetrics:
+        font = QFont(self.font())
+        font.setBold(self._bold)
+        return QFontMetrics(font)
+
+    def _margins(self) -> int:
+        margins = self.contentsMargins()
+        return margins.left() + margins.right() + 2 * max(self.margin(), 0) + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        head, keep, tail = self._parts
+        plain = self.fontMetrics()
+        width = self._head_metrics().horizontalAdvance(head)
+        width += plain.horizontalAdvance(keep) + plain.horizontalAdvance(tail)
+        # A pixel or two over: the text's advance is rounded, and eliding is strict.
+        return QSize(width + self._margins() + 2, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(0, super().minimumSizeHint().height())
@@ -55,8 +92,108 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+        head, keep, tail = self._parts
+        plain, bold = self.fontMetrics(), self._head_metrics()
+        room = self.width() - self._margins()
+        right = Qt.TextElideMode.ElideRight
+        head_width = bold.horizontalAdvance(head)
+        keep_width = plain.horizontalAdvance(keep)
+        if head_width + keep_width <= room:
+            tail = plain.elidedText(tail, right, room - head_width - keep_width)
+        else:
+            head = bold.elidedText(head, right, max(room - keep_width, 0))
+            tail = ""
+        if self._bold:
+            cut = f"<b>{html.escape(head)}</b>{html.escape(keep + tail)}"
+        else:
+            cut = head + keep + tail
+        if cut != self.text():
+            self.setText(cut)
+
+
+class KeepFocusButton(QPushButton):
+    """A push button that takes the keyboard back when it is enabled again.
+
+    Disabling the focused widget makes Qt hand the focus to the next one in the chain (for
+    Call, that was the History filter, so the next search typed filtered the history). When
+    the window's focus is still where Qt put it on re-enabling, it comes back here.
+    """
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._handed_to: QWidget | None = None
+        self._handed = False
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        # Already disabled when the focus is handed on: that is how this case is told apart.
+        self._handed = not self.isEnabled()
+        self._handed_to = None
+        super().focusOutEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() != QEvent.Type.EnabledChange or not self._handed:
+            return
+        window = self.window()
+        if not self.isEnabled():
+            self._handed_to = window.focusWidget()  # where Qt has just put it
+            return
+        handed_to, self._handed, self._handed_to = self._handed_to, False, None
+        # The window's own focus widget: with a question open meanwhile ("Call again?"), the
+        # keyboard comes back here when it closes, not to the widget Qt handed it to.
+        if window.focusWidget() is handed_to:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class _EscapeClears(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if (
+            kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(watched, QLineEdit)
+            and watched.text()
+        ):
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # the key comes here as a key press, not to a shortcut
+                return False
+            watched.clear()  # as the clear button does: textChanged runs the search again
+            return True
+        return False
+
+
+def clear_on_escape(edit: QLineEdit) -> None:
+    """Escape empties a search or filter field; in an empty field it does what it did before
+    (closes a dialog, say)."""
+    edit.installEventFilter(_EscapeClears(edit))
+
+
+class _SelectionKept(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            _show_selection_inactive(watched)  # a theme change (dark mode) brings new colours
+        return False
+
+
+def _show_selection_inactive(view) -> None:
+    palette = view.palette()
+    active, inactive = QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive
+    roles = (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText)
+    if all(palette.color(active, role) == palette.color(inactive, role) for role in roles):
+        return  # also ends the PaletteChange that setPalette below sends
+    for role in roles:
+        palette.setColor(inactive, role, palette.color(active, role))
+    view.setPalette(palette)
+
+
+def keep_selection_visible(view: QAbstractItemView) -> None:
+    """The selected row keeps its highlight when the keyboard moves elsewhere (the lead being
+    called stays marked while the agent picks the team list); many styles grey it out or hide
+    it in an unfocused view."""
+    _show_selection_inactive(view)
+    view.installEventFilter(_SelectionKept(view))
 
 
 def title_width(widget: QWidget) -> int:

@@ -318,8 +318,9 @@ class HistoryModel(QAbstractTableModel):
                 return record.description
             if column == "lead":
                 return f"{record.lead_name} {format_display(record.lead_number)}".strip()
-            if column == "team":
-                return record.list_value.replace("|", ", ")
+            if column == "team":  # the list's name, cut in its cell, and its numbers
+                numbers = record.list_value.replace("|", ", ")
+                return f"{record.team_name}: {numbers}" if record.team_name else numbers
             if column == "sid" and record.sid:
                 return _tr("Ctrl+C copies the sid")
         return None

@@ -30,6 +30,7 @@ from ui.common.resources import icon
 from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
+from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
 from ui.history.details import CallDetailDialog
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
@@ -88,6 +89,7 @@ class HistoryView(QWidget):
             self.tr("Show only calls whose lead, number, team list, description or sid match")
         )
         self.filter_edit.setClearButtonEnabled(True)
+        clear_on_escape(self.filter_edit)
         self.status_combo = QComboBox(self)
         self.status_combo.setAccessibleName(self.tr("Filter by result"))
         self.status_combo.setToolTip(self.tr("Show only calls with this result"))
@@ -245,6 +247,11 @@ class HistoryView(QWidget):
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
         restore_header(self.table, state)
+
+    # What the window may ask of the view
+    def focus_calls(self) -> None:
+        """The keyboard in the table of calls, with the focus mark shown."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # The current row and its actions
     def current_row(self) -> int:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
-from ui.common.widgets import button
+from ui.common.widgets import button, clear_on_escape, keep_selection_visible
 from ui.leads.model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
 from ui.leads.notes import NotesDelegate
 
@@ -52,6 +52,7 @@ class LeadsPanelBase(QWidget):
         )
         self.search.setPlaceholderText(tr("Search name, company or number"))
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(tr("Leads shown"))
 
@@ -75,6 +76,7 @@ class LeadsPanelBase(QWidget):
         self.table.setItemDelegateForColumn(NOTES, self.notes_delegate)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
+        keep_selection_visible(self.table)  # the lead picked stays marked while Call is used
         self.table.verticalHeader().hide()
         # Compact rows: an agent scans many leads at once.
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

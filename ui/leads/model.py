@@ -110,7 +110,10 @@ class LeadsModel(QAbstractTableModel):
                 return _tr("Last call: {0} at {1}").format(
                     status_text(lead.last_result or ""), local_time(lead.last_called_at)
                 )
-            return _tr("Enter calls this lead; F2 edits; Delete removes")
+            hint = _tr("Enter calls this lead; F2 edits; Delete removes")
+            # A name or company cut in its cell is whole here.
+            whole = {NAME: lead.name, COMPANY: lead.company}.get(column)
+            return f"{whole}\n{hint}" if whole else hint
         return None
 
     @staticmethod

@@ -195,6 +195,16 @@ class LeadsPanel(LeadsPanelBase):
         self._announce()
         return True
 
+    def clear_pick(self) -> None:
+        """No lead picked (the call panel shows a number that is not one of the leads)."""
+        self.table.setCurrentIndex(QModelIndex())
+        self.table.clearSelection()
+
+    def focus_search(self) -> None:
+        """The keyboard in the search box with its text selected, so typing replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()  # focused already, it got no focus-in to select it
+
     def _set_search(self, text: str) -> None:
         self.search.blockSignals(True)
         self.search.setText(text)
@@ -236,9 +246,11 @@ class LeadsPanel(LeadsPanelBase):
     def _search_now(self) -> None:
         self.refresh()
         if self.model.rowCount():
-            self.table.setFocus()
-            if not self.table.currentIndex().isValid():
-                self.table.selectRow(0)
+            # Selected, not only current (the table makes its first row current on focus-in,
+            # unselected): the row stays marked when Enter takes the keyboard to the team list.
+            current = self.table.currentIndex()
+            self.table.selectRow(current.row() if current.isValid() else 0)
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)  # a key moved it: marked
 
     def _activated(self, index: QModelIndex) -> None:
         lead = self.model.lead(index.row())

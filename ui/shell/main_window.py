@@ -8,12 +8,13 @@ import logging
 import sqlite3
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -29,8 +30,9 @@ from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders
 from ui.common.resources import icon
 from ui.common.saved_state import from_text, to_text
+from ui.common.screen import fit_to_screen
 from ui.common.tasks import TaskRunner, off_thread
-from ui.common.widgets import fit_title
+from ui.common.widgets import ElidedLabel, fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
@@ -58,10 +60,11 @@ class MainWindow(QMainWindow):
         self._quitting = False  # Quit was chosen: closing ends the console even with a tray
         self._dialogs: dict[str, QWidget] = {}
         self._question: QMessageBox | None = None
+        self._shown_once = False
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         self._build()
-        self.tray = Tray(self, self, self.call_panel.pending.count_changed)
+        self.tray = Tray(self, self, self.call_panel.in_flight_changed)
         self.menu_actions = build_menus(
             self,
             self,
@@ -71,6 +74,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.update_account()
         self.restore_state()
+        # The day starts by finding a lead: the keyboard starts in the search, not on the
+        # banner's links, which come first in the focus chain.
+        self.leads_panel.setFocus()
         self._keep_store_checkpointed()
 
     def _keep_store_checkpointed(self) -> None:
@@ -129,7 +135,8 @@ class MainWindow(QMainWindow):
         self.outer_split.setStretchFactor(1, 2)
         for split in (self.main_split, self.outer_split):
             split.setChildrenCollapsible(False)
-        self.account_label = QLabel(self)
+        # The account's own label and host can be long: cut, whole in the tooltip.
+        self.account_label = ElidedLabel(self, QSizePolicy.Policy.Preferred)
         self.account_label.setAccessibleName(self.tr("Account state"))
         self.memory_warning = QLabel(self)
         self.memory_warning.setAccessibleName(self.tr("Credentials warning"))
@@ -153,7 +160,7 @@ class MainWindow(QMainWindow):
     # Reactions
     def _lead_activated(self, lead) -> None:
         self.call_panel.set_lead(lead)
-        self.call_panel.team_combo.setFocus()
+        self.call_panel.focus_team()
 
     def _call_finished(self, call_id: int) -> None:
         record = self.history.model.unsaved.get(call_id) or self.engine.store.get_call(call_id)
@@ -185,10 +192,10 @@ class MainWindow(QMainWindow):
         self.history.ask_export()
 
     def focus_history(self) -> None:
-        self.history.table.setFocus()
+        self.history.focus_calls()
 
     def focus_in_flight(self) -> None:
-        if not self.call_panel.pending.focus_list():
+        if not self.call_panel.focus_in_flight():
             self.show_message(self.tr("No calls are in flight."))
 
     def show_message(self, text: str) -> None:
@@ -220,8 +227,7 @@ class MainWindow(QMainWindow):
         if lead is None or lead.id is None or not self.leads_panel.select_lead(lead.id):
             lead = Lead(None, "", digits)
             # No row stays picked, so refreshing the leads cannot swap the lead back.
-            self.leads_panel.table.setCurrentIndex(QModelIndex())
-            self.leads_panel.table.clearSelection()
+            self.leads_panel.clear_pick()
             self.call_panel.set_lead(lead)
         number = format_display(digits)
         who = f"{lead.name} · {number}" if lead.name else number
@@ -231,7 +237,7 @@ class MainWindow(QMainWindow):
             ready = self.tr("{0} is ready: press Call to dial it; nothing has been sent.")
         self.call_panel.show_feedback(ready.format(who))
         self.show_message(self.tr("Number received: {0}").format(number))
-        self.call_panel.call_button.setFocus()
+        self.call_panel.focus_call()
         return lead
 
     def _refuse_link(self, reason: str) -> None:
@@ -258,7 +264,7 @@ class MainWindow(QMainWindow):
 
     def focus_leads(self) -> None:
         self.left_tabs.setCurrentWidget(self.leads_panel)
-        self.leads_panel.setFocus()
+        self.leads_panel.focus_search()
 
     def update_account(self) -> None:
         """Banner, status bar and outbox action follow the account in use."""
@@ -267,7 +273,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(sandbox)
         self.menu_actions.outbox.setEnabled(sandbox)
         if sandbox:
-            self.account_label.setText(self.tr("Sandbox (no real calls)"))
+            self.account_label.set_full_text(self.tr("Sandbox (no real calls)"))
             self.memory_warning.clear()
             self.memory_warning.setVisible(False)
             return
@@ -277,7 +283,7 @@ class MainWindow(QMainWindow):
         text = self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
         if engine.trusted_ca:
             text += " · ⚠ " + self.tr("a custom certificate is trusted")
-        self.account_label.setText(text)
+        self.account_label.set_full_text(text)
         self.memory_warning.setVisible(engine.vault.in_memory)
         if engine.vault.in_memory:
             self.memory_warning.setText("⚠ " + self.tr("credentials kept for this run only"))
@@ -379,7 +385,7 @@ class MainWindow(QMainWindow):
             "outer_split": to_text(self.outer_split.saveState()),
             "panels": {name: panel.save_state() for name, panel in self._panels().items()},
             "left_tab": self.left_tabs.currentIndex(),
-            "options_tab": self.call_panel.form.tabs.currentIndex(),
+            "call_panel": self.call_panel.layout_state(),
         }
         settings = self.engine.settings
         settings.set("ui.window_state", json.dumps(state))
@@ -392,10 +398,17 @@ class MainWindow(QMainWindow):
             state = json.loads(text) if text else {}
         except ValueError:
             state = {}
-        if not (state.get("geometry") and self.restoreGeometry(from_text(state["geometry"]))):
-            self.resize(*DEFAULT_SIZE)
-            self.main_split.setSizes([600, 680])  # the leads table's columns, without scrolling
-            self.outer_split.setSizes([540, 260])
+        if state.get("geometry") and self.restoreGeometry(from_text(state["geometry"])):
+            self._fit_to_screen()  # saved on a larger screen, or with a screen now gone
+        else:
+            size = fit_to_screen(self, QSize(*DEFAULT_SIZE)).size()
+            # The leads table's columns without scrolling (600 of 1280 px); on a smaller
+            # screen, in proportion, or nearly all of them when the call panel has room.
+            spare = size.width() - self.call_panel.minimumSizeHint().width() - 40
+            left = max(size.width() * 600 // DEFAULT_SIZE[0], min(560, spare))
+            self.main_split.setSizes([left, size.width() - left])
+            top = size.height() * 540 // DEFAULT_SIZE[1]
+            self.outer_split.setSizes([top, size.height() - top])
         restorers = (
             ("state", self.restoreState),
             ("main_split", self.main_split.restoreState),
@@ -415,7 +428,23 @@ class MainWindow(QMainWindow):
             if isinstance(saved, dict):
                 panel.restore_state(saved)
         self.left_tabs.setCurrentIndex(int(state.get("left_tab", 0)))
-        self.call_panel.form.tabs.setCurrentIndex(int(state.get("options_tab", 0)))
+        panel = state.get("call_panel")
+        if not isinstance(panel, dict):  # saved by an earlier version
+            panel = {"options_tab": state.get("options_tab", 0)}
+        self.call_panel.restore_layout(panel)
+
+    def _fit_to_screen(self) -> None:
+        if not self.windowState() & (
+            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        ):
+            fit_to_screen(self)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # Again once shown: the frame's real size (title bar) is known only now.
+            QTimer.singleShot(0, self._fit_to_screen)
 
     # Closing
     def quit(self) -> None:
