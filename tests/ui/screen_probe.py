@@ -30,7 +30,7 @@ def _saved_state(geometry: str) -> str:
     """The window state a console saves, with the window at ``geometry`` (a larger screen)."""
     from PySide6.QtWidgets import QMainWindow
 
-    from ui.shell.parts import to_text
+    from ui.common.saved_state import to_text
 
     x, y, w, h = (int(v) for v in geometry.split(","))
     big = QMainWindow()

@@ -118,7 +118,7 @@ class PendingCallsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == CALL_COLUMN:  # the whole of a name cut in the cell
                 return self.tr("{0} ← {1}: waiting for the first leg to be answered").format(
-                    call.lead, call.team
+                    call.lead, self.team_text(call)
                 )
             if column == ELAPSED_COLUMN:
                 return self.tr("Time since the request was sent")

@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             # Again once shown: the frame's real size (title bar) is known only now.
-            QTimer.singleShot(0, self._fit_to_screen)
+            QTimer.singleShot(0, self, self._fit_to_screen)  # dropped if the window goes first
 
     # Closing
     def quit(self) -> None:
