@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.params import SECRET_NAMES
-from console.phone import check_phone, format_display
+from console.phone import format_display, read_digits
 from console.store.models import CallRecord, Lead, TeamList, TeamMember
 
 LEAD_COLUMNS = ("name", "phone", "company", "notes")
@@ -36,9 +36,6 @@ EXPORT_ENCODING = "utf-8-sig"
 _FORMULA_START = frozenset("=+-@\t\r\n＝＋－＠")
 _TRUE = frozenset({"", "1", "y", "yes", "true", "t", "on", "enabled", "x", "✓"})
 _FALSE = frozenset({"0", "n", "no", "false", "f", "off", "disabled"})
-# A plain North American number typed in a common shape; anything else goes to check_phone.
-_SIMPLE_PHONE = re.compile(r"^[\s]*[0-9().\- ]{10,20}[\s]*$")
-_NANP = re.compile(r"^1?([2-9][0-9]{9})$")
 
 
 @dataclass
@@ -62,20 +59,8 @@ class TeamImport:
 
 
 def read_phone(text: str) -> tuple[str | None, str | None]:
-    """(10 digits, None) or (None, why not), exactly as check_phone decides, but fast."""
-    # check_phone parses with phonenumbers (~80 µs a call); a 100,000-row file of plainly
-    # formatted numbers would take 8 s. The shortcut covers those shapes only, and a
-    # property test holds it to check_phone's answer.
-    if _SIMPLE_PHONE.match(text):
-        match = _NANP.match(re.sub(r"[^0-9]", "", text))
-        if match and text.count("(") <= 1 and text.count(")") <= 1:
-            return match.group(1), None
-    return _slow_digits(text)
-
-
-def _slow_digits(text: str) -> tuple[str | None, str | None]:
-    result = check_phone(text)
-    return result.digits, result.error
+    """(10 digits, None) or (None, why not): the engine's one reader (console.phone)."""
+    return read_digits(text)
 
 
 def safe_cell(value: object) -> str:

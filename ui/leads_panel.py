@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
 
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
-from console.tel import parse_tel_link
 from ui.errors import show_error
 from ui.leads_import import ImportSummary, LeadImport, run_import
 from ui.leads_model import NAME
@@ -310,18 +309,12 @@ class LeadsPanel(LeadsPanelBase):
     def prefill_number(self, text: str) -> str | None:
         """Put a pasted number or tel: link in quick add, normalized; the digits or None."""
         raw = text.strip()
-        if raw.lower().startswith(("tel:", "callto:")):
-            try:
-                digits: str | None = parse_tel_link(raw)
-            except ValueError as exc:
-                return self._refuse_number(raw, str(exc))
-        else:
-            check = check_phone(raw)
-            digits = check.digits
-            if digits is None:
-                # The number field itself says what is wrong, right beside the number.
-                return self._refuse_number(raw, "")
-        assert digits is not None
+        # The engine's one reader: a typed number and a tel: link are read alike.
+        check = check_phone(raw)
+        digits = check.digits
+        if digits is None:
+            # Said here too: the field keeps 40 characters, and a long link would be cut.
+            return self._refuse_number(raw, self.tr("The pasted text {0}.").format(check.error))
         self.number_field.setText(format_display(digits))
         known = self.find_lead(digits)
         if known is not None:
