@@ -47,6 +47,8 @@ _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,3}")
 # 100,000-row file). A property test holds this path to phonenumbers' answer.
 _SIMPLE = re.compile(r"[0-9().\- ]{10,20}")
 _NANP = re.compile(r"1?([2-9][0-9]{9})")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 EXTENSION = "has an extension, which the API cannot dial"
 POSTDIAL = "has post-dial digits (dialed after the call answers), which the API cannot dial"
@@ -132,6 +134,14 @@ def format_display(digits: str) -> str:
 
 
 def _read(text: str, *, fast: bool) -> tuple[str | None, str | None]:
+    if fast:
+        # Digits and ( ) - . and spaces only: none of the rules below the plan's can apply.
+        plain = text.strip()
+        if _SIMPLE.fullmatch(plain) and plain.count("(") <= 1 and plain.count(")") <= 1:
+            match = _NANP.fullmatch(_NOT_DIGIT.sub("", plain))
+            if match:
+                error = _plan_error(match.group(1))
+                return (None, error) if error else (match.group(1), None)
     raw = clean(text or "").strip()
     if not raw:
         return None, "is empty"
@@ -166,11 +176,6 @@ def _read(text: str, *, fast: bool) -> tuple[str | None, str | None]:
         number, error = _in_context(number, context)
         if error:
             return None, error
-    if fast and _SIMPLE.fullmatch(number) and number.count("(") <= 1 and number.count(")") <= 1:
-        match = _NANP.fullmatch(re.sub(r"[^0-9]", "", number))
-        if match:
-            error = _plan_error(match.group(1))
-            return (None, error) if error else (match.group(1), None)
     return _parse(number)
 
 
@@ -211,7 +216,7 @@ def _undialable(number: str) -> str | None:
             "is in scientific notation, as Excel shows long numbers, so its last digits are "
             "lost; format the column as Text in Excel and export again"
         )
-    if any(char.isalpha() for char in number):
+    if _LETTER.search(number):
         return "contains letters"
     if not _ALLOWED.fullmatch(number):
         return "contains characters other than digits and ( ) - . + /"

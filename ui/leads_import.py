@@ -72,9 +72,19 @@ class ImportSummary(QDialog):
             text = self.tr("Nothing was added {0}:").format(where)
         self.message.setText(text)
         layout.addWidget(self.message)
-        self.problems = QPlainTextEdit("\n".join(report.problems), self)
+        # Which columns were read and ignored, where numbers came from, footers skipped.
+        self.details = QLabel("\n".join(report.summary()), self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName(self.tr("Columns read"))
+        layout.addWidget(self.details)
+        lines = list(report.problems)
+        if report.notices:
+            lines += ["", self.tr("Kept, with a note:"), *report.notices]
+        self.problems = QPlainTextEdit("\n".join(lines), self)
         self.problems.setReadOnly(True)
-        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped: one long sentence must be readable without scrolling sideways.
+        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.problems.setAccessibleName(self.tr("Skipped rows"))
         self.problems.setToolTip(
             self.tr("Each skipped row with its line number, as a text editor counts lines")

@@ -373,7 +373,8 @@ class LeadsPanel(LeadsPanelBase):
         self.undo_bar.report(
             self.tr("Added {0} leads from {1}.").format(added, path.name), undoable=False
         )
-        if result.report.problems:
+        report = result.report
+        if report.problems or report.notices or report.footer or report.ignored():
             self.summary_dialog = ImportSummary(result, self)
             self.summary_dialog.open()
         return result
