@@ -28,15 +28,19 @@ label beside it in each row ("Work", "Mobile", ...).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from console.csvtext import Record, load, records, unescape_cell
 from console.phone import clean
 
+MAPPINGS_SETTING = "import.mappings"
+MAX_REMEMBERED = 50
 # Ranks of the kinds of phone column, tried in this order.
 MAIN, WORK, MOBILE, HOME, OTHER = range(5)
 RANK_NAMES = ("main", "work", "mobile", "home", "other")
@@ -126,6 +130,33 @@ class Mapping:
         if not phones or any(not 0 <= i < width for i in mapping.used()):
             return None
         return mapping
+
+
+class SettingsLike(Protocol):
+    """What remembering a mapping needs of console.settings.Settings."""
+
+    def get(self, key: str) -> Any: ...
+    def set(self, key: str, value: Any) -> None: ...
+    def save(self) -> None: ...
+
+
+def remembered(settings: SettingsLike, header: Sequence[str]) -> Mapping | None:
+    """The mapping a person chose before for a file with this header, if it still fits."""
+    saved = settings.get(MAPPINGS_SETTING).get(header_key(header))
+    return Mapping.from_json(saved, len(header)) if saved is not None else None
+
+
+def remember(settings: SettingsLike, header: Sequence[str], mapping: Mapping) -> None:
+    """Keep ``mapping`` for files with this header (the newest MAX_REMEMBERED); saves the
+    settings file, so OSError if it cannot be written."""
+    saved = settings.get(MAPPINGS_SETTING)
+    key = header_key(header)
+    saved.pop(key, None)
+    saved[key] = mapping.to_json()  # last in: dicts keep insertion order, oldest first
+    while len(saved) > MAX_REMEMBERED:
+        saved.pop(next(iter(saved)))
+    settings.set(MAPPINGS_SETTING, saved)
+    settings.save()
 
 
 def header_key(header: Sequence[str]) -> str:
@@ -355,7 +386,8 @@ def preview(
 ) -> Preview:
     """The header and first rows of a file, for choosing its columns; OSError if unreadable."""
     text, encoding = load(source)
-    found = list(records(text))
+    # The header and the rows shown are near the top: the rest of a big file is not parsed.
+    found = list(itertools.islice(records(text), _HEADER_SEARCH + rows + 20))
     filled = [i for i, r in enumerate(found) if not r.blank and r.cells is not None]
     if not filled:
         return Preview([], [], encoding, header_key([]), 0, None)

@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.confirm_repeat_call", bool, True, "Ask before calling a lead already pending"),
     Setting("ui.close_to_tray", bool, False, "Close to the tray"),
     Setting("ui.window_state", str, "", "Window layout"),
+    # Columns a person picked for a CSV file the console did not recognise, by header_key.
+    Setting("import.mappings", dict, {}, "Column choices remembered per file header"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

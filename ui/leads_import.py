@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.csvio import ImportReport, drop_known, import_leads
+from console.csvlayout import Mapping
 from console.store import Store
 
 
@@ -36,10 +37,15 @@ class LeadImport:
     added: int
 
 
-def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImport:
-    """Read, check against existing leads and save; blocking, so run it with off_thread."""
+def run_import(
+    store: Store, path: Path, say: Callable[[str], None], mapping: Mapping | None = None
+) -> LeadImport:
+    """Read (with ``mapping``, else the columns recognised), check against existing leads
+    and save; blocking, so run it with off_thread."""
     say(_tr("Reading {0}…").format(path.name))
-    report = import_leads(path, progress=lambda line: say(_tr("Reading line {0}…").format(line)))
+    report = import_leads(
+        path, progress=lambda line: say(_tr("Reading line {0}…").format(line)), mapping=mapping
+    )
     say(_tr("Checking for leads already in the list…"))
     # One pass over the stored numbers, rather than one query per imported row.
     total = store.count_leads()

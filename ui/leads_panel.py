@@ -13,10 +13,13 @@ from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Si
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QWidget
 
+from console.csvio import preview
+from console.csvlayout import Mapping, SettingsLike, remember, remembered
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from ui.errors import show_error
 from ui.leads_import import ImportSummary, LeadImport, run_import
+from ui.leads_mapping import ColumnMappingDialog
 from ui.leads_model import NAME
 from ui.leads_ui import LeadsPanelBase
 from ui.tasks import TaskRunner, off_thread
@@ -35,10 +38,18 @@ class LeadsPanel(LeadsPanelBase):
     lead_activated = Signal(object)  # Lead, on Enter or double-click
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
+        settings: SettingsLike | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        # Where column choices for unrecognised files are remembered (None: not remembered).
+        self._settings = settings
+        self.mapping_dialog: ColumnMappingDialog | None = None
         self._refs: list[Ref] = []
         self._announced: Lead | None = None
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
@@ -362,7 +373,10 @@ class LeadsPanel(LeadsPanelBase):
             loop.call_soon_threadsafe(self._progress_text, text)
 
         try:
-            result = await off_thread(run_import, self._store, path, say)
+            mapping, go = await self._columns_for(path)
+            if not go:
+                return None
+            result = await off_thread(run_import, self._store, path, say, mapping)
         except OSError as exc:
             show_error(self.tr("Import leads"), exc, self)
             return None
@@ -378,6 +392,29 @@ class LeadsPanel(LeadsPanelBase):
             self.summary_dialog = ImportSummary(result, self)
             self.summary_dialog.open()
         return result
+
+    async def _columns_for(self, path: Path) -> tuple[Mapping | None, bool]:
+        """(mapping, go on): None to let the engine recognise the columns; the person's
+        choice (remembered, or asked now) when it cannot. OSError if the file is unreadable."""
+        shown = await off_thread(preview, path)
+        if shown.mapping is not None or not shown.header:
+            return None, True  # recognised, or empty: the import says what it found
+        if self._settings is not None:
+            known = remembered(self._settings, shown.header)
+            if known is not None:
+                return known, True
+        self._progress_text(self.tr("Choose the columns of {0}…").format(path.name))
+        self.mapping_dialog = ColumnMappingDialog(shown, path.name, self)
+        mapping = await self.mapping_dialog.chosen()
+        self.mapping_dialog = None
+        if mapping is None:
+            return None, False
+        if self._settings is not None:
+            try:
+                remember(self._settings, shown.header, mapping)
+            except OSError:
+                log.warning("could not save the column choice for %s", path.name, exc_info=True)
+        return mapping, True
 
     def _progress_text(self, text: str) -> None:
         try:

@@ -107,7 +107,9 @@ class MainWindow(QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks)
+        self.leads_panel = LeadsPanel(
+            store, self.left_tabs, tasks=self.tasks, settings=self.engine.settings
+        )
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
         self.teams_panel = TeamsPanel(store, self.left_tabs)
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))

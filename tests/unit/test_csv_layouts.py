@@ -220,3 +220,20 @@ def test_team_rosters_use_the_same_recognition() -> None:
     assert result.problems == []
     result = import_team("Label,Number,Enabled\nDesk,5552010000,no\n")
     assert result.members == [TeamMember("Desk", "5552010000", False)]
+
+
+def test_a_chosen_mapping_is_remembered_per_header(tmp_path: Path) -> None:
+    from console.csvlayout import MAX_REMEMBERED, remember, remembered
+    from console.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    header = ["Kunde", "Rufnummer"]
+    assert remembered(settings, header) is None
+    mapping = Mapping(phones=(1,), full_name=0)
+    remember(settings, header, mapping)
+    reopened = Settings(tmp_path / "settings.json")
+    assert remembered(reopened, [" KUNDE", "rufnummer "]) == mapping
+    assert remembered(reopened, ["Kunde", "Rufnummer", "Firma"]) is None  # another header
+    for n in range(MAX_REMEMBERED):
+        remember(reopened, [f"col {n}", "x"], Mapping(phones=(1,)))
+    assert remembered(Settings(tmp_path / "settings.json"), header) is None  # the oldest goes
