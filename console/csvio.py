@@ -195,7 +195,8 @@ def import_leads(
     report = ImportReport(encoding=table.encoding, header=table.header, mapping=table.mapping)
     report.key, report.footer, report.blank = header_key(table.header), table.footer, table.blank
     if table.error or table.mapping is None:
-        report.problems.append(str(table.error))
+        hint = ", or pick the columns in the window's import" if table.header else ""
+        report.problems.append(f"{table.error}{hint}")
         return report
     mapping, header, notes = table.mapping, table.header, report.notices
     seen: dict[str, int] = {}

@@ -337,7 +337,7 @@ def read_table(
         shown = ", ".join(repr(c) for c in table.header[:8])
         table.error = (
             f"line {header.line}: no column holds phone numbers (found {shown}); name one "
-            "Phone, Mobile or Number, or pick the columns when importing in the window"
+            "Phone, Mobile or Number"
         )
         return table
     table.mapping = mapping

@@ -247,7 +247,7 @@ def test_missing_phone_column_names_the_expected_columns() -> None:
     assert report.leads == []
     assert report.problems == [
         "line 1: no column holds phone numbers (found 'name', 'company'); name one Phone, "
-        "Mobile or Number, or pick the columns when importing in the window"
+        "Mobile or Number, or pick the columns in the window's import"
     ]
     assert "the file is empty" in import_leads(b"").problems[0]
 
