@@ -6,4 +6,4 @@ __version__ = "0.1.0"
 USER_AGENT = f"FindMeConsole/{__version__}"
 DEFAULT_API_URL = "https://secure.dialogtech.com/ibp_api.php"
 # The command line's commands; main.py tells them from the window's arguments with this alone.
-COMMANDS = ("call", "history", "sandbox", "account")
+COMMANDS = ("call", "history", "sandbox", "account", "leads", "teams")

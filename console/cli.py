@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from console import APP_NAME, __version__
+from console import APP_NAME, __version__, lists_cli
 from console.credentials import Credentials, Vault, mask_in_logs
 from console.logs import SECRETS, setup_logging
 from console.outcome import CallError, InvalidRequest, Status
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list the call history, newest first")
     history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     history.add_argument("--json", action="store_true", help="print a JSON array")
+    lists_cli.register(sub, history)  # leads, teams, history export
 
     sandbox = sub.add_parser("sandbox", help="run the simulated service on its own")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -239,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
+    if lists_cli.handles(args):
+        return lists_cli.run(args)
     if args.command == "history":
         return _history(args)
     if args.command == "sandbox":

@@ -248,6 +248,25 @@ def drop_known(report: ImportReport, known: dict[str, str]) -> int:
     return len(dropped)
 
 
+def import_leads_into(
+    store: Store,
+    source: str | bytes | os.PathLike[str],
+    mapping: Mapping | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportReport, int]:
+    """Read leads (as import_leads), skip those whose number is already a lead, and add the
+    rest in one transaction: (report, how many were added). The window and the command line
+    both import through this. OSError if the file cannot be read; sqlite3.Error from the
+    store."""
+    report = import_leads(source, progress, mapping)
+    # One pass over the stored numbers, rather than one query per imported row.
+    total = store.count_leads()
+    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
+    drop_known(report, known)  # the known ones join the problems, each by its line
+    added = store.add_leads(report.leads) if report.leads else 0
+    return report, added
+
+
 def _line_of(problem: str) -> int:
     match = re.match(r"line (\d+):", problem)
     return int(match.group(1)) if match else 0

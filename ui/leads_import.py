@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.csvio import ImportReport, drop_known, import_leads
+from console.csvio import ImportReport, import_leads_into
 from console.csvlayout import Mapping
 from console.store import Store
 
@@ -43,16 +43,9 @@ def run_import(
     """Read (with ``mapping``, else the columns recognised), check against existing leads
     and save; blocking, so run it with off_thread."""
     say(_tr("Reading {0}…").format(path.name))
-    report = import_leads(
-        path, progress=lambda line: say(_tr("Reading line {0}…").format(line)), mapping=mapping
+    report, added = import_leads_into(
+        store, path, mapping, progress=lambda line: say(_tr("Reading line {0}…").format(line))
     )
-    say(_tr("Checking for leads already in the list…"))
-    # One pass over the stored numbers, rather than one query per imported row.
-    total = store.count_leads()
-    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
-    drop_known(report, known)  # the known ones join the problems, each by its line
-    say(_tr("Saving {0} leads…").format(len(report.leads)))
-    added = store.add_leads(report.leads) if report.leads else 0
     return LeadImport(path, report, added)
 
 
