@@ -79,3 +79,12 @@ def test_refusals_give_the_same_reason_everywhere(qtbot, panel, text, words) -> 
     assert panel.prefill_number(text) is None
     assert words in panel.add_note.text()
     assert field.problem() in panel.add_note.text()  # the very same sentence
+
+
+def test_a_long_link_is_read_whole_in_the_field(qtbot) -> None:
+    field = PhoneField("Number")
+    qtbot.addWidget(field)
+    link = "tel:+1-555-111-2222;foo=bar;x-crm-id=0123456789;phone-context=example.com"
+    assert len(link) > 40  # the field used to cut at 40 characters, and so read another text
+    field.setText(link)
+    assert field.digits() == "5551112222"
