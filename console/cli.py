@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from console import APP_NAME, __version__
+from console import APP_NAME, __version__, lists_cli
 from console.credentials import Credentials, Vault
 from console.logs import setup_logging
 from console.masking import SECRETS, mask_output
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list the call history, newest first")
     history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     history.add_argument("--json", action="store_true", help="print a JSON array")
+    lists_cli.register(sub, history)  # leads, teams, history export
 
     sandbox = sub.add_parser(
         "sandbox",
@@ -315,6 +316,8 @@ def _run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
+    if lists_cli.handles(args):
+        return lists_cli.run(args)
     if args.command == "history":
         return _history(args)
     if args.command == "sandbox":

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from console.csvlayout import Mapping, Preview, header_key, phone_order, preview, read_table
+from console.csvtext import safe_cell, unescape_cell
 from console.masking import SECRETS
-from console.phone import check_phone, format_display
+from console.phone import format_display, read_digits
 from console.store.models import CallRecord, Lead, TeamList, TeamMember
+
+if TYPE_CHECKING:
+    from console.store import Store
+
+__all__ = ["Preview", "preview", "safe_cell", "unescape_cell"]  # read here by the window
 
 LEAD_COLUMNS = ("name", "phone", "company", "notes")
 TEAM_COLUMNS = ("label", "number", "enabled")
@@ -31,223 +38,199 @@ HISTORY_COLUMNS = (
 )
 # Written with a BOM so Excel opens the file as UTF-8 rather than the local code page.
 EXPORT_ENCODING = "utf-8-sig"
-# A spreadsheet treats a cell starting with these as a formula (OWASP "CSV injection").
-# The full-width forms are included because some spreadsheets fold them to ASCII.
-_FORMULA_START = frozenset("=+-@\t\r\n＝＋－＠")
 _TRUE = frozenset({"", "1", "y", "yes", "true", "t", "on", "enabled", "x", "✓"})
 _FALSE = frozenset({"0", "n", "no", "false", "f", "off", "disabled"})
-# A plain North American number typed in a common shape; anything else goes to check_phone.
-_SIMPLE_PHONE = re.compile(r"^[\s]*[0-9().\- ]{10,20}[\s]*$")
-_NANP = re.compile(r"^1?([2-9][0-9]{9})$")
 
 
 @dataclass
 class ImportReport:
-    """Leads read from a CSV file, one sentence per skipped row, and the encoding used."""
+    """What an import of leads read: the leads, every skipped row and every choice made.
+
+    ``problems``: one sentence per skipped row, by line. ``notices``: what was done to a row
+    that was kept (a multi-value cell, a later phone column used, NUL characters removed).
+    ``lines`` and ``sources``: per lead, its line and the column its number came from.
+    ``footer`` and ``blank``: report footer lines and blank lines skipped, counted.
+    """
 
     leads: list[Lead] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
-    # The line each lead was read from, in step with `leads`, for later checks to cite.
     lines: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    mapping: Mapping | None = None
+    key: str = ""  # header_key(header), to remember a mapping chosen for this header
+    footer: int = 0
+    blank: int = 0
+
+    def columns(self) -> dict[str, list[str]]:
+        """The header names read for each part: name, phone (in the order tried), ..."""
+        return _columns(self.mapping, self.header)
+
+    def ignored(self) -> list[str]:
+        """The header names of the columns not read."""
+        return _ignored(self.mapping, self.header)
+
+    def summary(self) -> list[str]:
+        """Sentences for a person: columns used and ignored, where numbers came from, skips."""
+        return _summary(self, len(self.leads), "lead", self.sources)
 
 
 @dataclass
 class TeamImport:
-    """Members read from a team CSV file, one sentence per skipped row, and the encoding."""
+    """Members read from a team CSV file, like ImportReport (labels come from the name)."""
 
     members: list[TeamMember] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    sources: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    mapping: Mapping | None = None
+    key: str = ""
+    footer: int = 0
+    blank: int = 0
+
+    def columns(self) -> dict[str, list[str]]:
+        return _columns(self.mapping, self.header)
+
+    def ignored(self) -> list[str]:
+        return _ignored(self.mapping, self.header)
+
+    def summary(self) -> list[str]:
+        return _summary(self, len(self.members), "member", self.sources)
 
 
 def read_phone(text: str) -> tuple[str | None, str | None]:
-    """(10 digits, None) or (None, why not), exactly as check_phone decides, but fast."""
-    # check_phone parses with phonenumbers (~80 µs a call); a 100,000-row file of plainly
-    # formatted numbers would take 8 s. The shortcut covers those shapes only, and a
-    # property test holds it to check_phone's answer.
-    if _SIMPLE_PHONE.match(text):
-        match = _NANP.match(re.sub(r"[^0-9]", "", text))
-        if match and text.count("(") <= 1 and text.count(")") <= 1:
-            return match.group(1), None
-    return _slow_digits(text)
-
-
-def _slow_digits(text: str) -> tuple[str | None, str | None]:
-    result = check_phone(text)
-    return result.digits, result.error
-
-
-def safe_cell(value: object) -> str:
-    """The text to write in a CSV cell so a spreadsheet shows it rather than runs it."""
-    text = "" if value is None else str(value)
-    return "'" + text if _needs_escape(text) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo safe_cell: unescape_cell(safe_cell(x)) == x for every string x."""
-    if text.startswith("'") and _needs_escape(text[1:]):
-        return text[1:]
-    return text
-
-
-def _needs_escape(text: str) -> bool:
-    # An apostrophe before a risky start is escaped too, so unescape_cell can tell the
-    # apostrophe safe_cell added from one the person typed.
-    stripped = text.lstrip("'")
-    return bool(stripped) and stripped[0] in _FORMULA_START
+    """(10 digits, None) or (None, why not): the engine's one reader (console.phone)."""
+    return read_digits(text)
 
 
 # ---- reading -------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (with or without BOM), else Windows."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" export; utf-16 reads the BOM and drops it.
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    try:
-        text = data.decode("utf-8-sig")
-        return text, ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so this cannot fail.
-        return data.decode("latin-1"), "latin-1"
-
-
-def _load(source: str | bytes | os.PathLike[str]) -> tuple[str, str]:
-    """(text, encoding) from a path, raw bytes, or CSV text; OSError if a path cannot be read."""
-    if isinstance(source, os.PathLike):
-        return decode(Path(source).read_bytes())
-    if isinstance(source, bytes | bytearray):
-        return decode(bytes(source))
-    # A one-line string naming an existing file is a path; any other string is CSV text.
-    if "\n" not in source and "\r" not in source and len(source) < 4096 and os.path.isfile(source):
-        return decode(Path(source).read_bytes())
-    return source.removeprefix("\ufeff"), "text"
-
-
-def _delimiter(text: str) -> str:
-    """The separator used in the header line: comma, or semicolon/tab as some locales write."""
-    header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _rows(text: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line of the record, cells, error) per non-blank record; lines count from 1."""
-    csv.field_size_limit(1 << 24)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-    line_end = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield line_end + 1, None, str(exc)
-            line_end = reader.line_num
-            continue
-        start, line_end = line_end + 1, reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start, row, None
-
-
-def _header(
-    rows: Iterator[tuple[int, list[str] | None, str | None]],
-    expected: tuple[str, ...],
-    required: str,
-    aliases: dict[str, str],
-) -> tuple[dict[str, int] | None, str | None]:
-    """Column positions by expected name, or a sentence saying what the header lacks."""
-    wanted = ", ".join(expected)
-    for line, cells, error in rows:
-        if cells is None:
-            return None, f"line {line}: the header cannot be read ({error})"
-        found: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            key = unescape_cell(cell).strip().lower()
-            key = aliases.get(key, key)
-            if key in expected and key not in found:
-                found[key] = index
-        if required not in found:
-            shown = ", ".join(repr(c.strip()) for c in cells[:8])
-            return None, (
-                f"line {line}: no {required!r} column; the first line must name the columns "
-                f"{wanted} (found {shown})"
-            )
-        return found, None
-    return None, f"the file is empty; the first line must name the columns {wanted}"
-
-
-def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
-    index = columns.get(name)
+def _cell(cells: Sequence[str], index: int | None) -> str:
     if index is None or index >= len(cells):
         return ""
-    return unescape_cell(cells[index].strip()).strip()
+    value = cells[index].strip()
+    return unescape_cell(value).strip() if value[:1] == "'" else value
+
+
+def _text(cells: Sequence[str], index: int | None, line: int, what: str, notes: list[str]) -> str:
+    """A text cell, with NUL characters removed (and said): they end strings in C and Qt."""
+    value = _cell(cells, index)
+    if "\x00" in value:
+        value = value.replace("\x00", "").strip()
+        notes.append(f"line {line}: removed NUL characters from the {what}")
+    return value
+
+
+def _name(cells: Sequence[str], mapping: Mapping, line: int, notes: list[str]) -> str:
+    full = _text(cells, mapping.full_name, line, "name", notes)
+    if not full:
+        parts = (_text(cells, i, line, "name", notes) for i in mapping.name_parts)
+        full = " ".join(p for p in parts if p)
+    # A name is one line in the table and the form, so line breaks become spaces.
+    return " ".join(full.split())
+
+
+def _phone(
+    cells: Sequence[str], mapping: Mapping, header: list[str], line: int, notes: list[str]
+) -> tuple[str | None, int, str]:
+    """(digits or None, column, why not or the raw cell) for the first dialable number.
+
+    Columns are tried in order; a multi-value cell ("a ::: b") yields its first dialable
+    value. What was passed over on the way is said in ``notes``.
+    """
+    if len(mapping.phones) == 1:  # the common case, read at once
+        index = mapping.phones[0]
+        raw = _cell(cells, index)
+        if raw and ":::" not in raw:
+            digits, why = read_digits(raw)
+            if digits is not None:
+                return digits, index, raw
+            return None, index, f"{header[index]} {_shown(raw)} {why}"
+    passed: list[tuple[int, str, str]] = []  # (column, raw, why) of undialable values
+    for index in phone_order(mapping, cells):
+        raw = _cell(cells, index)
+        if not raw:
+            continue
+        values = [v.strip() for v in raw.split(":::")] if ":::" in raw else [raw]
+        for value in values:
+            digits, why = read_digits(value)
+            if digits is None:
+                passed.append((index, value, why or ""))
+                continue
+            column = header[index]
+            if len(values) > 1:
+                notes.append(
+                    f"line {line}: {column} holds {len(values)} numbers; took the first that "
+                    f"can be dialed, {_shown(value)}"
+                )
+            elif passed:
+                first, bad, why = passed[0]
+                notes.append(
+                    f"line {line}: {header[first]} {_shown(bad)} {why}; took {column} instead"
+                )
+            return digits, index, value
+    if passed:
+        index, value, why = passed[0]
+        return None, index, f"{header[index]} {_shown(value)} {why}"
+    names = ", ".join(header[i] for i in mapping.phones[:4])
+    return None, -1, f"no number in {names}"
 
 
 def import_leads(
-    source: str | bytes | os.PathLike[str], progress: Callable[[int], None] | None = None
+    source: str | bytes | os.PathLike[str],
+    progress: Callable[[int], None] | None = None,
+    mapping: Mapping | None = None,
 ) -> ImportReport:
-    """Leads from CSV with name, phone, company, notes columns; bad rows named by line.
+    """Leads from a CSV file in any of the layouts csvlayout recognises, or by ``mapping``.
 
     ``source`` is a path, raw bytes, or CSV text. Never raises for bad content; OSError
     when a path cannot be read. ``progress`` is called with the line reached now and then.
     """
-    text, encoding = _load(source)
-    report = ImportReport(encoding=encoding)
-    rows = _rows(text)
-    columns, error = _header(
-        rows, LEAD_COLUMNS, "phone", {"number": "phone", "phone number": "phone"}
-    )
-    if columns is None:
-        report.problems.append(str(error))
+    table = read_table(source, mapping, team=False)
+    report = ImportReport(encoding=table.encoding, header=table.header, mapping=table.mapping)
+    report.key, report.footer, report.blank = header_key(table.header), table.footer, table.blank
+    if table.error or table.mapping is None:
+        hint = ", or pick the columns in the window's import" if table.header else ""
+        report.problems.append(f"{table.error}{hint}")
         return report
+    mapping, header, notes = table.mapping, table.header, report.notices
     seen: dict[str, int] = {}
-    for line, cells, error in rows:
+    for row in table.rows:
+        line, cells = row.line, row.cells
         if progress is not None and line % 5000 == 0:
             progress(line)
         if cells is None:
-            report.problems.append(f"line {line}: cannot be read ({error})")
+            report.problems.append(f"line {line}: cannot be read ({row.error})")
             continue
-        raw = _cell(cells, columns, "phone")
-        digits, why = read_phone(raw)
+        digits, column, raw = _phone(cells, mapping, header, line, notes)
         if digits is None:
-            report.problems.append(f"line {line}: phone {_shown(raw)} {why}")
+            report.problems.append(f"line {line}: {raw}")
             continue
         if digits in seen:
             report.problems.append(
-                f"line {line}: phone {_shown(raw)} repeats line {seen[digits]}; skipped"
+                f"line {line}: {header[column]} {_shown(raw)} repeats line {seen[digits]}; skipped"
             )
             continue
         seen[digits] = line
         report.lines.append(line)
-        report.leads.append(
-            Lead(
-                None,
-                _cell(cells, columns, "name"),
-                digits,
-                _cell(cells, columns, "company"),
-                _cell(cells, columns, "notes"),
-            )
-        )
+        report.sources.append(header[column])
+        name = _name(cells, mapping, line, notes)
+        company = _text(cells, mapping.company, line, "company", notes)
+        lead_notes = _text(cells, mapping.notes, line, "notes", notes)
+        report.leads.append(Lead(None, name, digits, company, lead_notes))
     return report
 
 
-def drop_known(report: ImportReport, known: Mapping[str, str]) -> int:
+def drop_known(report: ImportReport, known: dict[str, str]) -> int:
     """Move leads whose number is already a lead (number -> name) into the problems, by line."""
-    kept: list[Lead] = []
-    lines: list[int] = []
+    kept: list[tuple[Lead, int, str]] = []
     dropped: list[tuple[int, str]] = []
-    for lead, line in zip(report.leads, report.lines, strict=True):
+    for lead, line, source in zip(report.leads, report.lines, report.sources, strict=True):
         if lead.number in known:
             name = known[lead.number] or format_display(lead.number)
             dropped.append(
@@ -255,13 +238,33 @@ def drop_known(report: ImportReport, known: Mapping[str, str]) -> int:
                  f"{_shown(name)}; skipped")
             )  # fmt: skip
         else:
-            kept.append(lead)
-            lines.append(line)
+            kept.append((lead, line, source))
     if dropped:
-        report.leads, report.lines = kept, lines
+        report.leads = [k[0] for k in kept]
+        report.lines = [k[1] for k in kept]
+        report.sources = [k[2] for k in kept]
         numbered = [(_line_of(p), p) for p in report.problems] + dropped
         report.problems = [p for _line, p in sorted(numbered, key=lambda item: item[0])]
     return len(dropped)
+
+
+def import_leads_into(
+    store: Store,
+    source: str | bytes | os.PathLike[str],
+    mapping: Mapping | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportReport, int]:
+    """Read leads (as import_leads), skip those whose number is already a lead, and add the
+    rest in one transaction: (report, how many were added). The window and the command line
+    both import through this. OSError if the file cannot be read; sqlite3.Error from the
+    store."""
+    report = import_leads(source, progress, mapping)
+    # One pass over the stored numbers, rather than one query per imported row.
+    total = store.count_leads()
+    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
+    drop_known(report, known)  # the known ones join the problems, each by its line
+    added = store.add_leads(report.leads) if report.leads else 0
+    return report, added
 
 
 def _line_of(problem: str) -> int:
@@ -269,27 +272,29 @@ def _line_of(problem: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def import_team(source: str | bytes | os.PathLike[str]) -> TeamImport:
-    """Team members from CSV with label, number, enabled columns; bad rows named by line."""
-    text, encoding = _load(source)
-    result = TeamImport(encoding=encoding)
-    rows = _rows(text)
-    aliases = {"phone": "number", "name": "label", "enabled?": "enabled"}
-    columns, error = _header(rows, TEAM_COLUMNS, "number", aliases)
-    if columns is None:
-        result.problems.append(str(error))
+def import_team(
+    source: str | bytes | os.PathLike[str], mapping: Mapping | None = None
+) -> TeamImport:
+    """Team members from CSV: label (or first and last name), number, enabled; bad rows
+    named by line. Same column recognition as import_leads."""
+    table = read_table(source, mapping, team=True)
+    result = TeamImport(encoding=table.encoding, header=table.header, mapping=table.mapping)
+    result.key, result.footer, result.blank = header_key(table.header), table.footer, table.blank
+    if table.error or table.mapping is None:
+        result.problems.append(str(table.error))
         return result
+    mapping, header, notes = table.mapping, table.header, result.notices
     seen: dict[str, int] = {}
-    for line, cells, error in rows:
+    for row in table.rows:
+        line, cells = row.line, row.cells
         if cells is None:
-            result.problems.append(f"line {line}: cannot be read ({error})")
+            result.problems.append(f"line {line}: cannot be read ({row.error})")
             continue
-        raw = _cell(cells, columns, "number")
-        digits, why = read_phone(raw)
+        digits, column, raw = _phone(cells, mapping, header, line, notes)
         if digits is None:
-            result.problems.append(f"line {line}: number {_shown(raw)} {why}")
+            result.problems.append(f"line {line}: {raw}")
             continue
-        flag = _cell(cells, columns, "enabled").lower()
+        flag = _cell(cells, mapping.enabled).lower()
         if flag not in _TRUE and flag not in _FALSE:
             result.problems.append(
                 f"line {line}: enabled {_shown(flag)} should be yes or no (empty means yes)"
@@ -297,14 +302,69 @@ def import_team(source: str | bytes | os.PathLike[str]) -> TeamImport:
             continue
         if digits in seen:
             result.problems.append(
-                f"line {line}: number {_shown(raw)} repeats line {seen[digits]}; skipped"
+                f"line {line}: {header[column]} {_shown(raw)} repeats line {seen[digits]}; skipped"
             )
             continue
         seen[digits] = line
-        # A label is one line in the table and the form, so line breaks become spaces.
-        label = " ".join(_cell(cells, columns, "label").split())
-        result.members.append(TeamMember(label, digits, flag in _TRUE))
+        result.sources.append(header[column])
+        result.members.append(TeamMember(_name(cells, mapping, line, notes), digits, flag in _TRUE))
     return result
+
+
+def _columns(mapping: Mapping | None, header: list[str]) -> dict[str, list[str]]:
+    if mapping is None:
+        return {}
+
+    def names(*indices: int | None) -> list[str]:
+        return [header[i] for i in indices if i is not None and i < len(header)]
+
+    return {
+        "name": names(mapping.full_name, *mapping.name_parts),
+        "phone": names(*mapping.phones),
+        "company": names(mapping.company),
+        "notes": names(mapping.notes),
+        "enabled": names(mapping.enabled),
+    }
+
+
+def _ignored(mapping: Mapping | None, header: list[str]) -> list[str]:
+    used = mapping.used() if mapping is not None else set()
+    return [name for i, name in enumerate(header) if i not in used and name]
+
+
+def _summary(
+    report: ImportReport | TeamImport, count: int, what: str, sources: list[str]
+) -> list[str]:
+    columns = report.columns()
+    lines = []
+    if columns:
+        name = columns["name"]
+        if report.mapping is not None and report.mapping.full_name is not None and len(name) > 1:
+            named = f"{name[0]} (else {' + '.join(name[1:])})"
+        else:
+            named = " + ".join(name) or "none"
+        phones = ", ".join(columns["phone"])
+        if len(columns["phone"]) > 1:
+            phones += " (the first filled that can be dialed)"
+        parts = [f"name from {named}", f"number from {phones}"]
+        parts += [f"{key} from {', '.join(columns[key])}" for key in ("company", "notes", "enabled")
+                  if columns[key]]  # fmt: skip
+        lines.append("Columns: " + "; ".join(parts) + ".")
+    if sources:
+        counted = Counter(sources)
+        lines.append(
+            f"Numbers of the {count} {what}(s) came from: "
+            + ", ".join(f"{column} ({n})" for column, n in counted.most_common())
+            + "."
+        )
+    ignored = report.ignored()
+    if ignored:
+        lines.append("Ignored columns: " + ", ".join(ignored) + ".")
+    if report.footer or report.blank:
+        lines.append(
+            f"Skipped {report.footer} report footer line(s) and {report.blank} blank line(s)."
+        )
+    return lines
 
 
 def _shown(text: str) -> str:
@@ -333,6 +393,23 @@ def export_team(team: TeamList, path: str | os.PathLike[str]) -> int:
     """Write a team's members as label, number, enabled; returns how many were written."""
     rows = ((m.label, m.number, "yes" if m.enabled else "no") for m in team.members)
     return write_rows(path, TEAM_COLUMNS, rows)
+
+
+def export_leads(leads: Iterable[Lead], path: str | os.PathLike[str]) -> int:
+    """Write leads as name, phone, company, notes (import_leads reads it back); returns how
+    many were written."""
+    rows = ((lead.name, lead.number, lead.company, lead.notes) for lead in leads)
+    return write_rows(path, LEAD_COLUMNS, rows)
+
+
+def export_calls(
+    store: Store, path: str | os.PathLike[str], text: str = "", status: str | None = None
+) -> int:
+    """Write every call matching the history filter (as Store.fetch_calls takes it) to
+    ``path``: the window's Export and `main.py history export` alike. Returns the count."""
+    records = store.fetch_calls(text, status, 0, -1)  # SQLite: LIMIT -1 is no limit
+    export_history(records, path)
+    return len(records)
 
 
 def export_history(records: Iterable[CallRecord], path: str | os.PathLike[str]) -> int:

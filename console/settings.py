@@ -74,6 +74,7 @@ CONFIRM_REPEAT_CALL = "ui.confirm_repeat_call"
 CLOSE_TO_TRAY = "ui.close_to_tray"
 WINDOW_STATE = "ui.window_state"
 LAST_FOLDERS = "ui.last_folders"
+IMPORT_MAPPINGS = "import.mappings"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -100,6 +101,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(WINDOW_STATE, str, "", "Window layout"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
+    # Columns a person picked for a CSV file the console did not recognise, by header_key.
+    Setting(IMPORT_MAPPINGS, dict, {}, "Column choices remembered per file header"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from console.outcome import Status
+from console.phone import clean
 
 # Every status a history row can have (one vocabulary: console.outcome.Status); 'pending' is
 # the only one a row is created with.
@@ -98,9 +99,14 @@ _PHONE_LIKE = re.compile(r"^[\d\s().+\-/]*\d[\d\s().+\-/]*$")
 
 
 def phone_digits(text: str) -> str | None:
-    """The digits of `text` when it reads as a typed phone number ("(555) 111-2"), else None."""
+    """The digits of `text` when it reads as a typed phone number ("(555) 111-2"), else None.
+
+    Part of a number counts (this is for searching); its Unicode look-alikes are folded by
+    the same function that reads whole numbers (console.phone.clean).
+    """
+    text = clean(text)
     # Only punctuation-and-digits text counts: "sid7" or "lead 12" must not match every
     # number that merely contains a 7 or a 12.
     if not _PHONE_LIKE.match(text):
         return None
-    return re.sub(r"\D", "", text)
+    return re.sub(r"[^0-9]", "", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from console.store.models import TeamList, TeamMember
@@ -26,6 +26,35 @@ def _clean_name(name: str) -> str:
 
 def _duplicate(name: str) -> ValueError:
     return ValueError(f"a team named {name!r} already exists (names ignore case)")
+
+
+# How imported members join a team list: a new list, added to one, or in place of its members.
+IMPORT_MODES = ("new", "add", "replace")
+
+
+@dataclass(frozen=True)
+class TeamImportResult:
+    """What importing members into a list did: the list as saved, whether it was created,
+    how many members were added, and the numbers skipped because the list had them."""
+
+    team: TeamList
+    created: bool
+    added: int
+    already: list[str]
+
+
+def merged(team: TeamList, members: list[TeamMember], mode: str) -> tuple[TeamList, list[str]]:
+    """``team`` with imported ``members``: "add" appends those whose number it does not
+    have yet (the others' numbers are returned), "replace" puts them in place of its
+    members. The store is not touched, so the window can offer the change as an undo step."""
+    if mode == "replace":
+        return replace(team, members=list(members)), []
+    if mode != "add":
+        raise ValueError(f"mode must be add or replace, not {mode!r}")
+    have = {m.number for m in team.members}
+    new = [m for m in members if m.number not in have]
+    already = [m.number for m in members if m.number in have]
+    return replace(team, members=[*team.members, *new]), already
 
 
 def _group(rows: list[tuple]) -> list[TeamList]:
@@ -82,6 +111,28 @@ class TeamsMixin:
                 ],
             )
         return replace(team, id=team_id, name=name, members=list(team.members))
+
+    def import_members(
+        self, name: str, members: list[TeamMember], mode: str = "new"
+    ) -> TeamImportResult:
+        """Put imported members into the list called ``name`` (ignoring case).
+
+        ``mode``: "new" makes a new list (ValueError if one has that name); "add" appends
+        members whose number the list does not have; "replace" replaces its members. With
+        "add" or "replace" a missing list is created. See IMPORT_MODES and merged().
+        """
+        if mode not in IMPORT_MODES:
+            raise ValueError(f"mode must be one of {', '.join(IMPORT_MODES)}, not {mode!r}")
+        existing = self.get_team(name)
+        if existing is not None and mode == "new":
+            raise _duplicate(existing.name)
+        if existing is None:
+            team = self.save_team(TeamList(None, name, list(members)))
+            return TeamImportResult(team, True, len(members), [])
+        after, already = merged(existing, members, mode)
+        saved = self.save_team(after)
+        added = len(members) - len(already)
+        return TeamImportResult(saved, False, added, already)
 
     def rename_team(self, team_id: int, new_name: str) -> None:
         """Rename a team; ValueError if another team has that name."""

@@ -246,7 +246,7 @@ def test_import_csv_reports_bad_rows_and_keeps_good_ones(qtbot, arun, panel, sto
     dialog = panel.summary_dialog
     assert dialog is not None and dialog.isVisible()
     lines = dialog.problems.toPlainText().splitlines()
-    assert lines[0].startswith("line 3: phone '12' is too short")
+    assert lines[0].startswith("line 3: Phone '12' is too short")
     assert lines[1].startswith("line 4: phone (555) 111-2222 is already the lead 'Ann Archer'")
     dialog.close()
 

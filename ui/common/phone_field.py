@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from console.phone import PhoneCheck, check_phone, format_display, is_fictional
+from console.phone import MAX_LENGTH, PhoneCheck, check_phone, format_display, is_fictional
 
 
 class PhoneField(QWidget):
@@ -22,7 +22,7 @@ class PhoneField(QWidget):
         self.edit.setToolTip(
             self.tr("{0}: a 10-digit North American number, in any format").format(name)
         )
-        self.edit.setMaxLength(40)
+        self.edit.setMaxLength(MAX_LENGTH)  # a tel: link can be long; the reader decides
         self.note = QLabel(self)
         self.note.setAccessibleName(self.tr("{0} check").format(name))
         self.note.setWordWrap(True)

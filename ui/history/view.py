@@ -338,8 +338,6 @@ class HistoryView(QWidget):
 
 
 def _export(store: Store, text: str, status: str | None, path: Path) -> int:
-    from console.csvio import export_history  # written by the leads/teams side; imported late
+    from console.csvio import export_calls  # written by the leads/teams side; imported late
 
-    records = store.fetch_calls(text, status, 0, -1)  # SQLite: LIMIT -1 is no limit
-    export_history(records, path)
-    return len(records)
+    return export_calls(store, path, text, status)

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.csvio import ImportReport, drop_known, import_leads
+from console.csvio import ImportReport, import_leads_into
+from console.csvlayout import Mapping
 from console.store import Store
 
 
@@ -36,17 +37,15 @@ class LeadImport:
     added: int
 
 
-def run_import(store: Store, path: Path, say: Callable[[str], None]) -> LeadImport:
-    """Read, check against existing leads and save; blocking, so run it with off_thread."""
+def run_import(
+    store: Store, path: Path, say: Callable[[str], None], mapping: Mapping | None = None
+) -> LeadImport:
+    """Read (with ``mapping``, else the columns recognised), check against existing leads
+    and save; blocking, so run it with off_thread."""
     say(_tr("Reading {0}…").format(path.name))
-    report = import_leads(path, progress=lambda line: say(_tr("Reading line {0}…").format(line)))
-    say(_tr("Checking for leads already in the list…"))
-    # One pass over the stored numbers, rather than one query per imported row.
-    total = store.count_leads()
-    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
-    drop_known(report, known)  # the known ones join the problems, each by its line
-    say(_tr("Saving %Ln lead(s)…", len(report.leads)))
-    added = store.add_leads(report.leads) if report.leads else 0
+    report, added = import_leads_into(
+        store, path, mapping, progress=lambda line: say(_tr("Reading line {0}…").format(line))
+    )
     return LeadImport(path, report, added)
 
 
@@ -72,9 +71,19 @@ class ImportSummary(QDialog):
             text = self.tr("Nothing was added {0}:").format(where)
         self.message.setText(text)
         layout.addWidget(self.message)
-        self.problems = QPlainTextEdit("\n".join(report.problems), self)
+        # Which columns were read and ignored, where numbers came from, footers skipped.
+        self.details = QLabel("\n".join(report.summary()), self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName(self.tr("Columns read"))
+        layout.addWidget(self.details)
+        lines = list(report.problems)
+        if report.notices:
+            lines += ["", self.tr("Kept, with a note:"), *report.notices]
+        self.problems = QPlainTextEdit("\n".join(lines), self)
         self.problems.setReadOnly(True)
-        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped: one long sentence must be readable without scrolling sideways.
+        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.problems.setAccessibleName(self.tr("Skipped rows"))
         self.problems.setToolTip(
             self.tr("Each skipped row with its line number, as a text editor counts lines")

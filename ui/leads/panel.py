@@ -12,9 +12,10 @@ from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QT
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
 
+from console.csvio import preview
+from console.csvlayout import Mapping, SettingsLike, remember, remembered
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
-from console.tel import parse_tel_link
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
@@ -22,6 +23,7 @@ from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
+from ui.leads.mapping import ColumnMappingDialog
 from ui.leads.model import NAME, NOTES
 from ui.leads.notes import NotesDialog
 
@@ -46,10 +48,14 @@ class LeadsPanel(LeadsPanelBase):
         *,
         tasks: TaskRunner | None = None,
         folders: Folders | None = None,
+        settings: SettingsLike | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._folders = folders or Folders()  # where its file dialogs open
+        # Where column choices for unrecognised files are remembered (None: not remembered).
+        self._settings = settings
+        self.mapping_dialog: ColumnMappingDialog | None = None
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._announced: Lead | None = None
         # The window's runner when given, so its tasks are cancelled on quit with the rest.
@@ -413,18 +419,12 @@ class LeadsPanel(LeadsPanelBase):
     def prefill_number(self, text: str) -> str | None:
         """Put a pasted number or tel: link in quick add, normalized; the digits or None."""
         raw = text.strip()
-        if raw.lower().startswith(("tel:", "callto:")):
-            try:
-                digits: str | None = parse_tel_link(raw)
-            except ValueError as exc:
-                return self._refuse_number(raw, str(exc))
-        else:
-            check = check_phone(raw)
-            digits = check.digits
-            if digits is None:
-                # The number field itself says what is wrong, right beside the number.
-                return self._refuse_number(raw, "")
-        assert digits is not None
+        # The engine's one reader: a typed number and a tel: link are read alike.
+        check = check_phone(raw)
+        digits = check.digits
+        if digits is None:
+            # Said here too: the field keeps 40 characters, and a long link would be cut.
+            return self._refuse_number(raw, self.tr("The pasted text {0}.").format(check.error))
         self.number_field.setText(format_display(digits))
         known = self.find_lead(digits)
         if known is not None:
@@ -472,7 +472,10 @@ class LeadsPanel(LeadsPanelBase):
             loop.call_soon_threadsafe(self._progress_text, text)
 
         try:
-            result = await off_thread(run_import, self._store, path, say)
+            mapping, go = await self._columns_for(path)
+            if not go:
+                return None
+            result = await off_thread(run_import, self._store, path, say, mapping)
         except OSError as exc:
             show_error(self.tr("Leads not imported"), exc, self)
             return None
@@ -483,10 +486,34 @@ class LeadsPanel(LeadsPanelBase):
             self.tr("Added %Ln lead(s) from {0}.", "", result.added).format(path.name),
             undoable=False,
         )
-        if result.report.problems:
+        report = result.report
+        if report.problems or report.notices or report.footer or report.ignored():
             self.summary_dialog = ImportSummary(result, self)
             self.summary_dialog.open()
         return result
+
+    async def _columns_for(self, path: Path) -> tuple[Mapping | None, bool]:
+        """(mapping, go on): None to let the engine recognise the columns; the person's
+        choice (remembered, or asked now) when it cannot. OSError if the file is unreadable."""
+        shown = await off_thread(preview, path)
+        if shown.mapping is not None or not shown.header:
+            return None, True  # recognised, or empty: the import says what it found
+        if self._settings is not None:
+            known = remembered(self._settings, shown.header)
+            if known is not None:
+                return known, True
+        self._progress_text(self.tr("Choose the columns of {0}…").format(path.name))
+        self.mapping_dialog = ColumnMappingDialog(shown, path.name, self)
+        mapping = await self.mapping_dialog.chosen()
+        self.mapping_dialog = None
+        if mapping is None:
+            return None, False
+        if self._settings is not None:
+            try:
+                remember(self._settings, shown.header, mapping)
+            except OSError:
+                log.warning("could not save the column choice for %s", path.name, exc_info=True)
+        return mapping, True
 
     def _progress_text(self, text: str) -> None:
         try:

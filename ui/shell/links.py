@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject
 
-from console.phone import check_phone
-from console.tel import is_call_link, parse_tel_link, shown
-
-# A URL scheme as RFC 3986 spells it: text like "sip:..." is refused as a link of the wrong
-# kind, not as a number with letters in it.
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+from console import tel
+from console.tel import is_call_link
 
 
 def find_link(argv: Sequence[str]) -> str:
@@ -23,16 +18,9 @@ def find_link(argv: Sequence[str]) -> str:
 
 def read_number(text: str) -> str:
     """The 10 digits of a link or a typed number; ValueError naming the text and the rule."""
-    raw = text.strip()
-    if not raw:
+    if not text.strip():
         raise ValueError("There is no number to call: the text is empty")
-    scheme, colon, _ = raw.partition(":")
-    if colon and _SCHEME.fullmatch(scheme):
-        return parse_tel_link(raw)
-    check = check_phone(raw)
-    if check.digits is None:
-        raise ValueError(f"Cannot call {shown(raw)}: the number {check.error}")
-    return check.digits
+    return tel.read_number(text)  # the engine's one reader of numbers, links included
 
 
 class FileOpenFilter(QObject):

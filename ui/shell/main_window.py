@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
         folders = Folders(self.engine.settings)  # one memory of folders for every file dialog
-        self.leads_panel = LeadsPanel(store, self.left_tabs, tasks=self.tasks, folders=folders)
+        self.leads_panel = LeadsPanel(
+            store, self.left_tabs, tasks=self.tasks, folders=folders, settings=self.engine.settings
+        )
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
         self.teams_panel = TeamsPanel(store, self.left_tabs, folders=folders)
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
+from console.store.teams import merged
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
@@ -41,6 +42,7 @@ class TeamsPanel(TeamsPanelBase):
         self._teams: list[TeamList] = []
         self.confirm_box: QMessageBox | None = None
         self.summary_box: QMessageBox | None = None
+        self.mode_box: QMessageBox | None = None
         self._connect()
         self.refresh()
 
@@ -308,9 +310,50 @@ class TeamsPanel(TeamsPanelBase):
             self, self._folders, TEAM_FILES, self.tr("Import team list"),
             self.tr("CSV files (*.csv);;All files (*)"),
         )  # fmt: skip
-        dialog.fileSelected.connect(self.import_csv)
+        dialog.fileSelected.connect(self.ask_import_mode)
         dialog.open()
         return dialog
+
+    def ask_import_mode(self, path: str | Path) -> None:
+        """With a list picked, ask whether the file makes a new list, adds to it or replaces
+        its members; without one, make a new list."""
+        team = self.current_team()
+        if team is None:
+            self.import_csv(path)
+            return
+        box = QMessageBox(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowTitle(self.tr("Import team list"))
+        box.setText(self.tr("Import {0} into:").format(Path(path).name))
+        choices = {
+            "new": box.addButton(self.tr("A &new list"), QMessageBox.ButtonRole.AcceptRole),
+            "add": box.addButton(
+                self.tr("&Add to {0}").format(team.name), QMessageBox.ButtonRole.AcceptRole
+            ),
+            "replace": box.addButton(
+                self.tr("&Replace the members of {0}").format(team.name),
+                QMessageBox.ButtonRole.DestructiveRole,
+            ),
+        }
+        tips = {
+            "new": self.tr("Make a new list named after the file"),
+            "add": self.tr("Add the file's numbers that the list does not have yet, at its end"),
+            "replace": self.tr("The file's members take the place of the list's (undoable)"),
+        }
+        for mode, button in choices.items():
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setToolTip(tips[mode])
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(choices["new"])
+
+        def chosen(button) -> None:
+            mode = next((m for m, b in choices.items() if b is button), None)
+            if mode is not None:
+                self.import_csv(path, mode)
+
+        box.buttonClicked.connect(chosen)
+        self.mode_box = box
+        box.open()
 
     def _choose_export(self) -> QFileDialog | None:
         team = self.current_team()
@@ -324,29 +367,48 @@ class TeamsPanel(TeamsPanelBase):
         dialog.open()
         return dialog
 
-    def import_csv(self, path: str | Path) -> TeamList | None:
-        """Make a new list from a CSV file, named after the file; reports skipped rows."""
+    def import_csv(self, path: str | Path, mode: str = "new") -> TeamList | None:
+        """Import a CSV file as a new list named after the file ("new"), or into the picked
+        list ("add" its new numbers, "replace" its members); undoable; reports skipped rows."""
         path = Path(path)
         try:
             result = import_team(path)
         except OSError as exc:
             show_error(self.tr("Team list not imported"), exc, self)
             return None
-        created = None
-        if result.members:
-            team = TeamList(None, self._unique_name(path.stem or "Imported"), result.members)
+        team = self.current_team() if mode != "new" else None
+        done = None
+        if result.members and team is None:
+            created = TeamList(None, self._unique_name(path.stem or "Imported"), result.members)
             ref = self._changes.ref(None)
-            self._changes.push(ref, None, team, self.tr("Import {0}").format(team.name))
-            created = self.current_team() if ref.id is not None else None
-        if created is not None:
-            text = self.tr("Imported {0!r} with %n member(s).", "", len(created.members))
-            text = text.format(created.name)
-            if result.problems:
-                text += " " + self.tr("%n row(s) skipped.", "", len(result.problems))
-            self.undo_bar.report(text)
+            self._changes.push(ref, None, created, self.tr("Import {0}").format(created.name))
+            done = self.current_team() if ref.id is not None else None
+            if done is not None:
+                text = self.tr("Imported {0!r} with %n member(s).", "", len(done.members))
+                self.undo_bar.report(text.format(done.name) + self._skipped(result.problems))
+        elif result.members and team is not None:
+            after, already = merged(team, result.members, mode)
+            ref = self._changes.ref(team.id)
+            verb = self.tr("Add to {0}") if mode == "add" else self.tr("Replace {0}")
+            self._changes.push(ref, team, after, verb.format(team.name))
+            done = self.current_team() if ref.id is not None else None
+            if mode == "add":
+                text = self.tr("Added %n member(s) to {0}", "", len(result.members) - len(already))
+                text = text.format(team.name)
+                if already:
+                    text += self.tr("; %n were on it already", "", len(already))
+            else:
+                text = self.tr("{0} now has the %n member(s) of {1}", "", len(after.members))
+                text = text.format(team.name, path.name)
+            self.undo_bar.report(text + "." + self._skipped(result.problems))
         if result.problems:
-            self._summary(path, result.problems, created is not None)
-        return created
+            self._summary(path, result.problems, done is not None)
+        return done
+
+    def _skipped(self, problems: list[str]) -> str:
+        if not problems:
+            return ""
+        return " " + self.tr("%n row(s) were skipped.", "", len(problems))
 
     def _summary(self, path: Path, problems: list[str], imported: bool) -> None:
         box = QMessageBox(self)
