@@ -39,6 +39,7 @@ from typing import Any, Protocol
 from console.csvtext import Record, load, records, unescape_cell
 from console.phone import clean
 from console.settings import IMPORT_MAPPINGS as MAPPINGS_SETTING
+
 MAX_REMEMBERED = 50
 # Ranks of the kinds of phone column, tried in this order.
 MAIN, WORK, MOBILE, HOME, OTHER = range(5)
