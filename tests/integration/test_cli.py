@@ -315,7 +315,7 @@ def test_help_answers_without_loading_qt(cli_env: dict[str, str], args: list[str
     assert not [name for name in imported if name.startswith(("PySide6", "qasync", "ui"))]
 
 
-@pytest.mark.parametrize("args", [["histroy"], ["teams", "--help"], ["5551112222"]])
+@pytest.mark.parametrize("args", [["histroy"], ["lead", "--help"], ["5551112222"]])
 def test_a_word_that_is_no_command_lists_the_commands_and_exits_2(run_cli: Run, args) -> None:
     # Without this, the word opened the window, which (offscreen, in a script) never ended.
     done = run_cli(*args, timeout=20)
