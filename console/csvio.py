@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from console import words
 from console.csvlayout import Mapping, Preview, header_key, phone_order, preview, read_table
 from console.csvtext import safe_cell, unescape_cell
 from console.masking import SECRETS
@@ -353,7 +354,7 @@ def _summary(
     if sources:
         counted = Counter(sources)
         lines.append(
-            f"Numbers of the {count} {what}(s) came from: "
+            f"Numbers of the {words.count(count, what)} came from: "
             + ", ".join(f"{column} ({n})" for column, n in counted.most_common())
             + "."
         )
@@ -362,7 +363,8 @@ def _summary(
         lines.append("Ignored columns: " + ", ".join(ignored) + ".")
     if report.footer or report.blank:
         lines.append(
-            f"Skipped {report.footer} report footer line(s) and {report.blank} blank line(s)."
+            f"Skipped {words.count(report.footer, 'report footer line')} and "
+            f"{words.count(report.blank, 'blank line')}."
         )
     return lines
 

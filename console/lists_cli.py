@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from console.store.models import CALL_STATUSES
+from console.words import count
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 COMMANDS = ("leads", "teams")
@@ -159,7 +160,7 @@ def _print_report(report: Any, headline: str) -> None:
     for line in report.summary():
         print(line)
     if report.problems:
-        print(f"Skipped {len(report.problems)} row(s):")
+        print(f"Skipped {count(len(report.problems), 'row')}:")
         for problem in report.problems:
             print("  " + problem)
     if report.notices:
@@ -203,7 +204,7 @@ def _leads_import(args: argparse.Namespace) -> int:
         _print_json(payload)
     else:
         _print_report(
-            report, f"Imported {added} lead(s) from {args.file} (read as {report.encoding})."
+            report, f"Imported {count(added, 'lead')} from {args.file} (read as {report.encoding})."
         )
     if _unreadable(report):
         if not args.json:
@@ -235,10 +236,10 @@ def _leads_export(args: argparse.Namespace) -> int:
     with _store() as store:
         leads = store.search_leads("", limit=max(store.count_leads(), 1))
     try:
-        count = export_leads(leads, args.file)
+        exported = export_leads(leads, args.file)
     except OSError as exc:
         return _fail("leads export", f"cannot write {args.file}: {exc.strerror or exc}")
-    print(f"Exported {count} lead(s) to {args.file}.")
+    print(f"Exported {count(exported, 'lead')} to {args.file}.")
     return EXIT_OK
 
 
@@ -276,11 +277,12 @@ def _teams_import(args: argparse.Namespace) -> int:
         _print_json(payload)
         return EXIT_OK
     if done.created:
-        headline = f"Made the team list {done.team.name!r} with {done.added} member(s)"
+        headline = f"Made the team list {done.team.name!r} with {count(done.added, 'member')}"
     elif mode == "add":
-        headline = f"Added {done.added} member(s) to {done.team.name!r}"
+        headline = f"Added {count(done.added, 'member')} to {done.team.name!r}"
         if done.already:
-            headline += f"; {len(done.already)} number(s) were on it already"
+            were = "was" if len(done.already) == 1 else "were"
+            headline += f"; {count(len(done.already), 'number')} {were} on it already"
     else:
         headline = f"Replaced the members of {done.team.name!r} with {done.added}"
     _print_report(result, f"{headline} (from {args.file}, read as {result.encoding}).")
@@ -350,10 +352,10 @@ def _teams_export(args: argparse.Namespace) -> int:
     if team is None:
         return EXIT_BAD_INPUT
     try:
-        count = export_team(team, args.file)
+        exported = export_team(team, args.file)
     except OSError as exc:
         return _fail("teams export", f"cannot write {args.file}: {exc.strerror or exc}")
-    print(f"Exported {count} member(s) of {team.name!r} to {args.file}.")
+    print(f"Exported {count(exported, 'member')} of {team.name!r} to {args.file}.")
     return EXIT_OK
 
 
@@ -365,8 +367,8 @@ def _history_export(args: argparse.Namespace) -> int:
 
     with _store() as store:
         try:
-            count = export_calls(store, args.file, args.search, args.status)
+            exported = export_calls(store, args.file, args.search, args.status)
         except OSError as exc:
             return _fail("history export", f"cannot write {args.file}: {exc.strerror or exc}")
-    print(f"Exported {count} call(s) to {args.file}.")
+    print(f"Exported {count(exported, 'call')} to {args.file}.")
     return EXIT_OK

@@ -78,11 +78,11 @@ def test_the_text_summary_names_columns_and_skipped_lines(run_cli) -> None:
     done = run_cli("leads", "import", str(SAMPLES / "salesforce_leads_report.csv"))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.startswith("Imported 4 lead(s) from ")
+    assert out.startswith("Imported 4 leads from ")
     assert "number from Phone, Mobile" in out and "company from Company / Account" in out
-    assert "Numbers of the 4 lead(s) came from: Phone (3), Mobile (1)." in out
+    assert "Numbers of the 4 leads came from: Phone (3), Mobile (1)." in out
     assert "Ignored columns: Lead Owner, Title, Email" in out
-    assert "Skipped 3 report footer line(s) and 2 blank line(s)." in out
+    assert "Skipped 3 report footer lines and 2 blank lines." in out
     assert "  line 4: Phone '(555) 422-1000 x205' has an extension" in out
 
 
@@ -129,7 +129,7 @@ def test_leads_list_search_and_export_round_trip(run_cli, tmp_path: Path) -> Non
     assert text.returncode == 0 and text.stdout == "No leads match.\n"
     out = tmp_path / "out.csv"
     done = run_cli("leads", "export", str(out))
-    assert done.returncode == 0 and "Exported 2 lead(s)" in done.stdout
+    assert done.returncode == 0 and "Exported 2 leads" in done.stdout
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["name", "phone", "company", "notes"]
@@ -210,7 +210,7 @@ def test_history_export_is_the_windows_export(run_cli, tmp_path: Path) -> None:
         assert export_calls(store, window) == 1
     out = tmp_path / "cli.csv"
     done = run_cli("history", "export", str(out))
-    assert done.returncode == 0 and done.stdout == f"Exported 1 call(s) to {out}.\n"
+    assert done.returncode == 0 and done.stdout == f"Exported 1 call to {out}.\n"
     assert out.read_bytes() == window.read_bytes()
     text = out.read_text(encoding="utf-8-sig")
     assert "'=SUM(1)" in text and "'@Sales" in text and "LEAKED" not in text

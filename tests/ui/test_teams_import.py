@@ -61,7 +61,7 @@ def test_add_to_the_picked_list_keeps_its_members(qtbot, panel, store, roster) -
     assert _members(store, "Sales") == [
         ("Ann", "5551112222"), ("Cy", "5551114444"), ("Ed Eng", "5551115555"),
     ]  # fmt: skip
-    assert "Added 1 member(s) to Sales; 1 were on it already." in panel.undo_bar.label.text()
+    assert "Added 1 member to Sales; 1 number already on it." in panel.undo_bar.label.text()
     panel.undo_stack.undo()
     assert _members(store, "Sales") == [("Ann", "5551112222"), ("Cy", "5551114444")]
 

@@ -89,7 +89,7 @@ def test_salesforce_report_with_its_footer() -> None:
         "line 4: Phone '(555) 422-1000 x205' has an extension, which the API cannot dial"
     ]
     assert (report.footer, report.blank) == (3, 2)
-    assert "Skipped 3 report footer line(s) and 2 blank line(s)." in report.summary()
+    assert "Skipped 3 report footer lines and 2 blank lines." in report.summary()
 
 
 def test_excel_sep_line() -> None:

@@ -396,7 +396,7 @@ class TeamsPanel(TeamsPanelBase):
                 text = self.tr("Added %n member(s) to {0}", "", len(result.members) - len(already))
                 text = text.format(team.name)
                 if already:
-                    text += self.tr("; %n were on it already", "", len(already))
+                    text += self.tr("; %n number(s) already on it", "", len(already))
             else:
                 text = self.tr("{0} now has the %n member(s) of {1}", "", len(after.members))
                 text = text.format(team.name, path.name)
