@@ -3,7 +3,8 @@
 The same engine and store as the window (console.csvio, console.store), no Qt. Every
 listing takes --json. Exit codes: 0 done (rows may have been skipped: the summary lists
 them), 2 bad input and nothing changed (a file that cannot be read or has no phone column,
-a team list name taken or missing).
+a team list name taken or missing, an agent editing a team list on a team server).
+With a team server (console.team_cli) the `teams` commands use its lists.
 
     main.py leads import FILE [--json]
     main.py leads list [--search TEXT] [--json]
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from console.store.base import NotALead
 from console.store.models import CALL_STATUSES
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -111,11 +113,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _store() -> Iterator[Any]:
+def _store(shared: bool = False) -> Iterator[Any]:
+    """The desktop's store; with ``shared``, the team server's when this desktop has one
+    (team lists are the team's: console.team_cli)."""
     from console import paths
     from console.store import Store
 
-    store = Store.open(paths.store_path())
+    store = None
+    if shared:
+        from console.team_cli import open_team_store
+
+        store = open_team_store()
+    if store is None:
+        store = Store.open(paths.store_path())
     try:
         yield store
     finally:
@@ -257,12 +267,14 @@ def _teams_import(args: argparse.Namespace) -> int:
         # Nothing to add, and "replace" must not empty a list because a file was bad.
         _print_report(result, f"Nothing imported from {args.file}; {args.name!r} is unchanged.")
         return EXIT_BAD_INPUT
-    with _store() as store:
+    with _store(shared=True) as store:
         try:
             done = store.import_members(args.name, result.members, mode)
         except ValueError as exc:
             hint = "; use --add or --replace" if mode == "new" else ""
             return _fail("teams import", f"{exc}{hint}")
+        except NotALead as exc:  # an agent on a team server: the server refused
+            return _fail("teams import", str(exc))
     if args.json:
         payload = {
             "team": done.team.name,
@@ -298,7 +310,7 @@ def _team_json(team: Any) -> dict[str, Any]:
 
 
 def _teams_list(args: argparse.Namespace) -> int:
-    with _store() as store:
+    with _store(shared=True) as store:
         teams = store.list_teams()
     if args.json:
         _print_json(
@@ -328,7 +340,7 @@ def _team(store: Any, name: str, command: str) -> Any:
 def _teams_show(args: argparse.Namespace) -> int:
     from console.phone import format_display
 
-    with _store() as store:
+    with _store(shared=True) as store:
         team = _team(store, args.name, "teams show")
     if team is None:
         return EXIT_BAD_INPUT
@@ -345,7 +357,7 @@ def _teams_show(args: argparse.Namespace) -> int:
 def _teams_export(args: argparse.Namespace) -> int:
     from console.csvio import export_team
 
-    with _store() as store:
+    with _store(shared=True) as store:
         team = _team(store, args.name, "teams export")
     if team is None:
         return EXIT_BAD_INPUT

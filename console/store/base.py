@@ -15,6 +15,10 @@ from console.store.teams import TeamImportResult
 CallId = int | str
 
 
+class NotALead(Exception):
+    """The team server refused an edit only a team lead may make; str() is one sentence."""
+
+
 @runtime_checkable
 class ConsoleStore(Protocol):
     """Team lists, presets, leads and history: what the engine and the command line call."""

@@ -32,10 +32,6 @@ class TeamServerProblem(LocalProblem):
         super().__init__(problem, where=where, hint=hint, kind="team server")
 
 
-class NotALead(Exception):
-    """The server refused an edit that only a team lead may make; str() is one sentence."""
-
-
 def _is_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
@@ -134,8 +130,10 @@ def unreachable(exc: BaseException, url: str) -> TeamServerProblem:
     """What the person is told when connecting to ``url`` failed with ``exc``."""
     detail = SECRETS.mask(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
     detail = detail.removeprefix("connection failed: ")
+    login = any(w in detail for w in ("password", "authentication", "does not exist"))
+    what = "refused the login" if login else "cannot be reached"
     return TeamServerProblem(
-        f"the team server {where(url)} cannot be reached ({detail or type(exc).__name__})",
+        f"the team server {where(url)} {what} ({detail or type(exc).__name__})",
         "check the address, the password (`team connect`) and that the server is running",
         where(url),
     )

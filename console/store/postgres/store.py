@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 from psycopg import errors
 
+from console.store.base import NotALead
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -33,7 +34,6 @@ from console.store.models import (
 )
 from console.store.postgres import schema
 from console.store.postgres.server import (
-    NotALead,
     TeamServerProblem,
     connect,
     unreachable,
