@@ -13,6 +13,7 @@ With a team server (console.team_cli) the `teams` commands use its lists.
     main.py teams list [--json]
     main.py teams show NAME [--json]
     main.py teams export NAME FILE
+    main.py teams watch [--json]     (team server only; console.team_cli)
     main.py history export FILE [--search TEXT] [--status STATUS]
 """
 
@@ -75,6 +76,11 @@ def register(sub: argparse._SubParsersAction, history: argparse.ArgumentParser) 
     show = actions.add_parser("show", help="show one team list's members in order")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    watch = actions.add_parser(
+        "watch",
+        help="print one JSON line per team list change on the team server, until Ctrl+C",
+    )
+    watch.add_argument("--json", action="store_true", help="one JSON object a line (default)")
     export = actions.add_parser("export", help="write a team list to a CSV file")
     export.add_argument("name", metavar="NAME")
     export.add_argument("file", metavar="FILE")
@@ -108,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         ("teams", "list"): _teams_list,
         ("teams", "show"): _teams_show,
         ("teams", "export"): _teams_export,
+        ("teams", "watch"): _teams_watch,
     }[(args.command, args.lists_action)]
     return handler(args)
 
@@ -370,6 +377,12 @@ def _teams_export(args: argparse.Namespace) -> int:
 
 
 # ---- history -------------------------------------------------------------------------------
+
+
+def _teams_watch(args: argparse.Namespace) -> int:
+    from console.team_cli import watch_lists
+
+    return watch_lists()
 
 
 def _history_export(args: argparse.Namespace) -> int:

@@ -257,3 +257,25 @@ def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     else:
         print("This desktop was not using a team server.")
     return EXIT_OK
+
+
+def watch_lists(vault: Vault | None = None) -> int:
+    """`teams watch`: one JSON line per change of the team's lists, until Ctrl+C.
+
+    Exit 2 when this desktop has no team server (SQLite mode has no watch yet).
+    """
+    import threading
+
+    found = configured(vault)
+    if found is None:
+        print("teams watch: this desktop has no team server (see `team connect`).", file=sys.stderr)
+        return 2
+    from console.store.postgres.watch import watch
+
+    url, password, _agent = found
+    stop = threading.Event()
+    try:
+        watch(url, password, lambda event: print(json.dumps(event), flush=True), stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return EXIT_OK

@@ -120,3 +120,58 @@ def test_an_agent_cannot_edit_a_team_list_a_lead_can(
     assert shown["list"] == "5551114444|5551115555"
     # Without the team server, this desktop's own store has no such list.
     assert run_cli("teams", "list", "--json").stdout.strip() == "[]"
+
+
+def test_watch_sees_another_process_edit_within_a_second_and_resyncs_after_a_crash(
+    cli_env: dict[str, str], run_cli, pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    import queue
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from tests.conftest import ROOT
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    agent = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)}
+    lead = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD)}
+    watcher = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "teams", "watch", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**cli_env, **agent},
+    )
+    lines: queue.Queue[dict] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(json.loads(line)) for line in watcher.stdout], daemon=True
+    ).start()
+
+    def next_event(timeout: float) -> dict:
+        return lines.get(timeout=timeout)
+
+    try:
+        assert next_event(20) == {"event": "resync"}
+        made = run_cli("teams", "import", str(roster), "--name", "Night", env=lead)
+        done_at = time.monotonic()
+        assert made.returncode == 0, made.stderr
+        event = next_event(1.0)  # the edit reaches the other process within 1 s
+        assert time.monotonic() - done_at < 1.0
+        assert event["event"] == "change" and event["table"] in ("teams", "team_members")
+        assert set(event) == {"event", "table", "id"}  # ids only, never names or numbers
+
+        # The server crashes and comes back: the watcher says offline, then resyncs.
+        pg_cluster.stop("immediate")
+        while (event := next_event(30))["event"] == "change":
+            pass
+        assert event["event"] == "offline" and "cannot be reached" in event["problem"]
+        pg_cluster.start()
+        assert next_event(30) == {"event": "resync"}
+        again = run_cli("teams", "import", str(roster), "--name", "Day", env=lead)
+        assert again.returncode == 0, again.stderr
+        assert next_event(5)["event"] == "change"
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
