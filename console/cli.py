@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from console import APP_NAME, __version__, lists_cli
+from console import APP_NAME, __version__, lists_cli, team_cli
 from console.credentials import Credentials, Vault
 from console.logs import setup_logging
 from console.masking import SECRETS, mask_output
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-trust-cert", action="store_true", help="trust the usual authorities only"
     )
     acc.add_parser("forget", help="delete the stored credentials")
+    team_cli.register(sub)  # team init, connect, status, disconnect
     return parser
 
 
@@ -318,6 +319,8 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_UNKNOWN
     if lists_cli.handles(args):
         return lists_cli.run(args)
+    if team_cli.handles(args):
+        return team_cli.run(args, Vault())
     if args.command == "history":
         return _history(args)
     if args.command == "sandbox":

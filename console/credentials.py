@@ -143,6 +143,7 @@ class Vault:
         self._backend: KeyringBackend | None = None
         self._service = service
         self._memory: Credentials | None = None
+        self._texts: dict[str, str] = {}  # save_text's entries when there is no keyring
         self._warning: str | None = None
         self._reading: Future | None = None  # a read still running: the next one waits on it
         if backend is not None:
@@ -378,6 +379,65 @@ class Vault:
                 log.warning(
                     "credentials: the keyring could not delete them (%s)", type(exc).__name__
                 )
+
+        self._wait(self._call(work), "delete")
+
+    # Other secrets of this console (the team server's password), one keyring entry each,
+    # with the same bounds; without a keyring they live in memory for this run.
+    def save_text(self, entry: str, text: str) -> None:
+        """Store ``text`` under ``entry`` (not ENTRY), replacing it (bounded; see the class)."""
+        from keyring.errors import KeyringError, KeyringLocked
+
+        SECRETS.register([text])
+
+        def work(backend: KeyringBackend) -> Any:
+            try:
+                backend.set_password(self._service, entry, text)
+            except KeyringLocked:
+                raise
+            except KeyringError as exc:
+                return exc
+            return None
+
+        outcome = self._wait(self._call(work), "store")
+        if outcome is not None:
+            if outcome is not _MEMORY:
+                self._use_memory(f"the OS keyring refused to store it ({type(outcome).__name__})")
+            self._texts[entry] = text
+
+    def load_text(self, entry: str) -> str | None:
+        """The text stored under ``entry``, or None (bounded; KeyringProblem as for load)."""
+        from keyring.errors import KeyringError, KeyringLocked
+
+        def work(backend: KeyringBackend) -> Any:
+            try:
+                return backend.get_password(self._service, entry)
+            except KeyringLocked:
+                raise
+            except KeyringError:
+                return _MEMORY
+
+        stored = self._wait(self._call(work), "read")
+        text = self._texts.get(entry) if stored is _MEMORY else stored
+        if text:
+            SECRETS.register([text])
+        return text or None
+
+    def forget_text(self, entry: str) -> None:
+        """Delete the text stored under ``entry``; nothing stored is not an error."""
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        self._texts.pop(entry, None)
+
+        def work(backend: KeyringBackend) -> None:
+            try:
+                backend.delete_password(self._service, entry)
+            except PasswordDeleteError:
+                pass
+            except KeyringError as exc:
+                if "Locked" in type(exc).__name__:
+                    raise
+                log.warning("keyring: %s could not be deleted (%s)", entry, type(exc).__name__)
 
         self._wait(self._call(work), "delete")
 

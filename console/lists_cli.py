@@ -3,7 +3,8 @@
 The same engine and store as the window (console.csvio, console.store), no Qt. Every
 listing takes --json. Exit codes: 0 done (rows may have been skipped: the summary lists
 them), 2 bad input and nothing changed (a file that cannot be read or has no phone column,
-a team list name taken or missing).
+a team list name taken or missing, an agent editing a team list on a team server).
+With a team server (console.team_cli) the `teams` commands use its lists.
 
     main.py leads import FILE [--json]
     main.py leads list [--search TEXT] [--json]
@@ -12,6 +13,7 @@ a team list name taken or missing).
     main.py teams list [--json]
     main.py teams show NAME [--json]
     main.py teams export NAME FILE
+    main.py teams watch [--json]     (team server only; console.team_cli)
     main.py history export FILE [--search TEXT] [--status STATUS]
 """
 
@@ -27,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from console.store.base import NotALead
 from console.store.models import CALL_STATUSES
 from console.words import count
 
@@ -74,6 +77,11 @@ def register(sub: argparse._SubParsersAction, history: argparse.ArgumentParser) 
     show = actions.add_parser("show", help="show one team list's members in order")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    watch = actions.add_parser(
+        "watch",
+        help="print one JSON line per team list change on the team server, until Ctrl+C",
+    )
+    watch.add_argument("--json", action="store_true", help="one JSON object a line (default)")
     export = actions.add_parser("export", help="write a team list to a CSV file")
     export.add_argument("name", metavar="NAME")
     export.add_argument("file", metavar="FILE")
@@ -107,16 +115,25 @@ def run(args: argparse.Namespace) -> int:
         ("teams", "list"): _teams_list,
         ("teams", "show"): _teams_show,
         ("teams", "export"): _teams_export,
+        ("teams", "watch"): _teams_watch,
     }[(args.command, args.lists_action)]
     return handler(args)
 
 
 @contextmanager
-def _store() -> Iterator[Any]:
+def _store(shared: bool = False) -> Iterator[Any]:
+    """The desktop's store; with ``shared``, the team server's when this desktop has one
+    (team lists are the team's: console.team_cli)."""
     from console import paths
     from console.store import Store
 
-    store = Store.open(paths.store_path())
+    store = None
+    if shared:
+        from console.team_cli import open_team_store
+
+        store = open_team_store()
+    if store is None:
+        store = Store.open(paths.store_path())
     try:
         yield store
     finally:
@@ -258,12 +275,14 @@ def _teams_import(args: argparse.Namespace) -> int:
         # Nothing to add, and "replace" must not empty a list because a file was bad.
         _print_report(result, f"Nothing imported from {args.file}; {args.name!r} is unchanged.")
         return EXIT_BAD_INPUT
-    with _store() as store:
+    with _store(shared=True) as store:
         try:
             done = store.import_members(args.name, result.members, mode)
         except ValueError as exc:
             hint = "; use --add or --replace" if mode == "new" else ""
             return _fail("teams import", f"{exc}{hint}")
+        except NotALead as exc:  # an agent on a team server: the server refused
+            return _fail("teams import", str(exc))
     if args.json:
         payload = {
             "team": done.team.name,
@@ -300,7 +319,7 @@ def _team_json(team: Any) -> dict[str, Any]:
 
 
 def _teams_list(args: argparse.Namespace) -> int:
-    with _store() as store:
+    with _store(shared=True) as store:
         teams = store.list_teams()
     if args.json:
         _print_json(
@@ -330,7 +349,7 @@ def _team(store: Any, name: str, command: str) -> Any:
 def _teams_show(args: argparse.Namespace) -> int:
     from console.phone import format_display
 
-    with _store() as store:
+    with _store(shared=True) as store:
         team = _team(store, args.name, "teams show")
     if team is None:
         return EXIT_BAD_INPUT
@@ -347,7 +366,7 @@ def _teams_show(args: argparse.Namespace) -> int:
 def _teams_export(args: argparse.Namespace) -> int:
     from console.csvio import export_team
 
-    with _store() as store:
+    with _store(shared=True) as store:
         team = _team(store, args.name, "teams export")
     if team is None:
         return EXIT_BAD_INPUT
@@ -360,6 +379,12 @@ def _teams_export(args: argparse.Namespace) -> int:
 
 
 # ---- history -------------------------------------------------------------------------------
+
+
+def _teams_watch(args: argparse.Namespace) -> int:
+    from console.team_cli import watch_lists
+
+    return watch_lists()
 
 
 def _history_export(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -44,6 +45,19 @@ def _options(value: dict) -> str | None:
     return "must map option names to text or numbers"
 
 
+def _no_password(value: str) -> str | None:
+    # Passwords go to the keyring; a URL carrying one is refused rather than written here.
+    from urllib.parse import urlsplit
+
+    try:
+        inline = urlsplit(value).password if "://" in value else None
+    except ValueError:
+        inline = None
+    if inline or re.search(r"(^|[\s?&])password\s*=", value):
+        return "must not contain a password (it goes to the keyring)"
+    return None
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its key in the file, type, default, a label for people, and its rule.
@@ -75,6 +89,8 @@ CLOSE_TO_TRAY = "ui.close_to_tray"
 WINDOW_STATE = "ui.window_state"
 LAST_FOLDERS = "ui.last_folders"
 IMPORT_MAPPINGS = "import.mappings"
+TEAM_URL = "team.url"
+TEAM_AGENT = "team.agent"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -103,6 +119,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
     # Columns a person picked for a CSV file the console did not recognise, by header_key.
     Setting(IMPORT_MAPPINGS, dict, {}, "Column choices remembered per file header"),
+    # The team server (`team connect`): its URL without the password (that is in the
+    # keyring), and the agent name this desktop's calls carry ("" = the server's user name).
+    Setting(TEAM_URL, str, "", "Team server URL", _no_password),
+    Setting(TEAM_AGENT, str, "", "Agent name on the team server"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -123,7 +143,9 @@ def _coerce(setting: Setting, value: Any) -> Any:
             value = {k: v for k, v in value.items() if k not in SECRET_NAMES}
     problem = setting.check(value) if setting.check else None
     if problem:
-        raise ValueError(f"{setting.key} {problem} (found {value!r})")
+        # A refused team URL may hold the very password it is refused for: never quoted.
+        found = "not shown" if setting.key == TEAM_URL else f"found {value!r}"
+        raise ValueError(f"{setting.key} {problem} ({found})")
     return value
 
 

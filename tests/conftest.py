@@ -173,3 +173,65 @@ async def until(condition: Callable[[], Any], timeout: float = 10, what: str = "
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await asyncio.sleep(0.01)
+
+
+# The team server: one throwaway PostgreSQL cluster per session (tests/pg.py), a database per
+# test made from a migrated template. Skipped with the reason when PostgreSQL cannot be had,
+# unless FINDME_REQUIRE_POSTGRES=1 (CI), where that fails instead.
+@pytest.fixture(scope="session")
+def pg_cluster() -> Any:
+    from tests import pg
+
+    why = pg.unavailable()
+    if why:
+        if os.environ.get(pg.REQUIRE_ENV) == "1":
+            pytest.fail(f"PostgreSQL is required ({pg.REQUIRE_ENV}=1) but {why}")
+        pytest.skip(f"team tests need PostgreSQL: {why}")
+    cluster = pg.start_cluster()
+    try:
+        import psycopg
+
+        from console.store.postgres import migrate
+
+        cluster.admin(f"CREATE DATABASE {pg.TEMPLATE}")
+        with psycopg.connect(cluster.admin_url(pg.TEMPLATE), autocommit=True) as conn:
+            migrate(conn)  # the schema and the two group roles, as `team init` makes them
+        for user, group in ((pg.LEAD_USER, "findme_lead"), (pg.AGENT_USER, "findme_agent")):
+            cluster.admin(f"CREATE ROLE {user} LOGIN PASSWORD '{pg.ROLE_PASSWORD}' IN ROLE {group}")
+        yield cluster
+    finally:
+        pg.destroy(cluster)
+
+
+@pytest.fixture
+def pg_db(pg_cluster: Any) -> Any:
+    """The name of a fresh, migrated database of its own; dropped afterwards."""
+    import uuid
+
+    from tests import pg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {pg.TEMPLATE}")
+    yield name
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def team_url(pg_cluster: Any, pg_db: str) -> str:
+    """The superuser's URL (password included) of this test's fresh team database."""
+    return pg_cluster.admin_url(pg_db)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Each store engine in turn, empty: SQLite in a temp folder, PostgreSQL in a fresh db."""
+    if request.param == "sqlite":
+        from console.store import Store
+
+        opened: Any = Store.open(tmp_path / "data" / "findme.db")
+    else:
+        from console.store.postgres import PgStore
+
+        opened = PgStore.open(request.getfixturevalue("team_url"), agent="tester")
+    yield opened
+    opened.close()

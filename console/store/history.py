@@ -40,6 +40,8 @@ _JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
+# The fields of a CallRecord that this table stores (the id and team-mode fields excluded).
+_STORED = slice(1, 15)
 _TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
 # What a journal entry may complete: a row still waiting, or one a later start gave up on.
@@ -188,7 +190,7 @@ class HistoryMixin:
             self._owner_token(),
         )
         with self._tx() as conn:
-            cur = conn.execute(_INSERT, dataclasses.astuple(record)[1:])
+            cur = conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
         call_id = int(cur.lastrowid)
         # Kept while in flight: if the history cannot take the ending, the journal has the
         # whole row without reading it back.
@@ -274,7 +276,7 @@ class HistoryMixin:
                     (record.created_at, record.owner_token, record.lead_number, record.id),
                 ).fetchone()
                 if row is None:
-                    conn.execute(_INSERT, dataclasses.astuple(record)[1:])
+                    conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
                 elif row[1] in _OPEN_STATUSES:
                     conn.execute(
                         "UPDATE history SET status = ?, description = ?, sid = ?,"

@@ -22,6 +22,7 @@ from console.store import (
     backup_path,
 )
 from console.store import connection as store_connection
+from console.store.base import ConsoleStore
 from tests.conftest import child_pythonpath
 
 
@@ -36,7 +37,9 @@ def store(db_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def _call(store: Store, name: str = "Ann", number: str = "5551112222", team: str = "Sales") -> int:
+def _call(
+    store: ConsoleStore, name: str = "Ann", number: str = "5551112222", team: str = "Sales"
+) -> int:
     return store.begin_call(
         lead_name=name,
         lead_number=number,
@@ -89,7 +92,8 @@ def test_open_creates_folder_and_sets_pragmas(store: Store, db_path: Path) -> No
     assert store.recovered_calls == 0
 
 
-def test_team_round_trip_keeps_order_and_skips_disabled(store: Store) -> None:
+def test_team_round_trip_keeps_order_and_skips_disabled(any_store: ConsoleStore) -> None:
+    store = any_store
     members = [
         TeamMember("Zed", "5550000003"),
         TeamMember("Amy", "5550000001", enabled=False),
@@ -128,7 +132,8 @@ def test_save_team_replaces_members_and_rename_and_delete(store: Store, db_path:
         store.rename_team(team.id, "Gone")
 
 
-def test_duplicate_team_name_is_refused(store: Store) -> None:
+def test_duplicate_team_name_is_refused(any_store: ConsoleStore) -> None:
+    store = any_store
     store.save_team(TeamList(None, "Sales", []))
     other = store.save_team(TeamList(None, "Support", []))
     with pytest.raises(ValueError, match="SALES"):
@@ -143,7 +148,8 @@ def test_duplicate_team_name_is_refused(store: Store) -> None:
 # Leads
 
 
-def test_leads_search_by_text_and_digits(store: Store) -> None:
+def test_leads_search_by_text_and_digits(any_store: ConsoleStore) -> None:
+    store = any_store
     ann = store.add_lead(Lead(None, "Ann Smith", "5551112222", company="Acme"))
     store.add_lead(Lead(None, "bob jones", "5553334444", company="Widgets 100%"))
     store.add_lead(Lead(None, "Carl", "5559990000", notes="call after 5"))
@@ -165,7 +171,8 @@ def test_leads_search_by_text_and_digits(store: Store) -> None:
     assert len(store.search_leads(limit=2)) == 2
 
 
-def test_lead_update_get_delete(store: Store) -> None:
+def test_lead_update_get_delete(any_store: ConsoleStore) -> None:
+    store = any_store
     lead = store.add_lead(Lead(None, "Ann", "5551112222"))
     store.update_lead(Lead(lead.id, "Ann B", "5551112223", "Acme", "VIP"))
     assert store.get_lead(lead.id) == Lead(lead.id, "Ann B", "5551112223", "Acme", "VIP")
@@ -177,7 +184,8 @@ def test_lead_update_get_delete(store: Store) -> None:
         store.update_lead(Lead(None, "x", "5551112222"))
 
 
-def test_lead_carries_newest_call_result(store: Store) -> None:
+def test_lead_carries_newest_call_result(any_store: ConsoleStore) -> None:
+    store = any_store
     ann = store.add_lead(Lead(None, "Ann", "5551112222"))
     bob = store.add_lead(Lead(None, "Bob", "5553334444"))
     first = _call(store, "Ann", "5551112222")
@@ -206,7 +214,8 @@ def test_many_leads_in_one_go(store: Store) -> None:
 # Presets
 
 
-def test_presets_upsert_rename_delete(store: Store) -> None:
+def test_presets_upsert_rename_delete(any_store: ConsoleStore) -> None:
+    store = any_store
     first = store.save_preset("Daytime", {"call_type": 1, "retries": [1, 2]})
     again = store.save_preset("daytime", {"call_type": 2})
     assert again.id == first.id
@@ -231,6 +240,37 @@ def test_presets_upsert_rename_delete(store: Store) -> None:
 
 
 # History
+
+
+def test_history_basics_on_both_engines(any_store: ConsoleStore) -> None:
+    store = any_store
+    assert isinstance(store, ConsoleStore)
+    first = _call(store, "Ann", "5551112222", "Sales")
+    second = _call(store, "Bob", "5553334444", "Support")
+    pending = store.get_call(first)
+    assert (pending.status, pending.finished_at, pending.lead_name) == ("pending", None, "Ann")
+    assert pending.created_at.endswith("Z") and len(pending.created_at) == 24
+    store.finish_call(second, status="failed", description="busy", sid="S2", raw_reply="<r/>")
+    done = store.get_call(second)
+    assert (done.status, done.description, done.sid, done.raw_reply) == (
+        "failed",
+        "busy",
+        "S2",
+        "<r/>",
+    )
+    assert done.finished_at >= done.created_at
+    assert store.count_calls() == 2
+    assert store.count_calls(status="failed") == 1
+    assert store.count_calls("support") == 1
+    assert store.count_calls("555-111") == 1
+    assert [c.lead_name for c in store.fetch_calls()] == ["Bob", "Ann"]
+    assert [c.lead_name for c in store.fetch_calls(offset=1, limit=1)] == ["Ann"]
+    summary = store.fetch_calls(status="failed", bodies=False)  # type: ignore[call-arg]
+    assert [(c.sid, c.raw_reply) for c in summary] == [("S2", "")]
+    with pytest.raises(ValueError):
+        store.finish_call(first, status="pending", description="")
+    with pytest.raises(ValueError):
+        store.count_calls(status="bogus")
 
 
 def test_begin_and_finish_call(store: Store) -> None:

@@ -1,0 +1,82 @@
+"""The store interface the engine uses, which SQLite (console.store.Store, one desktop) and
+PostgreSQL (console.store.postgres.PgStore, a team) both implement.
+
+A call's id is opaque to callers: SQLite's row id (int) or the UUID the desktop made for it
+(str, PostgreSQL). Everything else is the records of console.store.models.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from console.store.models import CallRecord, Lead, Preset, TeamList, TeamMember
+from console.store.teams import TeamImportResult
+
+CallId = int | str
+
+
+class NotALead(Exception):
+    """The team server refused an edit only a team lead may make; str() is one sentence."""
+
+
+@runtime_checkable
+class ConsoleStore(Protocol):
+    """Team lists, presets, leads and history: what the engine and the command line call."""
+
+    # Team lists (names ignore case; ValueError for a duplicate, KeyError for a missing id).
+    def list_teams(self) -> list[TeamList]: ...
+    def get_team(self, name: str) -> TeamList | None: ...
+    def save_team(self, team: TeamList) -> TeamList: ...
+    def import_members(
+        self, name: str, members: list[TeamMember], mode: str = "new"
+    ) -> TeamImportResult: ...
+    def rename_team(self, team_id: int, new_name: str) -> None: ...
+    def delete_team(self, team_id: int) -> None: ...
+
+    # Presets
+    def list_presets(self) -> list[Preset]: ...
+    def get_preset(self, name: str) -> Preset | None: ...
+    def save_preset(self, name: str, options: dict[str, object]) -> Preset: ...
+    def rename_preset(self, old: str, new: str) -> None: ...
+    def delete_preset(self, name: str) -> None: ...
+
+    # Leads
+    def add_lead(self, lead: Lead) -> Lead: ...
+    def add_leads(self, leads: list[Lead]) -> int: ...
+    def update_lead(self, lead: Lead) -> None: ...
+    def delete_lead(self, lead_id: int) -> None: ...
+    def get_lead(self, lead_id: int) -> Lead | None: ...
+    def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]: ...
+    def count_leads(self) -> int: ...
+
+    # History: a call is begun (pending) before the request leaves, then finished once.
+    def begin_call(
+        self,
+        *,
+        lead_name: str,
+        lead_number: str,
+        team_name: str,
+        list_value: str,
+        call_type: int,
+        request_redacted: str,
+    ) -> CallId: ...
+    def finish_call(
+        self,
+        call_id: CallId,
+        *,
+        status: str,
+        description: str,
+        sid: str = "",
+        raw_reply: str = "",
+    ) -> None: ...
+    def get_call(self, call_id: CallId) -> CallRecord | None: ...
+    def fetch_calls(
+        self,
+        text: str = "",
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[CallRecord]: ...
+    def count_calls(self, text: str = "", status: str | None = None) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,281 @@
+"""`team`: make this desktop one of a team's, sharing team lists on a PostgreSQL server.
+
+    main.py team init URL [--password-stdin]      create or upgrade the team schema and roles
+    main.py team connect URL [--agent NAME] [--password-stdin]
+    main.py team status [--json]
+    main.py team disconnect
+
+The URL is libpq's (postgresql://user@host:port/dbname?sslmode=...). Its password, or the one
+read with --password-stdin, goes to the OS keyring (console.credentials.Vault); the URL
+without it to the settings. FINDME_TEAM_URL overrides the settings for scripts and tests (a
+password in it, or PGPASSWORD / ~/.pgpass, is used; the keyring is not asked). The password is
+registered with console.masking.SECRETS, so no message or log line shows it.
+
+Exit codes: 0 done (status: connected, or no team server set), 3 the team server cannot be
+reached (status), 4 a local problem or the server refused (one sentence, nothing changed).
+psycopg is imported only when one of these commands (or a team-mode `teams` command) runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from console.credentials import Vault
+from console.problems import EXIT_LOCAL
+
+if TYPE_CHECKING:
+    from console.store.postgres import PgStore
+
+URL_ENV = "FINDME_TEAM_URL"
+KEYRING_ENTRY = "team-server"  # the keyring entry (under the console's service) of the password
+EXIT_OK, EXIT_UNREACHABLE = 0, 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `team init|connect|status|disconnect` to the top-level parser."""
+    team = sub.add_parser(
+        "team",
+        help="share team lists and history on a PostgreSQL team server (preview)",
+        description="Join a team server (PostgreSQL). Exit codes: 0 done, 3 the server "
+        "cannot be reached (status), 4 a local problem or the server refused.",
+    )
+    actions = team.add_subparsers(dest="team_action", metavar="ACTION", required=True)
+    init = actions.add_parser(
+        "init",
+        help="create or upgrade the team schema in an existing database, and the roles",
+        description="Create or upgrade the schema 'findme' in the database of URL, and the "
+        "group roles findme_lead and findme_agent when this user may; otherwise print the "
+        "SQL an administrator runs.",
+    )
+    init.add_argument("url", metavar="URL")
+    init.add_argument("--password-stdin", action="store_true", help="read the password")
+    connect = actions.add_parser("connect", help="make this desktop use the team server")
+    connect.add_argument("url", metavar="URL")
+    connect.add_argument("--agent", default="", help="the agent name (default: the user name)")
+    connect.add_argument(
+        "--password-stdin", action="store_true", help="read the password (to the keyring)"
+    )
+    status = actions.add_parser("status", help="connected or offline, server, schema, role")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    actions.add_parser("disconnect", help="stop using the team server; forget its password")
+
+
+def handles(args: argparse.Namespace) -> bool:
+    return args.command == "team"
+
+
+def run(args: argparse.Namespace, vault: Vault) -> int:
+    """Run a `team` command; LocalProblem (TeamServerProblem) propagates to the caller."""
+    return {
+        "init": _init,
+        "connect": _connect,
+        "status": _status,
+        "disconnect": _disconnect,
+    }[args.team_action](args, vault)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Team server password: ").strip()
+    return sys.stdin.readline().strip()
+
+
+def _password(args: argparse.Namespace, inline: str | None) -> str | None:
+    from console.masking import SECRETS
+
+    password = _read_password() if args.password_stdin else inline
+    if password:
+        SECRETS.register([password])
+    return password
+
+
+def configured(vault: Vault | None = None) -> tuple[str, str | None, str] | None:
+    """(URL without password, password or None, agent) of this desktop's team server; None
+    when it has none. FINDME_TEAM_URL wins over the settings (and skips the keyring)."""
+    from console import paths
+    from console.settings import TEAM_AGENT, TEAM_URL, Settings
+
+    settings = Settings(paths.settings_path())
+    agent = settings.get(TEAM_AGENT)
+    override = os.environ.get(URL_ENV, "").strip()
+    if override:
+        from console.store.postgres import split_password
+
+        url, password = split_password(override)
+        return url, password, agent
+    url = settings.get(TEAM_URL)
+    if not url:
+        return None
+    return url, (vault or Vault()).load_text(KEYRING_ENTRY), agent
+
+
+def open_team_store(vault: Vault | None = None) -> PgStore | None:
+    """This desktop's team store, or None when it uses only its own (SQLite) store.
+
+    Raises TeamServerProblem (a LocalProblem: one sentence) when the server cannot be used.
+    """
+    found = configured(vault)
+    if found is None:
+        return None
+    from console.store.postgres import PgStore
+
+    url, password, agent = found
+    return PgStore.open(url, password=password, agent=agent)
+
+
+def _init(args: argparse.Namespace, vault: Vault) -> int:
+    import psycopg
+
+    from console.store.postgres import SchemaTooNew, connect, migrate, split_password
+    from console.store.postgres.schema import ROLES_SQL
+    from console.store.postgres.server import TeamServerProblem, where
+
+    url, inline = split_password(args.url)
+    password = _password(args, inline)
+    place = where(url)
+    with connect(url, password) as conn:
+        try:
+            found, now, granted = migrate(conn)
+        except SchemaTooNew as exc:
+            raise TeamServerProblem(str(exc), "update this console", place) from None
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise TeamServerProblem(
+                f"this user may not create the team schema on {place} ({exc.diag.message_primary})",
+                "run `team init` with the database owner's URL",
+                place,
+            ) from None
+        except psycopg.Error as exc:
+            raise TeamServerProblem(
+                f"the team schema on {place} could not be made ({exc.diag.message_primary})",
+                "check the server's log",
+                place,
+            ) from None
+    did = "is at" if found == now else f"went from version {found} to"
+    print(f"The team schema on {place} {did} version {now}.")
+    if granted:
+        print(
+            "The roles findme_lead and findme_agent have their rights. Add a person with, "
+            "for example: CREATE ROLE ann LOGIN PASSWORD '...' IN ROLE findme_agent;"
+        )
+    else:
+        print(
+            "This user may not create the roles; an administrator runs this SQL in that database:"
+        )
+        print(ROLES_SQL.strip())
+    return EXIT_OK
+
+
+def _connect(args: argparse.Namespace, vault: Vault) -> int:
+    from console import paths
+    from console.settings import TEAM_AGENT, TEAM_URL, Settings
+    from console.store.postgres import PgStore, split_password
+    from console.store.postgres.server import where, with_default_sslmode
+
+    try:
+        url, inline = split_password(args.url)
+        url = with_default_sslmode(url)
+    except ValueError as exc:
+        print(f"team connect: {exc}.", file=sys.stderr)
+        return EXIT_LOCAL
+    password = _password(args, inline)
+    settings = Settings(paths.settings_path())
+    # Tried first: nothing is saved for a server that cannot be used.
+    with PgStore.open(url, password=password, agent=args.agent) as store:
+        facts = store.describe()
+        agent = store.agent
+    if password:
+        vault.save_text(KEYRING_ENTRY, password)
+    else:
+        vault.forget_text(KEYRING_ENTRY)
+    settings.set(TEAM_URL, url)
+    settings.set(TEAM_AGENT, args.agent.strip())
+    settings.save()
+    print(
+        f"Connected to the team server {where(url)} as {facts['user']} "
+        f"(role {facts['role']}, agent name {agent}), schema version {facts['schema_version']}."
+    )
+    if password:
+        print(f"The password is kept in {vault.location}.")
+        if vault.warning:
+            print(f"note: {vault.warning}")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, vault: Vault) -> int:
+    from console.problems import LocalProblem
+
+    found = configured(vault)
+    if found is None:
+        payload: dict[str, Any] = {"configured": False, "connected": False}
+        text = "No team server: this desktop uses its own store (see `team connect`)."
+        print(json.dumps(payload) if args.json else text)
+        return EXIT_OK
+    from console.store.postgres import PgStore
+    from console.store.postgres.server import TeamServerProblem, where
+
+    url, password, agent = found
+    payload = {"configured": True, "server": where(url), "url": url}
+    try:
+        with PgStore.open(url, password=password, agent=agent) as store:
+            facts = store.describe()
+            payload["agent"] = store.agent
+    except TeamServerProblem as problem:
+        payload.update(connected=False, problem=problem.sentence())
+        print(json.dumps(payload) if args.json else f"Offline: {problem.sentence()}")
+        return EXIT_UNREACHABLE
+    except LocalProblem:
+        raise
+    # No outbox yet: every write goes straight to the server (see docs/team-server.md).
+    payload.update(connected=True, **facts, waiting_to_send=0, last_sync=None)
+    if args.json:
+        print(json.dumps(payload))
+    else:
+        print(f"Connected to {payload['server']} (PostgreSQL {facts['server_version']}).")
+        print(f"user: {facts['user']} (role {facts['role']}), agent name: {payload['agent']}")
+        print(f"schema version: {facts['schema_version']}; rows waiting to be sent: 0")
+    return EXIT_OK
+
+
+def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
+    from console import paths
+    from console.settings import TEAM_AGENT, TEAM_URL, Settings
+
+    settings = Settings(paths.settings_path())
+    had = settings.get(TEAM_URL)
+    settings.values.pop(TEAM_URL, None)
+    settings.values.pop(TEAM_AGENT, None)
+    settings.save()
+    vault.forget_text(KEYRING_ENTRY)
+    if had:
+        print("This desktop no longer uses the team server; its own store is used again.")
+    else:
+        print("This desktop was not using a team server.")
+    return EXIT_OK
+
+
+def watch_lists(vault: Vault | None = None) -> int:
+    """`teams watch`: one JSON line per change of the team's lists, until Ctrl+C.
+
+    Exit 2 when this desktop has no team server (SQLite mode has no watch yet).
+    """
+    import threading
+
+    found = configured(vault)
+    if found is None:
+        print("teams watch: this desktop has no team server (see `team connect`).", file=sys.stderr)
+        return 2
+    from console.store.postgres.watch import watch
+
+    url, password, _agent = found
+    stop = threading.Event()
+    try:
+        watch(url, password, lambda event: print(json.dumps(event), flush=True), stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return EXIT_OK

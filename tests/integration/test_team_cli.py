@@ -1,0 +1,177 @@
+"""`team init|connect|status|disconnect` and the `teams` commands in team mode, as processes,
+against the session's real PostgreSQL (tests/pg.py) with real login roles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests import pg
+
+ROSTER = "First Name,Last Name,Mobile\nDee,Dunn,555-111-4444\nEd,Eng,555-111-5555\n"
+
+
+def _no_traceback(result: Any) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_status_without_a_team_server(run_cli) -> None:
+    result = run_cli("team", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"configured": False, "connected": False}
+
+
+def test_init_makes_the_schema_once_then_finds_it(run_cli, pg_cluster: Any) -> None:
+    pg_cluster.admin("CREATE DATABASE init_team")
+    try:
+        url = pg_cluster.admin_url("init_team")
+        first = run_cli("team", "init", url)
+        assert first.returncode == 0, first.stderr
+        assert "went from version 0 to version 1" in first.stdout
+        assert "findme_lead and findme_agent have their rights" in first.stdout
+        again = run_cli("team", "init", url)
+        assert again.returncode == 0 and "is at version 1" in again.stdout
+        assert pg.SUPERUSER_PASSWORD not in first.stdout + first.stderr
+    finally:
+        pg_cluster.admin("DROP DATABASE IF EXISTS init_team WITH (FORCE)")
+
+
+def test_init_without_the_right_is_one_sentence(run_cli, pg_cluster: Any) -> None:
+    pg_cluster.admin("CREATE DATABASE init_refused")
+    try:
+        url = pg_cluster.url("init_refused", pg.AGENT_USER, pg.ROLE_PASSWORD)
+        result = run_cli("team", "init", url)
+        assert result.returncode == 4
+        _no_traceback(result)
+        assert "may not create the team schema" in result.stderr
+        assert pg.ROLE_PASSWORD not in result.stderr + result.stdout
+    finally:
+        pg_cluster.admin("DROP DATABASE IF EXISTS init_refused WITH (FORCE)")
+
+
+def test_connect_keeps_the_password_out_of_settings_and_messages(
+    run_cli, pg_cluster: Any, pg_db: str, home: Path
+) -> None:
+    url = pg_cluster.url(pg_db, pg.LEAD_USER)  # no password: it comes on stdin
+    result = run_cli(
+        "team", "connect", url, "--agent", "ann", "--password-stdin", stdin=pg.ROLE_PASSWORD
+    )
+    assert result.returncode == 0, result.stderr
+    assert "role lead" in result.stdout and "agent name ann" in result.stdout
+    settings = (home / "settings.json").read_text()
+    assert pg.ROLE_PASSWORD not in settings + result.stdout + result.stderr
+    assert url in settings
+    for log in home.rglob("*.log"):
+        assert pg.ROLE_PASSWORD not in log.read_text(errors="replace")
+
+    # This test's keyring is memory only (cli_env), so another process has no password:
+    # the server refuses, and status says offline in one sentence with exit 3.
+    offline = run_cli("team", "status")
+    assert offline.returncode == 3
+    _no_traceback(offline)
+    assert offline.stdout.startswith("Offline: The team server 127.0.0.1:")
+    assert "refused the login" in offline.stdout and "no password supplied" in offline.stdout
+
+    # With the password from the environment (scripts, tests) it is connected.
+    env = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD)}
+    status = run_cli("team", "status", "--json", env=env)
+    assert status.returncode == 0, status.stderr
+    facts = json.loads(status.stdout)
+    assert (facts["connected"], facts["role"], facts["schema_version"]) == (True, "lead", 1)
+    assert pg.ROLE_PASSWORD not in status.stdout
+
+    gone = run_cli("team", "disconnect")
+    assert gone.returncode == 0 and "no longer uses the team server" in gone.stdout
+    assert "team." not in (home / "settings.json").read_text()
+    assert json.loads(run_cli("team", "status", "--json").stdout)["configured"] is False
+
+
+def test_connect_to_a_server_that_is_not_there_saves_nothing(run_cli, home: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run_cli("team", "connect", f"postgresql://ann:s3cret-pw@127.0.0.1:{port}/team")
+    assert result.returncode == 4
+    _no_traceback(result)
+    assert "cannot be reached" in result.stderr and "s3cret-pw" not in result.stderr
+    settings = home / "settings.json"
+    assert not settings.exists() or "team." not in settings.read_text()
+
+
+def test_an_agent_cannot_edit_a_team_list_a_lead_can(
+    run_cli, pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    agent = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)}
+    lead = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD)}
+
+    refused = run_cli("teams", "import", str(roster), "--name", "Night", env=agent)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "teams import: Only a team lead can edit team lists."
+
+    made = run_cli("teams", "import", str(roster), "--name", "Night", "--json", env=lead)
+    assert made.returncode == 0, made.stderr
+    # The agent's desktop (another data folder would do too) sees the lead's list.
+    shown = json.loads(run_cli("teams", "show", "night", "--json", env=agent).stdout)
+    assert shown["list"] == "5551114444|5551115555"
+    # Without the team server, this desktop's own store has no such list.
+    assert run_cli("teams", "list", "--json").stdout.strip() == "[]"
+
+
+def test_watch_sees_another_process_edit_within_a_second_and_resyncs_after_a_crash(
+    cli_env: dict[str, str], run_cli, pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    import queue
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from tests.conftest import ROOT
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    agent = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)}
+    lead = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD)}
+    watcher = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "teams", "watch", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**cli_env, **agent},
+    )
+    lines: queue.Queue[dict] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(json.loads(line)) for line in watcher.stdout], daemon=True
+    ).start()
+
+    def next_event(timeout: float) -> dict:
+        return lines.get(timeout=timeout)
+
+    try:
+        assert next_event(20) == {"event": "resync"}
+        made = run_cli("teams", "import", str(roster), "--name", "Night", env=lead)
+        done_at = time.monotonic()
+        assert made.returncode == 0, made.stderr
+        event = next_event(1.0)  # the edit reaches the other process within 1 s
+        assert time.monotonic() - done_at < 1.0
+        assert event["event"] == "change" and event["table"] in ("teams", "team_members")
+        assert set(event) == {"event", "table", "id"}  # ids only, never names or numbers
+
+        # The server crashes and comes back: the watcher says offline, then resyncs.
+        pg_cluster.stop("immediate")
+        while (event := next_event(30))["event"] == "change":
+            pass
+        assert event["event"] == "offline" and "cannot be reached" in event["problem"]
+        pg_cluster.start()
+        assert next_event(30) == {"event": "resync"}
+        again = run_cli("teams", "import", str(roster), "--name", "Day", env=lead)
+        assert again.returncode == 0, again.stderr
+        assert next_event(5)["event"] == "change"
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
