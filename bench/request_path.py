@@ -33,7 +33,7 @@ def lead_number(i: int) -> str:
 
 def request_url(api_url: str, number: str) -> str:
     """The exact URL the console sends for a call to ``number`` on TEAM with KEY."""
-    from console.request import encode_query, validate
+    from console.calls.request import encode_query, validate
 
     checked = validate({"list": TEAM, "phone_to_call": number, "key": KEY})
     assert checked.ok, checked.problems

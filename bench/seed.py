@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from console.request import redacted_url
+from console.calls.request import redacted_url
 from console.sandbox.server import reply_xml
 from console.store import CallRecord, Store
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from console import paths
-from console.client import certificate_fingerprint, check_api_url, tls_verify
+from console.calls.tls import certificate_fingerprint, tls_verify
 from console.credentials import Credentials, Vault
 from console.settings import Settings
+from console.urls import check_api_url
 
 
 def _read_secret(what: str) -> str:

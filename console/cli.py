@@ -14,11 +14,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME, __version__, lists_cli, team_cli
+from console.calls.outcome import CallError, InvalidRequest, Status
+from console.calls.params import BY_NAME, OPTION_NAMES, Kind
 from console.credentials import Credentials, Vault
 from console.logs import setup_logging
 from console.masking import SECRETS, mask_output
-from console.outcome import CallError, InvalidRequest, Status
-from console.params import BY_NAME, OPTION_NAMES, Kind
 from console.problems import EXIT_LOCAL, LocalProblem
 
 if TYPE_CHECKING:
@@ -160,8 +160,8 @@ def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
 
 async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
+    from console.calls.request import warning_lines
     from console.engine import start_engine
-    from console.request import warning_lines
 
     try:
         engine = await start_engine(api_url=args.api_url)

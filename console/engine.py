@@ -18,7 +18,7 @@ from console.urls import check_api_url
 if TYPE_CHECKING:
     import httpx
 
-    from console.client import FindMeClient
+    from console.calls.client import FindMeClient
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class Engine:
         """
         if self.http is None or self.api_url == SANDBOX:
             raise RuntimeError("the engine is still starting: await engine.ready() first")
-        from console.client import FindMeClient
+        from console.calls.client import FindMeClient
 
         return FindMeClient(self.http, self.api_url)
 
@@ -178,7 +178,9 @@ def resolve_api_url(settings: Settings, override: str | None = None) -> str:
 
 def _make_http_client(trusted_ca: str = "") -> httpx.AsyncClient:
     """The shared client, trusting ``trusted_ca`` besides the usual authorities."""
-    from console.client import make_http_client, tls_verify  # httpx, off the window's thread
+    # httpx, off the window's thread
+    from console.calls.client import make_http_client
+    from console.calls.tls import tls_verify
 
     return make_http_client(verify=tls_verify(trusted_ca))
 

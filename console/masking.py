@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from console.params import SECRET_NAMES
+from console.calls.params import SECRET_NAMES
 
 REDACTED = "***"
 # A shorter value would mask ordinary text everywhere; no real credential is that short.

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console import DEFAULT_API_URL  # not console.client: it imports httpx
-from console.params import SECRET_NAMES
+from console import DEFAULT_API_URL  # not console.calls.client: it imports httpx
+from console.calls.params import SECRET_NAMES
 from console.problems import LocalProblem, file_problem, os_reason
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,38 @@
-"""Placing calls: the one service every call goes through, and the calls in flight.
+"""Placing calls: the request (``params``, ``request``), the client and its TLS (``client``,
+``tls``), the reply and how a call ended (``reply``, ``outcome``), the one service every call
+goes through (``service``) and the calls in flight (``registry``, reserved before anything is
+awaited, so one intent is one call).
 
-``service`` validates, records and sends a call; ``registry`` holds the calls in flight of
-this process, reserved before anything is awaited, so one intent is one call.
+The public names below are imported on first use: the store imports ``outcome`` from here,
+and ``service`` imports the store, so an eager import would go round in a circle (and the
+window would pay for httpx before it needs it).
 """
 
-from console.calls.registry import AlreadyPending, CallKey, CallRegistry, InFlight, call_key
-from console.calls.service import CallPlan, CallService, PlacedCall
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.calls.registry import (
+        AlreadyPending,
+        CallKey,
+        CallRegistry,
+        InFlight,
+        call_key,
+    )
+    from console.calls.service import CallPlan, CallService, PlacedCall
+
+_WHERE = {
+    "AlreadyPending": "registry",
+    "CallKey": "registry",
+    "CallRegistry": "registry",
+    "InFlight": "registry",
+    "call_key": "registry",
+    "CallPlan": "service",
+    "CallService": "service",
+    "PlacedCall": "service",
+}
 
 __all__ = [
     "AlreadyPending",
@@ -17,3 +44,10 @@ __all__ = [
     "PlacedCall",
     "call_key",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'console.calls' has no attribute {name!r}")
+    return getattr(import_module(f"console.calls.{module}"), name)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.phone import format_display
 
 if TYPE_CHECKING:

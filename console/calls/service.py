@@ -8,10 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.calls.registry import CallRegistry, InFlight, Observer
-from console.credentials import Credentials
-from console.masking import SECRETS, mask
-from console.outcome import (
+from console.calls.outcome import (
     SUMMARY,
     CallError,
     CallResult,
@@ -20,12 +17,15 @@ from console.outcome import (
     Status,
     describe,
 )
-from console.request import Problem, Validation, redacted_url, validate
+from console.calls.registry import CallRegistry, InFlight, Observer
+from console.calls.request import Problem, Validation, redacted_url, validate
+from console.credentials import Credentials
+from console.masking import SECRETS, mask
 from console.store import Store
 from console.store.journal import Unsaved
 
 if TYPE_CHECKING:
-    from console.client import FindMeClient  # imports httpx, which a window waits for
+    from console.calls.client import FindMeClient  # imports httpx, which a window waits for
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from console.params import BY_NAME, PLAIN_TYPE_WORDS
+from console.calls.params import BY_NAME, PLAIN_TYPE_WORDS
 
 ANSWERED = "Answered"
 NO_ANSWER = "No Answer"

@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 import httpx
 from aiohttp import web
 
-from console.params import BY_NAME, Kind
-from console.request import redact, validate, wrong_list_separator
+from console.calls.params import BY_NAME, Kind
+from console.calls.request import redact, validate, wrong_list_separator
 from console.sandbox.http_errors import CredentialFilter, http_log, refuse_quietly
 from console.sandbox.noanswer import (
     REPORT_SUBJECT,

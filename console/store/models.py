@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.phone import clean
 
-# Every status a history row can have (one vocabulary: console.outcome.Status); 'pending' is
+# Every status a history row can have (one vocabulary: console.calls.outcome.Status); 'pending' is
 # the only one a row is created with.
 CALL_STATUSES: tuple[str, ...] = tuple(Status)
 FINAL_STATUSES = tuple(s for s in Status if s.is_final)

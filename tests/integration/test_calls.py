@@ -16,10 +16,8 @@ from aiohttp import web
 
 from console import paths
 from console.calls import CallPlan, CallService
-from console.client import FindMeClient, make_http_client
-from console.credentials import Credentials, Vault
-from console.engine import start_engine
-from console.outcome import (
+from console.calls.client import FindMeClient, make_http_client
+from console.calls.outcome import (
     SUMMARY,
     CallResult,
     InvalidRequest,
@@ -27,7 +25,9 @@ from console.outcome import (
     OutcomeUnknown,
     Status,
 )
-from console.reply import MAX_REPLY_BYTES
+from console.calls.reply import MAX_REPLY_BYTES
+from console.credentials import Credentials, Vault
+from console.engine import start_engine
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store
 from console.store import connection as store_connection

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from console.calls import AlreadyPending, CallService, InFlight
+from console.calls.outcome import InvalidRequest, Status
 from console.credentials import Vault
 from console.engine import start_engine
-from console.outcome import InvalidRequest, Status
 from console.sandbox import Sandbox
 from tests.conftest import MemoryKeyring, until
 from tests.faults import VENDOR_SUCCESS, FaultServer, reply

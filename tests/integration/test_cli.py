@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from console import paths
+from console.calls.params import BY_NAME, OPTION_NAMES
 from console.cli import build_parser
-from console.params import BY_NAME, OPTION_NAMES
 from console.sandbox import Sandbox
 from console.store import CallRecord, Store, TeamList, TeamMember
 from tests.conftest import ROOT

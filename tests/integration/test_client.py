@@ -20,10 +20,11 @@ import pytest
 from aiohttp import web
 
 from console import APP_NAME, __version__
-from console.client import FindMeClient, check_api_url, make_http_client
-from console.outcome import SUMMARY, CallError, NetworkFailure, OutcomeUnknown, Status
-from console.request import READ_MARGIN_SECONDS, encode_query, validate
+from console.calls.client import FindMeClient, make_http_client
+from console.calls.outcome import SUMMARY, CallError, NetworkFailure, OutcomeUnknown, Status
+from console.calls.request import READ_MARGIN_SECONDS, encode_query, validate
 from console.sandbox import Sandbox
+from console.urls import check_api_url
 from tests.faults import (
     FAULTS,
     HUGE_BYTES,
@@ -321,7 +322,7 @@ def test_refused_connection_is_retried_then_a_network_failure(caplog) -> None:
             await client.place_call(params())
         return caught.value
 
-    with caplog.at_level(logging.INFO, logger="console.client"):
+    with caplog.at_level(logging.INFO, logger="console.calls.client"):
         error = with_http(scenario)
     attempts = [r for r in caplog.records if r.getMessage().startswith("sending ")]
     assert len(attempts) == 3  # connect_retries + 1
@@ -368,7 +369,7 @@ def network_failure(url: str, caplog, **client_args: Any) -> tuple[NetworkFailur
         return caught.value
 
     started = time.monotonic()
-    with caplog.at_level(logging.INFO, logger="console.client"):
+    with caplog.at_level(logging.INFO, logger="console.calls.client"):
         error = with_http(scenario)
     sends = [r for r in caplog.records if r.getMessage().startswith("sending ")]
     return error, len(sends), time.monotonic() - started

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from aiohttp import web
 
-from console.client import FindMeClient, make_http_client
-from console.outcome import CallResult, OutcomeUnknown
-from console.reply import parse_reply
-from console.request import encode_query, validate
+from console.calls.client import FindMeClient, make_http_client
+from console.calls.outcome import CallResult, OutcomeUnknown
+from console.calls.reply import parse_reply
+from console.calls.request import encode_query, validate
 from console.sandbox import OutboxEntry, Sandbox, describe_rules
 from console.sandbox.rules import ANSWERED, BUSY, NO_ANSWER, dial_order, hunt, plan_call, ring
 from tests.faults import ENCODED_MALFORMED_SECRET, MALFORMED_LINES, MALFORMED_SECRET, raw_request

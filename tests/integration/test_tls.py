@@ -16,10 +16,10 @@ import pytest
 
 from console import paths
 from console.calls import CallPlan
-from console.client import certificate_fingerprint, tls_verify
+from console.calls.outcome import NetworkFailure
+from console.calls.tls import certificate_fingerprint, tls_verify
 from console.credentials import Credentials, Vault
 from console.engine import start_engine
-from console.outcome import NetworkFailure
 from console.settings import Settings
 from console.store import Store
 from tests.conftest import MemoryKeyring

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.store import Store, TeamMember
 from ui.common.colours import TEXT_CONTRAST, contrast, readable
 from ui.history.model import COLUMNS, HistoryModel

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from window_kit import answer, open_session, pick, seed_window
 
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.store import CallRecord
 from tests.conftest import until
 from ui.shell.tray import Tray, closes_to_tray, should_notify

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from window_kit import answer, open_session, pick, seed_window
 
+from console.calls.params import BY_NAME
 from console.credentials import ENTRY, SERVICE
-from console.params import BY_NAME
 from tests.conftest import until
 from ui.common.errors import ErrorDialog, excepthook
 from ui.shell import app as app_module

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from window_kit import answer, open_session, pick, seed, seed_window
 
 from console.calls import CallPlan
+from console.calls.params import BY_NAME
 from console.credentials import Credentials
-from console.params import BY_NAME
 from tests.conftest import until
 from ui.calls.in_flight import CANCEL_COLUMN, ELAPSED_COLUMN
 from ui.shell import main_window

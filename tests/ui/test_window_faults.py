@@ -15,7 +15,7 @@ from aiohttp import web
 from PySide6.QtCore import QTimer
 from window_kit import open_session, pick, seed_window
 
-from console.client import FindMeClient
+from console.calls.client import FindMeClient
 from console.credentials import Credentials
 from console.engine import Engine
 from console.store import connection as store_connection

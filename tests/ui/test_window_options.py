@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 from window_kit import answer, open_session, pick, seed_window
 
-from console.params import BY_NAME, OPTION_NAMES
-from console.request import check_option
+from console.calls.params import BY_NAME, OPTION_NAMES
+from console.calls.request import check_option
 from console.settings import CALL_IN_USE
 from tests.conftest import until
 from ui.calls.options_form import OptionsForm

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QSpinBox
 from window_kit import open_session, pick, seed_window
 
-from console.params import PARAMS
+from console.calls.params import PARAMS
 from console.store import Lead, TeamList
 from tests.conftest import until
 from ui.calls.options_form import OptionsForm

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from console.client import FindMeClient, make_http_client
+from console.calls.client import FindMeClient, make_http_client
 from console.logs import setup_logging
 from console.masking import SECRETS, Secrets, mask_output
 from tests.faults import VENDOR_SUCCESS, FaultServer, reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
+from console.calls.reply import MAX_REPLY_BYTES, ReplyError, parse_reply
 from tests.faults import (
     BIG_BODY,
     ENTITY_BOMB,

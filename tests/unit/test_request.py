@@ -6,8 +6,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from console.params import BY_NAME, OPTION_NAMES, PARAMS, SECRET_NAMES, TYPE_WORDS
-from console.request import (
+from console.calls.params import BY_NAME, OPTION_NAMES, PARAMS, SECRET_NAMES, TYPE_WORDS
+from console.calls.request import (
     READ_MARGIN_SECONDS,
     check_option,
     encode_query,

@@ -1,6 +1,6 @@
 """Whatever is typed, a request is refused with reasons or encodes to what the page allows.
 
-The rules are re-stated here from the vendor's page, independently of console.params, so a
+The rules are re-stated here from the vendor's page, independently of console.calls.params, so a
 change to the table that lets a bad value through fails these tests.
 """
 
@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.params import PARAMS
+from console.calls.params import PARAMS
+from console.calls.request import encode_query, validate
 from console.phone import check_phone
-from console.request import encode_query, validate
 
 NAMES = [p.name for p in PARAMS]
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from console import paths
+from console import DEFAULT_API_URL, paths
 from console.account_cli import run_account
 from console.cli import build_parser
-from console.client import DEFAULT_API_URL
 from console.credentials import Vault
 from console.problems import LocalProblem
 from console.settings import BY_KEY, SETTINGS, VERSION, Settings

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from console.client import certificate_fingerprint, check_api_url, tls_verify
+from console.calls.tls import certificate_fingerprint, tls_verify
 from console.credentials import Credentials
 from console.engine import SANDBOX, Engine
+from console.urls import check_api_url
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.tasks import off_thread

@@ -1,4 +1,4 @@
-"""The call options, one tab per API group, generated from console.params.PARAMS."""
+"""The call options, one tab per API group, generated from console.calls.params.PARAMS."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.params import (
+from console.calls.params import (
     BY_NAME,
     NEXTACTION_NEEDS_ITEM,
     OPTION_NAMES,
@@ -30,8 +30,8 @@ from console.params import (
     unavailable_reason,
     unavailable_words,
 )
+from console.calls.request import Problem, check_option
 from console.phone import check_phone, format_display
-from console.request import Problem, check_option
 from ui.common.phone_field import PhoneField
 
 GROUPS = (

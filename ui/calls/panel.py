@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.calls import AlreadyPending, CallKey, CallPlan, InFlight
+from console.calls.outcome import CallError, Status
+from console.calls.params import OPTION_NAMES
+from console.calls.request import Validation, warning_lines
 from console.credentials import Credentials
 from console.engine import Engine
-from console.outcome import CallError, Status
-from console.params import OPTION_NAMES
 from console.phone import format_display
 from console.problems import LocalProblem
-from console.request import Validation, warning_lines
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.calls.in_flight import PendingCallsPanel
 from ui.calls.options_form import OptionsForm, problem_words

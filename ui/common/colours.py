@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from console.outcome import Status
+from console.calls.outcome import Status
 
 # WCAG 2's minimum for normal text (success criterion 1.4.3).
 TEXT_CONTRAST = 4.5

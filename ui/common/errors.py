@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.calls.outcome import CallError
 from console.masking import SECRETS
-from console.outcome import CallError
 from ui.common.widgets import fit_title
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from PySide6.QtCore import QCoreApplication, QObject, QTranslator
 
-from console.outcome import Status
+from console.calls.outcome import Status
 
 
 def _tr(text: str) -> str:

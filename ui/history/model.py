@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord, Store
 from ui.common.colours import status_colour

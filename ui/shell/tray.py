@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from console import APP_NAME
-from console.outcome import Status
+from console.calls.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord
 from ui.common.resources import icon

@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
-from console.masking import REDACTED
-from console.params import (
+from console.calls.params import (
     ACTION,
     BY_NAME,
     NEXTACTION_NEEDS_ITEM,
@@ -18,6 +17,7 @@ from console.params import (
     Param,
     unavailable_reason,
 )
+from console.masking import REDACTED
 from console.phone import check_phone, format_display, is_fictional
 
 # Beyond the longest wait the page allows for the first leg, the time the service may take to

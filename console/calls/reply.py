@@ -10,7 +10,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from console.outcome import CallResult
+from console.calls.outcome import CallResult
 
 MAX_REPLY_BYTES = 64 * 1024
 RESULTS = ("success", "failed")

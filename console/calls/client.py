@@ -3,59 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import socket
 import ssl
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from console import DEFAULT_API_URL, USER_AGENT  # noqa: F401 - DEFAULT_API_URL re-exported
-from console.outcome import CallResult, NetworkFailure, OutcomeUnknown, describe
-from console.reply import MAX_REPLY_BYTES, ReplyError, parse_reply, raw_text
-from console.request import encode_query, first_leg_seconds, redacted_url
-from console.urls import check_api_url  # noqa: F401 - part of this API
+from console import USER_AGENT
+from console.calls.outcome import CallResult, NetworkFailure, OutcomeUnknown, describe
+from console.calls.reply import MAX_REPLY_BYTES, ReplyError, parse_reply, raw_text
+from console.calls.request import encode_query, first_leg_seconds, redacted_url
 
 log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 10.0
-
-
-def tls_verify(trusted_ca: str = "") -> bool | ssl.SSLContext:
-    """What the client verifies servers against: the usual authorities, plus ``trusted_ca``.
-
-    ``trusted_ca`` is a PEM file of certificates the person chose to trust (a staging server's
-    self-signed one, a company CA); it is added to, never replaces, the usual authorities.
-    Verification itself is never turned off. Raises ValueError when the file cannot be used.
-    """
-    if not trusted_ca:
-        return True  # httpx's own default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR when set
-    context = httpx.create_ssl_context()
-    try:
-        context.load_verify_locations(cafile=trusted_ca)
-    except ssl.SSLError as exc:
-        reason = "it holds no PEM certificate" if "NO_CERTIFICATE" in str(exc) else exc.reason
-        raise ValueError(f"the certificate file {trusted_ca} cannot be used ({reason})") from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise ValueError(f"the certificate file {trusted_ca} cannot be used ({reason})") from None
-    return context
-
-
-def certificate_fingerprint(path: str) -> str:
-    """The SHA-256 fingerprint of the first certificate in a PEM file, as shown by browsers."""
-    text = Path(path).read_text(encoding="ascii", errors="replace")
-    begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
-    start = text.find(begin)
-    stop = text.find(end, start)
-    if start < 0 or stop < 0:
-        raise ValueError(f"{path} holds no PEM certificate")
-    der = ssl.PEM_cert_to_DER_cert(text[start : stop + len(end)])
-    digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def make_http_client(*, verify: bool | str | ssl.SSLContext = True) -> httpx.AsyncClient:
