@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
@@ -17,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -25,14 +22,15 @@ from PySide6.QtWidgets import (
 
 from console.calls import AlreadyPending, CallKey, CallPlan, InFlight
 from console.calls.outcome import CallError, Status
-from console.calls.params import OPTION_NAMES
 from console.calls.request import Validation, warning_lines
 from console.credentials import Credentials
 from console.engine import Engine
 from console.phone import format_display
 from console.problems import LocalProblem
-from console.store import CallRecord, Lead, TeamList, TeamMember
+from console.store import Lead, TeamList
+from ui.calls.from_history import LoadFromHistory
 from ui.calls.in_flight import PendingCallsPanel
+from ui.calls.keyring_wait import KeyringWait, KeyringWaitStopped
 from ui.calls.options_form import OptionsForm, problem_words
 from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
@@ -44,17 +42,7 @@ from ui.common.words import status_text
 log = logging.getLogger(__name__)
 
 
-class KeyringWaitStopped(Exception):
-    """The person stopped waiting for the keyring (Stop waiting beside Call)."""
-
-
-def options_from_request(request_redacted: str) -> dict[str, str]:
-    """The tunable options of a stored request (credentials and per-call fields dropped)."""
-    query = urlsplit(request_redacted).query
-    return {k: v for k, v in parse_qsl(query) if k in OPTION_NAMES}
-
-
-class CallPanel(QWidget):
+class CallPanel(LoadFromHistory, QWidget):
     """Places calls as background tasks, so the agent keeps working while they ring."""
 
     call_started = Signal(int)
@@ -135,7 +123,6 @@ class CallPanel(QWidget):
         """What Call said (a fixed height, scrolling when there is more) and the Call button."""
         self.feedback = QLabel()
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
-        self.feedback.setWordWrap(True)
         self.feedback.setAccessibleName(self.tr("Call check"))
         self.feedback.setWordWrap(True)  # a warning or a long name must not widen the window
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -159,13 +146,7 @@ class CallPanel(QWidget):
         lines = self.feedback.fontMetrics().lineSpacing() * 3 + 4
         self.feedback_area.setFixedHeight(max(lines, self.call_button.sizeHint().height()))
         # Shown only while Call waits for the keyring (an unlock prompt may be open).
-        self.keyring_cancel = QPushButton(self.tr("Stop waiting"), self)
-        self.keyring_cancel.setAccessibleName(self.tr("Stop waiting for the keyring"))
-        self.keyring_cancel.setToolTip(self.tr("Stop waiting for the keyring; nothing is sent"))
-        self.keyring_cancel.clicked.connect(self._stop_waiting)
-        self.keyring_cancel.hide()
-        self._keyring_wait: asyncio.Task | None = None
-        self._keyring_wait_stopped = False
+        self.keyring_cancel = KeyringWait(self._show_keyring_wait, self)
         row = QHBoxLayout()
         row.addWidget(self.feedback_area, 1)
         row.addWidget(self.keyring_cancel, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -278,68 +259,6 @@ class CallPanel(QWidget):
             self.engine.settings.set("ui.last_team", team.name)
             self.engine.settings.save()
 
-    def load_call(self, record: CallRecord) -> None:
-        """The lead, list and options of a past call, ready for Ctrl+Enter ("Load into call
-        panel"). When its options differ from those in use, the agent is asked first, with the
-        changes listed, and may keep their own options."""
-        options = options_from_request(record.request_redacted)
-        changes = self.form.changes(options)
-        if not changes:
-            self._load_call(record, None)
-            return
-        who = record.lead_name or format_display(record.lead_number)
-        changed = [self.tr("{0}: {1} → {2}").format(*change) for change in changes]
-        lines = "\n".join(f"• {line}" for line in changed)
-        self._load_question = ask(
-            self,
-            self.tr("Load a call from the history"),
-            self.tr("Load the call to {0} on {1}? Its options differ from those in use:").format(
-                who, record.team_name or self.tr("an ad-hoc list")
-            ),
-            lambda: self._load_call(record, options, changed),
-            yes=self.tr("&Load with its options"),
-            no=self.tr("&Cancel"),
-            informative=lines,
-            also=(self.tr("Load, &keep my options"), lambda: self._load_call(record, None)),
-        )
-
-    def _load_call(
-        self,
-        record: CallRecord,
-        options: Mapping[str, str] | None,
-        changed: list[str] | None = None,
-    ) -> None:
-        """Load ``record``'s lead and list, and ``options`` unless None (the current stay);
-        ``changed`` says which options that changed, for the line beside Call."""
-        self.set_lead(Lead(None, record.lead_name or record.lead_number, record.lead_number))
-        team = next(
-            (
-                self.team_combo.itemData(i)
-                for i in range(self.team_combo.count())
-                if self.team_combo.itemData(i).list_value == record.list_value
-            ),
-            None,
-        )
-        if team is not None:
-            self.select_team(team.name)
-        else:
-            members = [TeamMember(n, n) for n in record.list_value.split("|") if n]
-            index = self._add_history_team(TeamList(None, record.team_name, members))
-            self.team_combo.setCurrentIndex(index)
-        if options is not None:
-            self.form.set_values(options)
-        if options is not None and changed:
-            self.show_feedback(
-                self.tr("Loaded the call from the history, with these options changed; press "
-                        "Call to place it again:"),
-                changed,
-            )  # fmt: skip
-        else:
-            self.show_feedback(
-                self.tr("Loaded the call from the history: press Call to place it again.")
-            )
-        self.call_button.setFocus()
-
     # Placing calls
     def plan(self) -> CallPlan | None:
         lead, team = self._lead, self.current_team()
@@ -446,7 +365,7 @@ class CallPanel(QWidget):
     async def _check(self, plan: CallPlan) -> tuple[Credentials, Validation] | None:
         """The credentials and the checked request; None (and why, beside Call) if not."""
         try:
-            credentials = await self._credentials()
+            credentials = await self.keyring_cancel.wait_for(self.engine.credentials())
         except LocalProblem as problem:  # the keyring is locked, failed or did not answer
             self.show_feedback(problem.nothing_sent())
             return None
@@ -468,34 +387,10 @@ class CallPanel(QWidget):
             return None
         return credentials, checked
 
-    async def _credentials(self) -> Credentials | None:
-        """The engine's credentials; "waiting for the keyring" with a way out while it waits."""
-        task = asyncio.ensure_future(self.engine.credentials())
-        self._keyring_wait = task
-        # Only when it takes a while: an unlocked keyring answers in milliseconds.
-        shown = asyncio.get_running_loop().call_later(0.3, self._show_keyring_wait)
-        try:
-            return await task
-        except asyncio.CancelledError:
-            if task.cancelled() and not self._keyring_wait_stopped:
-                raise  # the window is closing: not the person's Stop
-            raise KeyringWaitStopped from None
-        finally:
-            shown.cancel()
-            self._keyring_wait = None
-            self._keyring_wait_stopped = False
-            self.keyring_cancel.hide()
-
     def _show_keyring_wait(self) -> None:
         self.show_feedback(
             self.tr("Waiting for the keyring to unlock… (nothing is sent until it answers)")
         )
-        self.keyring_cancel.show()
-
-    def _stop_waiting(self) -> None:
-        if self._keyring_wait is not None:
-            self._keyring_wait_stopped = True
-            self._keyring_wait.cancel()
 
     def start(
         self,
