@@ -53,7 +53,7 @@ def test_a_salesforce_report_imports_with_a_wrapped_summary(qtbot, arun, panel, 
     assert dialog.message.wordWrap() and dialog.details.wordWrap()
     assert dialog.problems.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
     assert "Company / Account" in dialog.details.text()
-    assert "Skipped 3 report footer line(s)" in dialog.details.text()
+    assert "Skipped 3 report footer lines" in dialog.details.text()
     text = dialog.problems.toPlainText()
     assert "line 4: Phone '(555) 422-1000 x205' has an extension" in text
     assert "Grand Totals" not in text

@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QT
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
 
-from console.csvio import preview
-from console.csvlayout import Mapping, SettingsLike, remember, remembered
+from console.csvlayout import SettingsLike
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
+from ui.common.column_mapping import ColumnMappingDialog, columns_for
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
@@ -23,7 +23,6 @@ from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
-from ui.leads.mapping import ColumnMappingDialog
 from ui.leads.model import NAME, NOTES
 from ui.leads.notes import NotesDialog
 
@@ -472,7 +471,9 @@ class LeadsPanel(LeadsPanelBase):
             loop.call_soon_threadsafe(self._progress_text, text)
 
         try:
-            mapping, go = await self._columns_for(path)
+            mapping, go = await columns_for(
+                self, path, self._settings, progress=self._progress_text, on_dialog=self._mapping
+            )
             if not go:
                 return None
             result = await off_thread(run_import, self._store, path, say, mapping)
@@ -492,28 +493,8 @@ class LeadsPanel(LeadsPanelBase):
             self.summary_dialog.open()
         return result
 
-    async def _columns_for(self, path: Path) -> tuple[Mapping | None, bool]:
-        """(mapping, go on): None to let the engine recognise the columns; the person's
-        choice (remembered, or asked now) when it cannot. OSError if the file is unreadable."""
-        shown = await off_thread(preview, path)
-        if shown.mapping is not None or not shown.header:
-            return None, True  # recognised, or empty: the import says what it found
-        if self._settings is not None:
-            known = remembered(self._settings, shown.header)
-            if known is not None:
-                return known, True
-        self._progress_text(self.tr("Choose the columns of {0}…").format(path.name))
-        self.mapping_dialog = ColumnMappingDialog(shown, path.name, self)
-        mapping = await self.mapping_dialog.chosen()
-        self.mapping_dialog = None
-        if mapping is None:
-            return None, False
-        if self._settings is not None:
-            try:
-                remember(self._settings, shown.header, mapping)
-            except OSError:
-                log.warning("could not save the column choice for %s", path.name, exc_info=True)
-        return mapping, True
+    def _mapping(self, dialog: ColumnMappingDialog | None) -> None:
+        self.mapping_dialog = dialog  # open while the person picks the columns
 
     def _progress_text(self, text: str) -> None:
         try:

@@ -125,7 +125,9 @@ class MainWindow(QMainWindow):
             store, self.left_tabs, tasks=self.tasks, folders=folders, settings=self.engine.settings
         )
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
-        self.teams_panel = TeamsPanel(store, self.left_tabs, folders=folders)
+        self.teams_panel = TeamsPanel(
+            store, self.left_tabs, folders=folders, settings=self.engine.settings, tasks=self.tasks
+        )
         self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)

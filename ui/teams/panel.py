@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -12,12 +13,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from console.csvio import export_team, import_team
+from console.csvlayout import Mapping, SettingsLike
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from console.store.teams import merged
+from ui.common.column_mapping import ColumnMappingDialog, columns_for
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
+from ui.common.tasks import TaskRunner
 from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
@@ -33,11 +37,22 @@ class TeamsPanel(TeamsPanelBase):
     teams_changed = Signal()
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, folders: Folders | None = None
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        folders: Folders | None = None,
+        settings: SettingsLike | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._folders = folders or Folders()  # where its file dialogs open
+        # Where column choices for unrecognised rosters are remembered (None: not remembered).
+        self._settings = settings
+        self.tasks = tasks or TaskRunner(self._task_failed)
+        self.mapping_dialog: ColumnMappingDialog | None = None
+        self.import_task: asyncio.Task | None = None  # the last file chosen, being imported
         self._changes = StoreUndo(self.undo_stack, self._save, self._saved, self._not_saved)
         self._teams: list[TeamList] = []
         self.confirm_box: QMessageBox | None = None
@@ -319,7 +334,7 @@ class TeamsPanel(TeamsPanelBase):
         its members; without one, make a new list."""
         team = self.current_team()
         if team is None:
-            self.import_csv(path)
+            self.import_chosen(path, "new")
             return
         box = QMessageBox(self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -349,7 +364,7 @@ class TeamsPanel(TeamsPanelBase):
         def chosen(button) -> None:
             mode = next((m for m, b in choices.items() if b is button), None)
             if mode is not None:
-                self.import_csv(path, mode)
+                self.import_chosen(path, mode)
 
         box.buttonClicked.connect(chosen)
         self.mode_box = box
@@ -367,12 +382,39 @@ class TeamsPanel(TeamsPanelBase):
         dialog.open()
         return dialog
 
-    def import_csv(self, path: str | Path, mode: str = "new") -> TeamList | None:
+    def import_chosen(self, path: str | Path, mode: str) -> asyncio.Task:
+        """Import a file chosen by the person: its columns asked first when the roster's header
+        is not recognised (and remembered), then ``import_csv``."""
+        self.import_task = self.tasks.spawn(
+            self._import_chosen(Path(path), mode), name="import team list"
+        )
+        return self.import_task
+
+    async def _import_chosen(self, path: Path, mode: str) -> TeamList | None:
+        try:
+            mapping, go = await columns_for(
+                self, path, self._settings, team=True, on_dialog=self._mapping
+            )
+        except OSError as exc:
+            show_error(self.tr("Team list not imported"), exc, self)
+            return None
+        return self.import_csv(path, mode, mapping) if go else None
+
+    def _mapping(self, dialog: ColumnMappingDialog | None) -> None:
+        self.mapping_dialog = dialog  # open while the person picks the columns
+
+    def _task_failed(self, name: str, exc: BaseException) -> None:
+        show_error(self.tr("Team list not imported"), exc, self)
+
+    def import_csv(
+        self, path: str | Path, mode: str = "new", mapping: Mapping | None = None
+    ) -> TeamList | None:
         """Import a CSV file as a new list named after the file ("new"), or into the picked
-        list ("add" its new numbers, "replace" its members); undoable; reports skipped rows."""
+        list ("add" its new numbers, "replace" its members); undoable; reports skipped rows.
+        ``mapping``: the columns to read, when the header is not recognised."""
         path = Path(path)
         try:
-            result = import_team(path)
+            result = import_team(path, mapping)
         except OSError as exc:
             show_error(self.tr("Team list not imported"), exc, self)
             return None

@@ -8,6 +8,10 @@ console.csvlayout.Mapping, and remembers it for files with the same header.
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,8 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.csvlayout import Mapping, Preview
+from console.csvlayout import Mapping, Preview, SettingsLike, preview, remember, remembered
 from console.phone import read_digits
+from console.problems import LocalProblem
+from ui.common.tasks import off_thread
+
+log = logging.getLogger(__name__)
 
 NONE = -1  # the combo entry "(none)"
 
@@ -180,3 +188,47 @@ class ColumnMappingDialog(QDialog):
             company=self._column("company"),
             notes=self._column("notes"),
         )
+
+
+async def columns_for(
+    parent: QWidget,
+    path: Path,
+    settings: SettingsLike | None,
+    *,
+    team: bool = False,
+    progress: Callable[[str], None] | None = None,
+    on_dialog: Callable[[ColumnMappingDialog | None], None] | None = None,
+) -> tuple[Mapping | None, bool]:
+    """The columns to read ``path`` with: (mapping, go on).
+
+    ``mapping`` is None when the engine recognises the header itself (or the file is empty:
+    the import then says what it found); else the choice remembered in ``settings`` for this
+    header, or the person's choice asked now (go on is False when they cancel). Raises
+    OSError when the file cannot be read. ``team``: the columns of a team list;
+    ``on_dialog`` is told of the column dialog when it opens, and None when it closes.
+    """
+    shown = await off_thread(functools.partial(preview, path, 5, team=team))
+    if shown.mapping is not None or not shown.header:
+        return None, True
+    if settings is not None:
+        known = remembered(settings, shown.header)
+        if known is not None:
+            return known, True
+    if progress is not None:
+        progress(QDialog.tr("Choose the columns of {0}…").format(path.name))
+    dialog = ColumnMappingDialog(shown, path.name, parent, team=team)
+    if on_dialog is not None:
+        on_dialog(dialog)
+    try:
+        mapping = await dialog.chosen()
+    finally:
+        if on_dialog is not None:
+            on_dialog(None)
+    if mapping is None:
+        return None, False
+    if settings is not None:
+        try:
+            remember(settings, shown.header, mapping)
+        except (OSError, LocalProblem):  # the import goes on; only the memory is lost
+            log.warning("could not save the column choice for %s", path.name, exc_info=True)
+    return mapping, True
