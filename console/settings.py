@@ -9,7 +9,7 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(IMPORT_MAPPINGS, dict, {}, "Column choices remembered per file header"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
+_UNSET = object()  # in what ``assign`` replaced: the setting had no value of its own
 
 
 def _coerce(setting: Setting, value: Any) -> Any:
@@ -234,6 +235,37 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         """Set ``key``; TypeError or ValueError (naming the setting) for a value it refuses."""
         self.values[key] = validate(key, value)
+
+    def assign(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Set several settings, all or none; returns what ``restore`` needs to undo it.
+
+        TypeError or ValueError (naming the setting) for the first value refused: nothing set.
+        """
+        checked = {key: validate(key, value) for key, value in values.items()}
+        previous = {key: self.values.get(key, _UNSET) for key in checked}
+        self.values.update(checked)
+        return previous
+
+    def restore(self, previous: Mapping[str, Any]) -> None:
+        """Put back the values ``assign`` replaced (a setting that had none has none again)."""
+        for key, value in previous.items():
+            if value is _UNSET:
+                self.values.pop(key, None)
+            else:
+                self.values[key] = value
+
+    def update(self, values: Mapping[str, Any]) -> None:
+        """Set several settings and save them, all or none (blocking: it writes the file).
+
+        TypeError or ValueError for a value refused, LocalProblem when the file cannot be
+        written; either way the settings are left as they were.
+        """
+        previous = self.assign(values)
+        try:
+            self.save()
+        except BaseException:
+            self.restore(previous)
+            raise
 
     def save(self) -> None:
         """Write atomically, so a crash mid-write leaves the previous file intact.
