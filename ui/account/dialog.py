@@ -22,15 +22,21 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from console.client import certificate_fingerprint, check_api_url, tls_verify
+from console.account import (
+    KEY,
+    KEYPAIR,
+    AccountDetails,
+    AccountInputError,
+    checked_certificate,
+    describe_certificate,
+    normalised_api_url,
+)
 from console.credentials import Credentials
-from console.engine import SANDBOX, Engine
+from console.engine import Engine
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
-from ui.common.tasks import off_thread
 
 log = logging.getLogger(__name__)
-DIALOGTECH = "dialogtech"
 CERTIFICATE_FILES = "certificates"  # the kind of file whose folder is remembered
 
 
@@ -45,7 +51,7 @@ class AccountDialog(QDialog):
         self.setWindowTitle(self.tr("Account"))
         self.setMinimumWidth(520)
         # The certificate file trusted besides the usual authorities, as chosen here ("" none).
-        self._trusted_ca: str = engine.settings.get("account.trusted_ca")
+        self._trusted_ca: str = engine.account.state().trusted_ca
         self._build()
         self._load()
 
@@ -64,7 +70,6 @@ class AccountDialog(QDialog):
         return edit
 
     def _build(self) -> None:
-        settings = self.engine.settings
         self.sandbox_radio = self._radio(
             self.tr("&Sandbox (no real calls)"),
             self.tr("Calls go to a simulator on this computer; nothing rings"),
@@ -164,15 +169,14 @@ class AccountDialog(QDialog):
         self.account_radio.toggled.connect(self._update)
         self.key_radio.toggled.connect(self._update)
         self.url_edit.textChanged.connect(self._update)
-        self.label_edit.setText(settings.get("account.label"))
-        self.url_edit.setText(settings.get("account.api_url"))
+        state = self.engine.account.state()
+        self.label_edit.setText(state.label)
+        self.url_edit.setText(state.api_url)
 
     def _load(self) -> None:
-        settings = self.engine.settings
-        sandbox = settings.get("account.mode") == SANDBOX
-        (self.sandbox_radio if sandbox else self.account_radio).setChecked(True)
-        key = settings.get("account.auth") == "key"
-        (self.key_radio if key else self.keypair_radio).setChecked(True)
+        state = self.engine.account.state()
+        (self.sandbox_radio if state.sandbox else self.account_radio).setChecked(True)
+        (self.key_radio if state.auth == KEY else self.keypair_radio).setChecked(True)
         vault = self.engine.vault
         text = self.tr("Secrets are stored in: {0}.").format(vault.location)
         if vault.warning:
@@ -188,24 +192,28 @@ class AccountDialog(QDialog):
         self.key_edit.setEnabled(account and key)
         self.access_key_edit.setEnabled(account and not key)
         self.secret_edit.setEnabled(account and not key)
-        problem = check_api_url(self.url_edit.text())
-        self.url_check.setText("⚠ " + problem if problem else "✓ " + self.tr("a valid API URL"))
+        try:
+            normalised_api_url(self.url_edit.text())
+        except AccountInputError as exc:
+            self.url_check.setText("⚠ " + str(exc))
+        else:
+            self.url_check.setText("✓ " + self.tr("a valid API URL"))
 
     def _show_trust(self) -> None:
-        path = self._trusted_ca
-        self.untrust_button.setEnabled(bool(path))
-        if not path:
+        trusted = describe_certificate(self._trusted_ca)
+        self.untrust_button.setEnabled(trusted is not None)
+        if trusted is None:
             self.cert_label.setText(self.tr("The usual certificate authorities only."))
             return
-        try:
-            fingerprint = self.tr("SHA-256 {0}").format(certificate_fingerprint(path))
-        except (OSError, ValueError) as exc:
-            fingerprint = self.tr("cannot be read: {0}").format(exc)
+        if trusted.fingerprint is None:
+            fingerprint = self.tr("cannot be read: {0}").format(trusted.problem)
+        else:
+            fingerprint = self.tr("SHA-256 {0}").format(trusted.fingerprint)
         self.cert_label.setText(
             "⚠ "
             + self.tr(
                 "A custom certificate is trusted besides the usual authorities: {0} ({1})."
-            ).format(path, fingerprint)
+            ).format(trusted.path, fingerprint)
         )
 
     def choose_certificate(self) -> QFileDialog:
@@ -224,12 +232,11 @@ class AccountDialog(QDialog):
     def trust_certificate(self, path: str) -> bool:
         """Trust ``path`` once the account is saved; False (and why) when it is no certificate."""
         try:
-            tls_verify(path)
-        except ValueError as exc:
-            self.problem.setText("⚠ " + str(exc))
+            self._trusted_ca = checked_certificate(path)
+        except AccountInputError as exc:
+            self.problem.setText("⚠ " + exc.sentence())
             return False
         self.problem.clear()
-        self._trusted_ca = path
         self._show_trust()
         return True
 
@@ -240,25 +247,12 @@ class AccountDialog(QDialog):
     def credentials(self) -> Credentials | None:
         """The credentials typed in, or None when all the secret fields are empty."""
         if self.key_radio.isChecked():
-            key = self.key_edit.text().strip()
-            return Credentials(key=key) if key else None
-        access, secret = self.access_key_edit.text().strip(), self.secret_edit.text().strip()
-        if not access and not secret:
+            key = self.key_edit.text()
+            return Credentials(key=key) if key.strip() else None
+        access, secret = self.access_key_edit.text(), self.secret_edit.text()
+        if not access.strip() and not secret.strip():
             return None
         return Credentials(access_key=access, secret_access_key=secret)
-
-    def _problem(self, credentials: Credentials | None, stored: Credentials | None) -> str | None:
-        problem = check_api_url(self.url_edit.text())
-        if problem:
-            return problem
-        wanted = "key" if self.key_radio.isChecked() else "keypair"
-        if credentials is None:
-            if stored is None or stored.mode != wanted:
-                return self.tr("Enter the credentials: none of this kind are stored yet.")
-            return None
-        if wanted == "keypair" and not all((credentials.access_key, credentials.secret_access_key)):
-            return self.tr("Enter both the access key and the secret access key.")
-        return None
 
     @asyncSlot()
     async def save(self) -> None:
@@ -273,25 +267,19 @@ class AccountDialog(QDialog):
             save_button.setEnabled(True)
 
     async def _save(self) -> None:
-        settings, vault = self.engine.settings, self.engine.vault
+        account, vault = self.engine.account, self.engine.vault
         self.problem.clear()
-        if self.sandbox_radio.isChecked():
-            settings.set("account.mode", SANDBOX)
-        else:
-            credentials = self.credentials()
-            stored = await vault.load_async() if credentials is None else None
-            problem = self._problem(credentials, stored)
-            if problem:
-                self.problem.setText("⚠ " + problem)
-                return
-            if credentials is not None:
-                await vault.save_async(credentials)  # bounded, and never on this thread
-            settings.set("account.mode", DIALOGTECH)
-            settings.set("account.auth", "key" if self.key_radio.isChecked() else "keypair")
-            settings.set("account.api_url", self.url_edit.text().strip())
-        settings.set("account.label", self.label_edit.text().strip())
-        settings.set("account.trusted_ca", self._trusted_ca)
-        await off_thread(settings.save)
+        details = AccountDetails(label=self.label_edit.text(), trusted_ca=self._trusted_ca)
+        try:
+            if self.sandbox_radio.isChecked():
+                await account.use_sandbox(details)
+            else:
+                auth = KEY if self.key_radio.isChecked() else KEYPAIR
+                details = AccountDetails(details.label, self.url_edit.text(), details.trusted_ca)
+                await account.use_account(auth, self.credentials(), details)
+        except AccountInputError as exc:
+            self.problem.setText("⚠ " + exc.sentence())
+            return
         await self.engine.apply_account()
         for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
             edit.clear()
