@@ -49,6 +49,9 @@ class Setting:
     """One setting: its key in the file, type, default, a label for people, and its rule.
 
     ``check(value)`` returns why a value of the right type is refused, or None.
+    ``section`` names the group of the Preferences dialog that offers it to people ("" for
+    none: the console keeps it itself, or another dialog edits it); ``help`` says more than
+    the label, for a tooltip.
     """
 
     key: str
@@ -56,6 +59,8 @@ class Setting:
     default: Any
     label: str
     check: Callable[[Any], str | None] | None = None
+    section: str = ""
+    help: str = ""
 
 
 # The keys, for code that reads or writes a setting: a misspelt constant fails at import,
@@ -76,6 +81,10 @@ WINDOW_STATE = "ui.window_state"
 LAST_FOLDERS = "ui.last_folders"
 IMPORT_MAPPINGS = "import.mappings"
 
+# The sections of the Preferences dialog (shown in the order the table first names them).
+CALLS = "Calls"
+WINDOW = "Window"
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         ACCOUNT_MODE, str, "sandbox", "Account: sandbox or dialogtech",
@@ -90,14 +99,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         SANDBOX_TIME_SCALE, float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
     ),
-    Setting(CALL_DEFAULTS, dict, {}, "Default call options", _options),
+    Setting(
+        CALL_DEFAULTS, dict, {}, 'Default call options (the "Defaults" preset)', _options,
+        section=CALLS, help="The options a call starts with when no preset is chosen",
+    ),
     # What the call panel's form shows, by API name, so a restart brings back unsaved edits
     # too; absent (not {}) until the form was first used.
     Setting(CALL_IN_USE, dict, {}, "Call options in use", _options),
     Setting(LAST_PRESET, str, "", "Last preset used"),
     Setting(LAST_TEAM, str, "", "Last team list used"),
-    Setting(CONFIRM_REPEAT_CALL, bool, True, "Ask before calling a lead already pending"),
-    Setting(CLOSE_TO_TRAY, bool, False, "Close to the tray"),
+    Setting(
+        CONFIRM_REPEAT_CALL, bool, True,
+        "Ask before calling a lead and list that already have a call pending",
+        section=CALLS,
+        help="A second Call on the same lead and list asks first while one is pending",
+    ),
+    Setting(
+        CLOSE_TO_TRAY, bool, False, "Close to the tray (keeps calls running)", section=WINDOW,
+        help="Closing the window keeps the console running in the system tray",
+    ),
     Setting(WINDOW_STATE, str, "", "Window layout"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
@@ -105,6 +125,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(IMPORT_MAPPINGS, dict, {}, "Column choices remembered per file header"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
+# What the Preferences dialog offers, in the table's order.
+PREFERENCES: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.section)
 _UNSET = object()  # in what ``assign`` replaced: the setting had no value of its own
 
 
