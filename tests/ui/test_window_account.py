@@ -103,6 +103,28 @@ def test_an_account_the_settings_file_cannot_take_is_not_used_for_the_run(
     assert window.banner.isVisible() and "account" in window._dialogs
 
 
+def test_the_account_dialog_forgets_the_stored_credentials_after_asking(
+    session, arun, memory_keyring
+):
+    engine, window = session.start()
+    memory_keyring.set_password(SERVICE, ENTRY, json.dumps({"key": "pk-stored-1"}))
+    dialog = window.show_account()
+    answer(dialog.forget(), yes=False)  # Keep
+    assert (SERVICE, ENTRY) in memory_keyring.entries
+    dialog.forget_button.click()
+    (box,) = [b for b in dialog.findChildren(QMessageBox, "question") if b.isVisible()]
+    assert "OS keyring" in box.text()
+    answer(box, yes=True)
+
+    async def scenario():
+        await until(lambda: "deleted" in dialog.problem.text(), what="the credentials deleted")
+
+    arun(scenario())
+    assert memory_keyring.entries == {}
+    assert "OS keyring" in dialog.problem.text() and dialog.isVisible()
+    assert engine.settings.get(ACCOUNT_MODE) == "sandbox"  # the settings stay as they were
+
+
 def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):
     engine, window = session.start()
     lead, team = seed_window(engine, window)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -33,7 +34,7 @@ from console.account import (
 )
 from console.credentials import Credentials
 from console.engine import Engine
-from ui.common.errors import show_error
+from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,15 @@ class AccountDialog(QDialog):
         self.where.setWordWrap(True)
         self.where.setAccessibleName(self.tr("Where secrets are stored"))
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.forget_button = QPushButton(self.tr("&Forget stored credentials…"), self)
+        self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
+        self.forget_button.setToolTip(
+            self.tr("Delete the credentials stored for this account (asks first)")
+        )
+        self.forget_button.clicked.connect(self.forget)
+        stored = QHBoxLayout()
+        stored.addWidget(self.where, 1)
+        stored.addWidget(self.forget_button)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Account problem"))
@@ -163,7 +173,7 @@ class AccountDialog(QDialog):
         layout.addWidget(self.sandbox_radio)
         layout.addWidget(self.account_radio)
         layout.addWidget(self.account_box)
-        layout.addWidget(self.where)
+        layout.addLayout(stored)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.account_radio.toggled.connect(self._update)
@@ -243,6 +253,34 @@ class AccountDialog(QDialog):
     def untrust_certificate(self) -> None:
         self._trusted_ca = ""
         self._show_trust()
+
+    def forget(self) -> QMessageBox:
+        """Ask, then delete the stored credentials; the other settings stay as they are."""
+        return ask(
+            self,
+            self.tr("Forget stored credentials"),
+            self.tr("Delete the credentials stored in {0}?").format(self.engine.vault.location),
+            self._forget,
+            yes=self.tr("Delete"),
+            no=self.tr("Keep"),
+            informative=self.tr("Calls with this account need them entered again."),
+        )
+
+    @asyncSlot()
+    async def _forget(self) -> None:
+        self.forget_button.setEnabled(False)
+        try:
+            await self.engine.account.forget()
+        except Exception as exc:
+            show_error(self.tr("Credentials not deleted"), exc, self)
+            return
+        finally:
+            self.forget_button.setEnabled(True)
+        self.problem.setText(
+            self.tr("The stored credentials were deleted from {0}.").format(
+                self.engine.vault.location
+            )
+        )
 
     def credentials(self) -> Credentials | None:
         """The credentials typed in, or None when all the secret fields are empty."""
