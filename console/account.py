@@ -239,13 +239,13 @@ class AccountService:
 
     async def save_details(self, details: AccountDetails) -> AccountDetails:
         """Change only the label, API URL or trusted certificate; returns them as stored."""
-        checked = details.checked()
+        checked = await self._checked(details)
         await self._write(checked.settings())
         return checked
 
     async def use_sandbox(self, details: AccountDetails = AccountDetails()) -> AccountDetails:
         """Switch to the sandbox (no real calls), with ``details``; stored credentials stay."""
-        checked = details.checked()
+        checked = await self._checked(details)
         await self._write({**checked.settings(), ACCOUNT_MODE: SANDBOX})
         return checked
 
@@ -267,7 +267,7 @@ class AccountService:
         """
         if auth not in _NEEDED:
             raise AccountInputError("auth", f"the credentials must be {KEY} or {KEYPAIR}")
-        checked = details.checked()
+        checked = await self._checked(details)
         if credentials is not None:
             credentials = checked_credentials(auth, credentials)
         else:
@@ -284,6 +284,17 @@ class AccountService:
     async def forget(self) -> None:
         """Delete the stored credentials, wherever they are; the settings stay as they are."""
         await asyncio.to_thread(self.vault.forget)  # bounded by the vault itself
+
+    async def _checked(self, details: AccountDetails) -> AccountDetails:
+        trusted = details.trusted_ca
+        already = trusted is not None and trusted == self.settings.get(ACCOUNT_TRUSTED_CA)
+        if already:
+            # Trusted already: a file gone since is shown as such, and stops no other change
+            # (the engine then trusts the usual authorities only, and says so).
+            details = replace(details, trusted_ca=None)
+        # Off the loop: reading a certificate loads the usual authorities too (~50 ms).
+        checked = await asyncio.to_thread(details.checked)
+        return replace(checked, trusted_ca=trusted) if already else checked
 
     async def _write(self, values: dict[str, Any]) -> None:
         # Set on the caller's thread, written off it; a file that cannot be written leaves

@@ -85,7 +85,11 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
         asyncio.run(service.forget())
         print(f"Stored credentials deleted from {vault.location}.")
         return 0
-    trusted_ca = args.trust_cert if args.trust_cert else "" if args.no_trust_cert else None
+    trusted_ca = None  # as it is
+    if args.trust_cert:
+        trusted_ca = args.trust_cert
+    elif args.no_trust_cert:
+        trusted_ca = ""
     try:
         # Checked before any secret is asked for.
         details = AccountDetails(args.label, args.api_url or None, trusted_ca).checked()

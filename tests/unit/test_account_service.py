@@ -194,6 +194,14 @@ def test_a_trusted_certificate_gone_since_is_described_not_raised(
     certificate.unlink()
     shown = describe_certificate(account.state().trusted_ca)
     assert shown is not None and shown.fingerprint is None and "No such file" in shown.problem
+    # Saving the account as the dialog does (the trust as it was) is not stopped by it...
+    run(account.use_sandbox(AccountDetails(label="Desk", trusted_ca=str(certificate))))
+    assert written()["account.label"] == "Desk"
+    assert written()["account.trusted_ca"] == str(certificate)
+    # ...but the file is not trusted anew.
+    other = certificate.with_name("other.pem")
+    with pytest.raises(AccountInputError, match="cannot be used"):
+        run(account.save_details(AccountDetails(trusted_ca=str(other))))
 
 
 def test_forget_deletes_the_stored_credentials_and_nothing_else(home: Path) -> None:

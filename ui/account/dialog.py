@@ -307,13 +307,14 @@ class AccountDialog(QDialog):
     async def _save(self) -> None:
         account, vault = self.engine.account, self.engine.vault
         self.problem.clear()
-        details = AccountDetails(label=self.label_edit.text(), trusted_ca=self._trusted_ca)
+        label, trusted_ca = self.label_edit.text(), self._trusted_ca
         try:
             if self.sandbox_radio.isChecked():
-                await account.use_sandbox(details)
+                # The API URL is the account's: choosing the sandbox leaves it as it was.
+                await account.use_sandbox(AccountDetails(label, trusted_ca=trusted_ca))
             else:
                 auth = KEY if self.key_radio.isChecked() else KEYPAIR
-                details = AccountDetails(details.label, self.url_edit.text(), details.trusted_ca)
+                details = AccountDetails(label, self.url_edit.text(), trusted_ca)
                 await account.use_account(auth, self.credentials(), details)
         except AccountInputError as exc:
             self.problem.setText("⚠ " + exc.sentence())
