@@ -1,17 +1,38 @@
-"""`account`: show, set or forget the account from a provisioning script."""
+"""`account`: show, set or forget the account from a provisioning script.
+
+The operations are console.account's, as in the window; this module reads the command line,
+stdin and the environment, and says what happened.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
-from pathlib import Path
 
 from console import paths
-from console.calls.tls import certificate_fingerprint, tls_verify
+from console.account import (
+    KEY,
+    KEYPAIR,
+    AccountDetails,
+    AccountInputError,
+    AccountService,
+    OnlyInMemory,
+    checked_credentials,
+    describe_certificate,
+)
 from console.credentials import Credentials, Vault
 from console.settings import Settings
-from console.urls import check_api_url
+
+# The credentials' fields as the command reads them, for its messages.
+_READ_AS = {
+    "key": "the key read from stdin",
+    "access_key": "the access key",
+    "secret_access_key": "the secret read from stdin",
+}
+EXIT_REFUSED = 2  # bad input: nothing changed
+EXIT_NOT_STORED = 3  # no keyring: a secret kept in memory ends with the command
 
 
 def _read_secret(what: str) -> str:
@@ -25,58 +46,55 @@ def _read_secret(what: str) -> str:
 
 def trusted_text(path: str) -> str:
     """The trusted certificate, for a person: its path and fingerprint, or that there is none."""
-    if not path:
+    trusted = describe_certificate(path)
+    if trusted is None:
         return "none (the usual certificate authorities only)"
-    try:
-        return f"{path} (SHA-256 {certificate_fingerprint(path)})"
-    except (OSError, ValueError) as exc:
-        return f"{path} (cannot be read: {exc})"
+    if trusted.fingerprint is None:
+        return f"{trusted.path} (cannot be read: {trusted.problem})"
+    return f"{trusted.path} (SHA-256 {trusted.fingerprint})"
 
 
-def show(settings: Settings, vault: Vault) -> int:
-    mode = settings.get("account.mode")
-    print(f"mode: {mode}")
-    if mode != "sandbox":
-        print(f"label: {settings.get('account.label') or '-'}")
-        print(f"api_url: {settings.get('account.api_url')}")
+def show(service: AccountService) -> int:
+    state, vault = service.state(), service.vault
+    print(f"mode: {state.mode}")
+    if not state.sandbox:
+        print(f"label: {state.label or '-'}")
+        print(f"api_url: {state.api_url}")
         # A keyring that is locked or does not answer raises (exit 4): never "none stored".
         stored = vault.load()
         none = "none for this run (see the note)" if vault.in_memory else "none stored"
         print(f"credentials: {stored.mode if stored else none}")
-    print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
+    print(f"trusted certificate: {trusted_text(state.trusted_ca)}")
     print(f"secrets stored in: {vault.location}")
     if vault.warning:
         print(f"note: {vault.warning}")
     return 0
 
 
+def _refuse(text: str) -> int:
+    print(f"account set: {text}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
 def run_account(args: argparse.Namespace, vault: Vault) -> int:
     """Dispatch `account`, `account set ...` and `account forget`."""
-    settings = Settings(paths.settings_path())
+    service = AccountService(Settings(paths.settings_path()), vault)
     if args.account_command is None:
-        return show(settings, vault)
+        return show(service)
     if args.account_command == "forget":
-        vault.forget()
+        asyncio.run(service.forget())
         print(f"Stored credentials deleted from {vault.location}.")
         return 0
-    if args.api_url:
-        problem = check_api_url(args.api_url)
-        if problem:
-            print(f"api-url: {problem}", file=sys.stderr)
-            return 2
-        settings.set("account.api_url", args.api_url)
-    if args.label is not None:
-        settings.set("account.label", args.label)
+    trusted_ca = None  # as it is
     if args.trust_cert:
-        path = str(Path(args.trust_cert).expanduser().resolve())
-        try:
-            tls_verify(path)
-        except ValueError as exc:
-            print(f"trust-cert: {exc}", file=sys.stderr)
-            return 2
-        settings.set("account.trusted_ca", path)
+        trusted_ca = args.trust_cert
     elif args.no_trust_cert:
-        settings.set("account.trusted_ca", "")
+        trusted_ca = ""
+    try:
+        # Checked before any secret is asked for.
+        details = AccountDetails(args.label, args.api_url or None, trusted_ca).checked()
+    except AccountInputError as exc:
+        return _refuse(str(exc))
     # The access key comes from stdin, FINDME_ACCESS_KEY or the flag (which the process list
     # shows to every user of the computer).
     env_access_key = ""
@@ -84,64 +102,48 @@ def run_account(args: argparse.Namespace, vault: Vault) -> int:
     if args.secret_stdin and not chosen:
         env_access_key = os.environ.get("FINDME_ACCESS_KEY", "").strip()
         if not env_access_key:
-            print(
-                "account set: --secret-stdin needs the access key: --access-key-stdin, "
-                "FINDME_ACCESS_KEY or --access-key",
-                file=sys.stderr,
+            return _refuse(
+                "--secret-stdin needs the access key: --access-key-stdin, "
+                "FINDME_ACCESS_KEY or --access-key"
             )
-            return 2
     keypair = bool(args.access_key or args.access_key_stdin or env_access_key)
     if not (args.sandbox or args.key_stdin or keypair):
-        if args.api_url or args.label is not None or args.trust_cert or args.no_trust_cert:
-            settings.save()
-            print("Account settings saved.")
-            print(f"trusted certificate: {trusted_text(settings.get('account.trusted_ca'))}")
-            return 0
-        print(
-            "account set: say what to set: --sandbox, --key-stdin, --access-key-stdin, "
-            "--trust-cert, --api-url or --label",
-            file=sys.stderr,
-        )
-        return 2
+        if not details.settings():
+            return _refuse(
+                "say what to set: --sandbox, --key-stdin, --access-key-stdin, "
+                "--trust-cert, --api-url or --label"
+            )
+        asyncio.run(service.save_details(details))
+        print("Account settings saved.")
+        print(f"trusted certificate: {trusted_text(service.state().trusted_ca)}")
+        return 0
     if args.sandbox:
-        settings.set("account.mode", "sandbox")
-        settings.save()
+        asyncio.run(service.use_sandbox(details))
         print("Account set to the sandbox: no real calls are placed.")
         return 0
     if args.key_stdin:
-        credentials = Credentials(key=_read_secret("Public key"))
-        empty = [] if credentials.key else ["the key read from stdin"]
+        auth, credentials = KEY, Credentials(key=_read_secret("Public key"))
     else:
         if not args.secret_stdin:
             flag = "--access-key-stdin" if args.access_key_stdin else "--access-key"
-            print(f"account set: {flag} needs --secret-stdin", file=sys.stderr)
-            return 2
+            return _refuse(f"{flag} needs --secret-stdin")
         if args.access_key_stdin:
             access_key = _read_secret("Access key")
         else:
             access_key = args.access_key or env_access_key
+        auth = KEYPAIR
         credentials = Credentials(
-            access_key=access_key.strip(), secret_access_key=_read_secret("Secret access key")
+            access_key=access_key, secret_access_key=_read_secret("Secret access key")
         )
-        empty = [
-            what
-            for what, value in (
-                ("the access key", credentials.access_key),
-                ("the secret read from stdin", credentials.secret_access_key),
-            )
-            if not value
-        ]
-    if empty:
-        are = "is" if len(empty) == 1 else "are"
-        print(f"account set: {' and '.join(empty)} {are} empty", file=sys.stderr)
-        return 2
-    vault.save(credentials)
-    if vault.in_memory:
+    try:
+        # Here first, to name the fields as they were read.
+        checked_credentials(auth, credentials, _READ_AS)
+        asyncio.run(service.use_account(auth, credentials, details, memory_ok=False))
+    except AccountInputError as exc:
+        return _refuse(str(exc))
+    except OnlyInMemory as exc:
         # A command ends with its process, so a memory-only secret is gone at once: say so.
-        print(f"account set: not stored, {vault.warning}", file=sys.stderr)
-        return 3
-    settings.set("account.mode", "dialogtech")
-    settings.set("account.auth", credentials.mode)
-    settings.save()
+        print(f"account set: not stored, {exc.reason}", file=sys.stderr)
+        return EXIT_NOT_STORED
     print(f"Credentials stored in {vault.location}.")
     return 0

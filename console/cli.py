@@ -36,12 +36,12 @@ EXIT_FOR = {
 
 
 def _time_scale(text: str) -> float:
-    from console.settings import validate
+    from console.settings import SANDBOX_TIME_SCALE, validate
 
     try:
-        return validate("sandbox.time_scale", float(text))
+        return validate(SANDBOX_TIME_SCALE, float(text))
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("sandbox.time_scale ", "")) from exc
+        raise argparse.ArgumentTypeError(str(exc).replace(f"{SANDBOX_TIME_SCALE} ", "")) from exc
 
 
 def _option_flag(name: str) -> str:

@@ -9,9 +9,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console import paths
+from console.account import SANDBOX, AccountService
 from console.calls import CallService
 from console.credentials import SANDBOX_CREDENTIALS, Credentials, Vault
-from console.settings import Settings
+from console.settings import (
+    ACCOUNT_API_URL,
+    ACCOUNT_MODE,
+    ACCOUNT_TRUSTED_CA,
+    SANDBOX_TIME_SCALE,
+    Settings,
+)
 from console.store import Store
 from console.urls import check_api_url
 
@@ -22,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SANDBOX = "sandbox"
 API_URL_ENV = "FINDME_API_URL"
 
 
@@ -52,9 +58,12 @@ class Engine:
     # Clients replaced when the trusted certificate changed: calls in flight finish on them.
     _retired: list[httpx.AsyncClient] = field(default_factory=list, repr=False)
     calls: CallService = field(init=False, repr=False)
+    # The account operations (the window's Account dialog); apply_account() then uses them.
+    account: AccountService = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.calls = CallService(self.store, self.current_client)
+        self.account = AccountService(self.settings, self.vault)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -93,7 +102,7 @@ class Engine:
     async def _finish_start(self, time_scale: float | None) -> None:
         if self.http is None:
             # Off the loop: importing httpx and loading the CA certificates take a while.
-            trusted = self.settings.get("account.trusted_ca")
+            trusted = self.settings.get(ACCOUNT_TRUSTED_CA)
             try:
                 self.http = await asyncio.to_thread(_make_http_client, trusted)
                 self.trusted_ca = trusted
@@ -142,7 +151,7 @@ class Engine:
         problem = check_api_url(url)
         if problem:
             raise ValueError(problem)
-        trusted = self.settings.get("account.trusted_ca")
+        trusted = self.settings.get(ACCOUNT_TRUSTED_CA)
         if trusted != self.trusted_ca:
             # A new client for the new trust (ValueError says why the file cannot be used).
             http = await asyncio.to_thread(_make_http_client, trusted)
@@ -171,9 +180,9 @@ def resolve_api_url(settings: Settings, override: str | None = None) -> str:
         return override
     if os.environ.get(API_URL_ENV):
         return os.environ[API_URL_ENV]
-    if settings.get("account.mode") == SANDBOX:
+    if settings.get(ACCOUNT_MODE) == SANDBOX:
         return SANDBOX
-    return settings.get("account.api_url")
+    return settings.get(ACCOUNT_API_URL)
 
 
 def _make_http_client(trusted_ca: str = "") -> httpx.AsyncClient:
@@ -208,7 +217,7 @@ async def _start_sandbox(settings: Settings, http: httpx.AsyncClient, time_scale
     await asyncio.to_thread(_import_sandbox)  # off the loop: aiohttp's import is the slow part
     from console.sandbox import Sandbox  # imported only when the sandbox is in use
 
-    scale = time_scale if time_scale is not None else settings.get("sandbox.time_scale")
+    scale = time_scale if time_scale is not None else settings.get(SANDBOX_TIME_SCALE)
     sandbox = Sandbox(time_scale=scale, http=http)
     await sandbox.start()
     return sandbox

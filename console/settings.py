@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,9 @@ class Setting:
     """One setting: its key in the file, type, default, a label for people, and its rule.
 
     ``check(value)`` returns why a value of the right type is refused, or None.
+    ``section`` names the group of the Preferences dialog that offers it to people ("" for
+    none: the console keeps it itself, or another dialog edits it); ``help`` says more than
+    the label, for a tooltip.
     """
 
     key: str
@@ -70,6 +73,8 @@ class Setting:
     default: Any
     label: str
     check: Callable[[Any], str | None] | None = None
+    section: str = ""
+    help: str = ""
 
 
 # The keys, for code that reads or writes a setting: a misspelt constant fails at import,
@@ -92,6 +97,10 @@ IMPORT_MAPPINGS = "import.mappings"
 TEAM_URL = "team.url"
 TEAM_AGENT = "team.agent"
 
+# The sections of the Preferences dialog (shown in the order the table first names them).
+CALLS = "Calls"
+WINDOW = "Window"
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         ACCOUNT_MODE, str, "sandbox", "Account: sandbox or dialogtech",
@@ -106,14 +115,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         SANDBOX_TIME_SCALE, float, 1.0, "Sandbox time scale (1 = real time)", _time_scale
     ),
-    Setting(CALL_DEFAULTS, dict, {}, "Default call options", _options),
+    Setting(
+        CALL_DEFAULTS, dict, {}, 'Default call options (the "Defaults" preset)', _options,
+        section=CALLS, help="The options a call starts with when no preset is chosen",
+    ),
     # What the call panel's form shows, by API name, so a restart brings back unsaved edits
     # too; absent (not {}) until the form was first used.
     Setting(CALL_IN_USE, dict, {}, "Call options in use", _options),
     Setting(LAST_PRESET, str, "", "Last preset used"),
     Setting(LAST_TEAM, str, "", "Last team list used"),
-    Setting(CONFIRM_REPEAT_CALL, bool, True, "Ask before calling a lead already pending"),
-    Setting(CLOSE_TO_TRAY, bool, False, "Close to the tray"),
+    Setting(
+        CONFIRM_REPEAT_CALL, bool, True,
+        "Ask before calling a lead and list that already have a call pending",
+        section=CALLS,
+        help="A second Call on the same lead and list asks first while one is pending",
+    ),
+    Setting(
+        CLOSE_TO_TRAY, bool, False, "Close to the tray (keeps calls running)", section=WINDOW,
+        help="Closing the window keeps the console running in the system tray",
+    ),
     Setting(WINDOW_STATE, str, "", "Window layout"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
@@ -125,6 +145,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(TEAM_AGENT, str, "", "Agent name on the team server"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
+# What the Preferences dialog offers, in the table's order.
+PREFERENCES: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.section)
+_UNSET = object()  # in what ``assign`` replaced: the setting had no value of its own
 
 
 def _coerce(setting: Setting, value: Any) -> Any:
@@ -256,6 +279,37 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         """Set ``key``; TypeError or ValueError (naming the setting) for a value it refuses."""
         self.values[key] = validate(key, value)
+
+    def assign(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Set several settings, all or none; returns what ``restore`` needs to undo it.
+
+        TypeError or ValueError (naming the setting) for the first value refused: nothing set.
+        """
+        checked = {key: validate(key, value) for key, value in values.items()}
+        previous = {key: self.values.get(key, _UNSET) for key in checked}
+        self.values.update(checked)
+        return previous
+
+    def restore(self, previous: Mapping[str, Any]) -> None:
+        """Put back the values ``assign`` replaced (a setting that had none has none again)."""
+        for key, value in previous.items():
+            if value is _UNSET:
+                self.values.pop(key, None)
+            else:
+                self.values[key] = value
+
+    def update(self, values: Mapping[str, Any]) -> None:
+        """Set several settings and save them, all or none (blocking: it writes the file).
+
+        TypeError or ValueError for a value refused, LocalProblem when the file cannot be
+        written; either way the settings are left as they were.
+        """
+        previous = self.assign(values)
+        try:
+            self.save()
+        except BaseException:
+            self.restore(previous)
+            raise
 
     def save(self) -> None:
         """Write atomically, so a crash mid-write leaves the previous file intact.

@@ -11,6 +11,7 @@ from window_kit import answer, open_session, pick, seed_window
 
 from console.calls.params import BY_NAME
 from console.credentials import ENTRY, SERVICE
+from console.settings import ACCOUNT_MODE
 from tests.conftest import until
 from ui.common.errors import ErrorDialog, excepthook
 from ui.shell import app as app_module
@@ -73,6 +74,55 @@ def test_the_account_dialog_refuses_a_plain_http_url_and_a_half_key_pair(session
     arun(scenario())
     assert engine.uses_sandbox
     assert window.banner.isVisible()
+
+
+def test_an_account_the_settings_file_cannot_take_is_not_used_for_the_run(
+    session, arun, qtbot, qapp, memory_keyring
+):
+    engine, window = session.start()
+    # The atomic write's temporary file cannot be made: a folder is in its place.
+    (engine.settings.path.parent / "settings.json.tmp").mkdir()
+    dialog = window.show_account()
+
+    async def scenario():
+        dialog.account_radio.click()
+        dialog.key_radio.click()
+        qtbot.keyClicks(dialog.key_edit, "pk-secret-9")
+        dialog.buttons.accepted.emit()
+        return await until(
+            lambda: [w for w in qapp.topLevelWidgets() if isinstance(w, ErrorDialog)
+                     and w.isVisible() and "settings file" in w.message.text()],
+            what="the error",
+        )  # fmt: skip
+
+    shown = arun(scenario())
+    for error in shown:
+        error.close()
+    # The window goes on with the account that is saved: the sandbox, nothing half-set.
+    assert engine.settings.get(ACCOUNT_MODE) == "sandbox" and engine.uses_sandbox
+    assert window.banner.isVisible() and "account" in window._dialogs
+
+
+def test_the_account_dialog_forgets_the_stored_credentials_after_asking(
+    session, arun, memory_keyring
+):
+    engine, window = session.start()
+    memory_keyring.set_password(SERVICE, ENTRY, json.dumps({"key": "pk-stored-1"}))
+    dialog = window.show_account()
+    answer(dialog.forget(), yes=False)  # Keep
+    assert (SERVICE, ENTRY) in memory_keyring.entries
+    dialog.forget_button.click()
+    (box,) = [b for b in dialog.findChildren(QMessageBox, "question") if b.isVisible()]
+    assert "OS keyring" in box.text()
+    answer(box, yes=True)
+
+    async def scenario():
+        await until(lambda: "deleted" in dialog.problem.text(), what="the credentials deleted")
+
+    arun(scenario())
+    assert memory_keyring.entries == {}
+    assert "OS keyring" in dialog.problem.text() and dialog.isVisible()
+    assert engine.settings.get(ACCOUNT_MODE) == "sandbox"  # the settings stay as they were
 
 
 def test_details_show_the_request_redacted_and_copy_as_curl(session, arun):

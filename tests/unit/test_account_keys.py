@@ -74,3 +74,16 @@ def test_the_help_says_the_flag_is_visible_in_the_process_list(capsys) -> None:
         build_parser().parse_args(["account", "set", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "--access-key-stdin" in text and "the process list shows it" in text
+
+
+def test_the_api_url_and_label_are_stored_as_the_window_stores_them(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    # Pasted with blanks around it, as a provisioning script's variable often is.
+    url = "https://staging.example.com/ibp_api.php"
+    argv = ["--key-stdin", "--api-url", f" {url}\n", "--label", "  Staging  "]
+    assert account_set(monkeypatch, argv, "PUB-1\n", Vault(MemoryKeyring())) == 0, (
+        capsys.readouterr().err
+    )
+    values = json.loads((home / "settings.json").read_text())["values"]
+    assert values["account.api_url"] == url and values["account.label"] == "Staging"

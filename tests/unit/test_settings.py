@@ -267,3 +267,42 @@ def test_options_in_use_are_told_apart_from_never_set(path: Path) -> None:
     assert Settings(path).get(CALL_IN_USE) == {"timeout": 20}
     with pytest.raises(KeyError):
         settings.is_set("call.in_us")
+
+
+def _key_literals(root: Path) -> list[str]:
+    """Where code in ``root`` names a setting by a string: a declared key, or a string shaped
+    like one given to a settings call (a misspelt key, which would read the default)."""
+    import ast
+    import re
+
+    shaped = re.compile(r"[a-z]+\.[a-z_]+")
+    calls = {"get", "set", "is_set", "validate"}
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "settings.py" and path.parent.name == "console":
+            continue  # where the keys are declared
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            literal = None
+            if isinstance(node, ast.Constant) and node.value in BY_KEY:
+                literal = node.value
+            elif isinstance(node, ast.Call) and node.args:
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                first = node.args[0]
+                if (
+                    name in calls
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                    and shaped.fullmatch(first.value)
+                ):
+                    literal = first.value
+            if literal is not None:
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno} {literal!r}")
+    return sorted(set(found))  # a key given to a call is seen twice
+
+
+@pytest.mark.parametrize("folder", ["console", "ui"])
+def test_code_names_each_setting_by_its_constant(folder: str) -> None:
+    # A misspelt constant fails at import; a misspelt string reads the default without a word.
+    root = Path(__file__).resolve().parents[2] / folder
+    assert _key_literals(root) == []

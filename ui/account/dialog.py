@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -22,16 +23,21 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from console.calls.tls import certificate_fingerprint, tls_verify
+from console.account import (
+    KEY,
+    KEYPAIR,
+    AccountDetails,
+    AccountInputError,
+    checked_certificate,
+    describe_certificate,
+    normalised_api_url,
+)
 from console.credentials import Credentials
-from console.engine import SANDBOX, Engine
-from console.urls import check_api_url
-from ui.common.errors import show_error
+from console.engine import Engine
+from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
-from ui.common.tasks import off_thread
 
 log = logging.getLogger(__name__)
-DIALOGTECH = "dialogtech"
 CERTIFICATE_FILES = "certificates"  # the kind of file whose folder is remembered
 
 
@@ -46,7 +52,7 @@ class AccountDialog(QDialog):
         self.setWindowTitle(self.tr("Account"))
         self.setMinimumWidth(520)
         # The certificate file trusted besides the usual authorities, as chosen here ("" none).
-        self._trusted_ca: str = engine.settings.get("account.trusted_ca")
+        self._trusted_ca: str = engine.account.state().trusted_ca
         self._build()
         self._load()
 
@@ -65,7 +71,6 @@ class AccountDialog(QDialog):
         return edit
 
     def _build(self) -> None:
-        settings = self.engine.settings
         self.sandbox_radio = self._radio(
             self.tr("&Sandbox (no real calls)"),
             self.tr("Calls go to a simulator on this computer; nothing rings"),
@@ -140,6 +145,15 @@ class AccountDialog(QDialog):
         self.where.setWordWrap(True)
         self.where.setAccessibleName(self.tr("Where secrets are stored"))
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.forget_button = QPushButton(self.tr("&Forget stored credentials…"), self)
+        self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
+        self.forget_button.setToolTip(
+            self.tr("Delete the credentials stored for this account (asks first)")
+        )
+        self.forget_button.clicked.connect(self.forget)
+        stored = QHBoxLayout()
+        stored.addWidget(self.where, 1)
+        stored.addWidget(self.forget_button)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Account problem"))
@@ -159,21 +173,20 @@ class AccountDialog(QDialog):
         layout.addWidget(self.sandbox_radio)
         layout.addWidget(self.account_radio)
         layout.addWidget(self.account_box)
-        layout.addWidget(self.where)
+        layout.addLayout(stored)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.account_radio.toggled.connect(self._update)
         self.key_radio.toggled.connect(self._update)
         self.url_edit.textChanged.connect(self._update)
-        self.label_edit.setText(settings.get("account.label"))
-        self.url_edit.setText(settings.get("account.api_url"))
+        state = self.engine.account.state()
+        self.label_edit.setText(state.label)
+        self.url_edit.setText(state.api_url)
 
     def _load(self) -> None:
-        settings = self.engine.settings
-        sandbox = settings.get("account.mode") == SANDBOX
-        (self.sandbox_radio if sandbox else self.account_radio).setChecked(True)
-        key = settings.get("account.auth") == "key"
-        (self.key_radio if key else self.keypair_radio).setChecked(True)
+        state = self.engine.account.state()
+        (self.sandbox_radio if state.sandbox else self.account_radio).setChecked(True)
+        (self.key_radio if state.auth == KEY else self.keypair_radio).setChecked(True)
         vault = self.engine.vault
         text = self.tr("Secrets are stored in: {0}.").format(vault.location)
         if vault.warning:
@@ -189,24 +202,28 @@ class AccountDialog(QDialog):
         self.key_edit.setEnabled(account and key)
         self.access_key_edit.setEnabled(account and not key)
         self.secret_edit.setEnabled(account and not key)
-        problem = check_api_url(self.url_edit.text())
-        self.url_check.setText("⚠ " + problem if problem else "✓ " + self.tr("a valid API URL"))
+        try:
+            normalised_api_url(self.url_edit.text())
+        except AccountInputError as exc:
+            self.url_check.setText("⚠ " + str(exc))
+        else:
+            self.url_check.setText("✓ " + self.tr("a valid API URL"))
 
     def _show_trust(self) -> None:
-        path = self._trusted_ca
-        self.untrust_button.setEnabled(bool(path))
-        if not path:
+        trusted = describe_certificate(self._trusted_ca)
+        self.untrust_button.setEnabled(trusted is not None)
+        if trusted is None:
             self.cert_label.setText(self.tr("The usual certificate authorities only."))
             return
-        try:
-            fingerprint = self.tr("SHA-256 {0}").format(certificate_fingerprint(path))
-        except (OSError, ValueError) as exc:
-            fingerprint = self.tr("cannot be read: {0}").format(exc)
+        if trusted.fingerprint is None:
+            fingerprint = self.tr("cannot be read: {0}").format(trusted.problem)
+        else:
+            fingerprint = self.tr("SHA-256 {0}").format(trusted.fingerprint)
         self.cert_label.setText(
             "⚠ "
             + self.tr(
                 "A custom certificate is trusted besides the usual authorities: {0} ({1})."
-            ).format(path, fingerprint)
+            ).format(trusted.path, fingerprint)
         )
 
     def choose_certificate(self) -> QFileDialog:
@@ -225,12 +242,11 @@ class AccountDialog(QDialog):
     def trust_certificate(self, path: str) -> bool:
         """Trust ``path`` once the account is saved; False (and why) when it is no certificate."""
         try:
-            tls_verify(path)
-        except ValueError as exc:
-            self.problem.setText("⚠ " + str(exc))
+            self._trusted_ca = checked_certificate(path)
+        except AccountInputError as exc:
+            self.problem.setText("⚠ " + exc.sentence())
             return False
         self.problem.clear()
-        self._trusted_ca = path
         self._show_trust()
         return True
 
@@ -238,28 +254,43 @@ class AccountDialog(QDialog):
         self._trusted_ca = ""
         self._show_trust()
 
+    def forget(self) -> QMessageBox:
+        """Ask, then delete the stored credentials; the other settings stay as they are."""
+        return ask(
+            self,
+            self.tr("Forget stored credentials"),
+            self.tr("Delete the credentials stored in {0}?").format(self.engine.vault.location),
+            self._forget,
+            yes=self.tr("Delete"),
+            no=self.tr("Keep"),
+            informative=self.tr("Calls with this account need them entered again."),
+        )
+
+    @asyncSlot()
+    async def _forget(self) -> None:
+        self.forget_button.setEnabled(False)
+        try:
+            await self.engine.account.forget()
+        except Exception as exc:
+            show_error(self.tr("Credentials not deleted"), exc, self)
+            return
+        finally:
+            self.forget_button.setEnabled(True)
+        self.problem.setText(
+            self.tr("The stored credentials were deleted from {0}.").format(
+                self.engine.vault.location
+            )
+        )
+
     def credentials(self) -> Credentials | None:
         """The credentials typed in, or None when all the secret fields are empty."""
         if self.key_radio.isChecked():
-            key = self.key_edit.text().strip()
-            return Credentials(key=key) if key else None
-        access, secret = self.access_key_edit.text().strip(), self.secret_edit.text().strip()
-        if not access and not secret:
+            key = self.key_edit.text()
+            return Credentials(key=key) if key.strip() else None
+        access, secret = self.access_key_edit.text(), self.secret_edit.text()
+        if not access.strip() and not secret.strip():
             return None
         return Credentials(access_key=access, secret_access_key=secret)
-
-    def _problem(self, credentials: Credentials | None, stored: Credentials | None) -> str | None:
-        problem = check_api_url(self.url_edit.text())
-        if problem:
-            return problem
-        wanted = "key" if self.key_radio.isChecked() else "keypair"
-        if credentials is None:
-            if stored is None or stored.mode != wanted:
-                return self.tr("Enter the credentials: none of this kind are stored yet.")
-            return None
-        if wanted == "keypair" and not all((credentials.access_key, credentials.secret_access_key)):
-            return self.tr("Enter both the access key and the secret access key.")
-        return None
 
     @asyncSlot()
     async def save(self) -> None:
@@ -274,25 +305,20 @@ class AccountDialog(QDialog):
             save_button.setEnabled(True)
 
     async def _save(self) -> None:
-        settings, vault = self.engine.settings, self.engine.vault
+        account, vault = self.engine.account, self.engine.vault
         self.problem.clear()
-        if self.sandbox_radio.isChecked():
-            settings.set("account.mode", SANDBOX)
-        else:
-            credentials = self.credentials()
-            stored = await vault.load_async() if credentials is None else None
-            problem = self._problem(credentials, stored)
-            if problem:
-                self.problem.setText("⚠ " + problem)
-                return
-            if credentials is not None:
-                await vault.save_async(credentials)  # bounded, and never on this thread
-            settings.set("account.mode", DIALOGTECH)
-            settings.set("account.auth", "key" if self.key_radio.isChecked() else "keypair")
-            settings.set("account.api_url", self.url_edit.text().strip())
-        settings.set("account.label", self.label_edit.text().strip())
-        settings.set("account.trusted_ca", self._trusted_ca)
-        await off_thread(settings.save)
+        label, trusted_ca = self.label_edit.text(), self._trusted_ca
+        try:
+            if self.sandbox_radio.isChecked():
+                # The API URL is the account's: choosing the sandbox leaves it as it was.
+                await account.use_sandbox(AccountDetails(label, trusted_ca=trusted_ca))
+            else:
+                auth = KEY if self.key_radio.isChecked() else KEYPAIR
+                details = AccountDetails(label, self.url_edit.text(), trusted_ca)
+                await account.use_account(auth, self.credentials(), details)
+        except AccountInputError as exc:
+            self.problem.setText("⚠ " + exc.sentence())
+            return
         await self.engine.apply_account()
         for edit in (self.key_edit, self.access_key_edit, self.secret_edit):
             edit.clear()

@@ -27,6 +27,7 @@ from console.credentials import Credentials
 from console.engine import Engine
 from console.phone import format_display
 from console.problems import LocalProblem
+from console.settings import CONFIRM_REPEAT_CALL, LAST_TEAM
 from console.store import Lead, TeamList
 from ui.calls.from_history import LoadFromHistory
 from ui.calls.in_flight import PendingCallsPanel
@@ -204,7 +205,7 @@ class CallPanel(LoadFromHistory, QWidget):
     def refresh_teams(self) -> None:
         """Re-read the team lists, keeping the selection (or the one used last time)."""
         current = self.current_team()
-        keep = current.name if current else self.engine.settings.get("ui.last_team")
+        keep = current.name if current else self.engine.settings.get(LAST_TEAM)
         self.team_combo.blockSignals(True)
         self.team_combo.clear()
         for team in self.engine.store.list_teams():
@@ -255,8 +256,8 @@ class CallPanel(LoadFromHistory, QWidget):
             numbers = self.tr("every number on this list is disabled")
         self.team_numbers.set_full_text(numbers)
         self._forget_missing()
-        if team.id is not None and self.engine.settings.get("ui.last_team") != team.name:
-            self.engine.settings.set("ui.last_team", team.name)
+        if team.id is not None and self.engine.settings.get(LAST_TEAM) != team.name:
+            self.engine.settings.set(LAST_TEAM, team.name)
             self.engine.settings.save()
 
     # Placing calls
@@ -304,7 +305,7 @@ class CallPanel(LoadFromHistory, QWidget):
             self.show_feedback(self.tr("Choose {0} first; nothing was sent.").format(missing))
             self._missing = True
             return None
-        ask_first = self.engine.settings.get("ui.confirm_repeat_call")
+        ask_first = self.engine.settings.get(CONFIRM_REPEAT_CALL)
         try:
             reservation = self.engine.calls.reserve(plan, again=not ask_first)
         except AlreadyPending as exc:

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from console.settings import Settings
+from console.settings import LAST_FOLDERS, Settings
 
 log = logging.getLogger(__name__)
-FOLDERS_KEY = "ui.last_folders"
 
 
 class Folders:
@@ -26,7 +25,7 @@ class Folders:
 
     def _all(self) -> dict[str, str]:
         # Read each time: another Folders (a dialog's) may have noted a kind since.
-        return self._settings.get(FOLDERS_KEY) if self._settings else dict(self._memory)
+        return self._settings.get(LAST_FOLDERS) if self._settings else dict(self._memory)
 
     def start(self, kind: str) -> Path:
         """Where a dialog for ``kind`` opens: the last folder used, while it exists; else home."""
@@ -45,7 +44,7 @@ class Folders:
         if self._settings is None:
             self._memory = folders
             return
-        self._settings.set(FOLDERS_KEY, folders)
+        self._settings.set(LAST_FOLDERS, folders)
         try:
             self._settings.save()
         except OSError as exc:  # the file itself was chosen; only the convenience is lost

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from console import APP_NAME, __version__
 from console.engine import Engine
 from console.phone import format_display
+from console.settings import ACCOUNT_LABEL, CLOSE_TO_TRAY, WINDOW_STATE
 from console.store import Lead
 from ui.calls.panel import CallPanel
 from ui.common.errors import ask, show_error
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
             self.memory_warning.setVisible(False)
             return
         settings = engine.settings
-        label = settings.get("account.label") or self.tr("DialogTech account")
+        label = settings.get(ACCOUNT_LABEL) or self.tr("DialogTech account")
         host = urlsplit(engine.api_url).netloc
         text = self.tr("{0} · {1} · secrets in {2}").format(label, host, engine.vault.location)
         if engine.trusted_ca:
@@ -392,12 +393,12 @@ class MainWindow(QMainWindow):
             "call_panel": self.call_panel.layout_state(),
         }
         settings = self.engine.settings
-        settings.set("ui.window_state", json.dumps(state))
+        settings.set(WINDOW_STATE, json.dumps(state))
         settings.save()
 
     def restore_state(self) -> None:
         """The layout of last time, else a sensible default size."""
-        text = self.engine.settings.get("ui.window_state")
+        text = self.engine.settings.get(WINDOW_STATE)
         try:
             state = json.loads(text) if text else {}
         except ValueError:
@@ -463,7 +464,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         quitting, self._quitting = self._quitting, False
-        to_tray = self.engine.settings.get("ui.close_to_tray")
+        to_tray = self.engine.settings.get(CLOSE_TO_TRAY)
         if closes_to_tray(to_tray, self.tray.shown, quitting):
             event.ignore()
             self.hide()  # calls keep running; the tray brings the window back
