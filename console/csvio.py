@@ -44,45 +44,16 @@ _FALSE = frozenset({"0", "n", "no", "false", "f", "off", "disabled"})
 
 
 @dataclass
-class ImportReport:
-    """What an import of leads read: the leads, every skipped row and every choice made.
+class _ReadReport:
+    """What reading a CSV file found besides its rows: shared by leads and team imports.
 
     ``problems``: one sentence per skipped row, by line. ``notices``: what was done to a row
     that was kept (a multi-value cell, a later phone column used, NUL characters removed).
-    ``lines`` and ``sources``: per lead, its line and the column its number came from.
-    ``footer`` and ``blank``: report footer lines and blank lines skipped, counted.
+    ``sources``: per row kept, the column its number came from. ``footer`` and ``blank``:
+    report footer lines and blank lines skipped, counted. ``key``: header_key(header), to
+    remember a mapping chosen for this header.
     """
 
-    leads: list[Lead] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    encoding: str = "utf-8"
-    lines: list[int] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
-    mapping: Mapping | None = None
-    key: str = ""  # header_key(header), to remember a mapping chosen for this header
-    footer: int = 0
-    blank: int = 0
-
-    def columns(self) -> dict[str, list[str]]:
-        """The header names read for each part: name, phone (in the order tried), ..."""
-        return _columns(self.mapping, self.header)
-
-    def ignored(self) -> list[str]:
-        """The header names of the columns not read."""
-        return _ignored(self.mapping, self.header)
-
-    def summary(self) -> list[str]:
-        """Sentences for a person: columns used and ignored, where numbers came from, skips."""
-        return _summary(self, len(self.leads), "lead", self.sources)
-
-
-@dataclass
-class TeamImport:
-    """Members read from a team CSV file, like ImportReport (labels come from the name)."""
-
-    members: list[TeamMember] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     sources: list[str] = field(default_factory=list)
@@ -94,10 +65,31 @@ class TeamImport:
     blank: int = 0
 
     def columns(self) -> dict[str, list[str]]:
+        """The header names read for each part: name, phone (in the order tried), ..."""
         return _columns(self.mapping, self.header)
 
     def ignored(self) -> list[str]:
+        """The header names of the columns not read."""
         return _ignored(self.mapping, self.header)
+
+
+@dataclass
+class ImportReport(_ReadReport):
+    """What an import of leads read: the leads (``lines``: each one's line) and the rest."""
+
+    leads: list[Lead] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """Sentences for a person: columns used and ignored, where numbers came from, skips."""
+        return _summary(self, len(self.leads), "lead", self.sources)
+
+
+@dataclass
+class TeamImport(_ReadReport):
+    """Members read from a team CSV file, like ImportReport (labels come from the name)."""
+
+    members: list[TeamMember] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         return _summary(self, len(self.members), "member", self.sources)

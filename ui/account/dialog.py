@@ -36,6 +36,7 @@ from console.credentials import Credentials
 from console.engine import Engine
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
+from ui.common.widgets import save_cancel_buttons
 
 log = logging.getLogger(__name__)
 CERTIFICATE_FILES = "certificates"  # the kind of file whose folder is remembered
@@ -157,18 +158,9 @@ class AccountDialog(QDialog):
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Account problem"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        self.buttons = save_cancel_buttons(
+            self, self.tr("Store the account and use it"), self.tr("Close without changes")
         )
-        for which, tip in (
-            (QDialogButtonBox.StandardButton.Save, self.tr("Store the account and use it")),
-            (QDialogButtonBox.StandardButton.Cancel, self.tr("Close without changes")),
-        ):
-            button = self.buttons.button(which)
-            button.setAccessibleName(button.text().replace("&", ""))
-            button.setToolTip(tip)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.sandbox_radio)
         layout.addWidget(self.account_radio)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -217,3 +218,21 @@ def fit_title(dialog: QDialog) -> None:
         layout.addItem(spacer)
     else:
         dialog.setMinimumWidth(max(dialog.minimumWidth(), width))
+
+
+def save_cancel_buttons(dialog: QDialog, save_tip: str, cancel_tip: str) -> QDialogButtonBox:
+    """Save and Cancel for ``dialog``, named and explained, wired to its ``save()`` and
+    ``reject()``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    for which, tip in (
+        (QDialogButtonBox.StandardButton.Save, save_tip),
+        (QDialogButtonBox.StandardButton.Cancel, cancel_tip),
+    ):
+        button = buttons.button(which)
+        button.setAccessibleName(button.text().replace("&", ""))
+        button.setToolTip(tip)
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from console.phone import format_display
 from console.store import Lead
 from ui.common.undo import Note
-from ui.common.widgets import fit_title
+from ui.common.widgets import fit_title, save_cancel_buttons
 from ui.leads.model import NOTES_LIMIT
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -68,18 +68,9 @@ class NotesDialog(QDialog):
         self.edit.setToolTip(self.tr("Several lines are kept; Ctrl+Enter saves"))
         who.setBuddy(self.edit)
         self.problem = Note(self.tr("Notes message"), self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        self.buttons = save_cancel_buttons(
+            self, self.tr("Save the notes (Ctrl+Enter)"), self.tr("Close without saving")
         )
-        for which, tip in (
-            (QDialogButtonBox.StandardButton.Save, self.tr("Save the notes (Ctrl+Enter)")),
-            (QDialogButtonBox.StandardButton.Cancel, self.tr("Close without saving")),
-        ):
-            button = self.buttons.button(which)
-            button.setAccessibleName(button.text().replace("&", ""))
-            button.setToolTip(tip)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.save)
         self.edit.textChanged.connect(self._check_length)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -31,6 +30,7 @@ from console.problems import LocalProblem
 from console.settings import CALL_DEFAULTS, PREFERENCES, Setting, Settings, validate
 from ui.calls.options_form import OptionsForm
 from ui.common.mnemonics import claimed, with_mnemonic
+from ui.common.widgets import save_cancel_buttons
 
 log = logging.getLogger(__name__)
 
@@ -124,18 +124,9 @@ class PreferencesDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(self.tr("Preferences"))
         self.resize(760, 560)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        self.buttons = save_cancel_buttons(
+            self, self.tr("Save the preferences"), self.tr("Close without saving")
         )
-        for which, tip in (
-            (QDialogButtonBox.StandardButton.Save, self.tr("Save the preferences")),
-            (QDialogButtonBox.StandardButton.Cancel, self.tr("Close without saving")),
-        ):
-            button = self.buttons.button(which)
-            button.setAccessibleName(button.text().replace("&", ""))
-            button.setToolTip(tip)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Preferences problem"))
