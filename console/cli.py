@@ -161,7 +161,7 @@ def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
 async def _call(args: argparse.Namespace) -> int:
     from console.calls import CallPlan
     from console.calls.request import warning_lines
-    from console.engine import start_engine
+    from console.engine import API_URL_ENV, start_engine
 
     try:
         engine = await start_engine(api_url=args.api_url)
@@ -169,6 +169,16 @@ async def _call(args: argparse.Namespace) -> int:
         print(f"api-url: {exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
+        unknown = engine.settings.account_unknown()
+        if unknown and not args.api_url and not os.environ.get(API_URL_ENV):
+            # Never the sandbox in place of an account that could not be read.
+            raise LocalProblem(
+                unknown,
+                where=engine.settings.path,
+                hint="set the account again (`account set`, or `account set --sandbox`), "
+                "or give --api-url",
+                kind="settings",
+            )
         if args.team:
             team = engine.store.get_team(args.team)
             if team is None:

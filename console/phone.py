@@ -40,7 +40,7 @@ _ALLOWED = re.compile(r"[0-9\s().+\-/]*")
 # "x12", "ext. 12", "extension 12", "#12" after a number.
 _EXTENSION = re.compile(r"(?i)[0-9][\s.)]*(?:ext(?:ension)?\.?|x|#)\s*:?\s*[0-9]+\s*$")
 # Pauses then digits, as dialers write them: "555 111 2222,,1234", "5551112222p1234".
-_POSTDIAL = re.compile(r"(?i)[0-9)]\s*(?:,[\s,]*|[pw]+)[0-9*#]")
+_POSTDIAL = re.compile(r"(?i)[0-9)]\s*(?:,[\s,]*|[pw]+)(?:[0-9*#]|\s*$)")  # or a pause at the end
 # Excel shows a long number as "5.55222E+09" and writes it so to CSV: the digits are lost.
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,3}")
 # A number typed in a common shape: read without phonenumbers (80 µs a call adds up over a
@@ -288,6 +288,11 @@ def _plan_error(digits: str) -> str | None:
         return (
             "has an exchange (the 3 digits after the area code) starting with 0 or 1, "
             "which no North American number has"
+        )
+    if area != "555" and exchange[1:] == "11":
+        return (
+            f"has {exchange} as its exchange (the 3 digits after the area code), a service "
+            "code (N11) that no North American number has"
         )
     return None
 

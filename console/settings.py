@@ -188,6 +188,8 @@ class Settings:
         self.path = path
         self.values: dict[str, Any] = {}
         self.notice: str | None = None
+        self._refused: list[str] = []  # keys whose stored value could not be used
+        self._set_aside: Path | None = None  # where a broken file went, this start
         self._load()
 
     def _stamped(self, suffix: str) -> Path:
@@ -237,6 +239,7 @@ class Settings:
         except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             why = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
             backup = self._move_aside(why)
+            self._set_aside = backup
             self.notice = (
                 f"The settings file could not be read ({why}); defaults are in use and "
                 f"the old file was moved to {backup.name}."
@@ -259,12 +262,36 @@ class Settings:
             try:
                 self.values[key] = _coerce(setting, value)
             except (TypeError, ValueError) as exc:
+                self._refused.append(key)
                 notices.append(
                     f"In the settings file, {exc}; the default ({setting.default!r}) is in use."
                 )
         if notices:
             self.notice = " ".join(notices)
             log.warning(self.notice)
+
+    def account_unknown(self) -> str | None:
+        """Why the account cannot be known from this file, or None.
+
+        A broken file set aside (now, or at an earlier start with no settings written since)
+        or a refused account value would otherwise leave the default, the sandbox, in place
+        of a real account: a script would place sandbox calls and read "success".
+        """
+        refused = [key for key in self._refused if key.startswith("account.")]
+        if refused:
+            return (
+                f"the settings file {self.path} holds a value for {refused[0]} that cannot be used"
+            )
+        aside = self._set_aside
+        if aside is None and not self.path.exists():
+            earlier = sorted(self.path.parent.glob(f"{self.path.name}.corrupt-*"))
+            aside = earlier[-1] if earlier else None
+        if aside is not None:
+            return (
+                f"the settings file could not be read and was set aside as {aside.name}, so the "
+                "account it named is not known"
+            )
+        return None
 
     def is_set(self, key: str) -> bool:
         """Whether ``key`` has a value of its own (else ``get`` gives the default)."""

@@ -144,6 +144,34 @@ def test_a_settings_file_nested_200000_deep_is_moved_aside_once(run_cli: Run, ho
     assert len(list(home.glob("settings.json.corrupt-*"))) == 1
 
 
+def _call_by_account(run_cli: Run):
+    return run_cli("call", "--list", "5559998882", "--phone-to-call", LEAD, "--json")
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ('{"values": {"account.mode": "dialogtech", ', "set aside as settings.json.corrupt-"),
+        ('{"version": 1, "values": {"account.mode": "DialogTech"}}', "account.mode"),
+    ],
+    ids=["broken file", "refused value"],
+)
+def test_an_account_the_settings_cannot_name_is_never_replaced_by_the_sandbox(
+    run_cli: Run, home: Path, content: str, words: str
+) -> None:
+    # Found by a newcomer: a damaged settings file made `call` place a sandbox call and print
+    # "success", exit 0, where the person had a real account.
+    (home / "settings.json").write_text(content)
+    for done in (_call_by_account(run_cli), _call_by_account(run_cli)):  # the next run too
+        assert done.returncode == 4, done.stdout + done.stderr
+        assert words in done.stderr and "Nothing was sent" in done.stderr
+        assert json.loads(done.stdout)["result"] == "local"
+    # Naming the account again (here: the sandbox, on purpose) lets calls go ahead.
+    assert run_cli("account", "set", "--sandbox").returncode == 0
+    done = _call_by_account(run_cli)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-3", "1e400"])
 def test_a_time_scale_out_of_range_names_the_setting(run_cli: Run, home: Path, value) -> None:
     (home / "settings.json").write_text(

@@ -335,3 +335,15 @@ def test_search_reads_part_of_a_number_with_the_same_folding() -> None:
 
     assert phone_digits("(555)\u2011111\u200e") == "555111"
     assert phone_digits("lead 12") is None
+
+
+@pytest.mark.parametrize("text", ["5551112224w", "555-111-2224 p", "(555) 111-2224,"])
+def test_a_pause_at_the_end_is_post_dial_not_letters(text):
+    # Found by a newcomer: "5551112224w" said "contains letters", "w1234" said post-dial.
+    assert "post-dial" in (check_phone(text).error or "")
+
+
+@pytest.mark.parametrize("text", ["(212) 911-1234", "312-411-0000", "646 611 2345"])
+def test_an_n11_exchange_is_refused_like_an_n11_area_code(text):
+    error = check_phone(text).error or ""
+    assert "N11" in error and "exchange" in error
