@@ -100,28 +100,54 @@ def records(text: str) -> Iterator[Record]:
 
     A first line ``sep=;`` (Excel writes it) names the separator and is skipped; otherwise
     the header line's most frequent of , ; and tab is used. Line ends may be CRLF, LF or CR.
+    A quote opened and never closed would make the rest of the file one cell: its line is
+    reported instead, and the lines after it are read again as rows of their own.
     """
     first, _, rest = _split_first_line(text)
     match = _SEP_LINE.fullmatch(first)
-    offset = 0
     if match:
-        delimiter, text, offset = match.group(1), rest, 1
+        yield from _records(rest, match.group(1), 1)
     else:
-        delimiter = _delimiter(first)
+        yield from _records(text, _delimiter(first), 0)
+
+
+def _records(text: str, delimiter: str, offset: int) -> Iterator[Record]:
     csv.field_size_limit(1 << 24)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     line_end = 0
+    held: tuple[Record, int] | None = None  # the latest record, held until the next is read
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as exc:
+            if held is not None:
+                yield held[0]
+                held = None
             yield Record(line_end + 1 + offset, None, str(exc))
             line_end = reader.line_num
             continue
         start, line_end = line_end + 1, reader.line_num
-        yield Record(start + offset, row, blank=not "".join(row).strip())
+        if held is not None:
+            yield held[0]
+        held = (Record(start + offset, row, blank=not "".join(row).strip()), start)
+    if held is None:
+        return
+    record, start = held
+    lines = _LINE_BREAK.split(text)
+    # Only the last record can run to the end of the file; an odd count of quotes from its
+    # first line on means one was never closed.
+    if line_end > start and "\n".join(lines[start - 1 :]).count('"') % 2 == 1:
+        yield Record(
+            record.line,
+            None,
+            "a quote opened on this line is never closed, so the lines after it were read as "
+            "one cell; this row is skipped and the lines after it are read as rows again",
+        )
+        yield from _records("\n".join(lines[start:]), delimiter, record.line)
+        return
+    yield record
 
 
 def _split_first_line(text: str) -> tuple[str, str, str]:

@@ -218,7 +218,7 @@ def test_links_are_read_by_the_same_function() -> None:
 GOOD_NUMBER = st.builds(
     lambda a, b, c, shape: (shape.format(a=a, b=b, c=c), a + b + c),
     st.from_regex(r"[2-9](?:[02-9][0-9]|1[02-9])", fullmatch=True),  # no N11 area codes
-    st.from_regex(r"[2-9][0-9]{2}", fullmatch=True),
+    st.from_regex(r"[2-9](?:[02-9][0-9]|1[02-9])", fullmatch=True),  # nor N11 exchanges
     st.from_regex(r"[0-9]{4}", fullmatch=True),
     st.sampled_from(
         ["{a}{b}{c}", "({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}",
@@ -291,7 +291,7 @@ def _true_reason(text: str, error: str) -> bool:
         "too short": len(national) < 10,
         "too long": len(national) > 10,
         "area code starting with 0 or 1": len(national) == 10 and national[0] in "01",
-        "N11": len(national) == 10 and national[1:3] == "11",
+        "N11": len(national) == 10 and (national[1:3] == "11" or national[4:6] == "11"),
         "exchange": len(national) == 10 and national[3] in "01",
         "not a phone number": True,  # phonenumbers' own verdict on what is left
         "not a possible North American number": True,
