@@ -337,8 +337,12 @@ def _summary(
         else:
             named = " + ".join(name) or "none"
         phones = ", ".join(columns["phone"])
-        if len(columns["phone"]) > 1:
-            phones += " (the first filled that can be dialed)"
+        if len(columns["phone"]) > 1 and report.mapping is not None and report.mapping.phone_labels:
+            # Google's exports label each number: work before mobile, home, other (as listed
+            # in console.csvlayout), whatever the column order.
+            phones += " (per row, by its label: main, then work, mobile, home, other; never a fax)"
+        elif len(columns["phone"]) > 1:
+            phones += " (the first filled that can be dialed, in this order)"
         parts = [f"name from {named}", f"number from {phones}"]
         parts += [f"{key} from {', '.join(columns[key])}" for key in ("company", "notes", "enabled")
                   if columns[key]]  # fmt: skip

@@ -36,6 +36,10 @@ def test_google_contacts() -> None:
     summary = "\n".join(report.summary())
     assert "name from First Name + Middle Name + Last Name" in summary
     assert "Ignored columns: Phonetic First Name" in summary and "E-mail 1 - Value" in summary
+    # Her Work number came before her Mobile one: the summary says the labels decide, not
+    # "the first filled" (a newcomer read it that way and found Phone 1 skipped).
+    assert "by its label: main, then work, mobile, home, other" in summary
+    assert "the first filled" not in summary
 
 
 def test_google_contacts_legacy_utf16() -> None:
