@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -37,12 +38,32 @@ DEFAULT_TIMEOUT = 15.0
 
 
 def keyring_timeout() -> float:
-    """Seconds a keyring call may take: $FINDME_KEYRING_TIMEOUT, else 15."""
-    try:
-        value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
-    except ValueError:
+    """Seconds a keyring call may take: $FINDME_KEYRING_TIMEOUT, else 15.
+
+    A value that is not a positive number is logged once and the default used: a script's
+    typo must not make every keyring call wait for ever (0) or fail at once (-1).
+    """
+    text = os.environ.get(TIMEOUT_ENV)
+    if text is None:
         return DEFAULT_TIMEOUT
-    return value if math.isfinite(value) and value > 0 else DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value > 0:
+        return value
+    _warn_timeout_once(text)
+    return DEFAULT_TIMEOUT
+
+
+@functools.cache
+def _warn_timeout_once(text: str) -> None:
+    log.warning(
+        "%s=%r is not a positive number of seconds; %g s is used",
+        TIMEOUT_ENV,
+        text,
+        DEFAULT_TIMEOUT,
+    )
 
 
 class KeyringProblem(LocalProblem):

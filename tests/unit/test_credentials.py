@@ -246,3 +246,17 @@ def test_a_keyring_that_fails_is_one_sentence_not_memory(misbehaving, backend, w
     with pytest.raises(KeyringProblem):
         vault.save(KEY)
     assert not vault.in_memory  # not "kept in memory": the person can mend the keyring
+
+
+@pytest.mark.parametrize("text", ["abc", "0", "-1", "nan", "inf"])
+def test_a_keyring_timeout_that_is_no_positive_number_is_said_and_the_default_used(
+    monkeypatch, caplog, text
+):
+    from console import credentials
+
+    monkeypatch.setenv(credentials.TIMEOUT_ENV, text)
+    credentials._warn_timeout_once.cache_clear()
+    assert credentials.keyring_timeout() == credentials.DEFAULT_TIMEOUT
+    assert f"{credentials.TIMEOUT_ENV}={text!r} is not a positive number" in caplog.text
+    monkeypatch.setenv(credentials.TIMEOUT_ENV, "2.5")
+    assert credentials.keyring_timeout() == 2.5
