@@ -141,12 +141,17 @@ class CallPanel(QWidget):
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.feedback_area = QScrollArea(self)
+        # A transparent viewport of our own, set before the widget (the old viewport is
+        # deleted with its children): asking Qt for the one it made would have PySide6
+        # create a Python type for every Qt widget class first (tens of ms at start).
+        viewport = QWidget()
+        viewport.setAutoFillBackground(False)
+        self.feedback_area.setViewport(viewport)
         self.feedback_area.setWidget(self.feedback)
         self.feedback_area.setWidgetResizable(True)
         self.feedback_area.setFrameShape(QFrame.Shape.NoFrame)
         self.feedback_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.feedback_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.feedback_area.viewport().setAutoFillBackground(False)
         self.feedback.setAutoFillBackground(False)
         self.call_button = KeepFocusButton(icon("call"), self.tr("Call"), self)
         self.call_button.setAccessibleName(self.tr("Call"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
 
 from console.csvio import preview
@@ -92,8 +92,7 @@ class LeadsPanel(LeadsPanelBase):
         self.notes_action.triggered.connect(self.edit_notes)
         self.copy_action.triggered.connect(self.copy_number)
         self.notes_delegate.open_notes.connect(self._open_notes_at)
-        self.table.installEventFilter(self)  # the menu key's context menu (see eventFilter)
-        self.table.viewport().installEventFilter(self)  # a right-click's
+        self.table.menu_requested.connect(self._context_menu)
         self.paste_action.triggered.connect(self._paste)
         self.import_button.clicked.connect(self._choose_import)
         self.import_action.triggered.connect(self._choose_import)
@@ -225,29 +224,17 @@ class LeadsPanel(LeadsPanelBase):
         ):
             self._search_now()
             return True
-        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            # A right-click reaches the viewport, at the row under the mouse; the menu key
-            # reaches the table itself, for the current row (its position there is not one).
-            if watched is self.table.viewport():
-                return self._context_menu(self.table.indexAt(event.pos()), event.globalPos())
-            if watched is self.table and event.reason() == QContextMenuEvent.Reason.Keyboard:
-                index = self.table.currentIndex()
-                where = self.table.viewport().mapToGlobal(self.table.visualRect(index).center())
-                return self._context_menu(index, where)
         return super().eventFilter(watched, event)
 
     def offer_call(self, action: QAction) -> None:
         """Put the window's Call action (its key shown) first in each lead's menu."""
         self._call_action = action
 
-    def _context_menu(self, index: QModelIndex, where: QPoint) -> bool:
+    def _context_menu(self, index: QModelIndex, where: QPoint) -> None:
         """The lead's menu at ``where``: what can be done with it, each with its key."""
-        if not index.isValid():
-            return False
         self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
         self.context_menu = self.lead_menu(self._call_action)
         self.context_menu.popup(where)
-        return True
 
     def _search_now(self) -> None:
         self.refresh()
