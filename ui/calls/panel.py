@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from PySide6.QtCore import Qt, Signal
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -40,6 +40,9 @@ from ui.common.resources import icon
 from ui.common.tasks import TaskRunner
 from ui.common.widgets import ElidedLabel, KeepFocusButton
 from ui.common.words import status_text
+
+if TYPE_CHECKING:  # the questions are made by ui.common.errors.ask, when first asked
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,12 @@ import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from console.csvio import preview
-from console.csvlayout import Mapping, SettingsLike, remember, remembered
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
 from ui.common.errors import show_error
@@ -21,11 +19,18 @@ from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
-from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
-from ui.leads.mapping import ColumnMappingDialog
 from ui.leads.model import NAME, NOTES
-from ui.leads.notes import NotesDialog
+
+# The CSV import (its reader, the column-mapping and summary dialogs) and the notes window
+# are imported when first used: none of them is needed to show the window.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMenu
+
+    from console.csvlayout import Mapping, SettingsLike
+    from ui.leads.importer import ImportSummary, LeadImport
+    from ui.leads.mapping import ColumnMappingDialog
+    from ui.leads.notes import NotesDialog
 
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
@@ -319,6 +324,8 @@ class LeadsPanel(LeadsPanelBase):
             return None
         dialog = self._notes.get(lead.id)
         if dialog is None:
+            from ui.leads.notes import NotesDialog
+
             dialog = NotesDialog(lead, self._save_notes, self)
             self._notes[lead.id] = dialog
             dialog.finished.connect(lambda _r, key=lead.id: self._notes.pop(key, None))
@@ -453,6 +460,8 @@ class LeadsPanel(LeadsPanelBase):
         return self.tasks.single_flight(IMPORT_TASK, lambda: self._import(path))
 
     async def _import(self, path: Path) -> LeadImport | None:
+        from ui.leads.importer import ImportSummary, run_import
+
         loop = asyncio.get_running_loop()
 
         def say(text: str) -> None:  # called from the worker thread
@@ -482,6 +491,10 @@ class LeadsPanel(LeadsPanelBase):
     async def _columns_for(self, path: Path) -> tuple[Mapping | None, bool]:
         """(mapping, go on): None to let the engine recognise the columns; the person's
         choice (remembered, or asked now) when it cannot. OSError if the file is unreadable."""
+        from console.csvio import preview
+        from console.csvlayout import remember, remembered
+        from ui.leads.mapping import ColumnMappingDialog
+
         shown = await off_thread(preview, path)
         if shown.mapping is not None or not shown.header:
             return None, True  # recognised, or empty: the import says what it found

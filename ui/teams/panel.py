@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from console.csvio import export_team, import_team
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from console.store.teams import merged
@@ -22,6 +21,11 @@ from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import LABEL, moved
+
+# The CSV reader and writer and the message boxes are imported when first used: none of
+# them is needed to show the window.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 log = logging.getLogger(__name__)
 TEAM_FILES = "team lists"  # the kind of file whose folder is remembered, for import and export
@@ -317,6 +321,8 @@ class TeamsPanel(TeamsPanelBase):
     def ask_import_mode(self, path: str | Path) -> None:
         """With a list picked, ask whether the file makes a new list, adds to it or replaces
         its members; without one, make a new list."""
+        from PySide6.QtWidgets import QMessageBox
+
         team = self.current_team()
         if team is None:
             self.import_csv(path)
@@ -370,6 +376,8 @@ class TeamsPanel(TeamsPanelBase):
     def import_csv(self, path: str | Path, mode: str = "new") -> TeamList | None:
         """Import a CSV file as a new list named after the file ("new"), or into the picked
         list ("add" its new numbers, "replace" its members); undoable; reports skipped rows."""
+        from console.csvio import import_team
+
         path = Path(path)
         try:
             result = import_team(path)
@@ -411,6 +419,8 @@ class TeamsPanel(TeamsPanelBase):
         return " " + self.tr("%n row(s) were skipped.", "", len(problems))
 
     def _summary(self, path: Path, problems: list[str], imported: bool) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -427,6 +437,8 @@ class TeamsPanel(TeamsPanelBase):
 
     def export_csv(self, path: str | Path) -> int:
         """Write the picked list to a CSV file; returns how many members were written."""
+        from console.csvio import export_team
+
         team = self.current_team()
         if team is None:
             return 0
