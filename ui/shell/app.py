@@ -50,8 +50,9 @@ def run(argv: list[str]) -> int:
     # The engine first, before Qt: once PySide6 is loaded, its __feature__ import hook reads
     # the source of every module an import statement names (about 0.3 ms each), and the
     # engine's own imports name some fifty.
+    import logging.handlers  # noqa: F401 - the log file's (console.logs)
+
     import console.engine  # noqa: F401
-    import console.logs  # noqa: F401
     from ui.shell.links import find_link
     from ui.shell.single_instance import try_hand_off
 
@@ -87,8 +88,9 @@ def run(argv: list[str]) -> int:
     from ui.shell.links import install_file_open_filter
     from ui.shell.single_instance import SingleInstanceServer
 
+    # The name is taken now; launches are accepted once the window is shown (see _main).
     server = SingleInstanceServer(parent=app)
-    if not server.listen():
+    if not server.claim():
         log.warning(
             "single instance: not listening on %s; later links open consoles of their own",
             server.name,
