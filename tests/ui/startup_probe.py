@@ -1,13 +1,15 @@
 """Run by test_startup_weight.py in a process of its own: starts the console as main.py does
 (on a fresh home, off screen) and, when the window is shown and idle (the moment `make bench`
 measures), prints on its last line as JSON the Qt classes PySide6 has made Python types for,
-the modules loaded, and the options pages built; then exits at once.
+the modules loaded and the garbage collections run while the window was built; then exits
+at once.
 
 Usage: python startup_probe.py (FINDME_HOME and QT_QPA_PLATFORM set by the caller)
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -22,6 +24,20 @@ PRELOADED = sorted(sys.modules)
 QT_MODULES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtNetwork")
 
 
+COLLECTIONS = [0]  # automatic garbage collections while the window is built
+BUILT = [False]  # the console has frozen what it made (gc.freeze, once the window is shown)
+
+
+def _count(phase: str, _info: dict) -> None:
+    if phase == "start" and not BUILT[0]:
+        COLLECTIONS[0] += 1
+
+
+def _freeze(real=gc.freeze) -> None:
+    BUILT[0] = True
+    real()
+
+
 def _report() -> dict:
     types = []
     for name in QT_MODULES:
@@ -33,7 +49,14 @@ def _report() -> dict:
                 for key, value in vars(module).items()
                 if isinstance(value, type)
             ]
-    return {"qt_types": sorted(types), "modules": sorted(sys.modules), "preloaded": PRELOADED}
+    return {
+        "qt_types": sorted(types),
+        "modules": sorted(sys.modules),
+        "preloaded": PRELOADED,
+        "collections": COLLECTIONS[0],
+        "gc_enabled": gc.isenabled(),
+        "frozen": gc.get_freeze_count(),
+    }
 
 
 def main() -> None:
@@ -48,6 +71,15 @@ def main() -> None:
 
     app._append_line = at_mark
     from main import main as console_main
+
+    gc.freeze = _freeze
+    real_run = app.run
+
+    def run(argv: list[str]) -> int:
+        gc.callbacks.append(_count)  # from the window's start, as main.py calls it
+        return real_run(argv)
+
+    app.run = run
 
     console_main([])
 
