@@ -17,7 +17,6 @@ CSV export.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import sys
@@ -111,6 +110,8 @@ def _decode_escape(kind: str | None, token: str) -> list[tuple[str, int, int]] |
             offset += size
         return chars
     if kind == "ref":
+        import html  # its table of 2,000 entity names, read only when one is met
+
         char = html.unescape(token)
         return None if char == token else [(char, 0, len(token))]
     if kind == "pair":

@@ -17,7 +17,6 @@ import dataclasses
 import json
 import logging
 import os
-import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +76,7 @@ def write(folder: Path, record: CallRecord) -> Path:
     fields = dataclasses.asdict(record)
     fields["raw_reply"] = fields["raw_reply"][:MAX_RAW_CHARS]
     data = json.dumps({"version": VERSION, "call": fields}, ensure_ascii=False).encode()
-    name = f"call-{record.id}-{uuid.uuid4().hex}"
+    name = f"call-{record.id}-{os.urandom(16).hex()}"  # not uuid4: see owners.py
     temporary = folder / f".{name}.tmp"  # never read: a merge sees whole files only
     target = folder / f"{name}{SUFFIX}"
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from console import APP_ID
 from tests.conftest import child_pythonpath
-from ui.shell.single_instance import SingleInstanceServer, server_name, try_hand_off
+from ui.shell.single_instance import SingleInstanceServer, server_name, socket_path, try_hand_off
 
 SECOND_LAUNCH = """
 import sys
@@ -34,6 +35,14 @@ def server(qapp, name: str):
     instance = SingleInstanceServer(name)
     yield instance
     instance.close()
+
+
+NO_QT_NETWORK = """
+import sys
+from ui.shell.single_instance import try_hand_off
+print(try_hand_off("tel:5551112222", timeout_ms=3000, name=sys.argv[1]))
+print("PySide6.QtNetwork" in sys.modules)
+"""
 
 
 def _second_launch(name: str, message: str) -> subprocess.Popen[str]:
@@ -120,3 +129,51 @@ def test_the_default_name_is_per_user_and_per_data_folder(monkeypatch, tmp_path)
     first = server_name()
     monkeypatch.setenv("FINDME_HOME", str(tmp_path / "b"))
     assert first.startswith(plain) and first != plain and first != server_name()
+
+
+def test_a_claimed_name_serves_the_first_launch_that_connects(qtbot, server) -> None:
+    # The window's console claims the name before it is built and serves when a launch
+    # knocks (QtNetwork is loaded only then); the launch waits in the system's queue.
+    assert server.claim() and server.listening
+    with qtbot.waitSignal(server.message_received, timeout=15000) as received:
+        launch = _second_launch(server.name, "tel:5551112222")
+    assert received.args == ["tel:5551112222"]
+    qtbot.waitUntil(lambda: launch.poll() is not None, timeout=15000)
+    assert launch.communicate()[0].strip() == "True"
+    # The launch first knocked to see whether anyone listens: nothing of that is kept.
+    qtbot.waitUntil(lambda: not server._buffers, timeout=8000)
+
+
+def test_the_claimed_socket_is_this_users_alone(server) -> None:
+    assert server.claim()
+    mode = os.stat(socket_path(server.name)).st_mode
+    assert stat.S_ISSOCK(mode) and stat.S_IMODE(mode) == 0o700  # as Qt's UserAccessOption
+
+
+def test_a_claim_lets_go_of_the_name_when_closed(qapp, name: str) -> None:
+    first = SingleInstanceServer(name)
+    assert first.claim()
+    first.close()
+    assert not Path(name).exists()
+    second = SingleInstanceServer(name)
+    try:
+        assert second.claim()
+    finally:
+        second.close()
+
+
+@pytest.mark.parametrize("left", ["nothing", "a stale socket"])
+def test_a_launch_with_no_console_to_reach_loads_no_qt_network(name: str, left: str) -> None:
+    if left == "a stale socket":  # what a console killed by the system leaves behind
+        stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        stale.bind(name)
+        stale.close()
+    env = {**os.environ, "PYTHONPATH": child_pythonpath()}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_QT_NETWORK, name],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["False", "False"], done.stderr[-2000:]

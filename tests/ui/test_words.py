@@ -57,6 +57,8 @@ def test_a_control_named_call_places_a_call(session):
 
 
 def _form_texts(form: OptionsForm) -> list[str]:
+    for option in form.fields.values():
+        option.widget  # noqa: B018 - every page built (each is built when first shown)
     texts = [form.tabs.tabText(i) for i in range(form.tabs.count())]
     for label in form.findChildren(QLabel):
         if not label.isHidden():

@@ -1,8 +1,13 @@
-"""The call options, one tab per API group, generated from console.calls.params.PARAMS."""
+"""The call options, one tab per API group, generated from console.calls.params.PARAMS.
+
+A tab's page is built the first time it is shown (or one of its fields is asked for): at
+start only the page in view exists. Until then its fields keep what they would show.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -15,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +37,7 @@ from console.calls.params import (
     unavailable_words,
 )
 from console.calls.request import Problem, check_option
-from console.phone import check_phone, format_display
+from console.phone import MAX_LENGTH, check_phone, format_display
 from ui.common.phone_field import PhoneField
 
 GROUPS = (
@@ -69,33 +75,115 @@ def _as_int(value: object) -> int | None:
         return None
 
 
+@dataclass
+class _Page:
+    """A tab of the form: its parameters, and its scroll area, filled when first shown."""
+
+    params: list[Param]
+    scroll: QScrollArea
+    built: bool = False
+
+
+def _not_set_text(param: Param) -> str:
+    """What a field shows when not set: "not set", with the API's default when it has one."""
+    if param.kind is Kind.INT:
+        return _ui("not set") + (f" ({param.default})" if param.default is not None else "")
+    if param.kind is Kind.CHOICE:
+        default = param.choices.get(param.default) if param.default is not None else None
+        return f"{_ui('not set')} ({_tr(default)})" if default else _ui("not set")
+    return _ui("not set")
+
+
+def _max_length(param: Param) -> int:
+    return MAX_LENGTH if param.kind is Kind.PHONE else param.max_length or 10
+
+
+def _fit(text: str, length: int) -> str:
+    """``text`` cut as QLineEdit.setText cuts it: to ``length`` UTF-16 code units."""
+    if len(text) <= length // 2:
+        return text
+    return text.encode("utf-16-le", "surrogatepass")[: 2 * length].decode(
+        "utf-16-le", "surrogatepass"
+    )
+
+
 class OptionField:
     """One parameter's editor, with a "not set" state that sends nothing, and a note beside
-    it that says why it is disabled or what is wrong with what was typed."""
+    it that says why it is disabled or what is wrong with what was typed.
 
-    def __init__(self, param: Param, parent: QWidget) -> None:
+    The widgets (``label``, ``widget``, ``note``, ``cell``) are made with the field's page;
+    asking for one builds the page. Until then ``value``, ``set_value`` and ``text_for`` work
+    on what the editor would hold (the spin box's number, the choice, the text).
+    """
+
+    def __init__(self, param: Param, build_page: Callable[[], None]) -> None:
         self.param = param
-        self.label = QLabel(_tr(param.label) + ":", parent)
-        self.widget = self._make(param, parent)
-        self.label.setBuddy(self.widget)
         self.help = _tr(param.help)
-        # Shown where the field is, not only in its tooltip (a keyboard user never sees that).
-        self.note = QLabel(parent)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("font-style: italic")
-        self.note.setAccessibleName(_ui("{0}: note").format(_tr(param.label)))
-        self.note.setVisible(False)
-        self.cell = QWidget(parent)
-        row = QHBoxLayout(self.cell)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.widget, 3)
-        row.addWidget(self.note, 2)
+        self._build_page = build_page
+        self._widgets: tuple[QLabel, QWidget, QLabel, QWidget] | None = None
+        # What the editor holds until it exists: the spin box's number (one below the minimum
+        # is "not set"), the choice's value (None: "not set") or the text.
+        self._content: object = self._empty()
         self.reason: str | None = None
+        self._api: str | None = None
         self.problem: str | None = None
         self.quiet = False  # the group's note already says why
-        if isinstance(self.widget, QLineEdit):
-            self.widget.textChanged.connect(lambda _t: self._recheck())
-        self.set_reason(None)
+
+    def _empty(self) -> object:
+        if self.param.kind is Kind.INT:
+            return self.param.minimum - 1
+        return None if self.param.kind is Kind.CHOICE else ""
+
+    @property
+    def built(self) -> bool:
+        return self._widgets is not None
+
+    def _parts(self) -> tuple[QLabel, QWidget, QLabel, QWidget]:
+        if self._widgets is None:
+            self._build_page()
+        assert self._widgets is not None, "the page builds its fields"
+        return self._widgets
+
+    @property
+    def label(self) -> QLabel:
+        return self._parts()[0]
+
+    @property
+    def widget(self) -> QWidget:
+        return self._parts()[1]
+
+    @property
+    def note(self) -> QLabel:
+        return self._parts()[2]
+
+    @property
+    def cell(self) -> QWidget:
+        """The editor and its note, side by side: the form row's field."""
+        return self._parts()[3]
+
+    def build(self, parent: QWidget) -> None:
+        """Make the widgets on ``parent`` (the page), showing what the field holds."""
+        param = self.param
+        label = QLabel(_tr(param.label) + ":", parent)
+        widget = self._make(param, parent)
+        label.setBuddy(widget)
+        # Shown where the field is, not only in its tooltip (a keyboard user never sees that).
+        note = QLabel(parent)
+        note.setWordWrap(True)
+        note.setStyleSheet("font-style: italic")
+        note.setAccessibleName(_ui("{0}: note").format(_tr(param.label)))
+        note.setVisible(False)
+        cell = QWidget(parent)
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, 3)
+        row.addWidget(note, 2)
+        self._widgets = (label, widget, note, cell)
+        if isinstance(widget, QLineEdit):
+            widget.textChanged.connect(lambda _t: self._recheck())
+        content, self._content = self._content, None
+        self.set_reason(self.reason, self._api)
+        self.set_value(content)
 
     def _make(self, param: Param, parent: QWidget) -> QWidget:
         name = _tr(param.label)
@@ -103,15 +191,12 @@ class OptionField:
             spin = QSpinBox(parent)
             # One step below the minimum is "not set", the usual Qt idiom for an empty spin box.
             spin.setRange(param.minimum - 1, param.maximum)
-            default = f" ({param.default})" if param.default is not None else ""
-            spin.setSpecialValueText(_ui("not set") + default)
+            spin.setSpecialValueText(_not_set_text(param))
             spin.setValue(spin.minimum())
             widget: QWidget = spin
         elif param.kind is Kind.CHOICE:
             combo = QComboBox(parent)
-            default = param.choices.get(param.default) if param.default is not None else None
-            not_set = _ui("not set")
-            combo.addItem(f"{not_set} ({_tr(default)})" if default else not_set, None)
+            combo.addItem(_not_set_text(param), None)
             for value, text in param.choices.items():
                 combo.addItem(_tr(text), value)
             widget = combo
@@ -120,7 +205,7 @@ class OptionField:
             widget.edit.setPlaceholderText(_ui("not set"))
         else:
             edit = QLineEdit(parent)
-            edit.setMaxLength(param.max_length or 10)
+            edit.setMaxLength(_max_length(param))
             edit.setPlaceholderText(_ui("not set"))
             edit.setClearButtonEnabled(True)
             if param.kind is Kind.ID:
@@ -133,15 +218,18 @@ class OptionField:
     def set_reason(self, reason: str | None, api: str | None = None) -> None:
         """Enable the field, or disable it saying why (``reason`` in the form's words, ``api``
         the same in the API's, for the tooltip)."""
-        self.reason = reason
+        self.reason, self._api = reason, api
+        if self._widgets is None:
+            return
+        label, widget, _note, _cell = self._widgets
         enabled = reason is None
-        self.widget.setEnabled(enabled)
-        self.label.setEnabled(enabled)
+        widget.setEnabled(enabled)
+        label.setEnabled(enabled)
         name = f"({self.param.name})"
         tip = f"{self.help} {name}" if enabled else f"{reason}.\n{self.help}\nAPI: {api or name}."
-        for target in (self.widget, self.label, *self._inner()):
+        for target in (widget, label, *self._inner()):
             target.setToolTip(tip)
-        self.widget.setAccessibleDescription(tip)
+        widget.setAccessibleDescription(tip)
         self.show_note()
 
     def _recheck(self) -> None:
@@ -151,22 +239,28 @@ class OptionField:
         self.show_note()
 
     def show_note(self) -> None:
+        if self._widgets is None:
+            return  # shown when the page is built
         if self.reason:
             text = "" if self.quiet else self.reason
         elif self.problem:
             text = "⚠ " + self.problem[:1].upper() + self.problem[1:]
         else:
             text = ""
-        self.note.setText(text)
-        self.note.setToolTip(text)
-        self.note.setVisible(bool(text))
+        note = self._widgets[2]
+        note.setText(text)
+        note.setToolTip(text)
+        note.setVisible(bool(text))
 
     def _inner(self) -> list[QWidget]:
-        return [self.widget.edit] if isinstance(self.widget, PhoneField) else []
+        widget = self._widgets[1] if self._widgets is not None else None
+        return [widget.edit] if isinstance(widget, PhoneField) else []
 
     def value(self) -> object | None:
         """The value to send, or None when not set."""
-        w = self.widget
+        if self._widgets is None:
+            return self._value_of(self._content)
+        w = self._widgets[1]
         if isinstance(w, QSpinBox):
             return None if w.value() == w.minimum() else w.value()
         if isinstance(w, QComboBox):
@@ -178,6 +272,23 @@ class OptionField:
             return _as_int(text)
         if isinstance(w, PhoneField):
             return w.digits() or text  # the raw text lets validation name the problem
+        return text
+
+    def _value_of(self, content: object) -> object | None:
+        """``value()`` of an editor holding ``content`` (the same rules, without the editor)."""
+        kind = self.param.kind
+        if kind is Kind.INT:
+            return None if content == self.param.minimum - 1 else content
+        if kind is Kind.CHOICE:
+            return content
+        raw = str(content)
+        text = raw.strip()
+        if not text:
+            return None
+        if kind is Kind.ID:
+            return _as_int(text)
+        if kind is Kind.PHONE:
+            return check_phone(raw).digits or text
         return text
 
     def normalized(self, value: object | None) -> object | None:
@@ -192,26 +303,41 @@ class OptionField:
 
     def text_for(self, value: object | None) -> str:
         """``value`` as the field shows it: the choice's words, "not set (30)", the text."""
-        w = self.widget
-        if isinstance(w, QSpinBox):
-            return w.specialValueText() if value is None else str(value)
-        if isinstance(w, QComboBox):
-            index = w.findData(value) if value is not None else 0
-            return w.itemText(max(index, 0))
+        kind = self.param.kind
+        if kind is Kind.CHOICE:
+            text = self.param.choices.get(value) if value is not None else None
+            return _tr(text) if text is not None else _not_set_text(self.param)
         if value is None:
-            return _ui("not set")
-        return format_display(str(value)) if self.param.kind is Kind.PHONE else str(value)
+            return _not_set_text(self.param)
+        return format_display(str(value)) if kind is Kind.PHONE else str(value)
 
     def set_value(self, value: object | None) -> None:
-        w = self.widget
+        content = self._content_for(value)
+        if self._widgets is None:
+            self._content = content
+            return
+        w = self._widgets[1]
         if isinstance(w, QSpinBox):
-            number = _as_int(value) if value is not None else None
-            w.setValue(w.minimum() if number is None else number)
+            w.setValue(content)
         elif isinstance(w, QComboBox):
-            index = w.findData(_as_int(value)) if value is not None else 0
-            w.setCurrentIndex(max(index, 0))
+            w.setCurrentIndex(max(w.findData(content), 0) if content is not None else 0)
         else:
-            w.setText("" if value is None else str(value))
+            w.setText(content)
+
+    def _content_for(self, value: object | None) -> object:
+        """What the editor holds after ``set_value(value)``: the spin box's number (clamped to
+        its range: a number past 2**31 once raised OverflowError), the choice found (else
+        "not set"), the text cut to its length."""
+        param = self.param
+        if param.kind is Kind.INT:
+            number = _as_int(value) if value is not None else None
+            if number is None:
+                return param.minimum - 1
+            return min(max(number, param.minimum - 1), param.maximum)
+        if param.kind is Kind.CHOICE:
+            number = _as_int(value) if value is not None else None
+            return number if number in param.choices else None
+        return _fit("" if value is None else str(value), _max_length(param))
 
 
 class OptionsForm(QWidget):
@@ -227,7 +353,8 @@ class OptionsForm(QWidget):
         super().__init__(parent)
         self.fields: dict[str, OptionField] = {}
         self._filling = False  # set_values is filling every field: availability waits
-        self._notes: list[tuple[QLabel, list[str]]] = []
+        self._notes: list[tuple[QLabel, list[str]]] = []  # the built pages' group notes
+        self._pages: list[_Page] = []
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Call option groups"))
         self.tabs.setToolTip(self.tr("Call options, grouped as on the API page"))
@@ -242,13 +369,31 @@ class OptionsForm(QWidget):
                 by_group.setdefault(param.group, []).append(param)
         for group in GROUPS:
             self._add_group(group, by_group.get(group, []))
-        for name in ("type", "use_screen", "nextaction"):
-            self._connect_changed(self.fields[name].widget, self._update_availability)
-        for option in self.fields.values():
-            self._connect_changed(option.widget, self._field_changed)
         self._update_availability()
+        # Pages are built as they come into view (at start, only the one shown).
+        self.tabs.currentChanged.connect(self._build_page)
 
     def _add_group(self, group: Group, params: list[Param]) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
+        index = len(self._pages)
+        self._pages.append(_Page(params, scroll))
+        for param in params:
+            self.fields[param.name] = OptionField(param, lambda: self._build_page(index))
+        self.tabs.addTab(scroll, _tr(group.value))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._build_page(self.tabs.currentIndex())  # before it is painted
+        super().showEvent(event)
+
+    def _build_page(self, index: int) -> None:
+        """Make the fields of the ``index``th tab, once."""
+        if not 0 <= index < len(self._pages) or self._pages[index].built:
+            return
+        spec = self._pages[index]
+        spec.built = True
         page = QWidget()
         form = QFormLayout(page)
         # When the whole group is unavailable, say so on the page, not only in tooltips.
@@ -257,19 +402,40 @@ class OptionsForm(QWidget):
         note.setVisible(False)
         note.setStyleSheet("font-style: italic")
         form.addRow(note)
-        self._notes.append((note, [p.name for p in params]))
+        names = [p.name for p in spec.params]
+        self._notes.append((note, names))
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for param in params:
-            option = OptionField(param, page)
-            self.fields[param.name] = option
+        options = [self.fields[name] for name in names]
+        for option in options:
+            option.build(page)
             form.addRow(option.label, option.cell)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
-        scroll.setWidget(page)
-        self.tabs.addTab(scroll, _tr(group.value))
+        spec.scroll.setWidget(page)
+        self._keep_tab_order([option.widget for option in options])
+        # As the whole form did when built at once: availability first, then "changed".
+        for option in options:
+            if option.param.name in ("type", "use_screen", "nextaction"):
+                self._connect_changed(option.widget, self._update_availability)
+        for option in options:
+            self._connect_changed(option.widget, self._field_changed)
+        self._update_availability()
+
+    def _keep_tab_order(self, editors: list[QWidget]) -> None:
+        """Tab goes from the tab bar (and its scroll buttons) through ``editors`` in order.
+
+        Widgets made after the form joined a window come last in its focus chain, after the
+        Call button and the history; a page built later is moved back to its place.
+        """
+        bar = self.tabs.tabBar()
+        previous: QWidget = ([bar, *bar.findChildren(QToolButton)])[-1]
+        for editor in editors:
+            # A compound editor that takes no focus itself (the phone field) is placed by the
+            # widget it hands focus to; Qt ignores a widget with no focus policy here.
+            proxy = editor.focusProxy()
+            if editor.focusPolicy() == Qt.FocusPolicy.NoFocus and proxy is not None:
+                editor = proxy
+            QWidget.setTabOrder(previous, editor)
+            previous = editor
 
     @staticmethod
     def _connect_changed(widget: QWidget, slot) -> None:
@@ -332,6 +498,7 @@ class OptionsForm(QWidget):
             for name in names:  # one note for the group, not the same words on every row
                 self.fields[name].quiet = whole_group
                 self.fields[name].show_note()
+        # A page not built yet works it out when it is: its group note is made then.
 
     def values(self) -> dict[str, object]:
         """The options to send: only fields that are set and available, by API name."""

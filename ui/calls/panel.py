@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -39,6 +39,9 @@ from ui.common.resources import icon
 from ui.common.tasks import TaskRunner
 from ui.common.widgets import ElidedLabel, KeepFocusButton
 from ui.common.words import status_text
+
+if TYPE_CHECKING:  # the questions are made by ui.common.errors.ask, when first asked
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +132,17 @@ class CallPanel(LoadFromHistory, QWidget):
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.feedback_area = QScrollArea(self)
+        # A transparent viewport of our own, set before the widget (the old viewport is
+        # deleted with its children): asking Qt for the one it made would have PySide6
+        # create a Python type for every Qt widget class first (tens of ms at start).
+        viewport = QWidget()
+        viewport.setAutoFillBackground(False)
+        self.feedback_area.setViewport(viewport)
         self.feedback_area.setWidget(self.feedback)
         self.feedback_area.setWidgetResizable(True)
         self.feedback_area.setFrameShape(QFrame.Shape.NoFrame)
         self.feedback_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.feedback_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.feedback_area.viewport().setAutoFillBackground(False)
         self.feedback.setAutoFillBackground(False)
         self.call_button = KeepFocusButton(icon("call"), self.tr("Call"), self)
         self.call_button.setAccessibleName(self.tr("Call"))

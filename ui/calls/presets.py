@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QWidget,
@@ -223,6 +222,8 @@ class PresetsBar(QWidget):
 
     # The ask_* methods open non-modal dialogs (never exec() under qasync) and act on accept.
     def _ask_text(self, title: str, label: str, text: str, then) -> None:
+        from PySide6.QtWidgets import QInputDialog  # not needed to show the window
+
         dialog = QInputDialog(self)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)

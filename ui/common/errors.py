@@ -7,24 +7,20 @@ import sys
 import traceback
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.calls.outcome import CallError
 from console.masking import SECRETS
 from ui.common.widgets import fit_title
+
+# The Qt classes only a dialog or a question needs are imported when one is first shown:
+# PySide6 builds each class (and its enums) on first import, and none is needed at start.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 # Dialogs without a parent are owned by Python: hold them until closed, or they vanish at once.
@@ -40,6 +36,8 @@ class ErrorDialog(QDialog):
     """An error in one sentence, with the traceback folded below it (after Vorta's)."""
 
     def __init__(self, title: str, message: str, details: str = "", parent: QWidget | None = None):
+        from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
+
         super().__init__(parent)
         # Shown, copied and mailed around: credentials in an error's text never get this far.
         message, details = SECRETS.mask(message), SECRETS.mask(details)
@@ -150,6 +148,8 @@ def ask(
 
     ``also``: a third answer, (its button's text, what it does), between Yes and No.
     """
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
     box.setParent(parent, box.windowFlags())
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

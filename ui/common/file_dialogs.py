@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-from PySide6.QtWidgets import QFileDialog, QWidget
+from typing import TYPE_CHECKING
 
 from console.settings import LAST_FOLDERS, Settings
+
+if TYPE_CHECKING:  # QFileDialog is imported when a dialog is first made, not at start
+    from PySide6.QtWidgets import QFileDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ def file_dialog(
     """A non-modal dialog (``open()`` it) to pick an existing file of ``kind``, or, with
     ``save_as`` (a file name), to name one to write; it starts in the last folder used for
     ``kind`` and remembers the folder chosen."""
+    from PySide6.QtWidgets import QFileDialog
+
     start = folders.start(kind)
     dialog = QFileDialog(parent, title, str(start / save_as) if save_as else str(start), filters)
     if save_as:

@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,8 +30,13 @@ from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
-from ui.history.details import CallDetailDialog
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
+
+# The details dialog, the menu and the file dialog are imported when first used.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.history.details import CallDetailDialog
 
 log = logging.getLogger(__name__)
 FILTER_DELAY_MS = 250
@@ -292,6 +295,8 @@ class HistoryView(QWidget):
             return None
         dialog = self._details.get(record.id)
         if dialog is None:
+            from ui.history.details import CallDetailDialog
+
             # Re-read: the table's records leave out the request and the reply.
             dialog = CallDetailDialog(self._full_record(record), self)
             self._details[record.id] = dialog
@@ -305,6 +310,8 @@ class HistoryView(QWidget):
         index: QModelIndex = self.table.indexAt(pos)
         if not index.isValid():
             return
+        from PySide6.QtWidgets import QMenu
+
         self.table.setCurrentIndex(index)
         menu = QMenu(self)
         menu.addAction(self.copy_action)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -35,6 +35,31 @@ def _line_edit(parent: QWidget, name: str, tip: str, limit: int = 120) -> QLineE
     return edit
 
 
+class LeadsTable(QTableView):
+    """The leads table; ``menu_requested`` (index, global position) for a lead's menu.
+
+    A right-click on the viewport and the menu key on the table both end in the table's
+    contextMenuEvent: no event filter on the viewport, whose wrapper PySide6 builds at start
+    only by creating a Python type for every Qt widget class (tens of ms).
+    """
+
+    menu_requested = Signal(QModelIndex, QPoint)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            # The menu key: the current row, at its place (the event's is not one).
+            index = self.currentIndex()
+            where = self.viewport().mapToGlobal(self.visualRect(index).center())
+        else:
+            # A right-click reaches the viewport, at the row under the mouse.
+            index, where = self.indexAt(event.pos()), event.globalPos()
+        if not index.isValid():
+            event.ignore()
+            return
+        event.accept()
+        self.menu_requested.emit(index, where)
+
+
 class LeadsPanelBase(QWidget):
     """Builds the controls; every interactive one has an accessible name and a tooltip."""
 
@@ -57,7 +82,7 @@ class LeadsPanelBase(QWidget):
         self.count_label.setAccessibleName(tr("Leads shown"))
 
         self.model = LeadsModel(self)
-        self.table = QTableView(self)
+        self.table = LeadsTable(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(tr("Leads"))
         self.table.setToolTip(

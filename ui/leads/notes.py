@@ -6,16 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QStyledItemDelegate,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QStyledItemDelegate, QVBoxLayout, QWidget
 
 from console.phone import format_display
 from console.store import Lead
@@ -51,6 +42,11 @@ class NotesDialog(QDialog):
     def __init__(
         self, lead: Lead, save: Callable[[int, str], str | None], parent: QWidget | None = None
     ) -> None:
+        # Imported when a notes window first opens: PySide6 builds each Qt class on first
+        # import, and the delegate above is all the window needs at start.
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
+
         super().__init__(parent)
         assert lead.id is not None
         self.lead_id = lead.id
@@ -71,6 +67,7 @@ class NotesDialog(QDialog):
         self.buttons = save_cancel_buttons(
             self, self.tr("Save the notes (Ctrl+Enter)"), self.tr("Close without saving")
         )
+        self._save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.save)
         self.edit.textChanged.connect(self._check_length)
@@ -86,7 +83,7 @@ class NotesDialog(QDialog):
 
     def _check_length(self) -> bool:
         over = len(self.text().strip()) - NOTES_LIMIT
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(over <= 0)
+        self._save_button.setEnabled(over <= 0)
         if over > 0:
             self.problem.setText(
                 "⚠ "

@@ -6,25 +6,31 @@ import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QWidget
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from console.csvlayout import SettingsLike
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
-from ui.common.column_mapping import ColumnMappingDialog, columns_for
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.undo import Ref, StoreUndo
-from ui.leads.importer import ImportSummary, LeadImport, run_import
 from ui.leads.layout import LeadsPanelBase
 from ui.leads.model import NAME, NOTES
-from ui.leads.notes import NotesDialog
+
+# The CSV import (its reader, the column-mapping and summary dialogs) and the notes window
+# are imported when first used: none of them is needed to show the window.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMenu
+
+    from console.csvlayout import SettingsLike
+    from ui.common.column_mapping import ColumnMappingDialog
+    from ui.leads.importer import ImportSummary, LeadImport
+    from ui.leads.notes import NotesDialog
 
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
@@ -91,8 +97,7 @@ class LeadsPanel(LeadsPanelBase):
         self.notes_action.triggered.connect(self.edit_notes)
         self.copy_action.triggered.connect(self.copy_number)
         self.notes_delegate.open_notes.connect(self._open_notes_at)
-        self.table.installEventFilter(self)  # the menu key's context menu (see eventFilter)
-        self.table.viewport().installEventFilter(self)  # a right-click's
+        self.table.menu_requested.connect(self._context_menu)
         self.paste_action.triggered.connect(self._paste)
         self.import_button.clicked.connect(self._choose_import)
         self.import_action.triggered.connect(self._choose_import)
@@ -224,29 +229,17 @@ class LeadsPanel(LeadsPanelBase):
         ):
             self._search_now()
             return True
-        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            # A right-click reaches the viewport, at the row under the mouse; the menu key
-            # reaches the table itself, for the current row (its position there is not one).
-            if watched is self.table.viewport():
-                return self._context_menu(self.table.indexAt(event.pos()), event.globalPos())
-            if watched is self.table and event.reason() == QContextMenuEvent.Reason.Keyboard:
-                index = self.table.currentIndex()
-                where = self.table.viewport().mapToGlobal(self.table.visualRect(index).center())
-                return self._context_menu(index, where)
         return super().eventFilter(watched, event)
 
     def offer_call(self, action: QAction) -> None:
         """Put the window's Call action (its key shown) first in each lead's menu."""
         self._call_action = action
 
-    def _context_menu(self, index: QModelIndex, where: QPoint) -> bool:
+    def _context_menu(self, index: QModelIndex, where: QPoint) -> None:
         """The lead's menu at ``where``: what can be done with it, each with its key."""
-        if not index.isValid():
-            return False
         self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
         self.context_menu = self.lead_menu(self._call_action)
         self.context_menu.popup(where)
-        return True
 
     def _search_now(self) -> None:
         self.refresh()
@@ -331,6 +324,8 @@ class LeadsPanel(LeadsPanelBase):
             return None
         dialog = self._notes.get(lead.id)
         if dialog is None:
+            from ui.leads.notes import NotesDialog
+
             dialog = NotesDialog(lead, self._save_notes, self)
             self._notes[lead.id] = dialog
             dialog.finished.connect(lambda _r, key=lead.id: self._notes.pop(key, None))
@@ -465,12 +460,16 @@ class LeadsPanel(LeadsPanelBase):
         return self.tasks.single_flight(IMPORT_TASK, lambda: self._import(path))
 
     async def _import(self, path: Path) -> LeadImport | None:
+        from ui.leads.importer import ImportSummary, run_import
+
         loop = asyncio.get_running_loop()
 
         def say(text: str) -> None:  # called from the worker thread
             loop.call_soon_threadsafe(self._progress_text, text)
 
         try:
+            from ui.common.column_mapping import columns_for  # only when a file is imported
+
             mapping, go = await columns_for(
                 self, path, self._settings, progress=self._progress_text, on_dialog=self._mapping
             )

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -13,7 +14,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -41,6 +41,9 @@ from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
 from ui.teams.panel import TeamsPanel
+
+if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
@@ -246,6 +249,8 @@ class MainWindow(QMainWindow):
         return lead
 
     def _refuse_link(self, reason: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = self._dialogs.get("link")
         if not isinstance(box, QMessageBox):
             box = QMessageBox(
@@ -346,6 +351,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> QMessageBox:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("About {0}").format(APP_NAME))
         box.setIconPixmap(icon("findme").pixmap(64, 64))
@@ -362,6 +369,8 @@ class MainWindow(QMainWindow):
         """Engine notices (settings reset, recovered calls), once, without blocking."""
         if not self.engine.notices:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Information,
             APP_NAME,

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from console import APP_NAME
 from console.engine import Engine, start_engine
@@ -77,6 +77,8 @@ async def _salvage(engine: Engine, kept: Path) -> str:
 
 async def ask_to_set_aside(problem: UnusableStore) -> bool:
     """Ask, before any window, whether to set the store aside; True for "Move aside"."""
+    from PySide6.QtWidgets import QMessageBox  # only a store that cannot be used needs it
+
     tr = QApplication.translate
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, _first_upper(problem.problem) + ".")
     box.setObjectName("unusable store")

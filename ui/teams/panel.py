@@ -6,18 +6,15 @@ import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from console.csvio import export_team, import_team
-from console.csvlayout import Mapping, SettingsLike
 from console.phone import format_display
 from console.store import Store, TeamList, TeamMember
 from console.store.teams import merged
-from ui.common.column_mapping import ColumnMappingDialog, columns_for
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.saved_state import header_state, restore_header
@@ -26,6 +23,14 @@ from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import LABEL, moved
+
+# The CSV reader and writer and the message boxes are imported when first used: none of
+# them is needed to show the window.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from console.csvlayout import Mapping, SettingsLike
+    from ui.common.column_mapping import ColumnMappingDialog
 
 log = logging.getLogger(__name__)
 TEAM_FILES = "team lists"  # the kind of file whose folder is remembered, for import and export
@@ -332,6 +337,8 @@ class TeamsPanel(TeamsPanelBase):
     def ask_import_mode(self, path: str | Path) -> None:
         """With a list picked, ask whether the file makes a new list, adds to it or replaces
         its members; without one, make a new list."""
+        from PySide6.QtWidgets import QMessageBox
+
         team = self.current_team()
         if team is None:
             self.import_chosen(path, "new")
@@ -391,6 +398,8 @@ class TeamsPanel(TeamsPanelBase):
         return self.import_task
 
     async def _import_chosen(self, path: Path, mode: str) -> TeamList | None:
+        from ui.common.column_mapping import columns_for  # only when a file is imported
+
         try:
             mapping, go = await columns_for(
                 self, path, self._settings, team=True, on_dialog=self._mapping
@@ -412,6 +421,8 @@ class TeamsPanel(TeamsPanelBase):
         """Import a CSV file as a new list named after the file ("new"), or into the picked
         list ("add" its new numbers, "replace" its members); undoable; reports skipped rows.
         ``mapping``: the columns to read, when the header is not recognised."""
+        from console.csvio import import_team
+
         path = Path(path)
         try:
             result = import_team(path, mapping)
@@ -453,6 +464,8 @@ class TeamsPanel(TeamsPanelBase):
         return " " + self.tr("%n row(s) were skipped.", "", len(problems))
 
     def _summary(self, path: Path, problems: list[str], imported: bool) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -469,6 +482,8 @@ class TeamsPanel(TeamsPanelBase):
 
     def export_csv(self, path: str | Path) -> int:
         """Write the picked list to a CSV file; returns how many members were written."""
+        from console.csvio import export_team
+
         team = self.current_team()
         if team is None:
             return 0

@@ -1,0 +1,78 @@
+"""What the console loads before its window is shown: only what the window shows.
+
+Run in a fresh process (tests/ui/startup_probe.py), up to the moment `make bench` measures:
+PySide6 makes a Python type (with all its enums) for each Qt class on first use, so a class
+named at import time, or a Qt object handed to Python whose exact class is not known yet,
+costs start-up time even when nothing of it is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import child_pythonpath
+
+PROBE = Path(__file__).with_name("startup_probe.py")
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> dict:
+    home = tmp_path_factory.mktemp("startup-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINDME_")}
+    env.update(FINDME_HOME=str(home), QT_QPA_PLATFORM="offscreen", PYTHONPATH=child_pythonpath())
+    done = subprocess.run(
+        [sys.executable, str(PROBE)], env=env, capture_output=True, text=True, timeout=120
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert lines, done.stderr[-3000:]
+    return json.loads(lines[-1])
+
+
+def test_no_type_is_made_for_every_qt_widget_class(loaded):
+    # Asking Qt for a widget it made itself (a scroll area's viewport), or a Python event
+    # filter on one, has PySide6 try every QWidget subclass: these the console never uses.
+    made = set(loaded["qt_types"])
+    assert made & {"QtWidgets.QCalendarWidget", "QtWidgets.QMdiArea", "QtWidgets.QWizard"} == set()
+
+
+def test_dialogs_are_not_loaded_before_they_are_opened(loaded):
+    made = set(loaded["qt_types"])
+    dialog_only = {
+        "QtWidgets.QFileDialog",
+        "QtWidgets.QInputDialog",
+        "QtWidgets.QMessageBox",
+        "QtWidgets.QDialogButtonBox",
+        "QtWidgets.QPlainTextEdit",
+        "QtWidgets.QTableWidget",
+        "QtGui.QFontDatabase",
+    }
+    assert made & dialog_only == set()
+
+
+def test_what_only_later_work_needs_is_not_loaded_at_start(loaded):
+    modules = set(loaded["modules"]) - set(loaded["preloaded"])
+    later = {
+        "csv",
+        "console.csvio",
+        "console.csvlayout",
+        "ui.leads.importer",
+        "ui.common.column_mapping",
+        "ui.history.details",
+        "uuid",  # it imports platform (~10 ms); the store's lock names need no uuid
+        "PySide6.QtNetwork",  # with the Kerberos libraries: only when a launch hands over
+    }
+    assert modules & later == set()
+
+
+def test_no_garbage_collection_runs_while_the_window_is_built(loaded):
+    # The objects made at start live as long as the console: collecting walked them all
+    # again and again. They are frozen once the window is shown, and collection resumes.
+    assert loaded["collections"] == 0
+    assert loaded["gc_enabled"] is True
+    assert loaded["frozen"] > 10_000
