@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QPalette
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
     QSpacerItem,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialogButtonBox
 
 # What a title bar takes besides the title's text: the window icon, the close button (46 px
 # alone on Windows 10 and 11) and margins. Qt leaves a message box only 50 px for all of
@@ -223,6 +226,8 @@ def fit_title(dialog: QDialog) -> None:
 def save_cancel_buttons(dialog: QDialog, save_tip: str, cancel_tip: str) -> QDialogButtonBox:
     """Save and Cancel for ``dialog``, named and explained, wired to its ``save()`` and
     ``reject()``."""
+    from PySide6.QtWidgets import QDialogButtonBox  # dialogs only: not made at start
+
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, dialog
     )
