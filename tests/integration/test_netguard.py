@@ -2,9 +2,10 @@
 before anything leaves, in the pytest process and in the processes tests start; loopback,
 "localhost" and unix sockets (D-Bus, Qt's local sockets) still work.
 
-192.0.2.1 is TEST-NET-1 (RFC 5737). Each refusal is checked with pytest-socket's real
-``connect`` replaced by a recorder, so even a broken guard sends no packet, and the recorder
-proves that the refusal came before ``connect()``.
+The refusals are tried without naming any address off this machine: the allowed hosts are
+narrowed to 127.0.0.1 and the target is 127.0.0.2, another loopback address, so even a broken
+guard sends nothing out. pytest-socket's real ``connect`` is also replaced by a recorder,
+which proves that the refusal came before ``connect()``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import httpx
 import pytest
 import pytest_socket
 
-from tests.netguard.sitecustomize import LookupBlockedError
+from tests.netguard.sitecustomize import ENV, LookupBlockedError
 
-OUTSIDE = "192.0.2.1"
+OUTSIDE = "127.0.0.2"  # outside the narrowed allow-list, inside loopback
+NARROWED = "127.0.0.1"
 # pytest-socket also warns as it refuses; here the refusals are the point.
 pytestmark = pytest.mark.filterwarnings("ignore:A test tried to use socket")
 
@@ -41,6 +43,8 @@ def recorder() -> Iterator[list[tuple]]:
     """pytest-socket's real connect, recorded instead of made; restored within the test
     (pytest-socket's own teardown puts its saved connect back as the socket's method)."""
     calls: list[tuple] = []
+    # Within this test only (pytest-socket's teardown restores the suite's own list).
+    pytest_socket.socket_allow_hosts([NARROWED], allow_unix_socket=True)
     real = pytest_socket._true_connect
     pytest_socket._true_connect = lambda sock, *args: calls.append(args)
     try:
@@ -130,8 +134,9 @@ except RuntimeError as exc:
 
 
 def test_a_process_started_by_a_test_is_guarded_too(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, ENV: NARROWED}  # the child's guard, narrowed like the recorder's
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], env=cli_env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["refused []", "lookup refused: LookupBlockedError"]
