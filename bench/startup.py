@@ -1,4 +1,5 @@
-"""Start-up: process start to the main window shown and idle, against a bare PySide6 window."""
+"""Start-up: process start to the main window shown and idle, against the design on its own
+(a label in the bare window, on a qasync loop), itself against a bare PySide6 window."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import time
 from pathlib import Path
 
 from bench.procs import PYTHON, READY_ENV, ROOT, child_env
-from bench.results import SMOKE, Figure, interleaved, median, ratio_figure
+from bench.results import SMOKE, Figure, interleaved, median
 
 RUNS = 1 if SMOKE else 15
-TARGET = 1.5
+TARGET = 1.5  # times the reference (issue 10), not the bare window
 
 
 def _launch(argv: list[str], env: dict[str, str], wait_started: bool) -> dict[str, float]:
@@ -76,32 +77,47 @@ def run(work: Path) -> list[Figure]:
         return app_marks[-1]["shown"]
 
     floors, designs, apps = interleaved(RUNS, floor_once, design_once, app_once)
-    floor, value = median(floors), median(apps)
+    floor, design, value = median(floors), median(designs), median(apps)
     started = median([m["started"] for m in app_marks])
+    # Launches run in turn (floor, reference, console), so each console launch has a
+    # reference launched just before it, under much the same load from the rest of the machine.
+    paired = sorted(app / ref for app, ref in zip(apps, designs, strict=True))
     return [
-        ratio_figure(
+        Figure(
             "start-up: window shown and idle",
             round(value, 3),
-            round(floor, 3),
+            round(design, 3),
             "s",
-            TARGET,
-            runs=RUNS,
-            app_runs=[round(x, 3) for x in apps],
-            floor_runs=[round(x, 3) for x in floors],
-            engine_started_s=round(started, 3),
-            note="engine_started_s: the deferred HTTP client and sandbox are up (after shown)",
+            f"<= {TARGET:g}x reference",
+            value <= TARGET * design,
+            {
+                "note": "the floor is the reference row (the design on its own: a label in "
+                "the floor window on a qasync loop); bare_window_s is the physical floor",
+                "runs": RUNS,
+                "app_runs": [round(x, 3) for x in apps],
+                "reference_runs": [round(x, 3) for x in designs],
+                "paired_ratio_median": round(median(paired), 2),
+                "paired_ratio_range": [round(paired[0], 2), round(paired[-1], 2)],
+                "bare_window_s": round(floor, 3),
+                "ratio_to_bare_window": round(value / floor, 2) if floor else None,
+                "engine_started_s": round(started, 3),
+                "engine_note": "engine_started_s: the deferred HTTP client and sandbox are up "
+                "(after shown)",
+            },
         ),
         Figure(
             "reference: the floor window on a qasync loop, with a label",
-            round(median(designs), 3),
+            round(design, 3),
             round(floor, 3),
             "s",
             "(reference)",
             None,
             {
                 "note": "what the design costs before any of the console's code: asyncio and "
-                "qasync imported, Qt's enum namespace built, fonts loaded for one label",
+                "qasync imported, Qt's enum namespace built, fonts loaded for one label; its "
+                "floor is the bare window",
                 "runs": [round(x, 3) for x in designs],
+                "floor_runs": [round(x, 3) for x in floors],
             },
         ),
     ]

@@ -39,6 +39,8 @@ def test_no_type_is_made_for_every_qt_widget_class(loaded):
     # filter on one, has PySide6 try every QWidget subclass: these the console never uses.
     made = set(loaded["qt_types"])
     assert made & {"QtWidgets.QCalendarWidget", "QtWidgets.QMdiArea", "QtWidgets.QWizard"} == set()
+    # The same for the window's QWindow, which fitting it to the screen once asked for.
+    assert "QtGui.QRasterWindow" not in made
 
 
 def test_dialogs_are_not_loaded_before_they_are_opened(loaded):

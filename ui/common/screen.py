@@ -27,9 +27,17 @@ def fit_within(rect: QRect, available: QRect, frame: QMargins | None = None) -> 
 def frame_margins(window: QWidget) -> QMargins:
     """The window's frame, once the window system has given it one; before that, a title
     bar's height from the style (as Qt's own restoreGeometry assumes) and thin borders."""
-    handle = window.windowHandle()
-    if handle is not None and window.isVisible():
-        margins = handle.frameMargins()
+    if window.isVisible():
+        # The window's frame as Qt keeps it for the widget (its QWindow's frame margins),
+        # read without asking for the QWindow: PySide6 would first make a Python type for
+        # each QWindow class to find which one it is.
+        outer, inner = window.frameGeometry(), window.geometry()
+        margins = QMargins(
+            inner.left() - outer.left(),
+            inner.top() - outer.top(),
+            outer.right() - inner.right(),
+            outer.bottom() - inner.bottom(),
+        )
         if not margins.isNull():
             return margins
     title = window.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight, None, window)
