@@ -219,13 +219,15 @@ def _leads_import(args: argparse.Namespace) -> int:
             for lead, line, column in zip(report.leads, report.lines, report.sources, strict=True)
         ]  # fmt: skip
         _print_json(payload)
+    elif _unreadable(report):
+        # Nothing was read as leads: one sentence on stderr, no "Imported 0 leads" beside it.
+        print(f"Nothing imported from {args.file}.")
+        print(f"leads import: {report.problems[0]}", file=sys.stderr)
     else:
         _print_report(
             report, f"Imported {count(added, 'lead')} from {args.file} (read as {report.encoding})."
         )
     if _unreadable(report):
-        if not args.json:
-            print(f"leads import: {report.problems[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
 

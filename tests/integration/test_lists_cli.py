@@ -93,6 +93,9 @@ def test_bad_files_change_nothing_and_exit_2(run_cli, tmp_path: Path) -> None:
     odd.write_text("Kunde,Rufnummer\nAnn,555-201-7777\n", encoding="utf-8")
     done = run_cli("leads", "import", str(odd))
     assert done.returncode == 2 and "no column holds phone numbers" in done.stderr
+    # The failure is not reported as a success of nothing, nor twice.
+    assert done.stdout.strip() == f"Nothing imported from {odd}."
+    assert done.stderr.count("no column holds phone numbers") == 1
     assert _leads(run_cli) == []
 
 
