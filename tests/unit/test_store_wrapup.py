@@ -1,4 +1,4 @@
-"""Wrap-up in the store, on both engines: dispositions, a call's wrap-up, call-backs, do not call."""
+"""Wrap-up in the store on both engines: dispositions, wrap-ups, call-backs, do not call."""
 
 from __future__ import annotations
 
@@ -112,7 +112,9 @@ def test_a_call_back_is_due_until_a_later_call(any_store: ConsoleStore) -> None:
     assert store.search_leads("Ann")[0].callback_at is None
 
 
-def test_do_not_call_marks_the_lead_and_a_changed_wrap_up_clears_it(any_store: ConsoleStore) -> None:
+def test_do_not_call_marks_the_lead_and_a_changed_wrap_up_clears_it(
+    any_store: ConsoleStore,
+) -> None:
     store = any_store
     ann = store.add_lead(Lead(None, "Ann", "5551112222"))
     assert store.do_not_call_lead("5551112222") is None
@@ -153,7 +155,9 @@ def test_callback_times_are_read_as_local_or_with_their_offset() -> None:
         parse_callback("tomorrow")
 
 
-def test_an_agent_reads_dispositions_and_only_a_lead_edits_them(pg_cluster: Any, pg_db: str) -> None:
+def test_an_agent_reads_dispositions_and_only_a_lead_edits_them(
+    pg_cluster: Any, pg_db: str
+) -> None:
     from console.store.postgres import NotALead, PgStore
     from tests import pg
 
