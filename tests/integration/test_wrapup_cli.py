@@ -1,0 +1,119 @@
+"""Wrap-up from the command line (subprocess, real store, the embedded sandbox over loopback):
+`history wrap-up`, `history --json`, the export, and `call` refusing a do-not-call lead."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console import paths
+from console.store import Lead, Store
+
+LIST = "5559998888"
+LEAD = "5551112222"
+
+
+@pytest.fixture(autouse=True)
+def fast_sandbox(home: Path) -> None:
+    settings = {"version": 1, "values": {"sandbox.time_scale": 0.01}}
+    (home / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+
+
+def _call(run_cli: Any, *extra: str) -> Any:
+    return run_cli(
+        "call", "--list", LIST, "--phone-to-call", LEAD, "--lead-name", "Ann", "--json", *extra
+    )
+
+
+def _history(run_cli: Any) -> list[dict[str, Any]]:
+    done = run_cli("history", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_wrap_up_by_id_and_by_sid_shows_in_history_json_and_the_export(
+    run_cli: Any, home: Path, tmp_path: Path
+) -> None:
+    placed = _call(run_cli)
+    assert placed.returncode == 0, placed.stderr
+    sid = json.loads(placed.stdout)["sid"]
+    call_id = _history(run_cli)[0]["id"]
+    assert _history(run_cli)[0]["disposition"] == ""
+
+    done = run_cli("history", "wrap-up", str(call_id), "--disposition", "left voicemail")
+    assert done.returncode == 0, done.stderr
+    assert "Left voicemail" in done.stdout
+    done = run_cli(
+        "history", "wrap-up", sid, "--disposition", "Interested", "--notes", "wants a demo"
+    )
+    assert done.returncode == 0, done.stderr
+    row = _history(run_cli)[0]
+    assert (row["disposition"], row["notes"]) == ("Interested", "wants a demo")
+    assert row["wrapped_at"].endswith("Z")
+    filtered = run_cli("history", "--json", "--disposition", "interested")
+    assert len(json.loads(filtered.stdout)) == 1
+    assert json.loads(run_cli("history", "--json", "--disposition", "No answer").stdout) == []
+
+    out = tmp_path / "calls.csv"
+    exported = run_cli("history", "export", str(out))
+    assert exported.returncode == 0, exported.stderr
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (rows[0]["disposition"], rows[0]["notes"]) == ("Interested", "wants a demo")
+
+
+def test_bad_wrap_ups_say_why_exit_2_and_change_nothing(run_cli: Any) -> None:
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    unknown = run_cli("history", "wrap-up", call_id, "--disposition", "Sold")
+    assert unknown.returncode == 2
+    assert "no disposition named 'Sold'" in unknown.stderr
+    assert "Connected, Left voicemail, No answer" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    missing = run_cli("history", "wrap-up", "nosuchsid", "--disposition", "Connected")
+    assert missing.returncode == 2 and "no call with the history id or sid" in missing.stderr
+    bad_time = run_cli(
+        "history", "wrap-up", call_id, "--disposition", "Call back", "--callback", "soon"
+    )
+    assert bad_time.returncode == 2 and "not a date and time" in bad_time.stderr
+    assert _history(run_cli)[0]["disposition"] == ""
+    later = run_cli(
+        "history",
+        "wrap-up",
+        call_id,
+        "--disposition",
+        "Call back",
+        "--callback",
+        "2030-01-02T09:30+00:00",
+        "--json",
+    )
+    assert later.returncode == 0, later.stderr
+    assert json.loads(later.stdout)["callback_at"] == "2030-01-02T09:30:00.000Z"
+
+
+def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: Path) -> None:
+    with Store.open(paths.store_path()) as store:
+        store.add_lead(Lead(None, "Ann", LEAD))
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    marked = run_cli(
+        "history", "wrap-up", call_id, "--disposition", "Do not call", "--notes", "asked us"
+    )
+    assert marked.returncode == 0, marked.stderr
+    assert "is marked" in marked.stdout
+
+    refused = _call(run_cli)
+    assert refused.returncode == 2, refused.stderr
+    payload = json.loads(refused.stdout)
+    assert payload["result"] == "do_not_call"
+    assert "asked us" in payload["do_not_call_reason"]
+    assert "nothing was sent" in refused.stderr
+    assert len(_history(run_cli)) == 1  # no row: nothing was sent
+
+    overridden = _call(run_cli, "--override-do-not-call")
+    assert overridden.returncode == 0, overridden.stderr
+    assert len(_history(run_cli)) == 2
