@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from console.calls.outcome import (
@@ -41,6 +41,10 @@ class CallPlan:
     team_name: str = ""
     # The person saw why the number is marked "Do not call" and chose to call it anyway.
     override_do_not_call: bool = False
+
+    def overriding(self) -> CallPlan:
+        """The same plan, to be placed although its lead is marked "Do not call"."""
+        return replace(self, override_do_not_call=True)
 
     def values(self, credentials: Credentials) -> dict[str, object]:
         return {

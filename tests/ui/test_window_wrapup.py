@@ -1,0 +1,188 @@
+"""Wrap-up through the real window (offscreen) and the command line, against the sandbox:
+the strip's keyboard flow, changes from the history, do-not-call, due call-backs."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from window_kit import open_session, pick, seed_window
+
+from console.store.dispositions import DO_NOT_CALL
+from tests.conftest import until
+from ui.leads.model import RESULT
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+def _final(window):
+    record = window.history.model.record(0)
+    return record if record is not None and record.status != "pending" else None
+
+
+def _place(window, lead, team, arun):
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.setFocus()  # as pressing Call from the keyboard does
+        window.call_panel.call_button.click()
+        return await until(lambda: _final(window), what="a final history row")
+
+    return arun(scenario())
+
+
+def _strip_up(window):
+    strip = window.wrap_ups.strip
+    return strip if strip is not None and strip.isVisible() and strip.record else None
+
+
+def test_the_strip_comes_up_and_the_keyboard_wraps_up(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.record.id == record.id
+    # Nobody was typing (the Call button had the keyboard): the strip takes it.
+    assert strip.hasFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_2)  # the second disposition
+    assert strip.chosen.name == "Left voicemail"
+    qtbot.keyClick(strip, Qt.Key.Key_N)  # N: No answer, then Not interested
+    assert strip.chosen.name == "No answer"
+    qtbot.keyClick(strip, Qt.Key.Key_N)
+    assert strip.chosen.name == "Not interested"
+    strip.notes.setFocus()
+    qtbot.keyClicks(strip.notes, "3 kids, call after 5")  # digits typed here are notes
+    assert strip.chosen.name == "Not interested"
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Not interested", "3 kids, call after 5")
+    assert not strip.isVisible()
+    row = window.history.model.row_of(record.id)
+    model = window.history.model
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert model.index(row, columns.index("Disposition")).data() == "Not interested"
+    assert model.index(row, columns.index("Notes")).data() == "3 kids, call after 5"
+
+
+def test_the_strip_never_takes_the_keyboard_from_a_search(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    pick(window, lead, team)
+    window.leads_panel.search.setFocus()
+    window.call_panel.call_button.click()
+    qtbot.keyClicks(window.leads_panel.search, "Ja")
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert QApplication.focusWidget() is window.leads_panel.search
+    qtbot.keyClicks(window.leads_panel.search, "ne")
+    assert window.leads_panel.search.text() == "Jane"
+    assert strip.chosen is None
+    # Escape in the strip skips: nothing written.
+    strip.setFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_Escape)
+    assert not strip.isVisible()
+    assert engine.store.get_call(strip_record_id := window.history.model.record(0).id)
+    assert engine.store.get_call(strip_record_id).disposition == ""
+
+
+def test_a_wrap_up_from_the_cli_shows_in_the_window_and_the_export(
+    session, arun, run_cli, tmp_path
+):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.skip()
+    done = run_cli(
+        "history", "wrap-up", record.sid, "--disposition", "interested", "--notes", "demo Friday"
+    )
+    assert done.returncode == 0, done.stderr
+    window.history.model.refresh()
+    model = window.history.model
+    row = model.row_of(record.id)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert model.index(row, headers.index("Disposition")).data() == "Interested"
+    assert model.index(row, headers.index("Notes")).data() == "demo Friday"
+    # The disposition filter, then the export of what it shows.
+    combo = window.history.disposition_combo
+    combo.setCurrentIndex(combo.findData("Interested"))
+    arun(until(lambda: window.history.model.disposition == "Interested", what="the filter"))
+    assert window.history.model.rowCount() == 1
+    out = tmp_path / "wrapped.csv"
+    assert arun(window.history.export(out)) == 1
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (rows[0]["disposition"], rows[0]["notes"]) == ("Interested", "demo Friday")
+    # The details say it too, and "Wrap up…" there opens the strip on that call.
+    dialog = window.history.show_details(row if combo.currentData() is None else 0)
+    assert dialog._facts["disposition"].text() == "Interested"
+    dialog.wrap_button.click()
+    assert strip.isVisible() and strip.record.id == record.id
+    assert strip.chosen.name == "Interested" and strip.notes.text() == "demo Friday"
+    strip.choose("Connected")
+    strip.save()
+    assert engine.store.get_call(record.id).disposition == "Connected"
+    assert dialog._facts["disposition"].text() == "Connected"
+
+
+def test_do_not_call_is_refused_with_the_reason_then_overridden(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    dnc = next(d for d in strip.dispositions if d.kind == DO_NOT_CALL)
+    strip.choose(dnc.name)
+    strip.notes.setText("asked to be removed")
+    strip.save()
+    arun(until(lambda: window.leads_panel.model.lead(0).do_not_call, what="the lead marked"))
+    assert "Do not call" in window.leads_panel.model.index(0, RESULT).data()
+
+    window.call_panel.call_button.click()
+    box = arun(until(lambda: _box("do_not_call"), what="the do-not-call question"))
+    assert "Jane Roe" in box.text()
+    assert "asked to be removed" in box.informativeText()
+    assert engine.store.count_calls() == 1  # nothing was sent
+    no = next(b for b in box.buttons() if "Don't" in b.text())
+    no.click()
+    assert engine.store.count_calls() == 1
+
+    window.call_panel.call_button.click()
+    box = arun(until(lambda: _box("do_not_call"), what="the question again"))
+    anyway = next(b for b in box.buttons() if "anyway" in b.text())
+    anyway.click()
+    second = arun(
+        until(
+            lambda: (row := _final(window)) is not None and row.id != record.id and row,
+            what="the overridden call, ended",
+        )
+    )
+    assert second.status == "success" and engine.store.count_calls() == 2
+
+
+def _box(name: str) -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
+
+
+def test_a_due_call_back_shows_in_the_leads_and_as_a_notification(session, arun):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    window.wrap_ups.strip.skip() if _strip_up(window) else None
+    soon = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    engine.store.wrap_up(record.id, "Call back", "", soon)
+    told = []
+    window.tray.call_back_due = lambda calls, active: told.append(calls) or "status"
+    fresh = arun(window.wrap_ups.check())
+    assert [c.id for c in fresh] == [record.id]
+    assert told and told[0][0].lead_name == "Jane Roe"
+    assert "Call back due" in window.leads_panel.model.index(0, RESULT).data()
+    assert arun(window.wrap_ups.check()) == []  # told once a run
