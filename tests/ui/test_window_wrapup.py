@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from test_mnemonics import repeated
 from window_kit import open_session, pick, seed_window
 
 from console.store.dispositions import DO_NOT_CALL
@@ -48,6 +49,9 @@ def test_the_strip_comes_up_and_the_keyboard_wraps_up(session, arun, qtbot):
     record = _place(window, lead, team, arun)
     strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
     assert strip.record.id == record.id
+    assert repeated(window) == {}  # Alt+W (and the call-back's Alt+B) reach one control each
+    strip.choose("Call back")
+    assert strip.callback.isVisible() and repeated(window) == {}
     # Nobody was typing (the Call button had the keyboard): the strip takes it.
     assert strip.hasFocus()
     qtbot.keyClick(strip, Qt.Key.Key_2)  # the second disposition

@@ -105,6 +105,11 @@ class HistoryView(QWidget):
         self.disposition_combo = QComboBox(self)
         self.disposition_combo.setAccessibleName(self.tr("Filter by disposition"))
         self.disposition_combo.setToolTip(self.tr("Show only calls wrapped up so"))
+        # As narrow as a short name: the filter's text field needs the room more.
+        self.disposition_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.disposition_combo.setMinimumContentsLength(10)
         self.refresh_dispositions()
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("Matching calls"))

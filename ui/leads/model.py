@@ -135,9 +135,9 @@ class LeadsModel(QAbstractTableModel):
         if column == RESULT:
             # What the agent must know before calling comes first: the wrap-up's marks.
             if lead.do_not_call:
-                return "⛔ " + _tr("Do not call")
+                return _tr("Do not call")
             if lead.callback_at and lead.callback_at <= utc_now():
-                return "⏰ " + _tr("Call back due")
+                return _tr("Call back due")
             if lead.callback_at:
                 return _tr("Call back {0}").format(short_time(lead.callback_at))
             return status_text(lead.last_result) if lead.last_result else ""

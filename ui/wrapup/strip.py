@@ -78,21 +78,25 @@ class WrapUpStrip(QFrame):
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(False)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
         self.keys = QLabel(
             self.tr("&Wrap up: a digit or first letter picks, Enter saves, Esc skips"), self
         )
         self.keys.setEnabled(False)  # a hint, drawn quieter than the call's line
         self.waiting = QLabel(self)
-        self.skip_button = QPushButton(self.tr("S&kip"), self)
+        self.skip_button = QPushButton(self.tr("Skip"), self)
         self.skip_button.setAccessibleName(self.tr("Skip"))
         self.skip_button.setToolTip(self.tr("Leave this call without a wrap-up (Esc)"))
-        self.save_button = QPushButton(self.tr("&Save"), self)
+        self.save_button = QPushButton(self.tr("Save"), self)
         self.save_button.setAccessibleName(self.tr("Save wrap-up"))
         self.save_button.setToolTip(self.tr("Save the disposition and notes (Enter)"))
         self.skip_button.clicked.connect(self.skip)
         self.save_button.clicked.connect(self.save)
         top = QHBoxLayout()
-        top.addWidget(self.title, 1)
+        top.addWidget(self.title)
+        top.addWidget(self.keys, 1)
         top.addWidget(self.waiting)
         top.addWidget(self.skip_button)
         top.addWidget(self.save_button)
@@ -128,7 +132,6 @@ class WrapUpStrip(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addWidget(self.keys)
         layout.addLayout(self.buttons_grid)
         layout.addLayout(bottom)
         layout.addWidget(self.problem)
@@ -234,6 +237,11 @@ class WrapUpStrip(QFrame):
     def _pick(self, disposition: Disposition) -> None:
         self._chosen = disposition
         index = self.dispositions.index(disposition)
+        for other in self.group.buttons():
+            # Checked and bold: a pressed look alone is faint in some styles.
+            font = other.font()
+            font.setBold(self.group.id(other) == index)
+            other.setFont(font)
         button = self.group.button(index)
         if button is not None:
             button.setChecked(True)
