@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from console.store import CallRecord
 from ui.common.tasks import off_thread
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 REMIND_MS = 60_000
 FIRST_REMINDER_MS = 3_000  # after start: the window first, then the store is asked
 REMIND_TASK = "look for due call-backs"
+_PLACE_ON = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest)
 
 
 class WrapUps(QObject):
@@ -47,11 +48,31 @@ class WrapUps(QObject):
             from ui.wrapup.strip import WrapUpStrip
 
             window = self.window
-            self.strip = WrapUpStrip(window.engine.store, window.centralWidget())
-            window.centralWidget().layout().addWidget(self.strip)
+            # Laid over the foot of the history, not in a layout: showing it moves nothing
+            # (Call holds still) and asks the window for no more room (a small screen).
+            self.strip = WrapUpStrip(window.engine.store, window.history)
+            self.strip.setAutoFillBackground(True)
             self.strip.wrapped.connect(self._wrapped)
             self.strip.message.connect(window.show_message)
+            window.history.installEventFilter(self)
+            self.strip.installEventFilter(self)
         return self.strip
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _PLACE_ON:
+            self._place()
+        return super().eventFilter(watched, event)
+
+    def _place(self) -> None:
+        """The strip along the bottom of the history pane, as tall as it asks (at most the
+        pane: a short pane shows the strip rather than its calls)."""
+        strip = self.strip
+        if strip is None or not strip.isVisible():
+            return
+        host = self.window.history
+        height = min(strip.sizeHint().height(), host.height())
+        strip.setGeometry(0, host.height() - height, host.width(), height)
+        strip.raise_()
 
     def call_ended(self, record: CallRecord) -> None:
         """A call has ended: offer its wrap-up (it waits if another is being wrapped up)."""

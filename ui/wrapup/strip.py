@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from console.store import CallRecord
 from console.store.base import ConsoleStore
 from console.store.dispositions import CALL_BACK, DO_NOT_CALL
 from console.store.models import Disposition
+from ui.common.widgets import ElidedLabel
 from ui.common.words import local_time, status_text
 
 PER_ROW = 8  # disposition buttons on a line; more wrap to the next
@@ -75,15 +77,14 @@ class WrapUpStrip(QFrame):
         self.hide()
 
     def _build(self) -> None:
-        self.title = QLabel(self)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setWordWrap(False)
-        bold = self.title.font()
-        bold.setBold(True)
-        self.title.setFont(bold)
+        # Both give way on a narrow window: the call's line is cut with "…" (whole in its
+        # tooltip), the hint is cut off (its keys are in the buttons' tooltips too).
+        self.title = ElidedLabel(self, QSizePolicy.Policy.Preferred)
         self.keys = QLabel(
             self.tr("&Wrap up: a digit or first letter picks, Enter saves, Esc skips"), self
         )
+        self.keys.setToolTip(self.keys.text().replace("&", ""))
+        self.keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.keys.setEnabled(False)  # a hint, drawn quieter than the call's line
         self.waiting = QLabel(self)
         self.skip_button = QPushButton(self.tr("Skip"), self)
@@ -178,10 +179,12 @@ class WrapUpStrip(QFrame):
         who = record.lead_name or format_display(record.lead_number)
         number = format_display(record.lead_number)
         line = f"{who} · {number}" if record.lead_name else who
-        self.title.setText(
-            self.tr("Call to {0} at {1}: {2}").format(
-                line, local_time(record.created_at)[11:16], status_text(record.status)
-            )
+        self.title.set_parts(
+            self.tr("Call to {0}").format(line),
+            self.tr(" at {0}: {1}").format(
+                local_time(record.created_at)[11:16], status_text(record.status)
+            ),
+            bold=True,
         )
         self.notes.setText(record.notes)
         self._chosen = None
@@ -204,9 +207,8 @@ class WrapUpStrip(QFrame):
             if not inside:
                 self._return_focus = focused
             self.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            # Never taken from a search or a field in progress: Alt+W comes here.
-            self.message.emit(self.tr("A call to wrap up is waiting: Alt+W."))
+        # Else never taken from a search or a field in progress: Alt+W comes here. (Not said
+        # in the status bar, which is saying how the call ended.)
 
     def _fill_buttons(self) -> None:
         for button in self.group.buttons():
