@@ -117,3 +117,41 @@ def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: P
     overridden = _call(run_cli, "--override-do-not-call")
     assert overridden.returncode == 0, overridden.stderr
     assert len(_history(run_cli)) == 2
+
+
+def test_the_engine_refuses_a_do_not_call_number_on_every_path(tmp_path: Path) -> None:
+    """CallService, the one path of the window, the command line and a call list: the number
+    as it will be sent is looked up, so a formatted number is caught too."""
+    import asyncio
+
+    from console.calls import CallPlan, CallService, DoNotCall
+    from console.calls.client import FindMeClient, make_http_client
+    from console.credentials import Credentials
+    from console.sandbox import Sandbox
+
+    async def main() -> tuple[str, int, str]:
+        store = Store.open(tmp_path / "data" / "findme.db")
+        lead = store.add_lead(Lead(None, "Ann", LEAD))
+        store.set_do_not_call(lead.id, "on the registry")
+        async with make_http_client() as http:
+            sandbox = Sandbox(time_scale=0.001, http=http)
+            url = await sandbox.start(host="127.0.0.1", port=0)
+            try:
+                service = CallService(store, FindMeClient(http, url))
+                plan = CallPlan("(555) 111-2222", LIST, lead_name="Ann")
+                said = ""
+                try:
+                    await service.place(plan, Credentials(key="k"))
+                except DoNotCall as refused:
+                    said = str(refused)
+                sent_before = len(sandbox.received)
+                placed = await service.place(plan.overriding(), Credentials(key="k"))
+                return said, sent_before, placed.result.result
+            finally:
+                await sandbox.stop()
+                store.close()
+
+    said, sent_before, result = asyncio.run(main())
+    assert "Ann is marked" in said and "on the registry" in said and "nothing was sent" in said
+    assert sent_before == 0
+    assert result == "success"
