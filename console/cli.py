@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     acc.add_parser("forget", help="delete the stored credentials")
     team_cli.register(sub)  # team init, connect, status, disconnect
+    wrapup_cli.register_dispositions(sub)
     return parser
 
 

@@ -1,10 +1,16 @@
 """`main.py history wrap-up`: a call's disposition, notes and call-back from a script or a CRM.
 
     main.py history wrap-up CALL --disposition NAME [--notes TEXT] [--callback ISO] [--json]
+    main.py dispositions list [--json]
+    main.py dispositions add NAME [--kind do_not_call|call_back] [--position N]
+    main.py dispositions rename NAME NEW
+    main.py dispositions remove NAME
 
 CALL is the history id or the sid. Exit codes: 0 saved; 2 bad input and nothing changed (no
 such call, a disposition not in the list: the known ones are listed, a call-back time that
 is not one or that goes with another disposition); 4 a local problem (console.problems).
+`dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
+taken or unknown, a meaning another one has).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import argparse
 import json
 import sys
 
-from console.store.dispositions import UnknownDisposition
+from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ACTION = "wrap-up"
@@ -48,8 +54,35 @@ def register(history_actions: argparse._SubParsersAction) -> None:
     wrap.add_argument("--json", action="store_true", help="print the call as one JSON object")
 
 
+def register_dispositions(sub: argparse._SubParsersAction) -> None:
+    """Add the `dispositions` command (the team's list for wrap-ups)."""
+    command = sub.add_parser(
+        "dispositions",
+        help="list or edit the dispositions a wrap-up offers",
+        description="The list the wrap-up offers, in order. Exit codes: 0 done, 2 nothing "
+        "changed (a name taken or unknown, a meaning another disposition has), 4 a local "
+        "problem.",
+    )
+    actions = command.add_subparsers(dest="dispositions_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the dispositions in order")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    add = actions.add_parser("add", help="add a disposition")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument(
+        "--kind",
+        choices=(DO_NOT_CALL, CALL_BACK),
+        help="what it means: the lead is not called again, or a date and time to call back",
+    )
+    add.add_argument("--position", type=int, help="where in the list (default: last)")
+    rename = actions.add_parser("rename", help="rename one (calls keep the name they got)")
+    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("new", metavar="NEW")
+    remove = actions.add_parser("remove", help="take one off the list (calls keep its name)")
+    remove.add_argument("name", metavar="NAME")
+
+
 def handles(args: argparse.Namespace) -> bool:
-    return getattr(args, "history_action", None) == ACTION
+    return getattr(args, "history_action", None) == ACTION or args.command == "dispositions"
 
 
 def record_fields(record: object) -> dict[str, object]:
@@ -60,6 +93,8 @@ def record_fields(record: object) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "dispositions":
+        return _dispositions(args)
     import sqlite3
 
     from console import paths
@@ -94,6 +129,47 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fail(message: str) -> int:
-    print(f"history wrap-up: {message}", file=sys.stderr)
+def _dispositions(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from console import paths
+    from console.store import Store
+    from console.store.dispositions import find_disposition
+    from console.store.models import Disposition
+
+    action = args.dispositions_action
+    with Store.open(paths.store_path()) as store:
+        known = store.list_dispositions()
+        try:
+            if action == "list":
+                if args.json:
+                    fields = ("name", "position", "kind")
+                    print(json.dumps([{k: getattr(d, k) for k in fields} for d in known]))
+                else:
+                    for index, d in enumerate(known, 1):
+                        meaning = f"  ({d.kind.replace('_', ' ')})" if d.kind else ""
+                        print(f"{index}. {d.name}{meaning}")
+                return EXIT_OK
+            if action == "add":
+                last = max((d.position for d in known), default=-1)
+                position = last + 1 if args.position is None else args.position
+                added = store.save_disposition(
+                    Disposition(None, args.name, position, args.kind or "")
+                )
+                print(f"Added {added.name!r}.")
+            elif action == "rename":
+                found = find_disposition(known, args.name)
+                store.save_disposition(replace(found, name=args.new))
+                print(f"Renamed {found.name!r} to {args.new.strip()!r}.")
+            else:
+                found = find_disposition(known, args.name)
+                store.delete_disposition(found.id)
+                print(f"Removed {found.name!r}; calls wrapped up with it keep the name.")
+        except ValueError as exc:  # UnknownDisposition too
+            return _fail(str(exc), "dispositions")
+    return EXIT_OK
+
+
+def _fail(message: str, command: str = "history wrap-up") -> int:
+    print(f"{command}: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT

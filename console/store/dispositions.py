@@ -118,13 +118,18 @@ def do_not_call_reason(wrap: WrapUp, day: str) -> str:
     return f"{reason}: {wrap.notes}" if wrap.notes else reason
 
 
-def check_disposition(disposition: Disposition) -> Disposition:
-    """A disposition's name stripped and non-empty, its kind known; ValueError otherwise."""
+def check_disposition(disposition: Disposition, known: Iterable[Disposition]) -> Disposition:
+    """A disposition's name stripped and non-empty, its kind known and no other's in
+    ``known`` (the list as it is); ValueError otherwise."""
     name = disposition.name.strip()
     if not name:
         raise ValueError("a disposition needs a name")
     if disposition.kind not in KINDS:
         raise ValueError(f"a disposition's kind is one of {', '.join(k for k in KINDS if k)}")
+    for other in known:
+        if disposition.kind and other.kind == disposition.kind and other.id != disposition.id:
+            meaning = disposition.kind.replace("_", " ")
+            raise ValueError(f"{other.name!r} already means {meaning}; only one disposition can")
     return Disposition(disposition.id, name, disposition.position, disposition.kind)
 
 
@@ -185,7 +190,7 @@ class WrapUpMixin:
         ValueError for an empty or duplicate name (names ignore case) or a kind another one
         has; KeyError for an unknown id. Calls already wrapped up keep the name they got.
         """
-        d = check_disposition(disposition)
+        d = check_disposition(disposition, self.list_dispositions())
         try:
             with self._tx() as conn:
                 if d.id is None:
@@ -298,9 +303,9 @@ class WrapUpMixin:
 
 
 def _duplicate(d: Disposition) -> str:
-    if d.kind:
-        return (
-            f"a disposition named {d.name!r} already exists (names ignore case), or another"
-            f" one already means {d.kind.replace('_', ' ')}"
-        )
-    return f"a disposition named {d.name!r} already exists (names ignore case)"
+    # The kind was checked first (check_disposition); two desktops adding the same meaning at
+    # once would both pass it, and the unique index refuses the second for the same reason.
+    return (
+        f"a disposition named {d.name!r} already exists (names ignore case),"
+        " or one means what it means"
+    )

@@ -155,3 +155,20 @@ def test_the_engine_refuses_a_do_not_call_number_on_every_path(tmp_path: Path) -
     assert "Ann is marked" in said and "on the registry" in said and "nothing was sent" in said
     assert sent_before == 0
     assert result == "success"
+
+
+def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> None:
+    added = run_cli("dispositions", "add", "Sent brochure", "--position", "1")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    assert [d["name"] for d in listed][:3] == ["Connected", "Left voicemail", "Sent brochure"]
+    taken = run_cli("dispositions", "add", "Remove me", "--kind", "do_not_call")
+    assert taken.returncode == 2
+    assert "'Do not call' already means do not call" in taken.stderr
+    renamed = run_cli("dispositions", "rename", "sent brochure", "Brochure sent")
+    assert renamed.returncode == 0, renamed.stderr
+    unknown = run_cli("dispositions", "remove", "Sold")
+    assert unknown.returncode == 2 and "known: Connected" in unknown.stderr
+    assert run_cli("dispositions", "remove", "Brochure sent").returncode == 0
+    listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    assert "Brochure sent" not in [d["name"] for d in listed]

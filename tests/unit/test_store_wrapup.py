@@ -52,7 +52,7 @@ def test_the_team_edits_the_list(any_store: ConsoleStore) -> None:
     assert names[0] == "Brochure sent"  # the list is in position order
     with pytest.raises(ValueError, match="already exists"):
         store.save_disposition(Disposition(None, "connected", 30))
-    with pytest.raises(ValueError, match="already means do not call"):
+    with pytest.raises(ValueError, match="'Do not call' already means do not call"):
         store.save_disposition(Disposition(None, "Remove me", 31, DO_NOT_CALL))
     with pytest.raises(ValueError, match="needs a name"):
         store.save_disposition(Disposition(None, "  ", 31))

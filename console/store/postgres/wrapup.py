@@ -51,7 +51,7 @@ class PgWrapUpMixin:
 
     def save_disposition(self, disposition: Disposition) -> Disposition:
         """As Store.save_disposition; NotALead for an agent."""
-        d = check_disposition(disposition)
+        d = check_disposition(disposition, self.list_dispositions())
         try:
             with self._tx() as conn:
                 if d.id is None:
