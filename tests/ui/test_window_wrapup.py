@@ -146,6 +146,8 @@ def test_do_not_call_is_refused_with_the_reason_then_overridden(session, arun, q
     strip.save()
     arun(until(lambda: window.leads_panel.model.lead(0).do_not_call, what="the lead marked"))
     assert "Do not call" in window.leads_panel.model.index(0, RESULT).data()
+    window.leads_panel.select_lead(lead.id)  # picked again: the call panel says it before Call
+    assert "Do not call" in window.call_panel.lead_label.full_text()
 
     window.call_panel.call_button.click()
     box = arun(until(lambda: _box("do_not_call"), what="the do-not-call question"))
@@ -190,3 +192,31 @@ def test_a_due_call_back_shows_in_the_leads_and_as_a_notification(session, arun)
     assert told and told[0][0].lead_name == "Jane Roe"
     assert "Call back due" in window.leads_panel.model.index(0, RESULT).data()
     assert arun(window.wrap_ups.check()) == []  # told once a run
+
+
+def test_a_wrap_up_the_history_cannot_take_keeps_what_was_typed(session, arun, monkeypatch):
+    import sqlite3
+
+    from console.store import connection as store_connection
+
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 100)  # the UI thread waits 0.1 s
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.choose("Interested")
+    strip.notes.setText("wants the price list")
+    other = sqlite3.connect(engine.store.path, isolation_level=None)  # another writer
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert strip.save() is None
+        assert "could not take the wrap-up" in strip.problem.text()
+        assert strip.isVisible() and strip.record.id == record.id
+        assert strip.chosen.name == "Interested"
+        assert strip.notes.text() == "wants the price list"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert strip.save() is not None  # the same Save again, once the store is free
+    assert engine.store.get_call(record.id).notes == "wants the price list"
+    assert not strip.isVisible()

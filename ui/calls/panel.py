@@ -200,6 +200,8 @@ class CallPanel(LoadFromHistory, QWidget):
         else:  # a number from a link or the clipboard, not (yet) one of the leads
             head, keep = number, " · " + self.tr("not a saved lead")
         tail = []
+        if lead.do_not_call:  # first: it is what Call will say (console.calls.DoNotCall)
+            keep += " · " + self.tr("Do not call")
         if lead.company:
             tail.append(lead.company)
         if lead.last_result:
