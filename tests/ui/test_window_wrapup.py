@@ -220,3 +220,35 @@ def test_a_wrap_up_the_history_cannot_take_keeps_what_was_typed(session, arun, m
     assert strip.save() is not None  # the same Save again, once the store is free
     assert engine.store.get_call(record.id).notes == "wants the price list"
     assert not strip.isVisible()
+
+
+def test_a_lead_is_marked_do_not_call_by_hand_and_allowed_again(session, arun):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QInputDialog
+
+    engine, window = session.start()
+    lead, _team = seed_window(engine, window)
+    panel = window.leads_panel
+    panel.select_lead(lead.id)
+
+    def menu_action(text: str):
+        panel._context_menu(panel.model.index(0, 0), QPoint(0, 0))
+        menu = panel.context_menu
+        found = next(a for a in menu.actions() if a.text() == text)
+        menu.close()
+        return found
+
+    menu_action("D&o not call…").trigger()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()
+    )
+    dialog.setTextValue("on the national registry")
+    dialog.accept()
+    arun(until(lambda: panel.model.lead(0).do_not_call, what="the lead marked"))
+    assert engine.store.do_not_call_lead(lead.number).do_not_call_reason == (
+        "on the national registry"
+    )
+    assert "Do not call" in window.call_panel.lead_label.full_text()
+    menu_action("&Allow calls again").trigger()
+    arun(until(lambda: not panel.model.lead(0).do_not_call, what="the mark taken away"))
+    assert engine.store.do_not_call_lead(lead.number) is None
