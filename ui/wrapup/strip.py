@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -360,10 +360,15 @@ def _default_callback() -> datetime:
 
 
 def _tip(disposition: Disposition, index: int) -> str:
-    key = f"{index + 1} or " if index < 9 else ""
-    tip = f"{key}{disposition.name[:1].upper()}"
+    """The keys that pick it, and what it does when it does more than record."""
+    letter = disposition.name[:1].upper()
+    tip = _tr("{0} or {1}").format(index + 1, letter) if index < 9 else letter
     if disposition.kind == DO_NOT_CALL:
-        return f"{tip}: the lead is not called again without an override"
+        return _tr("{0}: the lead is not called again without an override").format(tip)
     if disposition.kind == CALL_BACK:
-        return f"{tip}: with a date and time to call back"
+        return _tr("{0}: with a date and time to call back").format(tip)
     return tip
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WrapUpStrip", text)
