@@ -130,17 +130,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dispositions(args: argparse.Namespace) -> int:
+    import sqlite3
     from dataclasses import replace
 
     from console import paths
     from console.store import Store
+    from console.store.damage import store_problem
     from console.store.dispositions import find_disposition
     from console.store.models import Disposition
 
     action = args.dispositions_action
     with Store.open(paths.store_path()) as store:
-        known = store.list_dispositions()
         try:
+            known = store.list_dispositions()
             if action == "list":
                 if args.json:
                     fields = ("name", "position", "kind")
@@ -167,6 +169,8 @@ def _dispositions(args: argparse.Namespace) -> int:
                 print(f"Removed {found.name!r}; calls wrapped up with it keep the name.")
         except ValueError as exc:  # UnknownDisposition too
             return _fail(str(exc), "dispositions")
+        except sqlite3.DatabaseError as exc:  # locked past the wait, or damaged: exit 4
+            raise store_problem(exc, store.path) from exc
     return EXIT_OK
 
 

@@ -172,3 +172,20 @@ def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> 
     assert run_cli("dispositions", "remove", "Brochure sent").returncode == 0
     listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
     assert "Brochure sent" not in [d["name"] for d in listed]
+
+
+def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> None:
+    import sqlite3
+
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    other = sqlite3.connect(paths.store_path(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the store past the 5 s wait
+    try:
+        done = run_cli("history", "wrap-up", call_id, "--disposition", "Connected")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert done.returncode == 4, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert _history(run_cli)[0]["disposition"] == ""
