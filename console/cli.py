@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from console import APP_NAME, __version__, lists_cli, team_cli
+from console import APP_NAME, __version__, lists_cli, team_cli, wrapup_cli
 from console.calls.outcome import CallError, InvalidRequest, Status
 from console.calls.params import BY_NAME, OPTION_NAMES, Kind
 from console.credentials import Credentials, Vault
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         "call",
         help="place one call",
         description="Place one call and print the result and its sid. Exit codes: 0 success, "
-        "1 the service answered failed, 2 invalid request (nothing sent), "
+        "1 the service answered failed, 2 invalid request or a lead marked “Do not call” "
+        "(nothing sent), "
         "3 network failure or outcome unknown, 4 a local problem: the store, the settings or "
         "the keyring (nothing sent).",
     )
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     team.add_argument("--team", help="a saved team list, by name")
     call.add_argument("--phone-to-call", required=True, help="the lead's number")
     call.add_argument("--lead-name", default="", help="the lead's name, for the history")
+    call.add_argument(
+        "--override-do-not-call",
+        action="store_true",
+        help="call even though the number's lead is marked “Do not call” (the refusal "
+        "says why it is marked)",
+    )
     for name in OPTION_NAMES:
         param = BY_NAME[name]
         choices = ", ".join(f"{k}={v}" for k, v in param.choices.items())
@@ -85,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list the call history, newest first")
     history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     history.add_argument("--json", action="store_true", help="print a JSON array")
+    history.add_argument(
+        "--disposition", metavar="NAME", help='only calls wrapped up so ("" for none)'
+    )
     lists_cli.register(sub, history)  # leads, teams, history export
 
     sandbox = sub.add_parser(
@@ -130,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     acc.add_parser("forget", help="delete the stored credentials")
     team_cli.register(sub)  # team init, connect, status, disconnect
+    wrapup_cli.register_dispositions(sub)
     return parser
 
 
@@ -159,7 +170,7 @@ def _report_unsaved(unsaved: Unsaved | None) -> dict[str, Any]:
 
 
 async def _call(args: argparse.Namespace) -> int:
-    from console.calls import CallPlan
+    from console.calls import CallPlan, DoNotCall
     from console.calls.request import warning_lines
     from console.engine import API_URL_ENV, start_engine
 
@@ -189,7 +200,14 @@ async def _call(args: argparse.Namespace) -> int:
         else:
             list_value, team_name = args.list.replace(",", "|"), ""
         options = {n: getattr(args, n) for n in OPTION_NAMES if getattr(args, n) is not None}
-        plan = CallPlan(args.phone_to_call, list_value, options, args.lead_name, team_name)
+        plan = CallPlan(
+            args.phone_to_call,
+            list_value,
+            options,
+            args.lead_name,
+            team_name,
+            override_do_not_call=args.override_do_not_call,
+        )
         credentials = env_credentials() or await engine.credentials() or Credentials()
         SECRETS.register(credentials.secrets())
         try:
@@ -206,6 +224,21 @@ async def _call(args: argparse.Namespace) -> int:
                     "problems": exc.problems,
                 },
                 exc.sentence(),
+                err=True,
+            )
+            return EXIT_INVALID
+        except DoNotCall as exc:
+            print(f"do not call: {exc}", file=sys.stderr)
+            _emit(
+                args.json,
+                {
+                    "result": "do_not_call",
+                    "result_description": exc.sentence(),
+                    "sid": "",
+                    "do_not_call_reason": exc.lead.do_not_call_reason,
+                    "hint": "add --override-do-not-call to call anyway",
+                },
+                "Add --override-do-not-call to call anyway.",
                 err=True,
             )
             return EXIT_INVALID
@@ -250,7 +283,7 @@ def _history(args: argparse.Namespace) -> int:
 
     store = Store.open(paths.store_path())
     try:
-        rows = store.fetch_calls(limit=max(0, args.limit))
+        rows = store.fetch_calls(limit=max(0, args.limit), disposition=args.disposition)
     except sqlite3.DatabaseError as exc:  # damage past what opening reads
         raise store_problem(exc, store.path) from exc
     finally:
@@ -268,13 +301,19 @@ def _history(args: argparse.Namespace) -> int:
             "description",
             "sid",
         )
-        print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=1))
+        print(
+            json.dumps(
+                [{**{k: getattr(r, k) for k in keys}, **wrapup_cli.record_fields(r)} for r in rows],
+                indent=1,
+            )
+        )
         return EXIT_OK
     for r in rows:
         who = f"{r.lead_name} {r.lead_number}".strip()
+        wrapped = f"  [{r.disposition}]" if r.disposition else ""
         print(
             f"{r.created_at}  {r.status:<11} {who:<32} {r.team_name or r.list_value:<24} "
-            f"{r.sid or '-':<16}  {r.description}"
+            f"{r.sid or '-':<16}  {r.description}{wrapped}"
         )
     if not rows:
         print("No calls yet.")
@@ -327,6 +366,8 @@ def _run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
+    if wrapup_cli.handles(args):
+        return wrapup_cli.run(args)
     if lists_cli.handles(args):
         return lists_cli.run(args)
     if team_cli.handles(args):

@@ -36,6 +36,9 @@ HISTORY_COLUMNS = (
     "description",
     "sid",
     "request",
+    "disposition",
+    "notes",
+    "callback_at",
 )
 # Written with a BOM so Excel opens the file as UTF-8 rather than the local code page.
 EXPORT_ENCODING = "utf-8-sig"
@@ -401,11 +404,16 @@ def export_leads(leads: Iterable[Lead], path: str | os.PathLike[str]) -> int:
 
 
 def export_calls(
-    store: Store, path: str | os.PathLike[str], text: str = "", status: str | None = None
+    store: Store,
+    path: str | os.PathLike[str],
+    text: str = "",
+    status: str | None = None,
+    disposition: str | None = None,
 ) -> int:
     """Write every call matching the history filter (as Store.fetch_calls takes it) to
     ``path``: the window's Export and `main.py history export` alike. Returns the count."""
-    records = store.fetch_calls(text, status, 0, -1)  # SQLite: LIMIT -1 is no limit
+    # SQLite: LIMIT -1 is no limit
+    records = store.fetch_calls(text, status, 0, -1, disposition=disposition)
     export_history(records, path)
     return len(records)
 
@@ -426,6 +434,9 @@ def export_history(records: Iterable[CallRecord], path: str | os.PathLike[str]) 
             SECRETS.mask(r.sid),
             # Rows hold redacted requests; an older row or another account's key is caught here.
             SECRETS.mask(r.request_redacted),
+            r.disposition,
+            SECRETS.mask(r.notes),  # typed by a person: a pasted key is caught here too
+            r.callback_at or "",
         )
         for r in records
     )

@@ -14,7 +14,8 @@ With a team server (console.team_cli) the `teams` commands use its lists.
     main.py teams show NAME [--json]
     main.py teams export NAME FILE
     main.py teams watch [--json]     (team server only; console.team_cli)
-    main.py history export FILE [--search TEXT] [--status STATUS]
+    main.py history export FILE [--search TEXT] [--status STATUS] [--disposition NAME]
+    main.py history wrap-up CALL --disposition NAME ...  (console.wrapup_cli)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from console import wrapup_cli
 from console.store.base import NotALead
 from console.store.models import CALL_STATUSES
 from console.words import count
@@ -96,11 +98,15 @@ def register(sub: argparse._SubParsersAction, history: argparse.ArgumentParser) 
     export.add_argument("file", metavar="FILE")
     export.add_argument("--search", default="", help="text the window's filter would match")
     export.add_argument("--status", choices=CALL_STATUSES, help="only calls with this status")
+    export.add_argument(
+        "--disposition", metavar="NAME", help='only calls wrapped up so ("" for none)'
+    )
+    wrapup_cli.register(history_actions)
 
 
 def handles(args: argparse.Namespace) -> bool:
     """Whether ``args`` is one of this module's commands."""
-    return args.command in COMMANDS or bool(getattr(args, "history_action", None))
+    return args.command in COMMANDS or getattr(args, "history_action", None) == "export"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -394,7 +400,7 @@ def _history_export(args: argparse.Namespace) -> int:
 
     with _store() as store:
         try:
-            exported = export_calls(store, args.file, args.search, args.status)
+            exported = export_calls(store, args.file, args.search, args.status, args.disposition)
         except OSError as exc:
             return _fail("history export", f"cannot write {args.file}: {exc.strerror or exc}")
     print(f"Exported {count(exported, 'call')} to {args.file}.")

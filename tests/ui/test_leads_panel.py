@@ -319,6 +319,7 @@ LEAD_MENU = [
     ("&Edit", "F2"),
     ("Edit &notes…", "Shift+F2"),
     ("&Copy number", "Ctrl+C"),
+    ("D&o not call…", ""),  # the engine's mark, with a reason (ui/leads/do_not_call.py)
     ("&Delete lead", "Del"),
 ]
 

@@ -206,6 +206,11 @@ def test_after_a_click_on_call_the_keyboard_stays_on_call(session, arun):
         await until(lambda: window.call_panel.in_flight_count() == 0, what="the call's end")
 
     arun(scenario())
+    # The call ended: its wrap-up has the keyboard (nobody was typing), and skipping it
+    # gives the keyboard back to Call.
+    strip = window.wrap_ups.strip
+    assert QApplication.focusWidget() is strip
+    QTest.keyClick(strip, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is button
 
 
@@ -304,6 +309,11 @@ def test_by_keyboard_alone_search_pick_call_and_the_focus_stays(session, arun):
 
         arun(placed())
         assert engine.store.count_calls() == 1
+        strip = window.wrap_ups.strip  # the wrap-up has the keyboard once the call ends
+        assert QApplication.focusWidget() is strip
+        QTest.keyClick(strip, Qt.Key.Key_1)
+        QTest.keyClick(strip, Qt.Key.Key_Return)
+        assert engine.store.get_call(window.history.model.record(0).id).disposition
         assert QApplication.focusWidget() is combo  # where the agent was
     finally:
         app.setPalette(palette)

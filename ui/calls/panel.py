@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.calls import AlreadyPending, CallKey, CallPlan, InFlight
+from console.calls import AlreadyPending, CallKey, CallPlan, DoNotCall, InFlight
 from console.calls.outcome import CallError, Status
 from console.calls.request import Validation, warning_lines
 from console.credentials import Credentials
@@ -200,6 +200,8 @@ class CallPanel(LoadFromHistory, QWidget):
         else:  # a number from a link or the clipboard, not (yet) one of the leads
             head, keep = number, " · " + self.tr("not a saved lead")
         tail = []
+        if lead.do_not_call:  # first: it is what Call will say (console.calls.DoNotCall)
+            keep += " · " + self.tr("Do not call")
         if lead.company:
             tail.append(lead.company)
         if lead.last_result:
@@ -442,6 +444,11 @@ class CallPanel(LoadFromHistory, QWidget):
             await self.engine.calls.place(
                 plan, credentials, reservation=reservation, checked=checked
             )
+        except DoNotCall as exc:  # the engine's rule; nothing was sent
+            from ui.calls.do_not_call import ask_override
+
+            self._tell_outcome(reservation, exc.sentence())
+            self._question = ask_override(self, exc, lambda: self._call_again(plan.overriding()))
         except CallError as exc:
             # A failed call is an outcome, not a bug: _call_ended tells it. One refused before
             # its history row was written is told here, as no observer hears of it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from urllib.parse import parse_qsl, urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,7 +42,10 @@ class CallDetailDialog(QDialog):
     """Non-modal; opened from the history with Enter, a double click or "Details…".
 
     ``show_record`` fills it again, so a dialog opened on a pending call shows its answer.
+    ``wrap_up_requested`` asks for the call's wrap-up to be changed.
     """
+
+    wrap_up_requested = Signal(object)  # CallRecord
 
     def __init__(self, record: CallRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +66,9 @@ class CallDetailDialog(QDialog):
             ("result", self.tr("Result")),
             ("description", self.tr("Description")),
             ("sid", self.tr("Sid")),
+            ("disposition", self.tr("Disposition")),
+            ("notes", self.tr("Notes")),
+            ("callback", self.tr("Call back")),
         ):
             label = QLabel(self)
             label.setWordWrap(True)
@@ -70,6 +76,8 @@ class CallDetailDialog(QDialog):
             label.setAccessibleName(name)
             facts.addRow(name + ":", label)
             self._facts[key] = label
+        # Typed by a person: shown as typed, never read as markup.
+        self._facts["notes"].setTextFormat(Qt.TextFormat.PlainText)
         layout.addLayout(facts)
         layout.addWidget(QLabel(self.tr("Request as sent (credentials shown as ***):"), self))
         self.request = QPlainTextEdit(self)
@@ -93,6 +101,11 @@ class CallDetailDialog(QDialog):
         )
         self.curl_button.clicked.connect(self.copy_curl)
         buttons.addButton(self.curl_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.wrap_button = QPushButton(self.tr("&Wrap up…"), self)
+        self.wrap_button.setAccessibleName(self.tr("Wrap up"))
+        self.wrap_button.setToolTip(self.tr("Set or change this call's disposition and notes"))
+        self.wrap_button.clicked.connect(lambda: self.wrap_up_requested.emit(self.record))
+        buttons.addButton(self.wrap_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))
         close.setToolTip(self.tr("Close the call details"))
@@ -118,6 +131,9 @@ class CallDetailDialog(QDialog):
             ("result", status_text(record.status)),
             ("description", description),
             ("sid", sid or "—"),
+            ("disposition", record.disposition or self.tr("(not wrapped up)")),
+            ("notes", SECRETS.mask(record.notes) or "—"),
+            ("callback", local_time(record.callback_at) if record.callback_at else "—"),
         ):
             self._facts[key].setText(value)
         self.request.setPlainText(request_lines(record.request_redacted))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,7 +24,7 @@ from ui.common.words import local_time, status_text, type_text
 
 CHUNK = 200  # rows per page read from the store
 CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
-COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
+COLUMNS = ("time", "lead", "team", "type", "result", "disposition", "notes", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -52,17 +51,20 @@ def _tr(text: str) -> str:
 
 
 def query_first_page(
-    store: Store, text: str, status: str | None, count: bool = True
+    store: Store, text: str, status: str | None, count: bool = True, disposition: str | None = None
 ) -> tuple[list[CallRecord], int | None]:
     """The first chunk and the count for a filter (None: left to count later); safe off the UI
     thread. A first chunk shorter than CHUNK is the whole answer, so it needs no count.
 
     Records leave out the request and the raw reply (the details dialog re-reads the call).
+    ``disposition``: only calls wrapped up so ("" for those not wrapped up; None for all).
     """
-    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False)
+    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False, disposition=disposition)
     if len(rows) < CHUNK:
         return rows, len(rows)
-    return rows, store.count_calls(text, status, before_id=rows[0].id + 1) if count else None
+    if not count:
+        return rows, None
+    return rows, store.count_calls(text, status, before_id=rows[0].id + 1, disposition=disposition)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -85,6 +87,7 @@ class HistoryModel(QAbstractTableModel):
         self._total: int | None = 0  # None: the filter shown is not counted yet
         self._text = ""
         self._status: str | None = None
+        self._disposition: str | None = None
         # Calls whose ending the history could not take (see keep): shown from memory.
         self.unsaved: dict[int, CallRecord] = {}
         self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
@@ -94,18 +97,27 @@ class HistoryModel(QAbstractTableModel):
             _tr("Team list"),
             _tr("Type"),
             _tr("Result"),
+            _tr("Disposition"),
+            _tr("Notes"),
             _tr("Description"),
             _tr("Sid"),
         )
 
     # Filtering and loading
-    def set_filter(self, text: str = "", status: str | None = None) -> None:
+    def set_filter(
+        self, text: str = "", status: str | None = None, disposition: str | None = None
+    ) -> None:
         """Filter and reload now, on this thread (the view runs the query off it instead)."""
-        self.show_page(text, status, *query_first_page(self.store, text, status))
+        first = query_first_page(self.store, text, status, disposition=disposition)
+        self.show_page(text, status, *first, disposition=disposition)
 
     def refresh(self) -> None:
         """Re-read the first chunk and the count for the current filter."""
-        self.set_filter(self._text, self._status)
+        self.set_filter(self._text, self._status, self._disposition)
+
+    @property
+    def disposition(self) -> str | None:
+        return self._disposition
 
     @property
     def status(self) -> str | None:
@@ -117,14 +129,19 @@ class HistoryModel(QAbstractTableModel):
         return None if self._newest is None else self._newest + 1
 
     def show_page(
-        self, text: str, status: str | None, rows: list[CallRecord], total: int | None
+        self,
+        text: str,
+        status: str | None,
+        rows: list[CallRecord],
+        total: int | None,
+        disposition: str | None = None,
     ) -> None:
         """Show a first page read by ``query_first_page`` (a reset: the filter changed).
 
         A ``total`` of None is given later by ``set_total``: the rows need not wait for it.
         """
         self.beginResetModel()
-        self._text, self._status = text, status
+        self._text, self._status, self._disposition = text, status, disposition
         self._pages = OrderedDict({0: rows})
         self._newest = rows[0].id if rows else None
         self._total = total
@@ -161,7 +178,7 @@ class HistoryModel(QAbstractTableModel):
             return
         last = self._record_at(self._rows - 1)
         before = last.id if last is not None else self.upper_bound
-        more = len(self.store.fetch_calls(self._text, self._status, 0, CHUNK, before, bodies=False))
+        more = len(self._fetch(0, CHUNK, before))
         if more:
             self.beginInsertRows(QModelIndex(), self._rows, self._rows + more - 1)
             self._rows += more
@@ -181,8 +198,21 @@ class HistoryModel(QAbstractTableModel):
             self._pages.popitem(last=False)
         return page
 
+    def _fetch(self, offset: int, limit: int, before_id: int | None = None, **more: Any):
+        """A page of the filter shown, without the long texts."""
+        return self.store.fetch_calls(
+            self._text,
+            self._status,
+            offset,
+            limit,
+            before_id,
+            bodies=False,
+            disposition=self._disposition,
+            **more,
+        )
+
     def _read_page(self, number: int) -> list[CallRecord]:
-        read = partial(self.store.fetch_calls, self._text, self._status, bodies=False)
+        read = self._fetch
         before = self._pages.get(number - 1)
         if before:
             # After the page above, not at an offset: an offset makes SQLite step over every
@@ -218,7 +248,7 @@ class HistoryModel(QAbstractTableModel):
         fresh: list[CallRecord] = []
         offset = 0
         while True:
-            page = self.store.fetch_calls(self._text, self._status, offset, 50, bodies=False)
+            page = self._fetch(offset, 50)
             newer = [r for r in page if self._newest is None or r.id > self._newest]
             fresh.extend(newer)
             if len(newer) < len(page) or len(page) < 50:
@@ -261,12 +291,16 @@ class HistoryModel(QAbstractTableModel):
         row = self.row_of(call_id)
         if row is None:
             # Else it is read as it is when it comes into view.
-            return self._status is None
+            return self._status is None and self._disposition is None
         record = record or self.store.get_call(call_id)
         if record is None:
             return True
         if self._status is not None and record.status != self._status:
             self._remove_row(row)  # e.g. a pending call ended under the "Pending" filter
+            return True
+        wanted = self._disposition
+        if wanted is not None and record.disposition.casefold() != wanted.strip().casefold():
+            self._remove_row(row)  # wrapped up otherwise than the filter shows
             return True
         self._pages[row // CHUNK][row % CHUNK] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -316,6 +350,10 @@ class HistoryModel(QAbstractTableModel):
         if role == _TOOLTIP:
             if column == "description":
                 return record.description
+            if column == "notes" and record.notes:
+                return record.notes
+            if column == "disposition" and record.callback_at:
+                return _tr("Call back at {0}").format(local_time(record.callback_at))
             if column == "lead":
                 return f"{record.lead_name} {format_display(record.lead_number)}".strip()
             if column == "team":  # the list's name, cut in its cell, and its numbers
@@ -347,6 +385,12 @@ class HistoryModel(QAbstractTableModel):
             return type_text(record.call_type)
         if column == "result":
             return status_text(record.status)
+        if column == "disposition":
+            if record.callback_at:
+                return f"{record.disposition} · {local_time(record.callback_at)}"
+            return record.disposition
+        if column == "notes":
+            return record.notes.replace("\n", " ")
         if column == "description":
             if not record.description and record.status == Status.PENDING:
                 return _tr("Waiting for the first leg to be answered…")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ class HistoryView(QWidget):
     """Every call, newest first; ``load_call`` asks the call panel to load a past call."""
 
     load_call = Signal(object)  # CallRecord
+    wrap_up_requested = Signal(object)  # CallRecord: change its wrap-up
     message = Signal(str)  # for the status bar
     filtered = Signal()  # a filter's results are shown
 
@@ -80,6 +82,7 @@ class HistoryView(QWidget):
         self._update_timer.setInterval(UPDATE_DELAY_MS)
         self._update_timer.timeout.connect(self._show_calls)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.disposition_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.refresh()
         self._update_count()
 
@@ -99,6 +102,15 @@ class HistoryView(QWidget):
         self.status_combo.addItem(self.tr("All results"), None)
         for status in CALL_STATUSES:
             self.status_combo.addItem(status_text(status), status)
+        self.disposition_combo = QComboBox(self)
+        self.disposition_combo.setAccessibleName(self.tr("Filter by disposition"))
+        self.disposition_combo.setToolTip(self.tr("Show only calls wrapped up so"))
+        # As narrow as a short name: the filter's text field needs the room more.
+        self.disposition_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.disposition_combo.setMinimumContentsLength(10)
+        self.refresh_dispositions()
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("Matching calls"))
         self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
@@ -131,7 +143,16 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        widths = {"time": 150, "lead": 240, "team": 130, "type": 85, "result": 115, "sid": 140}
+        widths = {
+            "time": 150,
+            "lead": 240,
+            "team": 130,
+            "type": 85,
+            "result": 115,
+            "disposition": 120,
+            "notes": 180,
+            "sid": 140,
+        }
         for column, width in widths.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index("description"), QHeaderView.ResizeMode.Stretch)
@@ -154,6 +175,7 @@ class HistoryView(QWidget):
         bar.addWidget(title)
         bar.addWidget(self.filter_edit, 2)
         bar.addWidget(self.status_combo)
+        bar.addWidget(self.disposition_combo)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
         for button in (
@@ -182,19 +204,41 @@ class HistoryView(QWidget):
         # Latest wins: a filter still reading is cancelled, so its rows never land.
         return self.tasks.latest("filter history", self._filter())
 
-    async def _filter(self) -> None:
+    def refresh_dispositions(self) -> None:
+        """The disposition filter's choices from the team's list (it may have changed)."""
+        combo = self.disposition_combo
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("All dispositions"), None)
+        combo.addItem(self.tr("Not wrapped up"), "")
+        for disposition in self.store.list_dispositions():
+            combo.addItem(disposition.name, disposition.name)
+        combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        combo.blockSignals(False)
+
+    def _filters(self) -> tuple[str, str | None, str | None]:
+        """The filter as chosen: text, result and disposition."""
         text, status = self.filter_edit.text(), self.status_combo.currentData()
+        return text, status, self.disposition_combo.currentData()
+
+    async def _filter(self) -> None:
+        text, status, disposition = self._filters()
         # Never on the UI thread; the rows are shown first, and counted after (counting a word
         # found in most of 100,000 calls takes longer than finding the first page of them).
-        rows, total = await off_thread(query_first_page, self.store, text, status, False)
-        self.model.show_page(text, status, rows, total)
+        rows, total = await off_thread(
+            query_first_page, self.store, text, status, False, disposition
+        )
+        self.model.show_page(text, status, rows, total, disposition)
         self._update_count()
         self.filtered.emit()
         # Counted up to the newest row shown; a call added meanwhile moves that bound, and
         # the count is taken again.
         while total is None and not self.model.counted:
             bound = self.model.upper_bound
-            counted = await off_thread(self.store.count_calls, text, status, bound)
+            counted = await off_thread(
+                partial(self.store.count_calls, disposition=disposition), text, status, bound
+            )
             if bound == self.model.upper_bound:
                 self.model.set_total(counted)
                 self._update_count()
@@ -299,6 +343,7 @@ class HistoryView(QWidget):
 
             # Re-read: the table's records leave out the request and the reply.
             dialog = CallDetailDialog(self._full_record(record), self)
+            dialog.wrap_up_requested.connect(self.ask_wrap_up)
             self._details[record.id] = dialog
             dialog.finished.connect(lambda _result: self._details.pop(record.id, None))
         dialog.show()
@@ -317,7 +362,24 @@ class HistoryView(QWidget):
         menu.addAction(self.copy_action)
         menu.addAction(self.load_button.text(), self._load_call)
         menu.addAction(self.tr("Details…"), lambda: self.show_details(index.row()))
+        menu.addAction(self.tr("Wrap up…"), self.ask_wrap_up)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # Wrap-up
+    def ask_wrap_up(self, record: CallRecord | None = None) -> None:
+        """Ask (the window's wrap-up strip) to change the wrap-up of ``record`` (the current
+        call by default)."""
+        record = record or self.current_record()
+        if record is not None:
+            self.wrap_up_requested.emit(record)
+
+    def wrapped_up(self, record: CallRecord) -> None:
+        """A call's wrap-up changed: its row and any open details show it."""
+        if not self.model.update_call(record.id, record):
+            self.apply_filter()
+        dialog = self._details.get(record.id)
+        if dialog is not None:
+            dialog.show_record(self._full_record(record))
 
     # Export
     def ask_export(self) -> QFileDialog:
@@ -334,17 +396,19 @@ class HistoryView(QWidget):
 
     async def export(self, path: Path) -> int:
         """Write every call matching the filter to ``path``, off the UI thread."""
-        text, status = self.filter_edit.text(), self.status_combo.currentData()
+        text, status, disposition = self._filters()
         self.export_button.setEnabled(False)
         try:
-            count = await off_thread(_export, self.store, text, status, path)
+            count = await off_thread(_export, self.store, text, status, path, disposition)
         finally:
             self.export_button.setEnabled(True)
         self.message.emit(self.tr("Exported %n call(s) to {0}", "", count).format(path))
         return count
 
 
-def _export(store: Store, text: str, status: str | None, path: Path) -> int:
+def _export(
+    store: Store, text: str, status: str | None, path: Path, disposition: str | None = None
+) -> int:
     from console.csvio import export_calls  # written by the leads/teams side; imported late
 
-    return export_calls(store, path, text, status)
+    return export_calls(store, path, text, status, disposition)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 
 from console.phone import check_phone, format_display
 from console.store import Lead
+from console.store.models import utc_now
 from ui.common.words import local_time, short_time, status_text
 
 NAME, NUMBER, COMPANY, RESULT, TIME, NOTES = range(6)
@@ -106,6 +107,10 @@ class LeadsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == NOTES and lead.notes:
                 return lead.notes
+            if column == RESULT and lead.do_not_call:
+                return _tr("Do not call: {0}").format(lead.do_not_call_reason)
+            if column == RESULT and lead.callback_at:
+                return _tr("Call back at {0}").format(local_time(lead.callback_at))
             if column in (RESULT, TIME) and lead.last_called_at:
                 return _tr("Last call: {0} at {1}").format(
                     status_text(lead.last_result or ""), local_time(lead.last_called_at)
@@ -128,6 +133,13 @@ class LeadsModel(QAbstractTableModel):
             # One line in the table; the whole note is in the tooltip.
             return lead.notes.splitlines()[0] if lead.notes else ""
         if column == RESULT:
+            # What the agent must know before calling comes first: the wrap-up's marks.
+            if lead.do_not_call:
+                return _tr("Do not call")
+            if lead.callback_at and lead.callback_at <= utc_now():
+                return _tr("Call back due")
+            if lead.callback_at:
+                return _tr("Call back {0}").format(short_time(lead.callback_at))
             return status_text(lead.last_result) if lead.last_result else ""
         if column == TIME:
             return short_time(lead.last_called_at) if lead.last_called_at else ""

@@ -239,6 +239,20 @@ class LeadsPanel(LeadsPanelBase):
         """The lead's menu at ``where``: what can be done with it, each with its key."""
         self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
         self.context_menu = self.lead_menu(self._call_action)
+        lead = self.current_lead()
+        if lead is not None and lead.id is not None:
+            from ui.leads import do_not_call
+
+            report = lambda text: self.undo_bar.report(text, undoable=False)  # noqa: E731
+            separator = self.context_menu.actions()[-2]  # above Delete, with the lead's edits
+            do_not_call.add_action(
+                self.context_menu,
+                lead,
+                self._store,
+                lambda x: self.lead_called(x.number),
+                report,
+                separator,
+            )
         self.context_menu.popup(where)
 
     def _search_now(self) -> None:

@@ -40,6 +40,7 @@ from ui.shell.links import read_number
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
+from ui.shell.wrapups import WrapUps
 from ui.teams.panel import TeamsPanel
 
 if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             [self.tray.clipboard_action],
         )
         self._connect()
+        self.wrap_ups = WrapUps(self)
         self.update_account()
         self.restore_state()
         # The day starts by finding a lead: the keyboard starts in the search, not on the
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
             # every lead per call stalls the window when many calls end together).
             self.leads_panel.lead_called(record.lead_number)
             self.tray.call_answered(record, self.isActiveWindow())
+            if call_id not in self.history.model.unsaved:  # a row the history has
+                self.wrap_ups.call_ended(record)
 
     def _banner_link(self, target: str) -> None:
         {"outbox": self.show_outbox, "rules": self.show_rules, "account": self.show_account}[

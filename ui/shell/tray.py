@@ -13,7 +13,7 @@ from console.calls.outcome import Status
 from console.phone import format_display
 from console.store import CallRecord
 from ui.common.resources import icon
-from ui.common.words import status_text
+from ui.common.words import local_time, status_text
 
 
 class TrayHost(Protocol):
@@ -141,6 +141,28 @@ class Tray(QObject):
         # No tray: the status bar says it, and the taskbar entry asks for attention.
         self.host.show_message(f"{title} · {text}")
         QApplication.alert(self.window)
+        return "status"
+
+    def call_back_due(self, calls: list[CallRecord], window_active: bool) -> str:
+        """Tell the agent call-backs have come due: "tray", or "status" without a tray."""
+        first = calls[0]
+        who = first.lead_name or format_display(first.lead_number)
+        if len(calls) == 1:
+            title = self.tr("Call back due: {0}").format(who)
+        else:
+            title = self.tr("%n call-back(s) due", "", len(calls))
+        text = "\n".join(
+            f"{c.lead_name or format_display(c.lead_number)} · {format_display(c.lead_number)}"
+            f" · {local_time(c.callback_at or '')[:16]}"
+            for c in calls[:5]
+        )
+        if self.shown:  # a reminder is worth a notification even over the window
+            assert self.icon is not None
+            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, NOTIFY_MS)
+            return "tray"
+        self.host.show_message(f"{title} · {text.splitlines()[0]}")
+        if not window_active:
+            QApplication.alert(self.window)
         return "status"
 
     def hidden_to_tray(self) -> None:

@@ -1,0 +1,179 @@
+"""`main.py history wrap-up`: a call's disposition, notes and call-back from a script or a CRM.
+
+    main.py history wrap-up CALL --disposition NAME [--notes TEXT] [--callback ISO] [--json]
+    main.py dispositions list [--json]
+    main.py dispositions add NAME [--kind do_not_call|call_back] [--position N]
+    main.py dispositions rename NAME NEW
+    main.py dispositions remove NAME
+
+CALL is the history id or the sid. Exit codes: 0 saved; 2 bad input and nothing changed (no
+such call, a disposition not in the list: the known ones are listed, a call-back time that
+is not one or that goes with another disposition); 4 a local problem (console.problems).
+`dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
+taken or unknown, a meaning another one has).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+ACTION = "wrap-up"
+
+
+def register(history_actions: argparse._SubParsersAction) -> None:
+    """Add `wrap-up` to the `history` command's actions."""
+    wrap = history_actions.add_parser(
+        ACTION,
+        help="set a call's disposition and notes (a CRM script's wrap-up)",
+        description="Set or change a call's wrap-up, as the window's wrap-up strip does. "
+        "A \u201cDo not call\u201d disposition marks the lead so it is not called again "
+        "without --override-do-not-call. Exit codes: 0 saved, 2 bad input and nothing "
+        "changed (no such call, an unknown disposition, a bad call-back time), 4 a local "
+        "problem (the store).",
+    )
+    wrap.add_argument("call", metavar="CALL", help="the call's history id or its sid")
+    wrap.add_argument(
+        "--disposition",
+        required=True,
+        metavar="NAME",
+        help='one of the team\'s dispositions, e.g. "Left voicemail" (case ignored); '
+        '"" for notes only',
+    )
+    wrap.add_argument("--notes", default="", metavar="TEXT", help="the agent's notes")
+    wrap.add_argument(
+        "--callback",
+        metavar="ISO",
+        help="with the call-back disposition: when, e.g. 2026-12-01T14:30 (local time) "
+        "or with an offset",
+    )
+    wrap.add_argument("--json", action="store_true", help="print the call as one JSON object")
+
+
+def register_dispositions(sub: argparse._SubParsersAction) -> None:
+    """Add the `dispositions` command (the team's list for wrap-ups)."""
+    command = sub.add_parser(
+        "dispositions",
+        help="list or edit the dispositions a wrap-up offers",
+        description="The list the wrap-up offers, in order. Exit codes: 0 done, 2 nothing "
+        "changed (a name taken or unknown, a meaning another disposition has), 4 a local "
+        "problem.",
+    )
+    actions = command.add_subparsers(dest="dispositions_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the dispositions in order")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    add = actions.add_parser("add", help="add a disposition")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument(
+        "--kind",
+        choices=(DO_NOT_CALL, CALL_BACK),
+        help="what it means: the lead is not called again, or a date and time to call back",
+    )
+    add.add_argument("--position", type=int, help="where in the list (default: last)")
+    rename = actions.add_parser("rename", help="rename one (calls keep the name they got)")
+    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("new", metavar="NEW")
+    remove = actions.add_parser("remove", help="take one off the list (calls keep its name)")
+    remove.add_argument("name", metavar="NAME")
+
+
+def handles(args: argparse.Namespace) -> bool:
+    return getattr(args, "history_action", None) == ACTION or args.command == "dispositions"
+
+
+def record_fields(record: object) -> dict[str, object]:
+    """The wrap-up fields of a CallRecord, as `history --json` and this command print them."""
+    return {
+        key: getattr(record, key) for key in ("disposition", "notes", "wrapped_at", "callback_at")
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "dispositions":
+        return _dispositions(args)
+    import sqlite3
+
+    from console import paths
+    from console.store import Store
+    from console.store.damage import store_problem
+
+    store = Store.open(paths.store_path())
+    try:
+        call = store.find_call(args.call)
+        if call is None:
+            return _fail(f"no call with the history id or sid {args.call!r}")
+        try:
+            done = store.wrap_up(call.id, args.disposition, args.notes, args.callback)
+        except (UnknownDisposition, ValueError) as exc:
+            return _fail(str(exc))
+        marked = store.do_not_call_lead(done.lead_number)
+    except sqlite3.DatabaseError as exc:  # damage past what opening reads
+        raise store_problem(exc, store.path) from exc
+    finally:
+        store.close()
+    if args.json:
+        payload = {"id": done.id, "sid": done.sid, **record_fields(done)}
+        payload["do_not_call"] = marked is not None
+        print(json.dumps(payload))
+        return EXIT_OK
+    what = done.disposition or "no disposition"
+    print(f"Call {done.id} ({done.lead_name or done.lead_number}): {what}.")
+    if done.callback_at:
+        print(f"Call back at {done.callback_at}.")
+    if marked is not None:
+        print(f"{marked.name or marked.number} is marked \u201cDo not call\u201d.")
+    return EXIT_OK
+
+
+def _dispositions(args: argparse.Namespace) -> int:
+    import sqlite3
+    from dataclasses import replace
+
+    from console import paths
+    from console.store import Store
+    from console.store.damage import store_problem
+    from console.store.dispositions import find_disposition
+    from console.store.models import Disposition
+
+    action = args.dispositions_action
+    with Store.open(paths.store_path()) as store:
+        try:
+            known = store.list_dispositions()
+            if action == "list":
+                if args.json:
+                    fields = ("name", "position", "kind")
+                    print(json.dumps([{k: getattr(d, k) for k in fields} for d in known]))
+                else:
+                    for index, d in enumerate(known, 1):
+                        meaning = f"  ({d.kind.replace('_', ' ')})" if d.kind else ""
+                        print(f"{index}. {d.name}{meaning}")
+                return EXIT_OK
+            if action == "add":
+                last = max((d.position for d in known), default=-1)
+                position = last + 1 if args.position is None else args.position
+                added = store.save_disposition(
+                    Disposition(None, args.name, position, args.kind or "")
+                )
+                print(f"Added {added.name!r}.")
+            elif action == "rename":
+                found = find_disposition(known, args.name)
+                store.save_disposition(replace(found, name=args.new))
+                print(f"Renamed {found.name!r} to {args.new.strip()!r}.")
+            else:
+                found = find_disposition(known, args.name)
+                store.delete_disposition(found.id)
+                print(f"Removed {found.name!r}; calls wrapped up with it keep the name.")
+        except ValueError as exc:  # UnknownDisposition too
+            return _fail(str(exc), "dispositions")
+        except sqlite3.DatabaseError as exc:  # locked past the wait, or damaged: exit 4
+            raise store_problem(exc, store.path) from exc
+    return EXIT_OK
+
+
+def _fail(message: str, command: str = "history wrap-up") -> int:
+    print(f"{command}: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT

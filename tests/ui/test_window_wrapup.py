@@ -1,0 +1,254 @@
+"""Wrap-up through the real window (offscreen) and the command line, against the sandbox:
+the strip's keyboard flow, changes from the history, do-not-call, due call-backs."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from test_mnemonics import repeated
+from window_kit import open_session, pick, seed_window
+
+from console.store.dispositions import DO_NOT_CALL
+from tests.conftest import until
+from ui.leads.model import RESULT
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+def _final(window):
+    record = window.history.model.record(0)
+    return record if record is not None and record.status != "pending" else None
+
+
+def _place(window, lead, team, arun):
+    async def scenario():
+        pick(window, lead, team)
+        window.call_panel.call_button.setFocus()  # as pressing Call from the keyboard does
+        window.call_panel.call_button.click()
+        return await until(lambda: _final(window), what="a final history row")
+
+    return arun(scenario())
+
+
+def _strip_up(window):
+    strip = window.wrap_ups.strip
+    return strip if strip is not None and strip.isVisible() and strip.record else None
+
+
+def test_the_strip_comes_up_and_the_keyboard_wraps_up(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.record.id == record.id
+    assert repeated(window) == {}  # Alt+W (and the call-back's Alt+B) reach one control each
+    strip.choose("Call back")
+    assert strip.callback.isVisible() and repeated(window) == {}
+    # Nobody was typing (the Call button had the keyboard): the strip takes it.
+    assert strip.hasFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_2)  # the second disposition
+    assert strip.chosen.name == "Left voicemail"
+    qtbot.keyClick(strip, Qt.Key.Key_N)  # N: No answer, then Not interested
+    assert strip.chosen.name == "No answer"
+    qtbot.keyClick(strip, Qt.Key.Key_N)
+    assert strip.chosen.name == "Not interested"
+    strip.notes.setFocus()
+    qtbot.keyClicks(strip.notes, "3 kids, call after 5")  # digits typed here are notes
+    assert strip.chosen.name == "Not interested"
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Not interested", "3 kids, call after 5")
+    assert not strip.isVisible()
+    row = window.history.model.row_of(record.id)
+    model = window.history.model
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert model.index(row, columns.index("Disposition")).data() == "Not interested"
+    assert model.index(row, columns.index("Notes")).data() == "3 kids, call after 5"
+
+
+def test_the_strip_never_takes_the_keyboard_from_a_search(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    pick(window, lead, team)
+    window.leads_panel.search.setFocus()
+    window.call_panel.call_button.click()
+    qtbot.keyClicks(window.leads_panel.search, "Ja")
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert QApplication.focusWidget() is window.leads_panel.search
+    qtbot.keyClicks(window.leads_panel.search, "ne")
+    assert window.leads_panel.search.text() == "Jane"
+    assert strip.chosen is None
+    # Escape in the strip skips: nothing written.
+    strip.setFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_Escape)
+    assert not strip.isVisible()
+    assert engine.store.get_call(strip_record_id := window.history.model.record(0).id)
+    assert engine.store.get_call(strip_record_id).disposition == ""
+
+
+def test_a_wrap_up_from_the_cli_shows_in_the_window_and_the_export(
+    session, arun, run_cli, tmp_path
+):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.skip()
+    done = run_cli(
+        "history", "wrap-up", record.sid, "--disposition", "interested", "--notes", "demo Friday"
+    )
+    assert done.returncode == 0, done.stderr
+    window.history.model.refresh()
+    model = window.history.model
+    row = model.row_of(record.id)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert model.index(row, headers.index("Disposition")).data() == "Interested"
+    assert model.index(row, headers.index("Notes")).data() == "demo Friday"
+    # The disposition filter, then the export of what it shows.
+    combo = window.history.disposition_combo
+    combo.setCurrentIndex(combo.findData("Interested"))
+    arun(until(lambda: window.history.model.disposition == "Interested", what="the filter"))
+    assert window.history.model.rowCount() == 1
+    out = tmp_path / "wrapped.csv"
+    assert arun(window.history.export(out)) == 1
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (rows[0]["disposition"], rows[0]["notes"]) == ("Interested", "demo Friday")
+    # The details say it too, and "Wrap up…" there opens the strip on that call.
+    dialog = window.history.show_details(row if combo.currentData() is None else 0)
+    assert dialog._facts["disposition"].text() == "Interested"
+    dialog.wrap_button.click()
+    assert strip.isVisible() and strip.record.id == record.id
+    assert strip.chosen.name == "Interested" and strip.notes.text() == "demo Friday"
+    strip.choose("Connected")
+    strip.save()
+    assert engine.store.get_call(record.id).disposition == "Connected"
+    assert dialog._facts["disposition"].text() == "Connected"
+
+
+def test_do_not_call_is_refused_with_the_reason_then_overridden(session, arun, qtbot):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    dnc = next(d for d in strip.dispositions if d.kind == DO_NOT_CALL)
+    strip.choose(dnc.name)
+    strip.notes.setText("asked to be removed")
+    strip.save()
+    arun(until(lambda: window.leads_panel.model.lead(0).do_not_call, what="the lead marked"))
+    assert "Do not call" in window.leads_panel.model.index(0, RESULT).data()
+    window.leads_panel.select_lead(lead.id)  # picked again: the call panel says it before Call
+    assert "Do not call" in window.call_panel.lead_label.full_text()
+
+    window.call_panel.call_button.click()
+    box = arun(until(lambda: _box("do_not_call"), what="the do-not-call question"))
+    assert "Jane Roe" in box.text()
+    assert "asked to be removed" in box.informativeText()
+    assert engine.store.count_calls() == 1  # nothing was sent
+    no = next(b for b in box.buttons() if "Don't" in b.text())
+    no.click()
+    assert engine.store.count_calls() == 1
+
+    window.call_panel.call_button.click()
+    box = arun(until(lambda: _box("do_not_call"), what="the question again"))
+    anyway = next(b for b in box.buttons() if "anyway" in b.text())
+    anyway.click()
+    second = arun(
+        until(
+            lambda: (row := _final(window)) is not None and row.id != record.id and row,
+            what="the overridden call, ended",
+        )
+    )
+    assert second.status == "success" and engine.store.count_calls() == 2
+
+
+def _box(name: str) -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
+
+
+def test_a_due_call_back_shows_in_the_leads_and_as_a_notification(session, arun):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    arun(until(lambda: _strip_up(window), what="the wrap-up strip")).skip()
+    soon = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    engine.store.wrap_up(record.id, "Call back", "", soon)
+    fresh = arun(window.wrap_ups.check())
+    assert [c.id for c in fresh] == [record.id]
+    # The real tray: offscreen there is no system tray, so the status bar says it.
+    assert not window.tray.shown
+    assert "Call back due: Jane Roe" in window.statusBar().currentMessage()
+    assert "Call back due" in window.leads_panel.model.index(0, RESULT).data()
+    assert arun(window.wrap_ups.check()) == []  # told once a run
+
+
+def test_a_wrap_up_the_history_cannot_take_keeps_what_was_typed(session, arun, monkeypatch):
+    import sqlite3
+
+    from console.store import connection as store_connection
+
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 100)  # the UI thread waits 0.1 s
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.choose("Interested")
+    strip.notes.setText("wants the price list")
+    other = sqlite3.connect(engine.store.path, isolation_level=None)  # another writer
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert strip.save() is None
+        assert "could not take the wrap-up" in strip.problem.text()
+        assert strip.isVisible() and strip.record.id == record.id
+        assert strip.chosen.name == "Interested"
+        assert strip.notes.text() == "wants the price list"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert strip.save() is not None  # the same Save again, once the store is free
+    assert engine.store.get_call(record.id).notes == "wants the price list"
+    assert not strip.isVisible()
+
+
+def test_a_lead_is_marked_do_not_call_by_hand_and_allowed_again(session, arun):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QInputDialog
+
+    engine, window = session.start()
+    lead, _team = seed_window(engine, window)
+    panel = window.leads_panel
+    panel.select_lead(lead.id)
+
+    def menu_action(text: str):
+        panel._context_menu(panel.model.index(0, 0), QPoint(0, 0))
+        menu = panel.context_menu
+        found = next(a for a in menu.actions() if a.text() == text)
+        menu.close()
+        return found
+
+    menu_action("D&o not call…").trigger()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()
+    )
+    dialog.setTextValue("on the national registry")
+    dialog.accept()
+    arun(until(lambda: panel.model.lead(0).do_not_call, what="the lead marked"))
+    assert engine.store.do_not_call_lead(lead.number).do_not_call_reason == (
+        "on the national registry"
+    )
+    assert "Do not call" in window.call_panel.lead_label.full_text()
+    menu_action("&Allow calls again").trigger()
+    arun(until(lambda: not panel.model.lead(0).do_not_call, what="the mark taken away"))
+    assert engine.store.do_not_call_lead(lead.number) is None

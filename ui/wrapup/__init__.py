@@ -1,0 +1,1 @@
+"""Wrap-up: the strip that records a call's disposition, notes and call-back as it ends."""
