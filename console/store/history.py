@@ -33,11 +33,11 @@ CALL_COLUMNS = (
 )
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
-_SUMMARY_COLUMNS = ", ".join(
+SUMMARY_COLUMNS = ", ".join(
     "''" if c.strip() in _BODIES else c.strip() for c in CALL_COLUMNS.split(",")
 )
 _JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
-_JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
+_JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
 # The fields of a CallRecord that this table stores (the id and team-mode fields excluded).
@@ -355,7 +355,7 @@ class HistoryMixin:
         if match:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
         else:
-            columns = CALL_COLUMNS if bodies else _SUMMARY_COLUMNS
+            columns = CALL_COLUMNS if bodies else SUMMARY_COLUMNS
         direction = "ASC" if oldest_first else "DESC"
         sql = f"SELECT {columns} {source} ORDER BY {order} {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:
