@@ -20,6 +20,7 @@ import psycopg
 from psycopg import errors
 
 from console.store.base import NotALead
+from console.store.leads import lead_from_row
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -41,13 +42,15 @@ from console.store.postgres.server import (
     unreachable,
     where,
 )
+from console.store.postgres.wrapup import PgWrapUpMixin
 from console.store.teams import IMPORT_MODES, TeamImportResult, merged
 
 _ISO = """to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
 _CALL_COLUMNS = (
     f"id, {_ISO.format('created_at')}, {_ISO.format('finished_at')}, lead_name, lead_number,"
     " team_name, list_value, call_type, status, description, sid, {bodies}, 0, desktop,"
-    " uuid::text, agent"
+    f" uuid::text, agent, disposition, notes, {_ISO.format('wrapped_at')},"
+    f" {_ISO.format('callback_at')}"
 )
 _TEAMS = """
     SELECT t.id, t.name, m.label, m.number, m.enabled
@@ -60,15 +63,23 @@ _TEAMS = """
 # limits them.
 _LEADS = f"""
     SELECT l.id, l.name, l.number, l.company, l.notes, c.status, {_ISO.format("c.created_at")},
+        l.do_not_call, l.do_not_call_reason, {_ISO.format("c.callback_at")},
         (SELECT count(*) FROM calls WHERE lead_number = l.number)
     FROM ({{inner}}) l
     LEFT JOIN LATERAL (
-        SELECT status, created_at FROM calls WHERE lead_number = l.number
+        SELECT status, created_at, callback_at FROM calls WHERE lead_number = l.number
         ORDER BY created_at DESC, uuid DESC LIMIT 1
     ) c ON true
     ORDER BY {{order}}
 """
-_LEAD_COLUMNS = "l.id, l.name, l.number, l.company, l.notes"
+_LEAD_ONLY = {
+    "teams": "team lists",
+    "team_members": "team lists",
+    "presets": "presets",
+    "dispositions": "dispositions",
+}
+# The lead columns _LEADS's inner query selects, in lead_from_row's order.
+_LEAD_COLUMNS = "l.id, l.name, l.number, l.company, l.notes, l.do_not_call, l.do_not_call_reason"
 # Each order of LEAD_ORDERS as an expression over leads l.
 _SORT_KEYS = {
     "name": "lower(l.name)",
@@ -77,7 +88,6 @@ _SORT_KEYS = {
     "last_call": "(SELECT max(created_at) FROM calls WHERE lead_number = l.number)",
     "calls": "(SELECT count(*) FROM calls WHERE lead_number = l.number)",
 }
-_LEAD_ONLY = {"teams": "team lists", "team_members": "team lists", "presets": "presets"}
 
 
 def _group(rows: list[tuple]) -> list[TeamList]:
@@ -96,7 +106,7 @@ def _name(name: str, what: str) -> str:
     return cleaned
 
 
-class PgStore:
+class PgStore(PgWrapUpMixin):
     """The team's lists, presets, leads and calls in one PostgreSQL database (see the module).
 
     ``agent`` names this desktop's calls (default: the server's current_user), ``desktop``
@@ -308,7 +318,7 @@ class PgStore:
         inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = %s"
         with self._read() as conn:
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
-        return Lead(*row) if row else None
+        return lead_from_row(row) if row else None
 
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
@@ -322,7 +332,7 @@ class PgStore:
         sql = _LEADS.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
             rows = conn.execute(sql, (*params, limit)).fetchall()
-        return [Lead(*row) for row in rows]
+        return [lead_from_row(row) for row in rows]
 
     def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
         """The calls to ``number``: how many, and the newest ``limit`` without bodies (an
@@ -419,9 +429,13 @@ class PgStore:
         return CallRecord(*row) if row else None
 
     def count_calls(
-        self, text: str = "", status: str | None = None, agent: str | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        agent: str | None = None,
+        disposition: str | None = None,
     ) -> int:
-        where_sql, params = _call_filter(text, status, agent, None)
+        where_sql, params = _call_filter(text, status, agent, None, disposition)
         with self._read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM calls{where_sql}", params).fetchone()[0])
 
@@ -434,14 +448,16 @@ class PgStore:
         bodies: bool = True,
         agent: str | None = None,
         before: CallRecord | None = None,
+        disposition: str | None = None,
     ) -> list[CallRecord]:
         """A page of calls, newest first by (created_at, uuid): ids are not in commit order.
 
         ``before`` starts the page after that call (keyset paging); ``agent`` keeps one
-        agent's calls (an agent's role sees only their own whatever is asked).
+        agent's calls (an agent's role sees only their own whatever is asked); ``disposition``
+        the calls wrapped up with it (ignoring case; "" for those not wrapped up).
         """
         key = (before.created_at, before.call_uuid) if before is not None else None
-        where_sql, params = _call_filter(text, status, agent, key)
+        where_sql, params = _call_filter(text, status, agent, key, disposition)
         columns = _CALL_COLUMNS.format(bodies="request_redacted, raw_reply" if bodies else "'', ''")
         sql = (
             f"SELECT {columns} FROM calls{where_sql}"
@@ -508,10 +524,17 @@ def _lead_filter(text: str) -> tuple[str, list[str]]:
 
 
 def _call_filter(
-    text: str, status: str | None, agent: str | None, before: tuple[str, str] | None
+    text: str,
+    status: str | None,
+    agent: str | None,
+    before: tuple[str, str] | None,
+    disposition: str | None = None,
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    if disposition is not None:
+        clauses.append("lower(disposition) = lower(%s)")
+        params.append(disposition.strip())
     if status is not None:
         if status not in CALL_STATUSES:
             raise ValueError(f"unknown call status {status!r}")
