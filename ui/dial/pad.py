@@ -57,6 +57,7 @@ class DialPad(QWidget):
         self.who.setWordWrap(True)
         self.keys: dict[str, QPushButton] = {}
         pad = QGridLayout()
+        pad.setContentsMargins(0, 0, 0, 0)
         pad.setSpacing(4)
         for i, key in enumerate(KEYS):
             pad.addWidget(self._key(key, key, tr("Type {0}").format(key)), i // 3, i % 3)
@@ -71,12 +72,16 @@ class DialPad(QWidget):
         self.note = QLabel(self)
         self.note.setAccessibleName(tr("Dial message"))
         self.note.setWordWrap(True)
+        pad.addWidget(self.dial_button, 5, 0, 1, 3)
+        # A phone's pad: keys of a thumb's size, not stretched across the tab.
+        keys = QWidget(self)
+        keys.setLayout(pad)
+        keys.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 24)
         layout = QVBoxLayout(self)
         layout.addWidget(caption)
         layout.addWidget(self.field)
         layout.addWidget(self.who)
-        layout.addLayout(pad)
-        layout.addWidget(self.dial_button)
+        layout.addWidget(keys, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.setFocusProxy(self.field.edit)
@@ -88,6 +93,7 @@ class DialPad(QWidget):
 
     def _key(self, text: str, types: str | None, tip: str) -> QPushButton:
         key = QPushButton(text, self)
+        key.setMinimumHeight(self.fontMetrics().height() * 2 + 4)
         key.setAccessibleName(tip)
         key.setToolTip(tip)
         # Never the keyboard's: a click types into the field, which keeps the focus.

@@ -25,7 +25,7 @@ from ui.common.widgets import ElidedLabel
 from ui.common.words import local_time, short_time, status_text
 
 RECENT = 20  # calls listed; the count is of all of them
-ROWS_SHOWN = 4  # the list's height, in rows (more scroll): the leads table keeps the room
+ROWS_SHOWN = 3  # the list's height, in rows (more scroll): the leads table keeps the room
 TIME, TEAM, RESULT, DISPOSITION, NOTES = range(5)
 HEADERS = (
     QT_TRANSLATE_NOOP("LeadCallsModel", "Time"),
@@ -124,7 +124,7 @@ class LeadCallsBox(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(0)  # the rows in view
-        # A fixed height: picking another lead never moves the quick add below.
+        # A fixed height, shown only when the lead has calls: the quick add below stays put.
         self.table.setFixedHeight(header.sizeHint().height() + row * ROWS_SHOWN + 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -139,10 +139,12 @@ class LeadCallsBox(QWidget):
         if lead is None:
             self.calls = None
             self.model.set_calls([])
+            self.table.hide()  # a line is enough to say there is nothing: the leads get the room
             self.title.set_full_text(self.tr("Calls: pick a lead to see its calls."))
             return
         self.calls = self._store.lead_calls(lead.number, RECENT)
         self.model.set_calls(self.calls.recent)
+        self.table.setVisible(bool(self.calls.recent))
         who = lead.name or format_display(lead.number)
         total = self.calls.total
         if total == 0:

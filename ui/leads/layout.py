@@ -128,9 +128,14 @@ class LeadsPanelBase(QWidget):
         # Fitted to the rows in view, not to all 500: measuring every row again each time a
         # lead's last result changes stalled the window when many calls ended at once.
         header.setResizeContentsPrecision(0)
+        # Notes give way altogether in a narrow window (1024 px) rather than the table
+        # scrolling sideways, which took one of the few rows there: a note is whole in its
+        # tooltip and its window.
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 2)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Notes come last: in a narrow window they give way first.
-        self.table.setColumnWidth(NAME, 140)
-        self.table.setColumnWidth(COMPANY, 110)
+        self.table.setColumnWidth(NAME, 110)
+        self.table.setColumnWidth(COMPANY, 90)
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
         self.delete_button = button(

@@ -24,7 +24,7 @@ HEADERS = (
     QT_TRANSLATE_NOOP("LeadsModel", "Name"),
     QT_TRANSLATE_NOOP("LeadsModel", "Number"),
     QT_TRANSLATE_NOOP("LeadsModel", "Company"),
-    QT_TRANSLATE_NOOP("LeadsModel", "Last result"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Result"),  # the last call's (its tooltip says so)
     QT_TRANSLATE_NOOP("LeadsModel", "Time"),
     QT_TRANSLATE_NOOP("LeadsModel", "Calls"),
     QT_TRANSLATE_NOOP("LeadsModel", "Notes"),
