@@ -63,7 +63,7 @@ def test_history_widths_saved_by_the_previous_version_still_come_back(session) -
 
 def test_a_layout_saved_for_other_columns_is_ignored(session) -> None:
     engine, window = session.start()
-    calls, history = window.leads_panel.lead_calls.table, window.history.table
+    calls, history = window.leads_panel.lead_calls.calls_table(), window.history.table
     before = [history.columnWidth(c) for c in range(len(COLUMNS))]
     # The lead's calls have five columns, not the history's seven.
     assert calls.model().columnCount() != len(COLUMNS)

@@ -262,3 +262,24 @@ def test_picking_a_lead_shows_its_calls_and_leaves_the_history_filter(session, a
     # No lead picked: the box says how to see some.
     leads.clear_pick()
     assert "pick a lead" in box.title.full_text() and box.model.rowCount() == 0
+
+
+def test_a_history_that_cannot_be_read_is_said_in_the_lead_line(session):
+    import sqlite3
+
+    engine, window = session.start()
+    lead, _team = seed_window(engine, window)
+    box = window.leads_panel.lead_calls
+    # Another program leaves the store without its history table (a real SQLite error on
+    # the read, as a damaged or foreign file gives).
+    other = sqlite3.connect(engine.store.path, isolation_level=None, timeout=5)
+    other.execute("ALTER TABLE history RENAME TO history_elsewhere")
+    try:
+        box.show_lead(lead)  # as picking the lead does: no error box, no traceback
+        assert "could not be read just now" in box.title.full_text()
+        assert "history" in box.title.full_text()
+    finally:
+        other.execute("ALTER TABLE history_elsewhere RENAME TO history")
+        other.close()
+    box.show_lead(lead)
+    assert box.title.full_text() == "Calls to Jane Roe: none yet."

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -24,6 +27,7 @@ from console.store.base import ConsoleStore
 from ui.common.widgets import ElidedLabel
 from ui.common.words import local_time, short_time, status_text
 
+log = logging.getLogger(__name__)
 RECENT = 20  # calls listed; the count is of all of them
 ROWS_SHOWN = 3  # the list's height, in rows (more scroll): the leads table keeps the room
 TIME, TEAM, RESULT, DISPOSITION, NOTES = range(5)
@@ -96,56 +100,92 @@ class LeadCallsBox(QWidget):
     """A line with the lead's call count, and a short list of its newest calls.
 
     Read from the store (``lead_calls``: the count and the rows through the lead's index),
-    so the history's filter and its page stay as the agent left them.
+    so the history's filter and its page stay as the agent left them. The list is made when
+    a lead first has calls to show: the window starts without it.
     """
 
     def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._lead: Lead | None = None
+        self._neighbours: tuple[QWidget, QWidget] | None = None
         self.calls: LeadCalls | None = None
         self.title = ElidedLabel(self)  # a long name is cut, never widening the window
         self.title.setAccessibleName(self.tr("The lead's calls"))
+        self.model: LeadCallsModel | None = None
+        self.table: QTableView | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._layout.addWidget(self.title)
+        self.show_lead(None)
+
+    def set_tab_order(self, before: QWidget, after: QWidget) -> None:
+        """Where the list goes in the keyboard's order, once it is made."""
+        self._neighbours = (before, after)
+
+    def calls_table(self) -> QTableView:
+        """The list of calls (made the first time)."""
+        if self.table is not None:
+            return self.table
         self.model = LeadCallsModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Calls to the picked lead"))
-        self.table.setToolTip(self.tr("The newest calls to the picked lead, newest first"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        table = self.table = QTableView(self)
+        table.setModel(self.model)
+        table.setAccessibleName(self.tr("Calls to the picked lead"))
+        table.setToolTip(self.tr("The newest calls to the picked lead, newest first"))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
         row = self.fontMetrics().height() + 6
-        self.table.verticalHeader().setDefaultSectionSize(row)
-        header = self.table.horizontalHeader()
+        table.verticalHeader().setDefaultSectionSize(row)
+        header = table.horizontalHeader()
         for column in (TIME, TEAM, RESULT, DISPOSITION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(0)  # the rows in view
         # A fixed height, shown only when the lead has calls: the quick add below stays put.
-        self.table.setFixedHeight(header.sizeHint().height() + row * ROWS_SHOWN + 4)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table)
-        self.show_lead(None)
+        table.setFixedHeight(header.sizeHint().height() + row * ROWS_SHOWN + 4)
+        self._layout.addWidget(table)
+        if self._neighbours is not None:
+            before, after = self._neighbours
+            QWidget.setTabOrder(before, table)
+            QWidget.setTabOrder(table, after)
+        return table
+
+    def _list(self, calls: list[CallRecord]) -> None:
+        if not calls and self.table is None:
+            return  # nothing to list, and no list yet
+        table = self.calls_table()
+        assert self.model is not None
+        self.model.set_calls(calls)
+        # A line is enough to say there is nothing: the leads get the room.
+        table.setVisible(bool(calls))
 
     def show_lead(self, lead: Lead | None) -> None:
         """The calls to ``lead`` (read again each time: after a call, the newest is there)."""
         self._lead = lead
         if lead is None:
             self.calls = None
-            self.model.set_calls([])
-            self.table.hide()  # a line is enough to say there is nothing: the leads get the room
+            self._list([])
             self.title.set_full_text(self.tr("Calls: pick a lead to see its calls."))
             return
-        self.calls = self._store.lead_calls(lead.number, RECENT)
-        self.model.set_calls(self.calls.recent)
-        self.table.setVisible(bool(self.calls.recent))
         who = lead.name or format_display(lead.number)
+        try:
+            self.calls = self._store.lead_calls(lead.number, RECENT)
+        except (sqlite3.Error, OSError) as exc:
+            # Another program holds the store, say: a line here, not an error box on each
+            # pick; the lead can still be called, and the next pick tries again.
+            log.warning("calls to a lead not read: %s", exc)
+            self.calls = None
+            self._list([])
+            self.title.set_full_text(
+                self.tr("Calls to {0} could not be read just now ({1}).").format(who, exc)
+            )
+            return
+        self._list(self.calls.recent)
         total = self.calls.total
         if total == 0:
             text = self.tr("Calls to {0}: none yet.").format(who)

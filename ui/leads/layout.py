@@ -233,8 +233,8 @@ class LeadsPanelBase(QWidget):
         layout.addWidget(self.undo_bar)
         order = [
             self.search, self.table, self.edit_button, self.delete_button, self.import_button,
-            self.lead_calls.table, self.name_edit, self.number_field.edit, self.company_edit,
-            self.add_button,
+            self.name_edit, self.number_field.edit, self.company_edit, self.add_button,
         ]  # fmt: skip
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self.lead_calls.set_tab_order(self.import_button, self.name_edit)
