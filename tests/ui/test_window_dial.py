@@ -283,3 +283,20 @@ def test_a_history_that_cannot_be_read_is_said_in_the_lead_line(session):
         other.close()
     box.show_lead(lead)
     assert box.title.full_text() == "Calls to Jane Roe: none yet."
+
+
+def test_the_leads_order_comes_back_at_the_next_start(session):
+    engine, window = session.start()
+    seed_window(engine, window)
+    engine.store.add_lead(Lead(None, "Bob Other", "5552224448"))
+    window.leads_panel.refresh()
+    window.leads_panel.table.sortByColumn(TIME, Qt.SortOrder.DescendingOrder)
+    assert window.leads_panel.model.order == ("last_call", True)
+    assert window.close()
+    again = session.window(engine)
+    assert again.leads_panel.model.order == ("last_call", True)
+    header = again.leads_panel.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        TIME,
+        Qt.SortOrder.DescendingOrder,
+    )
