@@ -300,3 +300,13 @@ def test_the_leads_order_comes_back_at_the_next_start(session):
         TIME,
         Qt.SortOrder.DescendingOrder,
     )
+
+
+def test_without_a_team_list_the_dial_pad_says_nothing_was_dialed(session):
+    engine, window = session.start()
+    pad = window.dialing.show_pad()
+    QTest.keyClicks(pad.field.edit, "5552224446")
+    _press(pad.field.edit, Qt.Key.Key_Return)
+    assert "not dialed" in pad.note.text()
+    assert "team list" in window.call_panel.feedback.text()
+    assert engine.sandbox.received == [] and engine.store.count_calls() == 0

@@ -124,8 +124,12 @@ class Dialing(QObject):
         self.show_number(digits)
         task = self._calls.call()
         if self.pad is not None:
-            # What Call said is beside Call; here, only that the number went there.
-            self.pad.say(self.tr("Sent to Call: {0}.").format(format_display(digits)))
+            # What Call said is beside Call; here, only whether the number went there.
+            number = format_display(digits)
+            if task is None:
+                self.pad.say(self.tr("{0} not dialed: see the line beside Call.").format(number))
+            else:
+                self.pad.say(self.tr("Sent to Call: {0}.").format(number))
         return task
 
     def save_as_lead(self, digits: str) -> None:
