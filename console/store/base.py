@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from console.store.models import CallRecord, Disposition, Lead, Preset, TeamList, TeamMember
+from console.store.models import (
+    CallRecord,
+    Disposition,
+    Lead,
+    LeadCalls,
+    Preset,
+    TeamList,
+    TeamMember,
+)
 from console.store.teams import TeamImportResult
 
 CallId = int | str
@@ -46,7 +54,11 @@ class ConsoleStore(Protocol):
     def update_lead(self, lead: Lead) -> None: ...
     def delete_lead(self, lead_id: int) -> None: ...
     def get_lead(self, lead_id: int) -> Lead | None: ...
-    def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]: ...
+    # ``order``: one of models.LEAD_ORDERS (ValueError for another); each lead carries its
+    # last call and call count.
+    def search_leads(
+        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
+    ) -> list[Lead]: ...
     def count_leads(self) -> int: ...
 
     # History: a call is begun (pending) before the request leaves, then finished once.
@@ -82,6 +94,8 @@ class ConsoleStore(Protocol):
     def count_calls(
         self, text: str = "", status: str | None = None, *, disposition: str | None = None
     ) -> int: ...
+    # A lead's calls by its number: the count and the newest ``limit``, newest first.
+    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls: ...
 
     # Wrap-up (console.store.dispositions): the team's dispositions (a team lead edits them on
     # a team server: NotALead otherwise), a call's disposition and notes, call-backs, and the

@@ -36,13 +36,13 @@ CALL_COLUMNS = (
 RECORD_COLUMNS = f"{CALL_COLUMNS}, '', '', disposition, notes, wrapped_at, callback_at"
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
-_SUMMARY_COLUMNS = ", ".join(
+SUMMARY_COLUMNS = ", ".join(
     "''" if c.strip() in _BODIES else c.strip() for c in RECORD_COLUMNS.split(",")
 )
 _JOINED_COLUMNS = ", ".join(
     c if c == "''" else f"h.{c}" for c in (c.strip() for c in RECORD_COLUMNS.split(","))
 )
-_JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
+_JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
 # The fields of a CallRecord that the INSERT writes (the id, team mode and wrap-up excluded).
@@ -375,7 +375,7 @@ class HistoryMixin:
         if match:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
         else:
-            columns = RECORD_COLUMNS if bodies else _SUMMARY_COLUMNS
+            columns = RECORD_COLUMNS if bodies else SUMMARY_COLUMNS
         direction = "ASC" if oldest_first else "DESC"
         sql = f"SELECT {columns} {source} ORDER BY {order} {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:

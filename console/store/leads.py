@@ -6,14 +6,25 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from console.store.models import Lead, like_pattern, phone_digits
+from console.store.history import SUMMARY_COLUMNS
+from console.store.models import (
+    LEAD_ORDERS,
+    CallRecord,
+    Lead,
+    LeadCalls,
+    like_pattern,
+    phone_digits,
+)
 
-# The newest history row for each lead is found through history(lead_number, created_at).
-# The outer query runs over an already filtered and limited inner query, so the lookup is
-# done for at most `limit` leads rather than for every lead in the table.
+# The newest history row for each lead, and how many calls its number had, are found through
+# history(lead_number, created_at). The outer query runs over an already filtered, ordered
+# and limited inner query, so the lookups are done for at most `limit` leads rather than for
+# every lead in the table (the order by last call or by calls, though, looks up each lead
+# that passes the filter once: about 25 ms for 2,000 leads and 100,000 calls).
 _WITH_LAST_CALL = """
     SELECT l.id, l.name, l.number, l.company, l.notes, h.status, h.created_at,
-        l.do_not_call, l.do_not_call_reason, h.callback_at
+        l.do_not_call, l.do_not_call_reason, h.callback_at,
+        (SELECT count(*) FROM history WHERE lead_number = l.number)
     FROM ({inner}) l
     LEFT JOIN history h ON h.id = (
         SELECT id FROM history
@@ -21,9 +32,29 @@ _WITH_LAST_CALL = """
         ORDER BY created_at DESC, id DESC
         LIMIT 1
     )
-    ORDER BY l.name COLLATE NOCASE, l.id
+    ORDER BY {order}
 """
-_COLUMNS = "id, name, number, company, notes, do_not_call, do_not_call_reason"
+_COLUMNS = "l.id, l.name, l.number, l.company, l.notes, l.do_not_call, l.do_not_call_reason"
+# Each order of LEAD_ORDERS as an SQL expression over leads l, and whether it ignores case.
+_SORT_KEYS = {
+    "name": ("l.name", True),
+    "number": ("l.number", False),
+    "company": ("l.company", True),
+    "last_call": ("(SELECT max(created_at) FROM history WHERE lead_number = l.number)", False),
+    "calls": ("(SELECT count(*) FROM history WHERE lead_number = l.number)", False),
+}
+
+
+def _order_by(column: str, order: str, descending: bool) -> str:
+    """ORDER BY terms for ``order`` over ``column`` (the sort key), then name and id."""
+    if order not in _SORT_KEYS:
+        raise ValueError(f"leads can be ordered by {', '.join(LEAD_ORDERS)}, not {order!r}")
+    nocase = " COLLATE NOCASE" if _SORT_KEYS[order][1] else ""
+    direction = "DESC" if descending else "ASC"
+    if order == "name":  # as the index leads_name has it, so a page reads only its rows
+        return f"{column}{nocase} {direction}, l.id {direction}"
+    # SQLite puts NULL (a lead never called) first going up and last going down.
+    return f"{column}{nocase} {direction}, l.name COLLATE NOCASE, l.id"
 
 
 def _row(lead: Lead) -> tuple[str, str, str, str]:
@@ -73,19 +104,44 @@ class LeadsMixin:
             conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,))
 
     def get_lead(self, lead_id: int) -> Lead | None:
-        """One lead with its last call result, or None."""
-        inner = f"SELECT {_COLUMNS} FROM leads WHERE id = ?"
+        """One lead with its last call result and call count, or None."""
+        inner = f"SELECT {_COLUMNS}, l.name AS sort_key FROM leads l WHERE l.id = ?"
+        sql = _WITH_LAST_CALL.format(inner=inner, order="l.id")
         with self._read() as conn:
-            row = conn.execute(_WITH_LAST_CALL.format(inner=inner), (lead_id,)).fetchone()
+            row = conn.execute(sql, (lead_id,)).fetchone()
         return lead_from_row(row) if row else None
 
-    def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]:
-        """Leads whose name, company or number contains `text` (ignoring case), by name."""
+    def search_leads(
+        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
+    ) -> list[Lead]:
+        """Leads whose name, company or number contains `text` (ignoring case), at most
+        ``limit``, in ``order`` (one of models.LEAD_ORDERS; ValueError for another), each
+        with its last call and call count."""
         where, params = _search_filter(text)
-        inner = f"SELECT {_COLUMNS} FROM leads {where} ORDER BY name COLLATE NOCASE, id LIMIT ?"
+        key = _SORT_KEYS[order][0] if order in _SORT_KEYS else ""
+        inner = (
+            f"SELECT {_COLUMNS}, {key} AS sort_key FROM leads l {where}"
+            f" ORDER BY {_order_by(key, order, descending)} LIMIT ?"
+        )
+        sql = _WITH_LAST_CALL.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
-            rows = conn.execute(_WITH_LAST_CALL.format(inner=inner), (*params, limit))
+            rows = conn.execute(sql, (*params, limit))
             return [lead_from_row(row) for row in rows.fetchall()]
+
+    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
+        """The calls to ``number`` (10 digits): how many in all, and the newest ``limit``,
+        newest first, without their request and reply bodies. Both read only the index
+        history(lead_number, created_at) and the rows shown."""
+        with self._read() as conn:
+            total = conn.execute(
+                "SELECT count(*) FROM history WHERE lead_number = ?", (number,)
+            ).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM history WHERE lead_number = ?"
+                " ORDER BY created_at DESC, id DESC LIMIT ?",
+                (number, limit),
+            ).fetchall()
+        return LeadCalls(int(total), [CallRecord(*row) for row in rows])
 
     def count_leads(self) -> int:
         """How many leads there are."""
@@ -95,8 +151,8 @@ class LeadsMixin:
 
 def lead_from_row(row: tuple) -> Lead:
     """A Lead from a row of _WITH_LAST_CALL's columns (PgStore's _LEADS reads the same)."""
-    *head, do_not_call, reason, callback_at = row
-    return Lead(*head, bool(do_not_call), reason, callback_at)
+    *head, do_not_call, reason, callback_at, call_count = row
+    return Lead(*head, bool(do_not_call), reason, callback_at, int(call_count))
 
 
 def _search_filter(text: str) -> tuple[str, list[str]]:

@@ -40,7 +40,8 @@ class TeamList:
 
 @dataclass(frozen=True)
 class Lead:
-    """A person to call; last_result and last_called_at come from history, never stored."""
+    """A person to call; last_result, last_called_at and call_count come from history (the
+    calls to its number), never stored."""
 
     id: int | None
     name: str
@@ -56,6 +57,25 @@ class Lead:
     # The call-back its newest call asked for (ISO 8601 UTC), from history; a later call
     # supersedes it. Due when it is not after now.
     callback_at: str | None = None
+    # How many calls its number had, from history.
+    call_count: int = 0
+
+
+# How search_leads may order the leads: by these fields of Lead ("last_call" is
+# last_called_at, "calls" is call_count). Ascending by last call puts the leads never called
+# first, then those waiting longest; descending, the latest called first.
+LEAD_ORDERS: tuple[str, ...] = ("name", "number", "company", "last_call", "calls")
+
+
+@dataclass(frozen=True)
+class LeadCalls:
+    """The calls to one lead's number: how many there are in all, and the newest few.
+
+    ``recent`` is newest first, without the request and reply bodies (get_call has them).
+    """
+
+    total: int
+    recent: list[CallRecord]
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from window_kit import open_session, seed_window
 
 from console.store import CallRecord
 from ui.common.widgets import TITLE_CHROME
+
+
+def _call_clipboard(window) -> object:
+    QGuiApplication.clipboard().setText("(555) 222-3334")
+    return window.call_clipboard()
+
 
 MAX_TITLE = 32  # characters: a title names the dialog; details belong in its body
 
@@ -76,6 +82,7 @@ def test_every_dialog_title_is_short_and_shown_whole(session, arun, tmp_path: Pa
         "about": window.show_about,
         "notices": window.show_notices,
         "link refused": lambda: window.prefill_from_link("tel:12"),
+        "clipboard call": lambda: _call_clipboard(window),
         "task failed": lambda: window._task_failed("checkpoint the store", OSError("disk full")),
         "rules": window.show_rules,
         "preferences": window.show_preferences,

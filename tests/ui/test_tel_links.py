@@ -114,14 +114,14 @@ def test_a_bad_link_says_why_and_changes_nothing(session):
     feedback = window.call_panel.feedback.text()
     link = "tel:555-111-2222;ext=12"
     assert window.prefill_from_link(link) is None
-    box = window._dialogs["link"]
+    box = window.dialing.refusal
     assert isinstance(box, QMessageBox) and box.isVisible() and not box.isModal()
     assert repr(link) in box.text() and "extension" in box.text()
     assert window.call_panel.lead().id == lead.id
     assert window.call_panel.feedback.text() == feedback
     # A second bad link reuses the one message rather than stacking boxes.
     window.prefill_from_link("tel:")
-    assert window._dialogs["link"] is box and "holds no number" in box.text()
+    assert window.dialing.refusal is box and "holds no number" in box.text()
     assert engine.store.count_calls() == 0
 
 

@@ -60,23 +60,24 @@ def test_close_to_tray_needs_the_preference_and_a_tray_and_no_quit() -> None:
     assert not closes_to_tray(True, tray_shown=True, quitting=True)
 
 
-def test_the_clipboard_action_prefills_a_number_or_link_and_dials_nothing(session, clipboard):
+def test_the_clipboard_entry_asks_first_and_dials_nothing_until_confirmed(session, clipboard):
+    # Confirmed, it calls: tests/ui/test_window_dial.py follows it to the sandbox.
     engine, window, lead, _team = _start(session)
-    tray = window.tray
+    tray = _tray_shown(window)
+    assert tray.clipboard_action in tray.menu.actions()
     assert tray.clipboard_action.toolTip() and tray.quit_action.toolTip()
     clipboard.setText("(555) 222-3334")
     tray.clipboard_action.trigger()
-    assert window.call_panel.lead().id == lead.id
-    assert window.focusWidget() is window.call_panel.call_button
-    clipboard.setText("tel:+1-555-222-4446")
-    tray.clipboard_action.trigger()
-    assert window.call_panel.lead().number == "5552224446"
-    assert window.call_panel.lead().id is None
+    box = window.dialing.question
+    assert box is not None and "(555) 222-3334" in box.text()
+    assert "Jane Roe" in box.informativeText()
+    answer(box, yes=False)
+    assert window.dialing.question is None
     clipboard.setText("call me")
     tray.clipboard_action.trigger()
-    assert "contains letters" in window._dialogs["link"].text()
-    assert window.call_panel.lead().number == "5552224446"
-    assert engine.store.count_calls() == 0
+    assert window.dialing.question is None
+    assert "contains letters" in window.dialing.refusal.text()
+    assert engine.store.count_calls() == 0 and engine.sandbox.received == []
 
 
 def test_an_answer_is_told_in_the_status_bar_without_a_tray(session):

@@ -262,10 +262,10 @@ def test_a_link_from_the_tray_and_call_again_meet_the_same_pending_call(session,
     async def scenario():
         panel.call_button.click()
         record = await until(lambda: _row(window, "pending"), what="the pending row")
-        # The same number from the tray's clipboard action (a tel: link), then Ctrl+Enter's
+        # The same number from a tel: link, then Ctrl+Enter's
         # action: the question, and nothing sent.
         clipboard.setText("tel:+1-555-222-3339")
-        window.tray.use_clipboard()
+        window.prefill_from_link("tel:+1-555-222-3339")
         window.menu_actions.call.trigger()
         first = panel._question
         assert first is not None and "still pending" in first.text()

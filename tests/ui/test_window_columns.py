@@ -63,8 +63,10 @@ def test_history_widths_saved_by_the_previous_version_still_come_back(session) -
 
 def test_a_layout_saved_for_other_columns_is_ignored(session) -> None:
     engine, window = session.start()
-    leads, history = window.leads_panel.table, window.history.table
+    calls, history = window.leads_panel.lead_calls.calls_table(), window.history.table
     before = [history.columnWidth(c) for c in range(len(COLUMNS))]
-    assert not restore_header(history, header_state(leads))  # six columns, not the history's
+    # The lead's calls have five columns, not the history's seven.
+    assert calls.model().columnCount() != len(COLUMNS)
+    assert not restore_header(history, header_state(calls))
     assert not restore_header(history, {"header": "not base64 at all!", "columns": len(COLUMNS)})
     assert [history.columnWidth(c) for c in range(len(COLUMNS))] == before

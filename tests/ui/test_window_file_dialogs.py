@@ -10,7 +10,7 @@ from window_kit import open_session, seed_window
 
 from console.settings import Settings
 from tests.conftest import until
-from ui.leads.panel import IMPORT_TASK
+from ui.leads.import_csv import IMPORT_TASK
 
 
 @pytest.fixture

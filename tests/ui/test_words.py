@@ -52,8 +52,9 @@ def test_a_control_named_call_places_a_call(session):
         if re.match(r"Call\b", _plain(control.text()))
         and not (isinstance(control, QAction) and control.menu())  # the Call menu's title
     ]
-    # The history's and the tray's loaders only fill the call panel: they are not named Call.
-    assert named_call == [window.call_panel.call_button]
+    # The history's loader only fills the call panel: it is not named Call. The clipboard's
+    # Call places a call, once the agent has confirmed what it will dial.
+    assert named_call == [window.call_panel.call_button, window.dialing.clipboard_action]
 
 
 def _form_texts(form: OptionsForm) -> list[str]:

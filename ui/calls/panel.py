@@ -37,7 +37,7 @@ from ui.calls.presets import PresetsBar
 from ui.common.errors import ask, show_error
 from ui.common.resources import icon
 from ui.common.tasks import TaskRunner
-from ui.common.widgets import ElidedLabel, KeepFocusButton
+from ui.common.widgets import ElidedLabel, KeepFocusButton, button
 from ui.common.words import status_text
 
 if TYPE_CHECKING:  # the questions are made by ui.common.errors.ask, when first asked
@@ -54,6 +54,7 @@ class CallPanel(LoadFromHistory, QWidget):
     call_unsaved = Signal(object)  # a CallRecord whose ending the history could not take
     message = Signal(str)
     in_flight_changed = Signal(int)  # how many calls are in flight (batched)
+    save_as_lead = Signal(str)  # the 10 digits of the number shown, which is not a saved lead
 
     def __init__(self, engine: Engine, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,7 +104,18 @@ class CallPanel(LoadFromHistory, QWidget):
         # Three compact rows, so the options below keep most of the height.
         form = QFormLayout(target)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("Lead:"), self.lead_label)
+        # A number dialed, pasted or linked that is not a lead can become one (pre-filled).
+        self.save_lead_button = button(
+            target,
+            self.tr("Save as lead…"),
+            self.tr("Save as lead"),
+            self.tr("Add this number to the leads: quick add opens with it filled in"),
+        )
+        self.save_lead_button.clicked.connect(self._save_as_lead)
+        lead_row = QHBoxLayout()
+        lead_row.addWidget(self.lead_label, 1)
+        lead_row.addWidget(self.save_lead_button)
+        form.addRow(self.tr("Lead:"), lead_row)
         form.addRow(team_label, team_row)
         form.addRow(self.presets.label, self.presets)
         layout = QVBoxLayout(self)
@@ -191,6 +203,7 @@ class CallPanel(LoadFromHistory, QWidget):
     def set_lead(self, lead: Lead | None) -> None:
         """Show the lead the next call goes to (from the Leads tab or "Call again")."""
         self._lead = lead
+        self.save_lead_button.setVisible(lead is not None and lead.id is None)
         if lead is None:
             self.lead_label.set_parts(self.tr("No lead chosen: pick one in the Leads tab."))
             return
@@ -211,6 +224,10 @@ class CallPanel(LoadFromHistory, QWidget):
 
     def lead(self) -> Lead | None:
         return self._lead
+
+    def _save_as_lead(self) -> None:
+        if self._lead is not None and self._lead.id is None:
+            self.save_as_lead.emit(self._lead.number)
 
     def refresh_teams(self) -> None:
         """Re-read the team lists, keeping the selection (or the one used last time)."""

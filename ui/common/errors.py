@@ -143,10 +143,13 @@ def ask(
     no: str = "",
     informative: str = "",
     also: tuple[str, Callable[[], object]] | None = None,
+    default_yes: bool = False,
 ) -> QMessageBox:
     """A non-modal question (open(), never exec() under qasync); ``on_yes`` runs on Yes.
 
-    ``also``: a third answer, (its button's text, what it does), between Yes and No.
+    ``also``: a third answer, (its button's text, what it does), between Yes and No. Enter
+    answers No unless ``default_yes`` (a confirmation of what the person just asked for);
+    Escape always answers No.
     """
     from PySide6.QtWidgets import QMessageBox
 
@@ -163,7 +166,7 @@ def ask(
             continue
         button.setAccessibleName(button.text().replace("&", ""))
         button.setToolTip(button.text().replace("&", ""))
-    box.setDefaultButton(no_button)
+    box.setDefaultButton(yes_button if default_yes else no_button)
     box.setEscapeButton(no_button)
     box.setObjectName("question")
 

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.store.base import ConsoleStore
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
 from ui.common.widgets import button, clear_on_escape, keep_selection_visible
-from ui.leads.model import COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
+from ui.leads.calls import LeadCallsBox
+from ui.leads.model import CALLS, COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
 from ui.leads.notes import NotesDelegate
 
 
@@ -63,10 +65,12 @@ class LeadsTable(QTableView):
 class LeadsPanelBase(QWidget):
     """Builds the controls; every interactive one has an accessible name and a tooltip."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         undo_actions(self.undo_stack, self)
+        # The picked lead's calls, under the table (read from the store, not the history).
+        self.lead_calls = LeadCallsBox(store, self)
         self._build()
         self._lay_out()
 
@@ -113,15 +117,25 @@ class LeadsPanelBase(QWidget):
             (COMPANY, QHeaderView.ResizeMode.Interactive),
             (RESULT, QHeaderView.ResizeMode.ResizeToContents),
             (TIME, QHeaderView.ResizeMode.ResizeToContents),
+            (CALLS, QHeaderView.ResizeMode.ResizeToContents),
             (NOTES, QHeaderView.ResizeMode.Stretch),
         ):
             header.setSectionResizeMode(column, mode)
+        # A click on a header orders the leads (the store does: see LeadsModel.sort), by
+        # name to start with.
+        header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         # Fitted to the rows in view, not to all 500: measuring every row again each time a
         # lead's last result changes stalled the window when many calls ended at once.
         header.setResizeContentsPrecision(0)
+        # Notes give way altogether in a narrow window (1024 px) rather than the table
+        # scrolling sideways, which took one of the few rows there: a note is whole in its
+        # tooltip and its window.
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 2)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Notes come last: in a narrow window they give way first.
-        self.table.setColumnWidth(NAME, 140)
-        self.table.setColumnWidth(COMPANY, 110)
+        self.table.setColumnWidth(NAME, 110)
+        self.table.setColumnWidth(COMPANY, 90)
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
         self.delete_button = button(
@@ -214,6 +228,7 @@ class LeadsPanelBase(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        layout.addWidget(self.lead_calls)
         layout.addWidget(self.add_box)
         layout.addWidget(self.undo_bar)
         order = [
@@ -222,3 +237,4 @@ class LeadsPanelBase(QWidget):
         ]  # fmt: skip
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self.lead_calls.set_tab_order(self.import_button, self.name_edit)

@@ -19,17 +19,29 @@ from console.store import Lead
 from console.store.models import utc_now
 from ui.common.words import local_time, short_time, status_text
 
-NAME, NUMBER, COMPANY, RESULT, TIME, NOTES = range(6)
+NAME, NUMBER, COMPANY, RESULT, TIME, CALLS, NOTES = range(7)
 # Marked for lupdate here, translated when shown.
 HEADERS = (
     QT_TRANSLATE_NOOP("LeadsModel", "Name"),
     QT_TRANSLATE_NOOP("LeadsModel", "Number"),
     QT_TRANSLATE_NOOP("LeadsModel", "Company"),
-    QT_TRANSLATE_NOOP("LeadsModel", "Last result"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Result"),  # the last call's (its tooltip says so)
     QT_TRANSLATE_NOOP("LeadsModel", "Time"),
+    QT_TRANSLATE_NOOP("LeadsModel", "Calls"),
     QT_TRANSLATE_NOOP("LeadsModel", "Notes"),
 )
 _EDITABLE = {NAME: "name", COMPANY: "company", NOTES: "notes"}
+# How a click on a column's header orders the leads (console.store.models.LEAD_ORDERS): the
+# store orders them, so the page shown is the first of all the leads in that order. Result
+# and time are the last call's; notes have no order.
+SORT_ORDERS = {
+    NAME: "name",
+    NUMBER: "number",
+    COMPANY: "company",
+    RESULT: "last_call",
+    TIME: "last_call",
+    CALLS: "calls",
+}
 NOTES_LIMIT = 2000  # characters
 _LIMITS = {"name": 120, "company": 120, "notes": NOTES_LIMIT}
 _Index = QModelIndex | QPersistentModelIndex
@@ -46,10 +58,24 @@ class LeadsModel(QAbstractTableModel):
     edited = Signal(object, object)
     # Why a typed value was refused (it is then not saved).
     rejected = Signal(str)
+    # A header was clicked: (an order of LEAD_ORDERS, descending); the panel reads the leads
+    # again in that order.
+    order_changed = Signal(str, bool)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._leads: list[Lead] = []
+        self.order: tuple[str, bool] = ("name", False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's sort (a header click): asks for the leads again in the store's order."""
+        wanted = SORT_ORDERS.get(column)
+        if wanted is None:
+            return  # notes: the rows stay in the order they have
+        wanted_order = (wanted, order == Qt.SortOrder.DescendingOrder)
+        if wanted_order != self.order:
+            self.order = wanted_order
+            self.order_changed.emit(*wanted_order)
 
     def set_leads(self, leads: list[Lead]) -> None:
         self.beginResetModel()
@@ -100,6 +126,8 @@ class LeadsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(lead, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == CALLS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.EditRole:
             if column == NUMBER:
                 return format_display(lead.number)
@@ -111,6 +139,9 @@ class LeadsModel(QAbstractTableModel):
                 return _tr("Do not call: {0}").format(lead.do_not_call_reason)
             if column == RESULT and lead.callback_at:
                 return _tr("Call back at {0}").format(local_time(lead.callback_at))
+            if column == CALLS:
+                return _tr("%n call(s) to this number; a click on the header orders by it", "",
+                           lead.call_count)  # fmt: skip
             if column in (RESULT, TIME) and lead.last_called_at:
                 return _tr("Last call: {0} at {1}").format(
                     status_text(lead.last_result or ""), local_time(lead.last_called_at)
@@ -143,6 +174,8 @@ class LeadsModel(QAbstractTableModel):
             return status_text(lead.last_result) if lead.last_result else ""
         if column == TIME:
             return short_time(lead.last_called_at) if lead.last_called_at else ""
+        if column == CALLS:
+            return str(lead.call_count) if lead.call_count else ""
         return ""
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -14,33 +12,31 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
-from ui.common.errors import show_error
-from ui.common.file_dialogs import Folders, file_dialog
+from ui.common.file_dialogs import Folders
 from ui.common.saved_state import header_state, restore_header
-from ui.common.tasks import TaskRunner, off_thread
+from ui.common.tasks import TaskRunner
 from ui.common.undo import Ref, StoreUndo
+from ui.leads.import_csv import LeadImportMixin
 from ui.leads.layout import LeadsPanelBase
 from ui.leads.model import NAME, NOTES
 
 # The CSV import (its reader, the column-mapping and summary dialogs) and the notes window
 # are imported when first used: none of them is needed to show the window.
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QFileDialog, QMenu
+    from PySide6.QtWidgets import QMenu
 
     from console.csvlayout import SettingsLike
     from ui.common.column_mapping import ColumnMappingDialog
-    from ui.leads.importer import ImportSummary, LeadImport
+    from ui.leads.importer import ImportSummary
     from ui.leads.notes import NotesDialog
 
 log = logging.getLogger(__name__)
 PAGE = 500  # leads shown at once; search_leads is limited, so a search narrows the list
 DEBOUNCE_MS = 150
-IMPORT_TASK = "import leads"
-LEAD_FILES = "leads"  # the kind of file whose folder is remembered
 CALLED_DELAY_MS = 50  # calls ending are shown in batches: one repaint per call stalled the window
 
 
-class LeadsPanel(LeadsPanelBase):
+class LeadsPanel(LeadImportMixin, LeadsPanelBase):
     """The agent's list of people to call, backed by the store."""
 
     current_lead_changed = Signal(object)  # Lead | None
@@ -55,7 +51,7 @@ class LeadsPanel(LeadsPanelBase):
         folders: Folders | None = None,
         settings: SettingsLike | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self._store = store
         self._folders = folders or Folders()  # where its file dialogs open
         # Where column choices for unrecognised files are remembered (None: not remembered).
@@ -89,6 +85,7 @@ class LeadsPanel(LeadsPanelBase):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._announce())
         self.table.activated.connect(self._activated)
         self.model.edited.connect(self._edited)
+        self.model.order_changed.connect(lambda *_: self._reload())
         self.model.rejected.connect(lambda text: self.undo_bar.report(text, undoable=False))
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
@@ -136,7 +133,8 @@ class LeadsPanel(LeadsPanelBase):
         self._debounce.stop()
         keep = self.current_lead()
         text = self.search.text()
-        leads = self._store.search_leads(text, limit=PAGE + 1)
+        order, descending = self.model.order
+        leads = self._store.search_leads(text, PAGE + 1, order, descending)
         self.model.set_leads(leads[:PAGE])
         self._count(len(leads[:PAGE]), more=len(leads) > PAGE, searching=bool(text.strip()))
         row = self.model.row_of(keep.id if keep else None)
@@ -159,7 +157,11 @@ class LeadsPanel(LeadsPanelBase):
                 lead = self._store.get_lead(shown.id)
                 if lead is not None:
                     self.model.update_lead(lead)
+        picked = self._announced
         self._announce()  # the call panel shows the picked lead's last result too
+        if picked is not None and picked == self._announced and picked.number in numbers:
+            # The lead reads the same, yet its calls changed (a wrap-up, say): read them again.
+            self.lead_calls.refresh()
 
     def _count(self, shown: int, *, more: bool, searching: bool) -> None:
         locale = QLocale()
@@ -184,6 +186,7 @@ class LeadsPanel(LeadsPanelBase):
             control.setEnabled(lead is not None)  # nothing to edit or delete without a pick
         if lead != self._announced:
             self._announced = lead
+            self.lead_calls.show_lead(lead)
             self.current_lead_changed.emit(lead)
 
     def select_lead(self, lead_id: int) -> bool:
@@ -452,75 +455,3 @@ class LeadsPanel(LeadsPanelBase):
         text = QGuiApplication.clipboard().text()
         if text.strip():
             self.prefill_number(text)
-
-    # ---- CSV import, off the UI thread ---------------------------------------------------
-
-    def _choose_import(self) -> QFileDialog:
-        csv_filter = self.tr("CSV files (*.csv *.txt);;All files (*)")
-        dialog = file_dialog(self, self._folders, LEAD_FILES, self.tr("Import leads"), csv_filter)
-        dialog.fileSelected.connect(self.import_csv)
-        dialog.open()
-        return dialog
-
-    def import_csv(self, path: str | Path) -> asyncio.Task:
-        """Start importing a CSV file in the background; the task returns a LeadImport."""
-        running = self.tasks.running(IMPORT_TASK)
-        if running is not None:
-            return running  # one at a time: the button is disabled meanwhile
-        path = Path(path)
-        # Busy from this moment, not from the task's first step, so a second click cannot
-        # slip in between.
-        self._importing(True, path)
-        return self.tasks.single_flight(IMPORT_TASK, lambda: self._import(path))
-
-    async def _import(self, path: Path) -> LeadImport | None:
-        from ui.leads.importer import ImportSummary, run_import
-
-        loop = asyncio.get_running_loop()
-
-        def say(text: str) -> None:  # called from the worker thread
-            loop.call_soon_threadsafe(self._progress_text, text)
-
-        try:
-            from ui.common.column_mapping import columns_for  # only when a file is imported
-
-            mapping, go = await columns_for(
-                self, path, self._settings, progress=self._progress_text, on_dialog=self._mapping
-            )
-            if not go:
-                return None
-            result = await off_thread(run_import, self._store, path, say, mapping)
-        except OSError as exc:
-            show_error(self.tr("Leads not imported"), exc, self)
-            return None
-        finally:
-            self._importing(False, path)
-        self._reload()
-        self.undo_bar.report(
-            self.tr("Added %Ln lead(s) from {0}.", "", result.added).format(path.name),
-            undoable=False,
-        )
-        report = result.report
-        if report.problems or report.notices or report.footer or report.ignored():
-            self.summary_dialog = ImportSummary(result, self)
-            self.summary_dialog.open()
-        return result
-
-    def _mapping(self, dialog: ColumnMappingDialog | None) -> None:
-        self.mapping_dialog = dialog  # open while the person picks the columns
-
-    def _progress_text(self, text: str) -> None:
-        try:
-            if self.progress.isVisible():
-                self.progress_label.setText(text)
-        except RuntimeError:  # the panel was closed while the import ran
-            pass
-
-    def _importing(self, busy: bool, path: Path) -> None:
-        self.progress.setVisible(busy)
-        self.progress_label.setText(self.tr("Importing {0}…").format(path.name) if busy else "")
-        self.import_button.setEnabled(not busy)
-        self.import_action.setEnabled(not busy)
-
-    def _task_failed(self, name: str, exc: BaseException) -> None:
-        show_error(self.tr("Leads not imported"), exc, self)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME, __version__
 from console.engine import Engine
-from console.phone import format_display
 from console.settings import ACCOUNT_LABEL, CLOSE_TO_TRAY, WINDOW_STATE
 from console.store import Lead
 from ui.calls.panel import CallPanel
@@ -36,7 +35,7 @@ from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import ElidedLabel, fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
-from ui.shell.links import read_number
+from ui.shell.dialing import Dialing
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
@@ -69,12 +68,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         self._build()
-        self.tray = Tray(self, self, self.call_panel.in_flight_changed)
+        self.dialing = Dialing(
+            self, self.left_tabs, self.leads_panel, self.call_panel, self.present, self.show_message
+        )
+        self.tray = Tray(
+            self, self, self.call_panel.in_flight_changed, self.dialing.clipboard_action
+        )
         self.menu_actions = build_menus(
             self,
             self,
             [self.leads_panel.file_actions(), self.teams_panel.file_actions()],
-            [self.tray.clipboard_action],
+            [self.dialing.dial_action, self.dialing.clipboard_action],
         )
         self._connect()
         self.wrap_ups = WrapUps(self)
@@ -230,51 +234,11 @@ class MainWindow(QMainWindow):
 
     def prefill_from_link(self, text: str) -> Lead | None:
         """A tel:/callto: link or typed number as the lead, ready to call; nothing is dialed."""
-        try:
-            digits = read_number(text)
-        except ValueError as exc:
-            self._refuse_link(str(exc))
-            return None
-        lead = self.leads_panel.find_lead(digits)
-        if lead is None or lead.id is None or not self.leads_panel.select_lead(lead.id):
-            lead = Lead(None, "", digits)
-            # No row stays picked, so refreshing the leads cannot swap the lead back.
-            self.leads_panel.clear_pick()
-            self.call_panel.set_lead(lead)
-        number = format_display(digits)
-        who = f"{lead.name} · {number}" if lead.name else number
-        if self.call_panel.current_team() is None:
-            ready = self.tr("{0} is ready, but there is no team list: add one in the Teams tab.")
-        else:
-            ready = self.tr("{0} is ready: press Call to dial it; nothing has been sent.")
-        self.call_panel.show_feedback(ready.format(who))
-        self.show_message(self.tr("Number received: {0}").format(number))
-        self.call_panel.focus_call()
-        return lead
+        return self.dialing.prefill_from_link(text)
 
-    def _refuse_link(self, reason: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        box = self._dialogs.get("link")
-        if not isinstance(box, QMessageBox):
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                self.tr("Cannot call"),
-                "",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.setObjectName("link_problem")
-            box.setInformativeText(self.tr("Nothing was dialed, and the call panel is unchanged."))
-            box.finished.connect(lambda _r: self._dialogs.pop("link", None))
-            fit_title(box)
-            self._dialogs["link"] = box
-        box.setText(reason)
-        box.show()
-        box.raise_()
-        self.show_message(reason)
+    def call_clipboard(self) -> object:
+        """The clipboard's number, called once the agent confirms what will be dialed."""
+        return self.dialing.confirm_clipboard()
 
     def focus_leads(self) -> None:
         self.left_tabs.setCurrentWidget(self.leads_panel)
@@ -521,5 +485,6 @@ class MainWindow(QMainWindow):
             log.warning("could not save the window layout: %s", exc)
         for dialog in list(self._dialogs.values()):
             dialog.close()
+        self.dialing.close()
         self.tray.close()
         QTimer.singleShot(0, self.closed.emit)

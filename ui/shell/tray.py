@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from console import APP_NAME
@@ -21,7 +21,7 @@ class TrayHost(Protocol):
 
     def present(self) -> None: ...
     def quit(self) -> None: ...
-    def prefill_from_link(self, text: str) -> object: ...
+    def call_clipboard(self) -> object: ...
     def show_message(self, text: str) -> None: ...
 
 
@@ -48,20 +48,23 @@ class Tray(QObject):
         window: QWidget,
         host: TrayHost,
         in_flight_changed: SignalInstance,
+        clipboard_action: QAction | None = None,
         available: bool | None = None,
     ) -> None:
         """``window``: the widget that owns the tray menu; ``in_flight_changed(count)``: the
-        number of calls in flight, shown in the icon's tooltip."""
+        number of calls in flight, shown in the icon's tooltip; ``clipboard_action``: the
+        window's "Call the number on the clipboard" (its shortcut works in the window), else
+        one made here that asks the host."""
         super().__init__(window)
         self.window = window
         self.host = host
         if available is None:
             available = QSystemTrayIcon.isSystemTrayAvailable()
-        # It fills the call panel, it does not dial: Call does, once the agent has seen it.
-        self.clipboard_action = self._action(
-            self.tr("Use the number on the &clipboard"),
-            self.tr("Make the copied number or tel: link the lead; press Call to dial it"),
-            self.use_clipboard,
+        # It shows what it will dial and calls once the agent says so (the host asks).
+        self.clipboard_action = clipboard_action or self._action(
+            self.tr("Call the number on the &clipboard…"),
+            self.tr("Call the copied number or tel: link, after showing what will be dialed"),
+            host.call_clipboard,
         )
         self.show_action = self._action(
             self.tr("&Show {0}").format(APP_NAME),
@@ -114,11 +117,6 @@ class Tray(QObject):
         if count:
             tip += " · " + self.tr("%n call(s) in flight", "", count)
         self.icon.setToolTip(tip)
-
-    def use_clipboard(self) -> object:
-        """The clipboard's number or link as the lead, window in front; nothing is dialed."""
-        self.host.present()
-        return self.host.prefill_from_link(QGuiApplication.clipboard().text())
 
     def call_answered(self, record: CallRecord, window_active: bool) -> str:
         """Tell an agent who is elsewhere how a call ended; "tray", "status" or "" (not told)."""

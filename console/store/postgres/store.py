@@ -24,8 +24,10 @@ from console.store.leads import lead_from_row
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
+    LEAD_ORDERS,
     CallRecord,
     Lead,
+    LeadCalls,
     Preset,
     TeamList,
     TeamMember,
@@ -56,15 +58,19 @@ _TEAMS = """
     {where}
     ORDER BY lower(t.name), t.id, m.position
 """
+# As the SQLite store's (console.store.leads): the lookups through calls(lead_number,
+# created_at) run for the leads of the page only, after the inner query filters, orders and
+# limits them.
 _LEADS = f"""
     SELECT l.id, l.name, l.number, l.company, l.notes, c.status, {_ISO.format("c.created_at")},
-        l.do_not_call, l.do_not_call_reason, {_ISO.format("c.callback_at")}
+        l.do_not_call, l.do_not_call_reason, {_ISO.format("c.callback_at")},
+        (SELECT count(*) FROM calls WHERE lead_number = l.number)
     FROM ({{inner}}) l
     LEFT JOIN LATERAL (
         SELECT status, created_at, callback_at FROM calls WHERE lead_number = l.number
         ORDER BY created_at DESC, uuid DESC LIMIT 1
     ) c ON true
-    ORDER BY lower(l.name), l.id
+    ORDER BY {{order}}
 """
 _LEAD_ONLY = {
     "teams": "team lists",
@@ -73,7 +79,15 @@ _LEAD_ONLY = {
     "dispositions": "dispositions",
 }
 # The lead columns _LEADS's inner query selects, in lead_from_row's order.
-_LEAD_COLUMNS = "id, name, number, company, notes, do_not_call, do_not_call_reason"
+_LEAD_COLUMNS = "l.id, l.name, l.number, l.company, l.notes, l.do_not_call, l.do_not_call_reason"
+# Each order of LEAD_ORDERS as an expression over leads l.
+_SORT_KEYS = {
+    "name": "lower(l.name)",
+    "number": "l.number",
+    "company": "lower(l.company)",
+    "last_call": "(SELECT max(created_at) FROM calls WHERE lead_number = l.number)",
+    "calls": "(SELECT count(*) FROM calls WHERE lead_number = l.number)",
+}
 
 
 def _group(rows: list[tuple]) -> list[TeamList]:
@@ -301,17 +315,39 @@ class PgStore(PgWrapUpMixin):
             conn.execute("DELETE FROM leads WHERE id = %s", (lead_id,))
 
     def get_lead(self, lead_id: int) -> Lead | None:
-        inner = f"SELECT {_LEAD_COLUMNS} FROM leads WHERE id = %s"
+        inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = %s"
         with self._read() as conn:
-            row = conn.execute(_LEADS.format(inner=inner), (lead_id,)).fetchone()
+            row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
         return lead_from_row(row) if row else None
 
-    def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]:
+    def search_leads(
+        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
+    ) -> list[Lead]:
         where_sql, params = _lead_filter(text)
-        inner = f"SELECT {_LEAD_COLUMNS} FROM leads {where_sql} ORDER BY lower(name), id LIMIT %s"
+        key = _SORT_KEYS.get(order, "")
+        inner = (
+            f"SELECT {_LEAD_COLUMNS}, {key} AS sort_key FROM leads l {where_sql}"
+            f" ORDER BY {_order_by(key, order, descending)} LIMIT %s"
+        )
+        sql = _LEADS.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
-            rows = conn.execute(_LEADS.format(inner=inner), (*params, limit)).fetchall()
+            rows = conn.execute(sql, (*params, limit)).fetchall()
         return [lead_from_row(row) for row in rows]
+
+    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
+        """The calls to ``number``: how many, and the newest ``limit`` without bodies (an
+        agent's role sees only their own)."""
+        columns = _CALL_COLUMNS.format(bodies="'', ''")
+        with self._read() as conn:
+            total = conn.execute(
+                "SELECT count(*) FROM calls WHERE lead_number = %s", (number,)
+            ).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {columns} FROM calls WHERE lead_number = %s"
+                " ORDER BY created_at DESC, uuid DESC LIMIT %s",
+                (number, limit),
+            ).fetchall()
+        return LeadCalls(int(total), [CallRecord(*row) for row in rows])
 
     def count_leads(self) -> int:
         with self._read() as conn:
@@ -459,6 +495,18 @@ class PgStore(PgWrapUpMixin):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _order_by(column: str, order: str, descending: bool) -> str:
+    """ORDER BY terms for ``order`` over ``column`` (the sort key), then name and id."""
+    if order not in _SORT_KEYS:
+        raise ValueError(f"leads can be ordered by {', '.join(LEAD_ORDERS)}, not {order!r}")
+    direction = "DESC" if descending else "ASC"
+    if order == "name":  # as the index leads_name has it
+        return f"{column} {direction}, l.id {direction}"
+    # As SQLite does: a lead never called (NULL) comes first going up, last going down.
+    nulls = "NULLS LAST" if descending else "NULLS FIRST"
+    return f"{column} {direction} {nulls}, lower(l.name), l.id"
 
 
 def _lead_filter(text: str) -> tuple[str, list[str]]:

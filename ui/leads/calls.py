@@ -1,0 +1,202 @@
+"""The picked lead's calls: how many, and the newest few, without touching the history filter."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.phone import format_display
+from console.store import CallRecord, Lead, LeadCalls
+from console.store.base import ConsoleStore
+from ui.common.widgets import ElidedLabel
+from ui.common.words import local_time, short_time, status_text
+
+log = logging.getLogger(__name__)
+RECENT = 20  # calls listed; the count is of all of them
+ROWS_SHOWN = 3  # the list's height, in rows (more scroll): the leads table keeps the room
+TIME, TEAM, RESULT, DISPOSITION, NOTES = range(5)
+HEADERS = (
+    QT_TRANSLATE_NOOP("LeadCallsModel", "Time"),
+    QT_TRANSLATE_NOOP("LeadCallsModel", "Team list"),
+    QT_TRANSLATE_NOOP("LeadCallsModel", "Result"),
+    QT_TRANSLATE_NOOP("LeadCallsModel", "Disposition"),
+    QT_TRANSLATE_NOOP("LeadCallsModel", "Notes"),
+)
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("LeadCallsModel", text, None, n)
+
+
+class LeadCallsModel(QAbstractTableModel):
+    """The newest calls to one lead (console.store.LeadCalls.recent), newest first."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._calls: list[CallRecord] = []
+
+    def set_calls(self, calls: list[CallRecord]) -> None:
+        self.beginResetModel()
+        self._calls = list(calls)
+        self.endResetModel()
+
+    def call(self, row: int) -> CallRecord | None:
+        return self._calls[row] if 0 <= row < len(self._calls) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
+        return 0 if parent.isValid() else len(self._calls)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        call = self.call(index.row()) if index.isValid() else None
+        if call is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                TIME: short_time(call.created_at),
+                TEAM: call.team_name or _tr("ad-hoc list"),
+                RESULT: status_text(call.status),
+                DISPOSITION: call.disposition,
+                # One line here; the whole of the notes is in the tooltip.
+                NOTES: call.notes.splitlines()[0] if call.notes else "",
+            }.get(column, "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [local_time(call.created_at), status_text(call.status)]
+            if call.description:
+                parts.append(call.description)
+            if call.sid:
+                parts.append(_tr("sid {0}").format(call.sid))
+            tip = " · ".join(parts)
+            return f"{tip}\n{call.notes}" if call.notes else tip
+        return None
+
+
+class LeadCallsBox(QWidget):
+    """A line with the lead's call count, and a short list of its newest calls.
+
+    Read from the store (``lead_calls``: the count and the rows through the lead's index),
+    so the history's filter and its page stay as the agent left them. The list is made when
+    a lead first has calls to show: the window starts without it.
+    """
+
+    def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._lead: Lead | None = None
+        self._neighbours: tuple[QWidget, QWidget] | None = None
+        self.calls: LeadCalls | None = None
+        self.title = ElidedLabel(self)  # a long name is cut, never widening the window
+        self.title.setAccessibleName(self.tr("The lead's calls"))
+        self.model: LeadCallsModel | None = None
+        self.table: QTableView | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._layout.addWidget(self.title)
+        self.show_lead(None)
+
+    def set_tab_order(self, before: QWidget, after: QWidget) -> None:
+        """Where the list goes in the keyboard's order, once it is made."""
+        self._neighbours = (before, after)
+
+    def calls_table(self) -> QTableView:
+        """The list of calls (made the first time)."""
+        if self.table is not None:
+            return self.table
+        self.model = LeadCallsModel(self)
+        table = self.table = QTableView(self)
+        table.setModel(self.model)
+        table.setAccessibleName(self.tr("Calls to the picked lead"))
+        table.setToolTip(self.tr("The newest calls to the picked lead, newest first"))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        row = self.fontMetrics().height() + 6
+        table.verticalHeader().setDefaultSectionSize(row)
+        header = table.horizontalHeader()
+        for column in (TIME, TEAM, RESULT, DISPOSITION):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # the rows in view
+        # A fixed height, shown only when the lead has calls: the quick add below stays put.
+        table.setFixedHeight(header.sizeHint().height() + row * ROWS_SHOWN + 4)
+        self._layout.addWidget(table)
+        if self._neighbours is not None:
+            before, after = self._neighbours
+            QWidget.setTabOrder(before, table)
+            QWidget.setTabOrder(table, after)
+        return table
+
+    def _list(self, calls: list[CallRecord]) -> None:
+        if not calls and self.table is None:
+            return  # nothing to list, and no list yet
+        table = self.calls_table()
+        assert self.model is not None
+        self.model.set_calls(calls)
+        # A line is enough to say there is nothing: the leads get the room.
+        table.setVisible(bool(calls))
+
+    def show_lead(self, lead: Lead | None) -> None:
+        """The calls to ``lead`` (read again each time: after a call, the newest is there)."""
+        self._lead = lead
+        if lead is None:
+            self.calls = None
+            self._list([])
+            self.title.set_full_text(self.tr("Calls: pick a lead to see its calls."))
+            return
+        who = lead.name or format_display(lead.number)
+        try:
+            self.calls = self._store.lead_calls(lead.number, RECENT)
+        except (sqlite3.Error, OSError) as exc:
+            # Another program holds the store, say: a line here, not an error box on each
+            # pick; the lead can still be called, and the next pick tries again.
+            log.warning("calls to a lead not read: %s", exc)
+            self.calls = None
+            self._list([])
+            self.title.set_full_text(
+                self.tr("Calls to {0} could not be read just now ({1}).").format(who, exc)
+            )
+            return
+        self._list(self.calls.recent)
+        total = self.calls.total
+        if total == 0:
+            text = self.tr("Calls to {0}: none yet.").format(who)
+        elif total > len(self.calls.recent):
+            text = self.tr("Calls to {0}: %n in all, the newest {1} below.", "", total).format(
+                who, len(self.calls.recent)
+            )
+        else:
+            text = self.tr("Calls to {0}: %n.", "", total).format(who)
+        self.title.set_full_text(text)
+
+    def refresh(self) -> None:
+        """Read the shown lead's calls again (one of them ended, or was wrapped up)."""
+        self.show_lead(self._lead)
