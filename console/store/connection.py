@@ -23,6 +23,7 @@ from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
+from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, TeamCopyMixin):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
