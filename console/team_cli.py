@@ -296,8 +296,13 @@ def sync_now(vault: Vault | None = None, say: str = "") -> Any:
 
     try:
         found = configured(vault)
-        if found is None:
-            return None
+    except LocalProblem:
+        if not say:
+            raise
+        return None  # the settings or the keyring: the command itself says so, once
+    if found is None:
+        return None
+    try:
         from console import paths
         from console.team import TeamSync
 
@@ -361,11 +366,26 @@ def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     settings.values.pop(TEAM_AGENT, None)
     settings.save()
     vault.forget_text(KEYRING_ENTRY)
+    _leave_team_mode()
     if had:
         print("This desktop no longer uses the team server; its own store is used again.")
     else:
         print("This desktop was not using a team server.")
     return EXIT_OK
+
+
+def _leave_team_mode() -> None:
+    """This desktop's store forgets the team: its sync state, and list edits not sent (they
+    would go to whatever server it joins next). Its copy of the lists and the history stay."""
+    from console import paths
+    from console.store import Store
+
+    with Store.open(paths.store_path()) as store:
+        state = store.team_state()
+        store.set_team_state(dict.fromkeys(state))
+        edits = store.list_edits()
+        if edits:
+            store.drop_list_edits(edits[-1].seq)
 
 
 def watch_lists(vault: Vault | None = None) -> int:
