@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from console.masking import SECRETS
 from console.store import Store
 from console.store.models import utc_now
 from console.store.postgres import PgStore
@@ -204,8 +205,11 @@ class TeamSync:
                 heard.update(LIST_TABLES | {"calls"})
 
         conn.add_notify_handler(note)
-        self._pass(store, server)
+        # Read before each pass, never after: a write made here during a pass (the window's
+        # edit) then counts as news for the next one. The pass's own writes do not change
+        # this connection's data_version, so they never wake it.
         seen_version = store.data_version()
+        self._pass(store, server)
         last_sync = time.monotonic()
         while not self._stop.is_set():
             # Back at the first notification (stop_after), not at the end of the wait.
@@ -228,7 +232,6 @@ class TeamSync:
                 calls=local or "calls" in tables,
             )
             last_sync = time.monotonic()
-            seen_version = store.data_version()  # the pass's own writes are not news
 
     def _connect(self, store: Store) -> PgStore:
         extra = {"connect_timeout": self._connect_timeout} if self._connect_timeout else {}
@@ -236,23 +239,23 @@ class TeamSync:
         try:
             server.connection.execute(f"LISTEN {CHANGES_CHANNEL}")
             facts = server.describe()
+            role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+            self._note(
+                store,
+                {
+                    "mode": "team",
+                    "server": self.url,
+                    "agent": server.agent,
+                    "role": role,
+                    "schema_version": str(facts["schema_version"]),
+                    "connected": "1",
+                    "offline_since": "",
+                    "error": "",
+                },
+            )
         except BaseException:
             _close_quietly(server)
             raise
-        role = facts["role"] if facts["role"] in ("lead", "agent") else ""
-        self._note(
-            store,
-            {
-                "mode": "team",
-                "server": self.url,
-                "agent": server.agent,
-                "role": role,
-                "schema_version": str(facts["schema_version"]),
-                "connected": "1",
-                "offline_since": "",
-                "error": "",
-            },
-        )
         return server
 
     def _pass(
@@ -281,6 +284,14 @@ class TeamSync:
         return done
 
     def _offline(self, store: Store, exc: BaseException) -> str:
+        if isinstance(exc, psycopg.DatabaseError) and not isinstance(exc, psycopg.OperationalError):
+            # Reached, but it refused what was sent (a constraint, a type): not "offline",
+            # though the pass is retried like one; the sentence says what it said.
+            detail = SECRETS.mask(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+            sentence = f"The team server refused the sync ({detail or type(exc).__name__})."
+            self._note(store, {"error": sentence})
+            log.warning("%s", sentence)
+            return sentence
         problem = exc if isinstance(exc, TeamServerProblem) else unreachable(exc, self.url)
         sentence = problem.sentence()
         try:

@@ -159,3 +159,60 @@ def test_a_lost_commit_reply_makes_no_second_row(
     assert len(rows) == 1 and rows[0]["status"] == "success"
     with Store.open(path) as store:
         assert store.team_state()["waiting"] == "0"
+
+
+def test_start_never_blocks_and_stop_is_prompt_even_when_the_server_does_not_answer(
+    tmp_path: Path,
+) -> None:
+    import socket
+    import time
+
+    path = tmp_path / "desk" / "findme.db"
+    Store.open(path).close()
+    # A loopback port that accepts connections and never says a word: a stalled server.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        sync = TeamSync(
+            path, f"postgresql://nobody:s3cret-x9@127.0.0.1:{port}/team", connect_timeout=3
+        )
+        started = time.monotonic()
+        sync.start()
+        assert time.monotonic() - started < 0.2 and sync.running
+        time.sleep(0.3)  # it is now waiting on the silent server
+        asked = time.monotonic()
+        assert sync.stop(timeout=0.5) is False  # still connecting; the caller does not wait
+        assert time.monotonic() - asked < 0.8
+        deadline = time.monotonic() + 10
+        while sync.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not sync.running  # it ended on its own once the connect timed out
+    with Store.open(path) as store:
+        # It saw the stop: nothing written after it (no "offline" for a stop it was asked).
+        assert store.team_state().get("connected") is None
+
+
+def test_offline_is_noted_and_the_thread_stops_within_a_poll(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as s:  # a loopback port nobody listens on: refused at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = tmp_path / "desk" / "findme.db"
+    with Store.open(path) as window:
+        sync = TeamSync(
+            path, f"postgresql://nobody:s3cret-x9@127.0.0.1:{port}/team", backoff=(0.1, 0.2)
+        )
+        sync.start()
+        deadline = time.monotonic() + 10
+        while window.team_state().get("connected") != "0" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        state = window.team_state()
+        assert state["connected"] == "0" and state["offline_since"].endswith("Z")
+        assert "cannot be reached" in state["error"] and "s3cret-x9" not in state["error"]
+        assert state["mode"] == "team"
+        begin(window)  # calls go on, and wait
+        assert window.team_state()["waiting"] == "1"
+        asked = time.monotonic()
+        assert sync.stop(timeout=2) is True
+        assert time.monotonic() - asked < 1.0
