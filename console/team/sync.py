@@ -240,6 +240,9 @@ class TeamSync:
             server.connection.execute(f"LISTEN {CHANGES_CHANNEL}")
             facts = server.describe()
             role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+            if role == "agent":
+                # The row policy takes an agent's calls only under its login name.
+                server.agent = str(facts["user"])
             self._note(
                 store,
                 {

@@ -216,3 +216,24 @@ def test_offline_is_noted_and_the_thread_stops_within_a_poll(tmp_path: Path) -> 
         asked = time.monotonic()
         assert sync.stop(timeout=2) is True
         assert time.monotonic() - asked < 1.0
+
+
+def test_a_call_the_row_policy_refuses_is_given_up_alone_and_said(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "agent" / "findme.db"
+    with Store.open(path) as store:
+        good = [begin(store, f"Good{i}") for i in range(3)]
+        with store._tx() as conn:  # made under another agent's name (a forged or old row)
+            conn.execute("UPDATE history SET agent = 'someone_else' WHERE id = ?", (good[1],))
+        for call_id in good:
+            store.finish_call(call_id, status="success", description="ok")
+        # Configured with a name that is not the login's: an agent's calls carry the login's.
+        report = TeamSync(path, _url(pg_cluster, pg_db, pg.AGENT_USER), agent="bobby").sync_once()
+        assert report.connected
+        assert report.problem.startswith("1 call was not accepted by the team server: ")
+        assert store.team_state()["error"] == report.problem
+        assert store.team_state()["waiting"] == "0"  # given up, not retried forever
+    rows = server_calls(pg_cluster, pg_db)
+    assert sorted(r["lead_name"] for r in rows) == ["Good0", "Good2"]
+    assert {r["agent"] for r in rows} == {pg.AGENT_USER}
