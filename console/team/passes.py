@@ -35,6 +35,12 @@ class Pass:
     pulled_calls: int = 0
     lists_changed: bool = False
     refused: str = ""  # the server's refusal of a list edit, one sentence ('' when none)
+    calls_refused: str = ""  # the same for calls the row policy would not take
+
+    @property
+    def problem(self) -> str:
+        """The pass's problem in one sentence ('' when none)."""
+        return self.refused or self.calls_refused
 
 
 def send_list_edits(local: Store, server: PgStore, done: Pass) -> None:
@@ -100,14 +106,13 @@ def _send_preset(local: Store, server: PgStore, edit: ListEdit) -> None:
         server.save_preset(here.name, here.options)
 
 
-def send_calls_outbox(local: Store, server: PgStore, agent: str, done: Pass) -> str:
-    """Send this desktop's calls the server lacks, oldest first, in batches; returns a
-    sentence when the server refused some (they are then given up, not retried forever)."""
-    problem = ""
+def send_calls_outbox(local: Store, server: PgStore, agent: str, done: Pass) -> None:
+    """Send this desktop's calls the server lacks, oldest first, in batches. Calls the server
+    refuses are given up, not retried forever: ``done.calls_refused`` says so."""
     while True:
         batch = local.outbox_calls(CALLS_BATCH)
         if not batch:
-            return problem
+            return
         try:
             send_calls(server, batch, agent)
         except NotALead:
@@ -121,8 +126,8 @@ def send_calls_outbox(local: Store, server: PgStore, agent: str, done: Pass) -> 
                 except NotALead as exc:
                     refused += 1
                     calls = "1 call was" if refused == 1 else f"{refused} calls were"
-                    problem = f"{calls} not accepted by the team server: {exc}"
-            log.warning("%s", problem)
+                    done.calls_refused = f"{calls} not accepted by the team server: {exc}"
+            log.warning("%s", done.calls_refused)
         local.mark_sent(batch, agent)
         done.sent_calls += len(batch)
 

@@ -146,7 +146,7 @@ class TeamSync:
                 done.sent_edits,
                 done.pulled_calls,
                 done.lists_changed,
-                done.refused,
+                done.problem,
             )
         finally:
             store.close()
@@ -266,15 +266,14 @@ class TeamSync:
     ) -> passes.Pass:
         done = passes.Pass()
         passes.send_list_edits(store, server, done)
-        problem = passes.send_calls_outbox(store, server, server.agent, done)
+        passes.send_calls_outbox(store, server, server.agent, done)
         if lists or done.sent_edits or done.refused:
             passes.pull_lists(store, server, done)
         if calls:
             passes.pull_calls(store, server, done)
         changes: dict[str, str | None] = {"last_sync": utc_now(), "connected": "1"}
-        if done.refused or problem:
-            changes["error"] = done.refused or problem
-            done.refused = changes["error"] or ""
+        if done.problem:
+            changes["error"] = done.problem
         elif done.sent_edits:
             changes["error"] = ""  # an edit went through: an older refusal is stale
         self._note(store, changes)
