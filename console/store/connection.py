@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import dispositions, owners, search
+from console.store import dispositions, owners, search, teamsync_schema
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -24,6 +24,7 @@ from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
+from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     search.migrate,
     _v3_owner_tokens,
     dispositions.migrate,
+    teamsync_schema.migrate,
 ]
 
 
@@ -121,7 +123,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, WrapUpMixin):
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, WrapUpMixin, TeamCopyMixin):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from console.store.postgres.schema import MIGRATIONS
 from tests import pg
+
+# The team schema's version this console makes (console.store.postgres.schema.MIGRATIONS).
+VERSION = len(MIGRATIONS)  # the schema's newest version
 
 ROSTER = "First Name,Last Name,Mobile\nDee,Dunn,555-111-4444\nEd,Eng,555-111-5555\n"
 
@@ -28,12 +32,10 @@ def test_init_makes_the_schema_once_then_finds_it(run_cli, pg_cluster: Any) -> N
         url = pg_cluster.admin_url("init_team")
         first = run_cli("team", "init", url)
         assert first.returncode == 0, first.stderr
-        from console.store.postgres import MIGRATIONS
-
-        assert f"went from version 0 to version {len(MIGRATIONS)}" in first.stdout
+        assert f"went from version 0 to version {VERSION}" in first.stdout
         assert "findme_lead and findme_agent have their rights" in first.stdout
         again = run_cli("team", "init", url)
-        assert again.returncode == 0 and f"is at version {len(MIGRATIONS)}" in again.stdout
+        assert again.returncode == 0 and f"is at version {VERSION}" in again.stdout
         assert pg.SUPERUSER_PASSWORD not in first.stdout + first.stderr
     finally:
         pg_cluster.admin("DROP DATABASE IF EXISTS init_team WITH (FORCE)")
@@ -80,10 +82,7 @@ def test_connect_keeps_the_password_out_of_settings_and_messages(
     status = run_cli("team", "status", "--json", env=env)
     assert status.returncode == 0, status.stderr
     facts = json.loads(status.stdout)
-    from console.store.postgres import MIGRATIONS
-
-    expected = (True, "lead", len(MIGRATIONS))
-    assert (facts["connected"], facts["role"], facts["schema_version"]) == expected
+    assert (facts["connected"], facts["role"], facts["schema_version"]) == (True, "lead", VERSION)
     assert pg.ROLE_PASSWORD not in status.stdout
 
     gone = run_cli("team", "disconnect")
@@ -180,3 +179,41 @@ def test_watch_sees_another_process_edit_within_a_second_and_resyncs_after_a_cra
     finally:
         watcher.terminate()
         watcher.wait(10)
+
+
+def test_call_and_history_in_team_mode_are_local_then_sent(
+    run_cli, pg_cluster: Any, pg_db: str
+) -> None:
+    from tests.integration.test_cli import LiveSandbox
+    from tests.team_kit import server_calls
+
+    agent = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)}
+    with LiveSandbox() as live:
+        done = run_cli(
+            "call", "--list", "5559998888", "--phone-to-call", "5551112222",
+            "--api-url", live.url, "--json", env={**agent, "FINDME_KEY": "k-123"},
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["result"] == "success"
+    assert "team" not in done.stderr  # sent: nothing to say
+    rows = server_calls(pg_cluster, pg_db)
+    assert [(r["agent"], r["status"]) for r in rows] == [(pg.AGENT_USER, "success")]
+
+    shown = json.loads(run_cli("history", "--json", "--agent", pg.AGENT_USER, env=agent).stdout)
+    assert [(c["uuid"], c["agent"]) for c in shown] == [(rows[0]["uuid"], pg.AGENT_USER)]
+    assert json.loads(run_cli("history", "--json", "--agent", "nobody", env=agent).stdout) == []
+
+    synced = run_cli("team", "sync", "--json", env=agent)
+    assert synced.returncode == 0, synced.stderr
+    report = json.loads(synced.stdout)
+    assert (report["connected"], report["sent_calls"], report["waiting_to_send"]) == (True, 0, 0)
+    status = json.loads(run_cli("team", "status", "--json", env=agent).stdout)
+    assert status["waiting_to_send"] == 0 and status["offline_since"] is None
+    assert status["last_sync"].endswith("Z") and status["error"] is None
+    assert len(server_calls(pg_cluster, pg_db)) == 1
+
+
+def test_team_sync_without_a_team_server_says_so(run_cli) -> None:
+    done = run_cli("team", "sync")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "team sync: this desktop has no team server (see `team connect`)."

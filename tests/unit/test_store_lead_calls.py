@@ -30,7 +30,7 @@ def _call(store: ConsoleStore, name: str, number: str, team: str = "Sales", stat
 
 def _key(record: CallRecord) -> int | str | None:
     """The id begin_call gave for this call (PostgreSQL's is the UUID)."""
-    return record.call_uuid or record.id
+    return record.uuid or record.id
 
 
 def test_lead_calls_gives_the_count_and_the_newest_first(any_store: ConsoleStore) -> None:

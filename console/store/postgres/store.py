@@ -22,7 +22,6 @@ from psycopg import errors
 from console.store.base import NotALead
 from console.store.leads import lead_from_row
 from console.store.models import (
-    CALL_STATUSES,
     FINAL_STATUSES,
     LEAD_ORDERS,
     CallRecord,
@@ -31,11 +30,11 @@ from console.store.models import (
     Preset,
     TeamList,
     TeamMember,
-    like_pattern,
-    phone_digits,
     utc_now,
 )
 from console.store.postgres import schema
+from console.store.postgres.filters import call_filter as _call_filter
+from console.store.postgres.filters import lead_filter as _lead_filter
 from console.store.postgres.server import (
     TeamServerProblem,
     connect,
@@ -122,10 +121,19 @@ class PgStore(PgWrapUpMixin):
 
     @classmethod
     def open(
-        cls, url: str, *, password: str | None = None, agent: str = "", desktop: str = ""
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        agent: str = "",
+        desktop: str = "",
+        **extra: Any,
     ) -> PgStore:
-        """Connect and check the schema version; TeamServerProblem (one sentence) if unusable."""
-        conn = connect(url, password)
+        """Connect and check the schema version; TeamServerProblem (one sentence) if unusable.
+
+        ``extra``: libpq parameters over the defaults (console.store.postgres.server.connect).
+        """
+        conn = connect(url, password, **extra)
         try:
             found = schema.schema_version(conn)
             if found != len(schema.MIGRATIONS):
@@ -145,6 +153,12 @@ class PgStore(PgWrapUpMixin):
             conn.close()
             raise
         return cls(conn, url, agent, desktop)
+
+    @property
+    def connection(self) -> psycopg.Connection:
+        """The connection itself, for the one thread that owns this store (console.team's
+        sync listens on it); others go through the store's methods."""
+        return self._conn
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection]:
@@ -456,7 +470,7 @@ class PgStore(PgWrapUpMixin):
         agent's calls (an agent's role sees only their own whatever is asked); ``disposition``
         the calls wrapped up with it (ignoring case; "" for those not wrapped up).
         """
-        key = (before.created_at, before.call_uuid) if before is not None else None
+        key = (before.created_at, before.uuid) if before is not None else None
         where_sql, params = _call_filter(text, status, agent, key, disposition)
         columns = _CALL_COLUMNS.format(bodies="request_redacted, raw_reply" if bodies else "'', ''")
         sql = (
@@ -466,6 +480,30 @@ class PgStore(PgWrapUpMixin):
         with self._read() as conn:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [CallRecord(*row) for row in rows]
+
+    def list_agents(self) -> list[str]:
+        """The agent names on the calls this role sees, sorted."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT DISTINCT agent FROM calls ORDER BY agent").fetchall()
+        return [name for (name,) in rows]
+
+    def team_state(self) -> dict[str, str]:
+        """The keys of the SQLite store's team_state that apply to a direct connection: it is
+        connected, and nothing waits (every write goes straight to the server)."""
+        facts = self.describe()
+        role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+        return {
+            "mode": "team",
+            "role": role,
+            "agent": self.agent,
+            "server": self.url,
+            "connected": "1",
+            "offline_since": "",
+            "last_sync": utc_now(),
+            "waiting": "0",
+            "error": "",
+            "schema_version": str(facts["schema_version"]),
+        }
 
     # Team facts, for `team status`
     def describe(self) -> dict[str, Any]:
@@ -507,54 +545,3 @@ def _order_by(column: str, order: str, descending: bool) -> str:
     # As SQLite does: a lead never called (NULL) comes first going up, last going down.
     nulls = "NULLS LAST" if descending else "NULLS FIRST"
     return f"{column} {direction} {nulls}, lower(l.name), l.id"
-
-
-def _lead_filter(text: str) -> tuple[str, list[str]]:
-    text = text.strip()
-    if not text:
-        return "", []
-    pattern = like_pattern(text)
-    clauses = [f"{c} ILIKE %s ESCAPE '\\'" for c in ("name", "company", "number")]
-    params = [pattern, pattern, pattern]
-    digits = phone_digits(text)
-    if digits and digits != text:
-        clauses.append("number LIKE %s")
-        params.append(f"%{digits}%")
-    return "WHERE " + " OR ".join(clauses), params
-
-
-def _call_filter(
-    text: str,
-    status: str | None,
-    agent: str | None,
-    before: tuple[str, str] | None,
-    disposition: str | None = None,
-) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if disposition is not None:
-        clauses.append("lower(disposition) = lower(%s)")
-        params.append(disposition.strip())
-    if status is not None:
-        if status not in CALL_STATUSES:
-            raise ValueError(f"unknown call status {status!r}")
-        clauses.append("status = %s")
-        params.append(status)
-    if agent is not None:
-        clauses.append("agent = %s")
-        params.append(agent)
-    if before is not None:
-        clauses.append("(created_at, uuid) < (%s::timestamptz, %s::uuid)")
-        params.extend(before)
-    text = text.strip()
-    if text:
-        pattern = like_pattern(text)
-        columns = ("lead_name", "lead_number", "team_name", "description", "sid", "agent")
-        matches = [f"{c} ILIKE %s ESCAPE '\\'" for c in columns]
-        params.extend([pattern] * len(columns))
-        digits = phone_digits(text)
-        if digits and digits != text:
-            matches.append("lead_number LIKE %s")
-            params.append(f"%{digits}%")
-        clauses.append("(" + " OR ".join(matches) + ")")
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
