@@ -28,9 +28,10 @@ def _call(store: ConsoleStore, name: str, number: str, team: str = "Sales", stat
     return call_id
 
 
-def _key(record: CallRecord) -> int | str | None:
-    """The id begin_call gave for this call (PostgreSQL's is the UUID)."""
-    return record.uuid or record.id
+def _key(record: CallRecord, given: int | str) -> int | str | None:
+    """The id begin_call gave for this call, of the kind ``given`` is (PostgreSQL's is the
+    UUID; SQLite's rows have a UUID too, for the team server, but their id is the row id)."""
+    return record.uuid if isinstance(given, str) else record.id
 
 
 def test_lead_calls_gives_the_count_and_the_newest_first(any_store: ConsoleStore) -> None:
@@ -42,14 +43,14 @@ def test_lead_calls_gives_the_count_and_the_newest_first(any_store: ConsoleStore
 
     found = store.lead_calls("5551112222", limit=2)
     assert found.total == 3
-    assert [_key(c) for c in found.recent] == [third, second]
+    assert [_key(c, third) for c in found.recent] == [third, second]
     assert [(c.team_name, c.status) for c in found.recent] == [
         ("Night", "pending"),
         ("Support", "success"),
     ]
     # Without the bodies: a lead's list never holds the request or the raw reply.
     assert all(c.raw_reply == "" and c.request_redacted == "" for c in found.recent)
-    assert [_key(c) for c in store.lead_calls("5551112222").recent] == [third, second, first]
+    assert [_key(c, third) for c in store.lead_calls("5551112222").recent] == [third, second, first]
     none = store.lead_calls("5559990000")
     assert (none.total, none.recent) == (0, [])
 
