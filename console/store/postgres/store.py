@@ -33,6 +33,7 @@ from console.store.models import (
     utc_now,
 )
 from console.store.postgres import schema
+from console.store.postgres.reports import PgReportsMixin
 from console.store.postgres.server import (
     TeamServerProblem,
     connect,
@@ -81,7 +82,7 @@ def _name(name: str, what: str) -> str:
     return cleaned
 
 
-class PgStore:
+class PgStore(PgReportsMixin):
     """The team's lists, presets, leads and calls in one PostgreSQL database (see the module).
 
     ``agent`` names this desktop's calls (default: the server's current_user), ``desktop``

@@ -1,0 +1,96 @@
+"""Report queries of the team store (PgStore); the shapes and meanings are console.store.reports'.
+
+PostgreSQL groups by hashing, so each report is one GROUP BY over the calls the filter finds
+(along calls_page for a period, calls_report_team for a team list).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+from console.store.reports import (
+    WAIT_BUCKET_S,
+    WAIT_BUCKETS,
+    DayCount,
+    HourRate,
+    ListWait,
+    ReportFilter,
+    fold_waits,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+_LOCAL = "((created_at AT TIME ZONE 'UTC') + make_interval(mins => %s))"
+_SECONDS = "GREATEST(0, extract(epoch FROM finished_at - created_at))::float8"
+
+
+def _where(report: ReportFilter, extra: str = "") -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if report.since is not None:
+        clauses.append("created_at >= %s::timestamptz")
+        params.append(report.since)
+    if report.until is not None:
+        clauses.append("created_at < %s::timestamptz")
+        params.append(report.until)
+    if report.team is not None:
+        clauses.append("team_name = %s")
+        params.append(report.team)
+    if report.agent is not None:
+        clauses.append("agent = %s")
+        params.append(report.agent)
+    if extra:
+        clauses.append(extra)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class PgReportsMixin:
+    """Reports on the team's calls (an agent's role sees only their own calls)."""
+
+    if TYPE_CHECKING:
+
+        def _read(self) -> AbstractContextManager[psycopg.Connection]: ...
+
+    def calls_per_day(self, report: ReportFilter) -> list[DayCount]:
+        where, params = _where(report)
+        sql = (
+            f"SELECT to_char({_LOCAL}, 'YYYY-MM-DD') AS day, status, count(*)::int FROM calls"
+            f"{where} GROUP BY day, status ORDER BY day, status"
+        )
+        with self._read() as conn:
+            rows = conn.execute(sql, [report.offset_minutes, *params]).fetchall()
+        return [DayCount(*row) for row in rows]
+
+    def answer_rates(self, report: ReportFilter) -> list[HourRate]:
+        where, params = _where(report, "status IN ('success', 'failed')")
+        sql = (
+            f"SELECT team_name, extract(hour FROM {_LOCAL})::int AS hour, count(*)::int,"
+            " count(*) FILTER (WHERE status = 'success')::int"
+            f" FROM calls{where} GROUP BY team_name, hour ORDER BY team_name, hour"
+        )
+        with self._read() as conn:
+            rows = conn.execute(sql, [report.offset_minutes, *params]).fetchall()
+        return [HourRate(*row) for row in rows]
+
+    def first_leg_waits(self, report: ReportFilter) -> list[ListWait]:
+        where, params = _where(report, "status = 'success' AND finished_at IS NOT NULL")
+        seconds = f"round({_SECONDS}::numeric, 3)::float8"
+        sql = (
+            f"SELECT team_name, LEAST(floor({seconds} / %s)::int, %s) AS bucket, count(*)::int,"
+            f" sum({seconds}), max({seconds}) FROM calls{where} GROUP BY team_name, bucket"
+        )
+        with self._read() as conn:
+            rows = conn.execute(sql, [WAIT_BUCKET_S, WAIT_BUCKETS - 1, *params]).fetchall()
+        return fold_waits(rows)
+
+    def report_teams(self) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT DISTINCT team_name FROM calls").fetchall()
+        return sorted((row[0] for row in rows), key=str.casefold)
+
+    def report_agents(self) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT DISTINCT agent FROM calls").fetchall()
+        return sorted((row[0] for row in rows), key=str.casefold)
