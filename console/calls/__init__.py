@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         InFlight,
         call_key,
     )
-    from console.calls.service import CallPlan, CallService, PlacedCall
+    from console.calls.service import CallPlan, CallService, DoNotCall, PlacedCall
 
 _WHERE = {
     "AlreadyPending": "registry",
@@ -31,6 +31,7 @@ _WHERE = {
     "call_key": "registry",
     "CallPlan": "service",
     "CallService": "service",
+    "DoNotCall": "service",
     "PlacedCall": "service",
 }
 
@@ -40,6 +41,7 @@ __all__ = [
     "CallPlan",
     "CallRegistry",
     "CallService",
+    "DoNotCall",
     "InFlight",
     "PlacedCall",
     "call_key",

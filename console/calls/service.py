@@ -21,7 +21,7 @@ from console.calls.registry import CallRegistry, InFlight, Observer
 from console.calls.request import Problem, Validation, redacted_url, validate
 from console.credentials import Credentials
 from console.masking import SECRETS, mask
-from console.store import Store
+from console.store import Lead, Store
 from console.store.journal import Unsaved
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ class CallPlan:
     options: Mapping[str, object] = field(default_factory=dict)
     lead_name: str = ""
     team_name: str = ""
+    # The person saw why the number is marked "Do not call" and chose to call it anyway.
+    override_do_not_call: bool = False
 
     def values(self, credentials: Credentials) -> dict[str, object]:
         return {
@@ -47,6 +49,25 @@ class CallPlan:
             "phone_to_call": self.lead_number,
             **credentials.as_params(),
         }
+
+
+class DoNotCall(Exception):
+    """The number belongs to a lead marked "Do not call"; nothing was sent.
+
+    ``lead`` is that lead (its name and ``do_not_call_reason``); str() is one sentence that
+    says why and how to override (CallPlan.override_do_not_call).
+    """
+
+    def __init__(self, lead: Lead) -> None:
+        self.lead = lead
+        why = lead.do_not_call_reason or "no reason given"
+        super().__init__(
+            f"{lead.name or lead.number} is marked “Do not call” ({why}); nothing was"
+            " sent. Call anyway only with an explicit override."
+        )
+
+    def sentence(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -148,8 +169,8 @@ class CallService:
         on_pending: Callable[[int, Mapping[str, str]], None] | None = None,
         checked: Validation | None = None,
     ) -> PlacedCall:
-        """Place one call; raises AlreadyPending or InvalidRequest before anything is sent,
-        or another CallError.
+        """Place one call; raises AlreadyPending, InvalidRequest or DoNotCall before anything
+        is sent, or another CallError.
 
         ``reservation`` is ``reserve(plan)`` when the caller reserved it at the request (the
         window does, at the press); otherwise the call is reserved here, before the first
@@ -182,6 +203,12 @@ class CallService:
             count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
             raise InvalidRequest(count, problems=problems)
         params = checked.params
+        if not plan.override_do_not_call:
+            # The rule lives here, on the one path every call takes: a window, the command
+            # line or a call list all meet it. Looked up by the number as it will be sent.
+            marked = self.store.do_not_call_lead(str(params["phone_to_call"]))
+            if marked is not None:
+                raise DoNotCall(marked)
         client = self.client  # the account in use as the call starts, to its end
         secrets = credentials.secrets()
         SECRETS.register(secrets)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from console.store.models import CallRecord, Lead, Preset, TeamList, TeamMember
+from console.store.models import CallRecord, Disposition, Lead, Preset, TeamList, TeamMember
 from console.store.reports import DayCount, HourRate, ListWait, ReportFilter
 from console.store.teams import TeamImportResult
 
@@ -77,8 +77,30 @@ class ConsoleStore(Protocol):
         status: str | None = None,
         offset: int = 0,
         limit: int = 200,
+        *,
+        disposition: str | None = None,
     ) -> list[CallRecord]: ...
-    def count_calls(self, text: str = "", status: str | None = None) -> int: ...
+    def count_calls(
+        self, text: str = "", status: str | None = None, *, disposition: str | None = None
+    ) -> int: ...
+
+    # Wrap-up (console.store.dispositions): the team's dispositions (a team lead edits them on
+    # a team server: NotALead otherwise), a call's disposition and notes, call-backs, and the
+    # leads marked "Do not call".
+    def list_dispositions(self) -> list[Disposition]: ...
+    def save_disposition(self, disposition: Disposition) -> Disposition: ...
+    def delete_disposition(self, disposition_id: int) -> None: ...
+    def find_call(self, ref: str) -> CallRecord | None: ...
+    def wrap_up(
+        self,
+        call_id: CallId,
+        disposition: str,
+        notes: str = "",
+        callback_at: str | None = None,
+    ) -> CallRecord: ...
+    def set_do_not_call(self, lead_id: int, reason: str | None) -> None: ...
+    def do_not_call_lead(self, number: str) -> Lead | None: ...
+    def due_callbacks(self, now: str | None = None) -> list[CallRecord]: ...
 
     # Reports (console.store.reports says what each figure means), counted in SQL.
     def calls_per_day(self, report: ReportFilter) -> list[DayCount]: ...

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import owners, search
+from console.store import dispositions, owners, search
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -19,6 +19,7 @@ from console.store.damage import (
     salvage,
     store_problem,
 )
+from console.store.dispositions import WrapUpMixin
 from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
@@ -106,6 +107,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     search.migrate,
     _v3_owner_tokens,
+    dispositions.migrate,
     _reports_index,
 ]
 
@@ -130,7 +132,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, ReportsMixin):
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, WrapUpMixin, ReportsMixin):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

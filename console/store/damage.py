@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _SIDE_FILES = ("-wal", "-shm")
 # What salvage copies, parents before children (team_members refers to teams).
-_TABLES = ("teams", "team_members", "leads", "presets", "history")
+_TABLES = ("teams", "team_members", "leads", "presets", "history", "dispositions")
 
 
 class UnusableStore(LocalProblem):

@@ -25,22 +25,27 @@ from console.store.models import (
 
 log = logging.getLogger(__name__)
 
-# In CallRecord field order, so a row unpacks straight into CallRecord(*row).
+# The columns history's INSERT writes, in CallRecord field order (id first).
 CALL_COLUMNS = (
     "id, created_at, finished_at, lead_name, lead_number, team_name, list_value, call_type,"
     " status, description, sid, request_redacted, raw_reply, owner_pid,"
     " owner_token"
 )
+# What a row is read as: CallRecord's fields in order, so a row unpacks straight into
+# CallRecord(*row). This store has no call_uuid or agent (team mode's), read as ''.
+RECORD_COLUMNS = f"{CALL_COLUMNS}, '', '', disposition, notes, wrapped_at, callback_at"
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
 _SUMMARY_COLUMNS = ", ".join(
-    "''" if c.strip() in _BODIES else c.strip() for c in CALL_COLUMNS.split(",")
+    "''" if c.strip() in _BODIES else c.strip() for c in RECORD_COLUMNS.split(",")
 )
-_JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
+_JOINED_COLUMNS = ", ".join(
+    c if c == "''" else f"h.{c}" for c in (c.strip() for c in RECORD_COLUMNS.split(","))
+)
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
 _INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
-# The fields of a CallRecord that this table stores (the id and team-mode fields excluded).
+# The fields of a CallRecord that the INSERT writes (the id, team mode and wrap-up excluded).
 _STORED = slice(1, 15)
 _TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
@@ -89,12 +94,14 @@ def _call_filter(
     before_id: int | None = None,
     match: str | None = None,
     since_id: int | None = None,
+    disposition: str | None = None,
 ) -> tuple[str, str, list[object]]:
     """``FROM ... WHERE`` for the calls matching a filter, their id column, and the parameters.
 
     With ``match`` (search.match_query's) the text index finds the text; else every row's
     text columns are scanned. ``before_id`` keeps only older calls (the next page),
-    ``since_id`` only that call and newer ones.
+    ``since_id`` only that call and newer ones; ``disposition`` a wrap-up's disposition by
+    name, ignoring case ("" for the calls not wrapped up).
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -107,6 +114,9 @@ def _call_filter(
             raise ValueError(f"unknown call status {status!r}")
         clauses.append(f"{prefix}status = ?")
         params.append(status)
+    if disposition is not None:
+        clauses.append(f"{prefix}disposition = ? COLLATE NOCASE")
+        params.append(disposition.strip())
     if before_id is not None:
         clauses.append("f.rowid < ?" if match else "id < ?")
         params.append(before_id)
@@ -308,24 +318,30 @@ class HistoryMixin:
         """One call, or None."""
         with self._read() as conn:
             row = conn.execute(
-                f"SELECT {CALL_COLUMNS} FROM history WHERE id = ?", (call_id,)
+                f"SELECT {RECORD_COLUMNS} FROM history WHERE id = ?", (call_id,)
             ).fetchone()
         return CallRecord(*row) if row else None
 
     def count_calls(
-        self, text: str = "", status: str | None = None, before_id: int | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        before_id: int | None = None,
+        disposition: str | None = None,
     ) -> int:
         """How many calls match the filter that fetch_calls takes (older than ``before_id``)."""
         match = search.match_query(text) if self._history_fts else None
-        if match and status is None:
+        if match and status is None and disposition is None:
             sql, params = "SELECT count(*) FROM history_fts WHERE history_fts MATCH ?", [match]
         else:
-            source, _, params = _call_filter(text, status, match=match)
+            source, _, params = _call_filter(text, status, match=match, disposition=disposition)
             sql = f"SELECT count(*) {source}"
         if before_id is not None:
             # All of them less the few newer ones: "id < ?" would make SQLite count along the
             # table itself, several times slower than along its smallest index.
-            source, _, newer = _call_filter(text, status, match=match, since_id=before_id)
+            source, _, newer = _call_filter(
+                text, status, match=match, since_id=before_id, disposition=disposition
+            )
             sql = f"SELECT ({sql}) - (SELECT count(*) {source})"
             params = [*params, *newer]
         with self._read() as conn:
@@ -340,6 +356,7 @@ class HistoryMixin:
         before_id: int | None = None,
         bodies: bool = True,
         oldest_first: bool = False,
+        disposition: str | None = None,
     ) -> list[CallRecord]:
         """A page of calls, newest first, matching `text` (ignoring case) and `status`.
 
@@ -348,14 +365,17 @@ class HistoryMixin:
         records leave ``request_redacted`` and ``raw_reply`` empty (get_call has them): a list
         of 100,000 calls then holds a fraction of the memory. ``oldest_first`` counts the
         offset from the oldest call instead, so the end of a long history is as quick to read
-        as its start.
+        as its start. ``disposition`` keeps the calls wrapped up with it (by name, ignoring
+        case; "" for those not wrapped up).
         """
         match = search.match_query(text) if self._history_fts else None
-        source, order, params = _call_filter(text, status, before_id, match)
+        source, order, params = _call_filter(
+            text, status, before_id, match, disposition=disposition
+        )
         if match:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
         else:
-            columns = CALL_COLUMNS if bodies else _SUMMARY_COLUMNS
+            columns = RECORD_COLUMNS if bodies else _SUMMARY_COLUMNS
         direction = "ASC" if oldest_first else "DESC"
         sql = f"SELECT {columns} {source} ORDER BY {order} {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:

@@ -12,7 +12,8 @@ from console.store.models import Lead, like_pattern, phone_digits
 # The outer query runs over an already filtered and limited inner query, so the lookup is
 # done for at most `limit` leads rather than for every lead in the table.
 _WITH_LAST_CALL = """
-    SELECT l.id, l.name, l.number, l.company, l.notes, h.status, h.created_at
+    SELECT l.id, l.name, l.number, l.company, l.notes, h.status, h.created_at,
+        l.do_not_call, l.do_not_call_reason, h.callback_at
     FROM ({inner}) l
     LEFT JOIN history h ON h.id = (
         SELECT id FROM history
@@ -22,7 +23,7 @@ _WITH_LAST_CALL = """
     )
     ORDER BY l.name COLLATE NOCASE, l.id
 """
-_COLUMNS = "id, name, number, company, notes"
+_COLUMNS = "id, name, number, company, notes, do_not_call, do_not_call_reason"
 
 
 def _row(lead: Lead) -> tuple[str, str, str, str]:
@@ -76,7 +77,7 @@ class LeadsMixin:
         inner = f"SELECT {_COLUMNS} FROM leads WHERE id = ?"
         with self._read() as conn:
             row = conn.execute(_WITH_LAST_CALL.format(inner=inner), (lead_id,)).fetchone()
-        return Lead(*row) if row else None
+        return lead_from_row(row) if row else None
 
     def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]:
         """Leads whose name, company or number contains `text` (ignoring case), by name."""
@@ -84,12 +85,18 @@ class LeadsMixin:
         inner = f"SELECT {_COLUMNS} FROM leads {where} ORDER BY name COLLATE NOCASE, id LIMIT ?"
         with self._read() as conn:
             rows = conn.execute(_WITH_LAST_CALL.format(inner=inner), (*params, limit))
-            return [Lead(*row) for row in rows.fetchall()]
+            return [lead_from_row(row) for row in rows.fetchall()]
 
     def count_leads(self) -> int:
         """How many leads there are."""
         with self._read() as conn:
             return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
+
+
+def lead_from_row(row: tuple) -> Lead:
+    """A Lead from a row of _WITH_LAST_CALL's columns (PgStore's _LEADS reads the same)."""
+    *head, do_not_call, reason, callback_at = row
+    return Lead(*head, bool(do_not_call), reason, callback_at)
 
 
 def _search_filter(text: str) -> tuple[str, list[str]]:

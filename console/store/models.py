@@ -49,6 +49,13 @@ class Lead:
     notes: str = ""
     last_result: str | None = None
     last_called_at: str | None = None
+    # Set by a "Do not call" wrap-up or by hand; the engine refuses to call the number then
+    # unless the person overrides it (console.calls.service.DoNotCall says why).
+    do_not_call: bool = False
+    do_not_call_reason: str = ""
+    # The call-back its newest call asked for (ISO 8601 UTC), from history; a later call
+    # supersedes it. Due when it is not after now.
+    callback_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,27 @@ class CallRecord:
     # agent who placed it; "" in a desktop's SQLite store.
     call_uuid: str = ""
     agent: str = ""
+    # The wrap-up (console.store.dispositions): the disposition's name as chosen then, the
+    # agent's notes, when it was saved and the call-back asked for (ISO 8601 UTC, or None).
+    disposition: str = ""
+    notes: str = ""
+    wrapped_at: str | None = None
+    callback_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """One way a call can be wrapped up, from the team's editable list (in ``position`` order).
+
+    ``kind`` gives it a meaning the engine acts on: DO_NOT_CALL marks the lead so it is not
+    called again without an override, CALL_BACK carries a date and time; "" for the others.
+    At most one disposition has each kind.
+    """
+
+    id: int | None
+    name: str
+    position: int = 0
+    kind: str = ""
 
 
 def utc_now() -> str:

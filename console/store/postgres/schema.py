@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import psycopg
 
+from console.store.dispositions import DEFAULTS
 from console.store.models import CALL_STATUSES
 from console.store.postgres.server import SCHEMA
 
@@ -88,6 +89,43 @@ CREATE TRIGGER presets_changed AFTER INSERT OR UPDATE OR DELETE ON presets
     FOR EACH ROW EXECUTE FUNCTION notify_change('id');
 """
 
+# Wrap-up (console.store.dispositions): the team's dispositions, a call's wrap-up, do-not-call.
+_DEFAULT_DISPOSITIONS = ", ".join(
+    f"('{name}', {position}, '{kind}')" for position, (name, kind) in enumerate(DEFAULTS)
+)
+_WRAP_UP = f"""
+CREATE TABLE dispositions (
+    id bigserial PRIMARY KEY,
+    name text NOT NULL CHECK (btrim(name) <> ''),
+    position integer NOT NULL DEFAULT 0,
+    kind text NOT NULL DEFAULT '' CHECK (kind IN ('', 'do_not_call', 'call_back'))
+);
+CREATE UNIQUE INDEX dispositions_name ON dispositions (lower(name));
+CREATE UNIQUE INDEX dispositions_kind ON dispositions (kind) WHERE kind <> '';
+INSERT INTO dispositions (name, position, kind) VALUES {_DEFAULT_DISPOSITIONS};
+CREATE TRIGGER dispositions_changed AFTER INSERT OR UPDATE OR DELETE ON dispositions
+    FOR EACH ROW EXECUTE FUNCTION notify_change('id');
+ALTER TABLE calls ADD COLUMN disposition text NOT NULL DEFAULT '';
+ALTER TABLE calls ADD COLUMN notes text NOT NULL DEFAULT '';
+ALTER TABLE calls ADD COLUMN wrapped_at timestamptz;
+ALTER TABLE calls ADD COLUMN callback_at timestamptz;
+CREATE INDEX calls_callback ON calls (callback_at) WHERE callback_at IS NOT NULL;
+ALTER TABLE leads ADD COLUMN do_not_call boolean NOT NULL DEFAULT false;
+ALTER TABLE leads ADD COLUMN do_not_call_reason text NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN do_not_call_call text NOT NULL DEFAULT '';
+CREATE INDEX leads_do_not_call ON leads (number) WHERE do_not_call;
+-- Rights as ROLES_SQL gives them, for a team whose roles exist already (an upgrade).
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{LEAD_ROLE}') THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE ON dispositions TO {LEAD_ROLE};
+        GRANT USAGE ON SEQUENCE dispositions_id_seq TO {LEAD_ROLE};
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AGENT_ROLE}') THEN
+        GRANT SELECT ON dispositions TO {AGENT_ROLE};
+    END IF;
+END $$;
+"""
+
 # Reports (console.store.postgres.reports): a team list's calls over a period without reading
 # the rest; a period alone reads calls_page.
 _REPORTS = """
@@ -95,7 +133,7 @@ CREATE INDEX calls_report_team ON calls (team_name, created_at) INCLUDE (status,
 """
 
 # Ordered; a schema at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[str] = [_V1, _REPORTS]
+MIGRATIONS: list[str] = [_V1, _WRAP_UP, _REPORTS]
 
 # Run by `team init` when it may (CREATEROLE and owning the tables), else printed for an
 # administrator. Idempotent: running it again changes nothing.
@@ -115,6 +153,9 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {LEAD_ROLE}, {AGENT_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE
     ON {SCHEMA}.teams, {SCHEMA}.team_members, {SCHEMA}.presets, {SCHEMA}.leads, {SCHEMA}.calls
     TO {LEAD_ROLE};
+-- Leads edit the team's dispositions (wrap-up); agents read them.
+GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.dispositions TO {LEAD_ROLE};
+GRANT SELECT ON {SCHEMA}.dispositions TO {AGENT_ROLE};
 -- Agents read team lists and presets, work the leads, and write only their own calls.
 GRANT SELECT ON {SCHEMA}.teams, {SCHEMA}.team_members, {SCHEMA}.presets TO {AGENT_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.leads TO {AGENT_ROLE};

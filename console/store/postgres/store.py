@@ -20,6 +20,7 @@ import psycopg
 from psycopg import errors
 
 from console.store.base import NotALead
+from console.store.leads import lead_from_row
 from console.store.models import (
     CALL_STATUSES,
     FINAL_STATUSES,
@@ -40,13 +41,15 @@ from console.store.postgres.server import (
     unreachable,
     where,
 )
+from console.store.postgres.wrapup import PgWrapUpMixin
 from console.store.teams import IMPORT_MODES, TeamImportResult, merged
 
 _ISO = """to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
 _CALL_COLUMNS = (
     f"id, {_ISO.format('created_at')}, {_ISO.format('finished_at')}, lead_name, lead_number,"
     " team_name, list_value, call_type, status, description, sid, {bodies}, 0, desktop,"
-    " uuid::text, agent"
+    f" uuid::text, agent, disposition, notes, {_ISO.format('wrapped_at')},"
+    f" {_ISO.format('callback_at')}"
 )
 _TEAMS = """
     SELECT t.id, t.name, m.label, m.number, m.enabled
@@ -55,15 +58,23 @@ _TEAMS = """
     ORDER BY lower(t.name), t.id, m.position
 """
 _LEADS = f"""
-    SELECT l.id, l.name, l.number, l.company, l.notes, c.status, {_ISO.format("c.created_at")}
+    SELECT l.id, l.name, l.number, l.company, l.notes, c.status, {_ISO.format("c.created_at")},
+        l.do_not_call, l.do_not_call_reason, {_ISO.format("c.callback_at")}
     FROM ({{inner}}) l
     LEFT JOIN LATERAL (
-        SELECT status, created_at FROM calls WHERE lead_number = l.number
+        SELECT status, created_at, callback_at FROM calls WHERE lead_number = l.number
         ORDER BY created_at DESC, uuid DESC LIMIT 1
     ) c ON true
     ORDER BY lower(l.name), l.id
 """
-_LEAD_ONLY = {"teams": "team lists", "team_members": "team lists", "presets": "presets"}
+_LEAD_ONLY = {
+    "teams": "team lists",
+    "team_members": "team lists",
+    "presets": "presets",
+    "dispositions": "dispositions",
+}
+# The lead columns _LEADS's inner query selects, in lead_from_row's order.
+_LEAD_COLUMNS = "id, name, number, company, notes, do_not_call, do_not_call_reason"
 
 
 def _group(rows: list[tuple]) -> list[TeamList]:
@@ -82,7 +93,7 @@ def _name(name: str, what: str) -> str:
     return cleaned
 
 
-class PgStore(PgReportsMixin):
+class PgStore(PgWrapUpMixin, PgReportsMixin):
     """The team's lists, presets, leads and calls in one PostgreSQL database (see the module).
 
     ``agent`` names this desktop's calls (default: the server's current_user), ``desktop``
@@ -291,20 +302,17 @@ class PgStore(PgReportsMixin):
             conn.execute("DELETE FROM leads WHERE id = %s", (lead_id,))
 
     def get_lead(self, lead_id: int) -> Lead | None:
-        inner = "SELECT id, name, number, company, notes FROM leads WHERE id = %s"
+        inner = f"SELECT {_LEAD_COLUMNS} FROM leads WHERE id = %s"
         with self._read() as conn:
             row = conn.execute(_LEADS.format(inner=inner), (lead_id,)).fetchone()
-        return Lead(*row) if row else None
+        return lead_from_row(row) if row else None
 
     def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]:
         where_sql, params = _lead_filter(text)
-        inner = (
-            f"SELECT id, name, number, company, notes FROM leads {where_sql}"
-            " ORDER BY lower(name), id LIMIT %s"
-        )
+        inner = f"SELECT {_LEAD_COLUMNS} FROM leads {where_sql} ORDER BY lower(name), id LIMIT %s"
         with self._read() as conn:
             rows = conn.execute(_LEADS.format(inner=inner), (*params, limit)).fetchall()
-        return [Lead(*row) for row in rows]
+        return [lead_from_row(row) for row in rows]
 
     def count_leads(self) -> int:
         with self._read() as conn:
@@ -386,9 +394,13 @@ class PgStore(PgReportsMixin):
         return CallRecord(*row) if row else None
 
     def count_calls(
-        self, text: str = "", status: str | None = None, agent: str | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        agent: str | None = None,
+        disposition: str | None = None,
     ) -> int:
-        where_sql, params = _call_filter(text, status, agent, None)
+        where_sql, params = _call_filter(text, status, agent, None, disposition)
         with self._read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM calls{where_sql}", params).fetchone()[0])
 
@@ -401,14 +413,16 @@ class PgStore(PgReportsMixin):
         bodies: bool = True,
         agent: str | None = None,
         before: CallRecord | None = None,
+        disposition: str | None = None,
     ) -> list[CallRecord]:
         """A page of calls, newest first by (created_at, uuid): ids are not in commit order.
 
         ``before`` starts the page after that call (keyset paging); ``agent`` keeps one
-        agent's calls (an agent's role sees only their own whatever is asked).
+        agent's calls (an agent's role sees only their own whatever is asked); ``disposition``
+        the calls wrapped up with it (ignoring case; "" for those not wrapped up).
         """
         key = (before.created_at, before.call_uuid) if before is not None else None
-        where_sql, params = _call_filter(text, status, agent, key)
+        where_sql, params = _call_filter(text, status, agent, key, disposition)
         columns = _CALL_COLUMNS.format(bodies="request_redacted, raw_reply" if bodies else "'', ''")
         sql = (
             f"SELECT {columns} FROM calls{where_sql}"
@@ -463,10 +477,17 @@ def _lead_filter(text: str) -> tuple[str, list[str]]:
 
 
 def _call_filter(
-    text: str, status: str | None, agent: str | None, before: tuple[str, str] | None
+    text: str,
+    status: str | None,
+    agent: str | None,
+    before: tuple[str, str] | None,
+    disposition: str | None = None,
 ) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    if disposition is not None:
+        clauses.append("lower(disposition) = lower(%s)")
+        params.append(disposition.strip())
     if status is not None:
         if status not in CALL_STATUSES:
             raise ValueError(f"unknown call status {status!r}")

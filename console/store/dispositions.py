@@ -1,0 +1,306 @@
+"""Wrap-up: the team's dispositions, a call's disposition, notes and call-back, do-not-call.
+
+The rules both engines share are here (which disposition a name means, how a call-back time
+is read, what a "Do not call" wrap-up writes on the lead); the SQLite side too (its migration
+and WrapUpMixin). PostgreSQL's side is console.store.postgres.wrapup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from console.store.history import RECORD_COLUMNS
+from console.store.models import CallRecord, Disposition, Lead, utc_now
+
+DO_NOT_CALL, CALL_BACK = "do_not_call", "call_back"
+KINDS = ("", DO_NOT_CALL, CALL_BACK)
+
+# The list a new store starts with; the team edits it (a team lead, on a team server).
+DEFAULTS: tuple[tuple[str, str], ...] = (
+    ("Connected", ""),
+    ("Left voicemail", ""),
+    ("No answer", ""),
+    ("Wrong number", ""),
+    ("Interested", ""),
+    ("Not interested", ""),
+    ("Call back", CALL_BACK),
+    ("Do not call", DO_NOT_CALL),
+)
+MAX_NOTES = 10_000  # characters; a wrap-up is a few lines, not a transcript
+
+
+class UnknownDisposition(ValueError):
+    """No disposition by that name; str() lists the known ones."""
+
+
+@dataclass(frozen=True)
+class WrapUp:
+    """A wrap-up, checked and ready to write: what a call's row will hold."""
+
+    disposition: Disposition | None
+    notes: str
+    callback_at: str | None
+    wrapped_at: str
+
+    @property
+    def name(self) -> str:
+        return self.disposition.name if self.disposition else ""
+
+    @property
+    def do_not_call(self) -> bool:
+        return self.disposition is not None and self.disposition.kind == DO_NOT_CALL
+
+
+def find_disposition(dispositions: Iterable[Disposition], name: str) -> Disposition:
+    """The disposition called ``name`` (case and surrounding spaces ignored).
+
+    Raises UnknownDisposition naming the known ones, in the list's order.
+    """
+    known = list(dispositions)
+    wanted = name.strip().casefold()
+    for disposition in known:
+        if disposition.name.casefold() == wanted:
+            return disposition
+    names = ", ".join(d.name for d in known) or "none: the list is empty"
+    raise UnknownDisposition(f"no disposition named {name.strip()!r} (known: {names})")
+
+
+def parse_callback(text: str, now: datetime | None = None) -> str:
+    """A call-back time as the store keeps it: ISO 8601 UTC with milliseconds and a Z.
+
+    ``text`` is ISO 8601 ("2026-12-01T14:30", "2026-12-01 14:30+01:00"); without an offset
+    it is local time. ValueError (one sentence) for anything else.
+    """
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"call-back time {text.strip()!r} is not a date and time such as 2026-12-01T14:30"
+        ) from None
+    if when.tzinfo is None:
+        when = when.astimezone()  # the person's local time
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def check_wrap_up(
+    dispositions: Iterable[Disposition],
+    disposition: str,
+    notes: str = "",
+    callback_at: str | None = None,
+) -> WrapUp:
+    """Check a wrap-up against the team's list before anything is written.
+
+    ``disposition`` is a name ("" for none: notes only); ``callback_at`` ISO 8601 (see
+    parse_callback), only with the disposition whose kind is CALL_BACK. Raises
+    UnknownDisposition or ValueError, each one sentence.
+    """
+    chosen = find_disposition(dispositions, disposition) if disposition.strip() else None
+    notes = notes.strip()
+    if len(notes) > MAX_NOTES:
+        raise ValueError(f"notes are limited to {MAX_NOTES:,} characters ({len(notes):,} given)")
+    when = None
+    if callback_at:
+        if chosen is None or chosen.kind != CALL_BACK:
+            raise ValueError("a call-back time goes with the call-back disposition only")
+        when = parse_callback(callback_at)
+    return WrapUp(chosen, notes, when, utc_now())
+
+
+def do_not_call_reason(wrap: WrapUp, day: str) -> str:
+    """What the lead's do-not-call mark says: the disposition, the call's day (YYYY-MM-DD,
+    UTC), the notes."""
+    reason = f"{wrap.name} (wrap-up of the call on {day})"
+    return f"{reason}: {wrap.notes}" if wrap.notes else reason
+
+
+def check_disposition(disposition: Disposition) -> Disposition:
+    """A disposition's name stripped and non-empty, its kind known; ValueError otherwise."""
+    name = disposition.name.strip()
+    if not name:
+        raise ValueError("a disposition needs a name")
+    if disposition.kind not in KINDS:
+        raise ValueError(f"a disposition's kind is one of {', '.join(k for k in KINDS if k)}")
+    return Disposition(disposition.id, name, disposition.position, disposition.kind)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Schema: the dispositions table (seeded), wrap-up columns on history, do-not-call on leads."""
+    statements = [
+        """CREATE TABLE dispositions (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            position INTEGER NOT NULL DEFAULT 0,
+            kind TEXT NOT NULL DEFAULT '' CHECK (kind IN ('', 'do_not_call', 'call_back'))
+        )""",
+        # One disposition of each meaning, so "the do-not-call one" is never ambiguous.
+        "CREATE UNIQUE INDEX dispositions_kind ON dispositions(kind) WHERE kind != ''",
+        "ALTER TABLE history ADD COLUMN disposition TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE history ADD COLUMN notes TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE history ADD COLUMN wrapped_at TEXT",
+        "ALTER TABLE history ADD COLUMN callback_at TEXT",
+        "CREATE INDEX history_callback ON history(callback_at) WHERE callback_at IS NOT NULL",
+        "CREATE INDEX history_disposition ON history(disposition) WHERE disposition != ''",
+        "ALTER TABLE leads ADD COLUMN do_not_call INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE leads ADD COLUMN do_not_call_reason TEXT NOT NULL DEFAULT ''",
+        # The call whose wrap-up set the mark ('' when set by hand), so changing that wrap-up
+        # to another disposition takes the mark away again (a key pressed by mistake).
+        "ALTER TABLE leads ADD COLUMN do_not_call_call TEXT NOT NULL DEFAULT ''",
+        # Every call looks its number up here before anything is sent.
+        "CREATE INDEX leads_do_not_call ON leads(number) WHERE do_not_call = 1",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO dispositions(name, position, kind) VALUES (?, ?, ?)",
+        [(name, position, kind) for position, (name, kind) in enumerate(DEFAULTS)],
+    )
+
+
+_DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
+
+
+class WrapUpMixin:
+    """Dispositions, wrap-ups, call-backs and do-not-call marks of Store (SQLite)."""
+
+    if TYPE_CHECKING:
+
+        def _tx(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def get_call(self, call_id: int) -> CallRecord | None: ...
+
+    # The team's list
+    def list_dispositions(self) -> list[Disposition]:
+        """The dispositions in the team's order."""
+        with self._read() as conn:
+            return [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
+
+    def save_disposition(self, disposition: Disposition) -> Disposition:
+        """Add (id None) or change a disposition; returns it as saved.
+
+        ValueError for an empty or duplicate name (names ignore case) or a kind another one
+        has; KeyError for an unknown id. Calls already wrapped up keep the name they got.
+        """
+        d = check_disposition(disposition)
+        try:
+            with self._tx() as conn:
+                if d.id is None:
+                    cur = conn.execute(
+                        "INSERT INTO dispositions(name, position, kind) VALUES (?, ?, ?)",
+                        (d.name, d.position, d.kind),
+                    )
+                    return Disposition(cur.lastrowid, d.name, d.position, d.kind)
+                cur = conn.execute(
+                    "UPDATE dispositions SET name = ?, position = ?, kind = ? WHERE id = ?",
+                    (d.name, d.position, d.kind, d.id),
+                )
+                if cur.rowcount == 0:
+                    raise KeyError(f"no disposition with id {d.id}")
+                return d
+        except sqlite3.IntegrityError:
+            raise ValueError(_duplicate(d)) from None
+
+    def delete_disposition(self, disposition_id: int) -> None:
+        """Remove a disposition from the list; calls wrapped up with it keep its name."""
+        with self._tx() as conn:
+            conn.execute("DELETE FROM dispositions WHERE id = ?", (disposition_id,))
+
+    # A call's wrap-up
+    def find_call(self, ref: str) -> CallRecord | None:
+        """The call a person or a script names: its history id, else its sid (newest first)."""
+        ref = ref.strip()
+        if ref.isdigit() and (call := self.get_call(int(ref))) is not None:
+            return call
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id FROM history WHERE sid = ? AND sid != '' ORDER BY id DESC LIMIT 1",
+                (ref,),
+            ).fetchone()
+        return self.get_call(int(row[0])) if row else None
+
+    def wrap_up(
+        self, call_id: int, disposition: str, notes: str = "", callback_at: str | None = None
+    ) -> CallRecord:
+        """Save (or change) a call's wrap-up; returns the call as it now reads.
+
+        Checked first (check_wrap_up: UnknownDisposition, ValueError); KeyError for an
+        unknown call. A "Do not call" disposition marks every lead with the call's number;
+        changing that call's wrap-up to another takes away the mark it set, and no other.
+        """
+        wrap = check_wrap_up(self.list_dispositions(), disposition, notes, callback_at)
+        with self._tx() as conn:
+            row = conn.execute("SELECT id FROM history WHERE id = ?", (call_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no call with id {call_id}")
+            conn.execute(
+                "UPDATE history SET disposition = ?, notes = ?, wrapped_at = ?, callback_at = ?"
+                " WHERE id = ?",
+                (wrap.name, wrap.notes, wrap.wrapped_at, wrap.callback_at, call_id),
+            )
+            call = self.get_call(call_id)  # the same connection, inside this transaction
+            assert call is not None
+            source = str(call_id)
+            if wrap.do_not_call:
+                conn.execute(
+                    "UPDATE leads SET do_not_call = 1, do_not_call_reason = ?,"
+                    " do_not_call_call = ? WHERE number = ? AND do_not_call = 0",
+                    (do_not_call_reason(wrap, call.created_at[:10]), source, call.lead_number),
+                )
+            else:
+                conn.execute(
+                    "UPDATE leads SET do_not_call = 0, do_not_call_reason = '',"
+                    " do_not_call_call = '' WHERE number = ? AND do_not_call_call = ?",
+                    (call.lead_number, source),
+                )
+        return call
+
+    # Do not call
+    def set_do_not_call(self, lead_id: int, reason: str | None) -> None:
+        """Mark a lead "Do not call" with ``reason`` (one line a person wrote), or clear the
+        mark (None). KeyError for an unknown lead; ValueError for an empty reason."""
+        if reason is not None and not reason.strip():
+            raise ValueError("say why the lead is not to be called")
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE leads SET do_not_call = ?, do_not_call_reason = ?, do_not_call_call = ''"
+                " WHERE id = ?",
+                (int(reason is not None), (reason or "").strip(), lead_id),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no lead with id {lead_id}")
+
+    def do_not_call_lead(self, number: str) -> Lead | None:
+        """A lead marked "Do not call" with this number (10 digits), or None."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id FROM leads WHERE number = ? AND do_not_call = 1 ORDER BY id LIMIT 1",
+                (number,),
+            ).fetchone()
+        return self.get_lead(int(row[0])) if row else None  # type: ignore[attr-defined]
+
+    # Call-backs
+    def due_callbacks(self, now: str | None = None) -> list[CallRecord]:
+        """Calls whose call-back time has come (not after ``now``, ISO UTC; default now),
+        soonest first; a later call to the same number supersedes a call-back."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {RECORD_COLUMNS} FROM history h WHERE h.callback_at IS NOT NULL"
+                " AND h.callback_at <= ? AND NOT EXISTS (SELECT 1 FROM history n"
+                " WHERE n.lead_number = h.lead_number AND n.created_at > h.created_at)"
+                " ORDER BY h.callback_at, h.id",
+                (now or utc_now(),),
+            ).fetchall()
+        return [CallRecord(*row) for row in rows]
+
+
+def _duplicate(d: Disposition) -> str:
+    if d.kind:
+        return (
+            f"a disposition named {d.name!r} already exists (names ignore case), or another"
+            f" one already means {d.kind.replace('_', ' ')}"
+        )
+    return f"a disposition named {d.name!r} already exists (names ignore case)"
