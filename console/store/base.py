@@ -71,6 +71,7 @@ class ConsoleStore(Protocol):
         raw_reply: str = "",
     ) -> None: ...
     def get_call(self, call_id: CallId) -> CallRecord | None: ...
+    # ``agent``: only the calls with that agent name (None: all this store shows).
     def fetch_calls(
         self,
         text: str = "",
@@ -79,10 +80,20 @@ class ConsoleStore(Protocol):
         limit: int = 200,
         *,
         disposition: str | None = None,
+        agent: str | None = None,
     ) -> list[CallRecord]: ...
     def count_calls(
-        self, text: str = "", status: str | None = None, *, disposition: str | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        *,
+        disposition: str | None = None,
+        agent: str | None = None,
     ) -> int: ...
+    def list_agents(self) -> list[str]: ...
+
+    # Team mode: the sync's state (keys in docs/team-server.md), all values text.
+    def team_state(self) -> dict[str, str]: ...
 
     # Wrap-up (console.store.dispositions): the team's dispositions (a team lead edits them on
     # a team server: NotALead otherwise), a call's disposition and notes, call-backs, and the

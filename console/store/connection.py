@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import dispositions, owners, search
+from console.store import dispositions, owners, search, teamsync_schema
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -108,6 +108,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     search.migrate,
     _v3_owner_tokens,
     dispositions.migrate,
+    teamsync_schema.migrate,
     _reports_index,
 ]
 

@@ -29,11 +29,11 @@ log = logging.getLogger(__name__)
 CALL_COLUMNS = (
     "id, created_at, finished_at, lead_name, lead_number, team_name, list_value, call_type,"
     " status, description, sid, request_redacted, raw_reply, owner_pid,"
-    " owner_token"
+    " owner_token, uuid, agent"
 )
 # What a row is read as: CallRecord's fields in order, so a row unpacks straight into
-# CallRecord(*row). This store has no call_uuid or agent (team mode's), read as ''.
-RECORD_COLUMNS = f"{CALL_COLUMNS}, '', '', disposition, notes, wrapped_at, callback_at"
+# CallRecord(*row).
+RECORD_COLUMNS = f"{CALL_COLUMNS}, disposition, notes, wrapped_at, callback_at"
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
 _SUMMARY_COLUMNS = ", ".join(
@@ -44,9 +44,9 @@ _JOINED_COLUMNS = ", ".join(
 )
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
-_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
-# The fields of a CallRecord that the INSERT writes (the id, team mode and wrap-up excluded).
-_STORED = slice(1, 15)
+_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 16)})"
+# The fields of a CallRecord that this table stores (all but the id).
+_STORED = slice(1, 17)
 _TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
 # What a journal entry may complete: a row still waiting, or one a later start gave up on.
@@ -95,13 +95,14 @@ def _call_filter(
     match: str | None = None,
     since_id: int | None = None,
     disposition: str | None = None,
+    agent: str | None = None,
 ) -> tuple[str, str, list[object]]:
     """``FROM ... WHERE`` for the calls matching a filter, their id column, and the parameters.
 
     With ``match`` (search.match_query's) the text index finds the text; else every row's
     text columns are scanned. ``before_id`` keeps only older calls (the next page),
     ``since_id`` only that call and newer ones; ``disposition`` a wrap-up's disposition by
-    name, ignoring case ("" for the calls not wrapped up).
+    name, ignoring case ("" for the calls not wrapped up); ``agent`` one agent's calls.
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -117,6 +118,9 @@ def _call_filter(
     if disposition is not None:
         clauses.append(f"{prefix}disposition = ? COLLATE NOCASE")
         params.append(disposition.strip())
+    if agent is not None:
+        clauses.append(f"{prefix}agent = ?")
+        params.append(agent)
     if before_id is not None:
         clauses.append("f.rowid < ?" if match else "id < ?")
         params.append(before_id)
@@ -179,7 +183,14 @@ class HistoryMixin:
         call_type: int,
         request_redacted: str,
     ) -> int:
-        """Record a call as pending before it is sent; returns its id."""
+        """Record a call as pending before it is sent; returns its id.
+
+        The row gets a UUID (its id on a team server) and this desktop's agent name (the
+        team_state key 'agent', '' when it has none); the team sync sends it from here.
+        """
+        import uuid  # here, not at start-up: it imports platform (~10 ms)
+
+        agent = self._agent_name()
         # Committed before the request leaves, so a crash mid-call still leaves a trace
         # that the next open turns into 'interrupted'.
         record = CallRecord(
@@ -198,6 +209,8 @@ class HistoryMixin:
             "",
             os.getpid(),
             self._owner_token(),
+            str(uuid.uuid4()),
+            agent,
         )
         with self._tx() as conn:
             cur = conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
@@ -281,9 +294,17 @@ class HistoryMixin:
         with self._tx() as conn:
             for _path, record in found:
                 row = conn.execute(
-                    "SELECT id, status FROM history WHERE created_at = ? AND owner_token = ?"
-                    " AND lead_number = ? ORDER BY id = ? DESC LIMIT 1",
-                    (record.created_at, record.owner_token, record.lead_number, record.id),
+                    "SELECT id, status FROM history WHERE (uuid = ? AND uuid != '') OR"
+                    " (created_at = ? AND owner_token = ? AND lead_number = ?)"
+                    " ORDER BY uuid = ? DESC, id = ? DESC LIMIT 1",
+                    (
+                        record.uuid,
+                        record.created_at,
+                        record.owner_token,
+                        record.lead_number,
+                        record.uuid,
+                        record.id,
+                    ),
                 ).fetchone()
                 if row is None:
                     conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
@@ -314,6 +335,38 @@ class HistoryMixin:
         self._journaled = False
         return merged
 
+    def _agent_name(self) -> str:
+        """This desktop's agent name in team mode (team_state 'agent'), else ''."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM team_state WHERE key = 'agent'").fetchone()
+        return str(row[0]) if row else ""
+
+    def list_agents(self) -> list[str]:
+        """The agent names on calls in this history, sorted (no '')."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT agent FROM history WHERE agent != '' ORDER BY agent"
+            ).fetchall()
+        return [name for (name,) in rows]
+
+    def team_state(self) -> dict[str, str]:
+        """The team sync's state (docs/team-server.md lists the keys), all text; 'waiting' is
+        counted now: this desktop's calls and list edits the team server does not have yet.
+        Empty but for 'waiting' = '0' on a desktop that never joined a team."""
+        with self._read() as conn:
+            state = dict(conn.execute("SELECT key, value FROM team_state").fetchall())
+            calls = conn.execute(
+                "SELECT count(*) FROM history INDEXED BY history_outbox"
+                " WHERE origin = 'local' AND sent != status AND uuid != ''"
+            ).fetchone()[0]
+            # A list saved is several captured rows (the list, each member): counted once.
+            edits = conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT kind, name FROM team_outbox)"
+            ).fetchone()[0]
+        state.pop("mirroring", None)
+        state["waiting"] = str(calls + edits)
+        return state
+
     def get_call(self, call_id: int) -> CallRecord | None:
         """One call, or None."""
         with self._read() as conn:
@@ -328,19 +381,27 @@ class HistoryMixin:
         status: str | None = None,
         before_id: int | None = None,
         disposition: str | None = None,
+        agent: str | None = None,
     ) -> int:
         """How many calls match the filter that fetch_calls takes (older than ``before_id``)."""
         match = search.match_query(text) if self._history_fts else None
-        if match and status is None and disposition is None:
+        if match and status is None and disposition is None and agent is None:
             sql, params = "SELECT count(*) FROM history_fts WHERE history_fts MATCH ?", [match]
         else:
-            source, _, params = _call_filter(text, status, match=match, disposition=disposition)
+            source, _, params = _call_filter(
+                text, status, match=match, disposition=disposition, agent=agent
+            )
             sql = f"SELECT count(*) {source}"
         if before_id is not None:
             # All of them less the few newer ones: "id < ?" would make SQLite count along the
             # table itself, several times slower than along its smallest index.
             source, _, newer = _call_filter(
-                text, status, match=match, since_id=before_id, disposition=disposition
+                text,
+                status,
+                match=match,
+                since_id=before_id,
+                disposition=disposition,
+                agent=agent,
             )
             sql = f"SELECT ({sql}) - (SELECT count(*) {source})"
             params = [*params, *newer]
@@ -357,8 +418,10 @@ class HistoryMixin:
         bodies: bool = True,
         oldest_first: bool = False,
         disposition: str | None = None,
+        agent: str | None = None,
     ) -> list[CallRecord]:
-        """A page of calls, newest first, matching `text` (ignoring case) and `status`.
+        """A page of calls, newest first, matching `text` (ignoring case), `status` and
+        `agent` (the name on the call, exactly; None: everyone's).
 
         ``before_id`` starts the page after that call, which stays fast however deep the page
         is (an offset makes SQLite step over every row before it). Without ``bodies`` the
@@ -370,7 +433,7 @@ class HistoryMixin:
         """
         match = search.match_query(text) if self._history_fts else None
         source, order, params = _call_filter(
-            text, status, before_id, match, disposition=disposition
+            text, status, before_id, match, disposition=disposition, agent=agent
         )
         if match:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
@@ -403,6 +466,8 @@ class HistoryMixin:
                         r.raw_reply,
                         r.owner_pid,
                         r.owner_token,
+                        r.uuid,
+                        r.agent,
                     )
                     for r in records
                 ),
@@ -416,8 +481,11 @@ class HistoryMixin:
         (console.store.owners); rows from before schema v3 have only a pid to go by.
         """
         with self._read() as conn:
+            # Only this desktop's rows: another desktop's pending call (pulled from the team
+            # server) is in flight there, and names an owner this machine cannot see.
             owned = conn.execute(
-                "SELECT DISTINCT owner_token, owner_pid FROM history WHERE status = 'pending'"
+                "SELECT DISTINCT owner_token, owner_pid FROM history"
+                " WHERE status = 'pending' AND origin = 'local'"
             ).fetchall()
         folder = self._owner.folder
         # A live owner may be the window while the command line opens the store (or the
@@ -432,7 +500,8 @@ class HistoryMixin:
             # 'pending' is re-checked under the write lock in case the row finished meanwhile.
             cur = conn.execute(
                 "UPDATE history SET status = 'interrupted', description = ?, finished_at = ?"
-                " WHERE status = 'pending' AND ((owner_token != '' AND owner_token IN"
+                " WHERE status = 'pending' AND origin = 'local'"
+                " AND ((owner_token != '' AND owner_token IN"
                 f" ({', '.join('?' * len(gone))})) OR (owner_token = '' AND owner_pid IN"
                 f" ({', '.join('?' * len(dead_pids))})))",
                 [INTERRUPTED_DESCRIPTION, now, *gone, *dead_pids],
