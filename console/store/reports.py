@@ -64,6 +64,15 @@ class DayCount:
 
 
 @dataclass(frozen=True)
+class DayDisposition:
+    """``calls`` calls placed on local ``day`` that were wrapped up with ``disposition``."""
+
+    day: str
+    disposition: str
+    calls: int
+
+
+@dataclass(frozen=True)
 class HourRate:
     """Calls to team list ``team`` sent in local hour ``hour`` (0-23): how many the service
     replied to (``replied``) and how many of those it answered as connected (``answered``)."""
@@ -134,14 +143,17 @@ FIRST_LEG_S = (
     " max(0.0, round((julianday(finished_at) - julianday(created_at)) * 86400.0, 3)) END"
 )
 WAIT_BUCKET = f"min(CAST(first_leg_s / {WAIT_BUCKET_S} AS INTEGER), {WAIT_BUCKETS - 1})"
+# The agent (team server) is last in each: filtered on the way, never sought.
 REPORT_SCHEMA = (
     f"ALTER TABLE history ADD COLUMN first_leg_s REAL GENERATED ALWAYS AS ({FIRST_LEG_S}) VIRTUAL",
-    "CREATE INDEX history_report ON history(created_at, status, team_name)",
-    "CREATE INDEX history_report_team ON history(team_name, created_at, status)",
-    f"CREATE INDEX history_rate ON history(team_name, {QUARTER_OF_DAY}, status, created_at)"
-    " WHERE status IN ('success', 'failed')",
-    f"CREATE INDEX history_wait ON history(team_name, {WAIT_BUCKET}, first_leg_s, created_at)"
-    " WHERE first_leg_s IS NOT NULL",
+    "CREATE INDEX history_report ON history(created_at, status, team_name, agent)",
+    "CREATE INDEX history_report_team ON history(team_name, created_at, status, agent)",
+    f"CREATE INDEX history_rate ON history(team_name, {QUARTER_OF_DAY}, status, created_at,"
+    " agent) WHERE status IN ('success', 'failed')",
+    f"CREATE INDEX history_wait ON history(team_name, {WAIT_BUCKET}, first_leg_s, created_at,"
+    " agent) WHERE first_leg_s IS NOT NULL",
+    "CREATE INDEX history_wrapped ON history(created_at, disposition, team_name, agent)"
+    " WHERE disposition != ''",
 )
 # Counted per day in one pass: a column per status rather than a GROUP BY, which sorts.
 _STATUS_SUMS = ", ".join(f"sum(status = '{status}')" for status in CALL_STATUSES)
@@ -182,9 +194,8 @@ def _where(report: ReportFilter, extra: str = "") -> tuple[str, list[object]]:
         clauses.append("team_name = ?")
         params.append(report.team)
     if report.agent is not None:
-        # The desktop's store keeps no agent until the team server's mirror adds one: a
-        # desktop's calls are all its own agent's, so asking for any agent finds none.
-        clauses.append("0")
+        clauses.append("agent = ?")
+        params.append(report.agent)
     if extra:
         clauses.append(extra)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
@@ -218,35 +229,62 @@ class ReportsMixin:
                 ends.append(row[0])
         return ends[0], ends[1]
 
-    def calls_per_day(self, report: ReportFilter) -> list[DayCount]:
-        """Calls per local day and status, oldest day first (days without calls left out)."""
+    def _days(self, report: ReportFilter) -> list[tuple[str, str, str]]:
+        """local_days for the calls the filter finds, the first and last cut to its period."""
         span = self._span(report)
         if span is None:
             return []
         days = local_days(*span, report.offset_minutes)
-        # The period cuts the first and last day; within a day, only its own ends bound the
-        # search (a bound shared by every day would have each day search from it).
+        # Within a day only its own ends bound the search (a bound shared by every day would
+        # have each day search from it).
         day, lo, hi = days[0]
         days[0] = (day, max(lo, report.since or lo), hi)
         day, lo, hi = days[-1]
         days[-1] = (day, lo, min(hi, report.until or hi))
-        # Each day is counted along the index between its two ends: no sort of every call.
-        index = "history_report_team" if report.team is not None else "history_report"
+        return days
+
+    def _per_day(self, report: ReportFilter, index: str, counts: str, extra: str = "") -> list:
+        """(day, ``counts`` as JSON) for each local day, counted along ``index`` between the
+        day's two ends: no sort of every call."""
+        days = self._days(report)
+        if not days:
+            return []
         within = replace(report, since=None, until=None)
-        where, params = _where(within, "created_at >= d.lo AND created_at < d.hi")
+        where, params = _where(within, "created_at >= d.lo AND created_at < d.hi" + extra)
         sql = (
             "WITH d(day, lo, hi) AS (SELECT json_extract(value, '$[0]'),"
             " json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?))"
-            f" SELECT d.day, (SELECT json_array({_STATUS_SUMS}) FROM history"
-            f" INDEXED BY {index}{where}) FROM d"
+            f" SELECT d.day, ({counts.format(source=f'history INDEXED BY {index}{where}')})"
+            " FROM d"
         )
         with self._read() as conn:
-            rows = conn.execute(sql, [json.dumps(days), *params]).fetchall()
+            return conn.execute(sql, [json.dumps(days), *params]).fetchall()
+
+    def calls_per_day(self, report: ReportFilter) -> list[DayCount]:
+        """Calls per local day and status, oldest day first (days without calls left out)."""
+        index = "history_report_team" if report.team is not None else "history_report"
+        rows = self._per_day(report, index, f"SELECT json_array({_STATUS_SUMS}) FROM {{source}}")
         return [
             DayCount(day, str(status), calls)
             for day, counts in rows
             for status, calls in sorted(zip(CALL_STATUSES, json.loads(counts), strict=True))
             if calls
+        ]
+
+    def dispositions_per_day(self, report: ReportFilter) -> list[DayDisposition]:
+        """Wrapped-up calls per local day (of placing the call) and disposition, oldest day
+        first, dispositions by name; calls not wrapped up are left out."""
+        # The team's own list of dispositions: grouped within each day (a small sort).
+        counts = (
+            "SELECT json_group_object(disposition, n) FROM (SELECT disposition, count(*) AS n"
+            " FROM {source} GROUP BY disposition)"
+        )
+        rows = self._per_day(report, "history_wrapped", counts, " AND disposition != ''")
+        return [
+            DayDisposition(day, name, calls)
+            for day, found in rows
+            if found
+            for name, calls in sorted(json.loads(found).items())
         ]
 
     def answer_rates(self, report: ReportFilter) -> list[HourRate]:
@@ -282,7 +320,3 @@ class ReportsMixin:
                 "SELECT DISTINCT team_name FROM history INDEXED BY history_report_team"
             ).fetchall()
         return sorted((row[0] for row in rows), key=str.casefold)
-
-    def report_agents(self) -> list[str]:
-        """Every agent in the history; none on a desktop's own store."""
-        return []

@@ -13,6 +13,7 @@ from console.store.reports import (
     WAIT_BUCKET_S,
     WAIT_BUCKETS,
     DayCount,
+    DayDisposition,
     HourRate,
     ListWait,
     ReportFilter,
@@ -63,6 +64,16 @@ class PgReportsMixin:
             rows = conn.execute(sql, [report.offset_minutes, *params]).fetchall()
         return [DayCount(*row) for row in rows]
 
+    def dispositions_per_day(self, report: ReportFilter) -> list[DayDisposition]:
+        where, params = _where(report, "disposition <> ''")
+        sql = (
+            f"SELECT to_char({_LOCAL}, 'YYYY-MM-DD') AS day, disposition, count(*)::int"
+            f" FROM calls{where} GROUP BY day, disposition ORDER BY day, disposition"
+        )
+        with self._read() as conn:
+            rows = conn.execute(sql, [report.offset_minutes, *params]).fetchall()
+        return [DayDisposition(*row) for row in rows]
+
     def answer_rates(self, report: ReportFilter) -> list[HourRate]:
         where, params = _where(report, "status IN ('success', 'failed')")
         sql = (
@@ -88,9 +99,4 @@ class PgReportsMixin:
     def report_teams(self) -> list[str]:
         with self._read() as conn:
             rows = conn.execute("SELECT DISTINCT team_name FROM calls").fetchall()
-        return sorted((row[0] for row in rows), key=str.casefold)
-
-    def report_agents(self) -> list[str]:
-        with self._read() as conn:
-            rows = conn.execute("SELECT DISTINCT agent FROM calls").fetchall()
         return sorted((row[0] for row in rows), key=str.casefold)
