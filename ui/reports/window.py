@@ -78,6 +78,7 @@ class ReportsWindow(QDialog):
         self.tasks = tasks
         self._folders = folders or Folders()
         self.figures: Figures | None = None
+        self._period = ""
         self.count_seconds = 0.0
         self.setObjectName("reports")
         self.setWindowTitle(self.tr("Reports"))
@@ -103,11 +104,13 @@ class ReportsWindow(QDialog):
         layout.addLayout(filters)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Charts"))
-        self.charts: list[Chart] = []
-        for make, name in zip(CHARTS, TAB_NAMES, strict=True):
-            chart = make(self.tabs)
-            self.charts.append(chart)
-            self.tabs.addTab(chart, self.tr(name))
+        # A chart is built when its tab is first shown: each plot takes a while to make.
+        self._charts: list[Chart | None] = [None] * len(CHARTS)
+        for name in TAB_NAMES:
+            page = QWidget(self.tabs)
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(page, self.tr(name))
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -188,13 +191,32 @@ class ReportsWindow(QDialog):
             period += f" · {team_text(figures.report.team)}"
         if figures.report.agent is not None:
             period += f" · {figures.report.agent}"
-        for chart in self.charts:
-            chart.show_figures(figures, period)
+        self._period = period
+        for index, chart in enumerate(self._charts):
+            if chart is not None:
+                chart.show_figures(figures, period)
+            elif index == self.tabs.currentIndex():
+                self.chart(index)
         self.state.setText(self.tr("Counted in %.2f s") % self.count_seconds)
         self.counted.emit()
 
+    def chart(self, index: int) -> Chart:
+        """The chart of tab ``index``, built (and drawn, once there are figures) if need be."""
+        chart = self._charts[index]
+        if chart is None:
+            page = self.tabs.widget(index)
+            chart = self._charts[index] = CHARTS[index](page)
+            page.layout().addWidget(chart)
+            if self.figures is not None:
+                chart.show_figures(self.figures, self._period)
+        return chart
+
+    def _tab_shown(self, index: int) -> None:
+        if index >= 0:
+            self.chart(index)
+
     def current_chart(self) -> Chart:
-        return self.charts[self.tabs.currentIndex()]
+        return self.chart(self.tabs.currentIndex())
 
     # Exports
     def ask_png(self) -> QDialog:
