@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.procs import compile_sources
 from bench.results import RESULTS, SMOKE, Figure, table, write
 
-BENCHMARKS = ("startup", "responsiveness", "history", "request_path")
+BENCHMARKS = ("startup", "responsiveness", "history", "reports", "request_path")
 
 
 def main(argv: list[str] | None = None) -> int:
