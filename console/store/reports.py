@@ -146,7 +146,7 @@ WAIT_BUCKET = f"min(CAST(first_leg_s / {WAIT_BUCKET_S} AS INTEGER), {WAIT_BUCKET
 # The agent (team server) is last in each: filtered on the way, never sought.
 REPORT_SCHEMA = (
     f"ALTER TABLE history ADD COLUMN first_leg_s REAL GENERATED ALWAYS AS ({FIRST_LEG_S}) VIRTUAL",
-    "CREATE INDEX history_report ON history(created_at, status, team_name, agent)",
+    "CREATE INDEX history_report_status ON history(status, created_at, team_name, agent)",
     "CREATE INDEX history_report_team ON history(team_name, created_at, status, agent)",
     f"CREATE INDEX history_rate ON history(team_name, {QUARTER_OF_DAY}, status, created_at,"
     " agent) WHERE status IN ('success', 'failed')",
@@ -155,8 +155,13 @@ REPORT_SCHEMA = (
     "CREATE INDEX history_wrapped ON history(created_at, disposition, team_name, agent)"
     " WHERE disposition != ''",
 )
-# Counted per day in one pass: a column per status rather than a GROUP BY, which sorts.
-_STATUS_SUMS = ", ".join(f"sum(status = '{status}')" for status in CALL_STATUSES)
+
+
+# The local days to count, from a JSON list of local_days' triples.
+_DAYS = (
+    "WITH d(day, lo, hi) AS (SELECT json_extract(value, '$[0]'),"
+    " json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?))"
+)
 
 
 def _iso(moment: datetime) -> str:
@@ -214,7 +219,8 @@ class ReportsMixin:
 
     def _span(self, report: ReportFilter) -> tuple[str, str] | None:
         """The first and last call time the filter finds, or None when it finds none."""
-        index = "history_report_team" if report.team is not None else "history_report"
+        # The history's own index on created_at (schema v1) when no team list narrows it.
+        index = "history_report_team" if report.team is not None else "history_created"
         where, params = _where(report)
         ends = []
         with self._read() as conn:
@@ -252,9 +258,7 @@ class ReportsMixin:
         within = replace(report, since=None, until=None)
         where, params = _where(within, "created_at >= d.lo AND created_at < d.hi" + extra)
         sql = (
-            "WITH d(day, lo, hi) AS (SELECT json_extract(value, '$[0]'),"
-            " json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?))"
-            f" SELECT d.day, ({counts.format(source=f'history INDEXED BY {index}{where}')})"
+            f"{_DAYS} SELECT d.day, ({counts.format(source=f'history INDEXED BY {index}{where}')})"
             " FROM d"
         )
         with self._read() as conn:
@@ -262,14 +266,25 @@ class ReportsMixin:
 
     def calls_per_day(self, report: ReportFilter) -> list[DayCount]:
         """Calls per local day and status, oldest day first (days without calls left out)."""
-        index = "history_report_team" if report.team is not None else "history_report"
-        rows = self._per_day(report, index, f"SELECT json_array({_STATUS_SUMS}) FROM {{source}}")
-        return [
-            DayCount(day, str(status), calls)
-            for day, counts in rows
-            for status, calls in sorted(zip(CALL_STATUSES, json.loads(counts), strict=True))
-            if calls
-        ]
+        days = self._days(report)
+        if not days:
+            return []
+        # Each (day, status) is a range of history_report_status, counted without reading
+        # anything else: several times quicker than summing a column per status.
+        within = replace(report, since=None, until=None)
+        where, params = _where(
+            within, "status = s.status AND created_at >= d.lo AND created_at < d.hi"
+        )
+        sql = (
+            f"{_DAYS}, s(status) AS (SELECT value FROM json_each(?))"
+            " SELECT d.day, s.status, (SELECT count(*) FROM history"
+            f" INDEXED BY history_report_status{where}) FROM d, s"
+        )
+        statuses = json.dumps(sorted(CALL_STATUSES))
+        with self._read() as conn:
+            rows = conn.execute(sql, [json.dumps(days), statuses, *params]).fetchall()
+        # Sorted here: days x statuses, not calls.
+        return [DayCount(day, status, calls) for day, status, calls in sorted(rows) if calls]
 
     def dispositions_per_day(self, report: ReportFilter) -> list[DayDisposition]:
         """Wrapped-up calls per local day (of placing the call) and disposition, oldest day

@@ -85,9 +85,10 @@ class CellTexts(pg.GraphicsObject):
         )
         for x, y, text, ink in self._texts:
             point = transform.map(QPointF(x, y))
-            box = QRectF(point.x() - (0 if self._left else 60), point.y() - 12, 120, 24)
-            if self._left:
-                box.translate(6, 0)
+            if self._left:  # after a bar's end: as long as the text needs
+                box = QRectF(point.x() + 6, point.y() - 12, 1000, 24)
+            else:  # centred in a heat map's cell
+                box = QRectF(point.x() - 60, point.y() - 12, 120, 24)
             painter.setPen(ink)
             painter.drawText(box, int(flags), text)
 

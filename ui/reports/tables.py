@@ -160,7 +160,7 @@ def days_summary(figures: Figures, label: Callable[[str], str]) -> str:
         f"{label(s).lower()} {n:,}" for s, n in sorted(by_status.items(), key=lambda x: -x[1])
     )
     days = len({d.day for d in figures.days})
-    return f"{_calls(total)} on {days:,} day{'s' if days != 1 else ''}: {parts}."
+    return f"{_calls(total)} over {days:,} day{'s' if days != 1 else ''}: {parts}."
 
 
 def rates_summary(figures: Figures) -> str:
