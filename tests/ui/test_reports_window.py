@@ -137,8 +137,8 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
     out = tmp_path / "out"
     out.mkdir()
     choose(reports.ask_csv(), out / "rates.csv")
-    arun(until(lambda: (out / "rates.csv").exists(), what="the CSV export"))
-    arun(until(lambda: reports.tasks.running("export CSV") is None, what="export end"))
+    # Said once the file is written and closed (the file exists from its first byte).
+    arun(until(lambda: reports.state.text() == "Saved rates.csv", what="the CSV export"))
     written = read_csv(out / "rates.csv")
     assert written[0] == rates.header
     assert [[str(c) for c in row] for row in rates.rows] == written[1:]
