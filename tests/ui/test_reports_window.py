@@ -175,3 +175,16 @@ def test_a_png_that_cannot_be_written_says_so(session, arun, tmp_path) -> None:
     assert shown and "could not be written" in shown[-1].message.text()
     for dialog in shown:
         dialog.close()
+
+
+def test_every_control_of_reports_has_its_own_key(session, arun) -> None:
+    from test_mnemonics import repeated
+
+    engine, window = session.start(seed_with=seed)
+    reports = open_reports(window, arun)
+    for tab in range(reports.tabs.count()):
+        reports.tabs.setCurrentIndex(tab)
+        assert repeated(reports) == {}, reports.tabs.tabText(tab)
+        # The chart in words can be reached from the keyboard.
+        summary = reports.current_chart().summary
+        assert summary.text() and summary.focusPolicy() != summary.focusPolicy().NoFocus

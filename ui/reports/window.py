@@ -46,7 +46,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("All calls", None),
 )
 DEFAULT_PERIOD = 1
-TAB_NAMES = ("Calls per &day", "&Answer rate", "&Wait for the first leg", "&Dispositions")
+TAB_NAMES = ("Calls per da&y", "&Answer rate", "&Wait for the first leg", "&Dispositions")
 
 
 def period_filter(days: int | None, now: datetime | None = None, **chosen) -> ReportFilter:
