@@ -112,6 +112,7 @@ class Chart(QWidget):
 
     title = ""
     file_stem = "report"
+    part = "days"  # the part of Figures it draws
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +152,14 @@ class Chart(QWidget):
         self.figures: Figures | None = None
         self.setAccessibleName(self.title)
 
+    def shows(self, figures: Figures) -> bool:
+        """Whether it is drawn from these figures' part already."""
+        return self.figures is not None and getattr(self.figures, self.part) is getattr(
+            figures, self.part
+        )
+
     def show_figures(self, figures: Figures, period: str) -> None:
+        """Draw the part of ``figures`` this chart shows (counted: not None)."""
         self.figures = figures
         item = self.item
         item.clear()
@@ -219,6 +227,7 @@ class CallsPerDay(Chart):
 class DispositionsPerDay(Chart):
     title = "Dispositions over time"
     file_stem = "dispositions"
+    part = "dispositions"
 
     def _draw(self, item: pg.PlotItem, figures: Figures) -> None:
         items = [(d.day, d.disposition, d.calls) for d in figures.dispositions]
@@ -239,6 +248,7 @@ class AnswerRates(Chart):
 
     title = "Answer rate by team list and hour"
     file_stem = "answer-rate"
+    part = "rates"
 
     def _draw(self, item: pg.PlotItem, figures: Figures) -> None:
         teams, grid = rate_grid(figures.rates)
@@ -286,6 +296,7 @@ class FirstLegWaits(Chart):
 
     title = "Time to the first leg's answer, by team list"
     file_stem = "first-leg-wait"
+    part = "waits"
 
     def _draw(self, item: pg.PlotItem, figures: Figures) -> None:
         waits = figures.waits

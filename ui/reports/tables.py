@@ -8,7 +8,7 @@ runs over days, team lists and hours, never over calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from console.store.base import ConsoleStore
@@ -32,24 +32,28 @@ def team_text(name: str) -> str:
 
 @dataclass(frozen=True)
 class Figures:
-    """The four reports for one filter, as the store counted them."""
+    """The reports for one filter, as the store counted them; None: not counted yet (each is
+    counted when its chart is first shown)."""
 
     report: ReportFilter
-    days: list[DayCount] = field(default_factory=list)
-    rates: list[HourRate] = field(default_factory=list)
-    waits: list[ListWait] = field(default_factory=list)
-    dispositions: list[DayDisposition] = field(default_factory=list)
+    days: list[DayCount] | None = None
+    rates: list[HourRate] | None = None
+    waits: list[ListWait] | None = None
+    dispositions: list[DayDisposition] | None = None
 
 
-def count_figures(store: ConsoleStore, report: ReportFilter) -> Figures:
-    """Ask the store for every report (blocking: run it off the window's thread)."""
-    return Figures(
-        report,
-        store.calls_per_day(report),
-        store.answer_rates(report),
-        store.first_leg_waits(report),
-        store.dispositions_per_day(report),
-    )
+# Each part of Figures and the store's method counting it.
+COUNTERS = {
+    "days": "calls_per_day",
+    "rates": "answer_rates",
+    "waits": "first_leg_waits",
+    "dispositions": "dispositions_per_day",
+}
+
+
+def count_part(store: ConsoleStore, report: ReportFilter, part: str) -> list:
+    """One part of Figures from the store (blocking: run it off the window's thread)."""
+    return getattr(store, COUNTERS[part])(report)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from ui.common.screen import fit_to_screen
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import button
 from ui.reports.charts import CHARTS, Chart
-from ui.reports.tables import Figures, count_figures, team_text
+from ui.reports.tables import Figures, count_part, team_text
 
 log = logging.getLogger(__name__)
 FOLDER_KIND = "reports"
@@ -156,11 +157,11 @@ class ReportsWindow(QDialog):
         return period_filter(days, team=self.team.currentData(), agent=self.agent.currentData())
 
     def refresh(self, choices: bool = False) -> None:
-        """Count again for the filter chosen (the latest choice wins)."""
+        """Count what the chart shown needs for the filter chosen (the latest choice wins)."""
         self.state.setText(self.tr("Counting…"))
-        self.tasks.latest(COUNT_TASK, self._count(choices))
+        self.tasks.latest(COUNT_TASK, self._count(choices, max(self.tabs.currentIndex(), 0)))
 
-    async def _count(self, choices: bool) -> None:
+    async def _count(self, choices: bool, index: int) -> None:
         started = time.perf_counter()
         if choices:
             teams = await off_thread(self.store.report_teams)
@@ -171,7 +172,14 @@ class ReportsWindow(QDialog):
             if not agents:
                 self.agent.setToolTip(self.tr("The calls name their agent on a team server"))
         report = self.current_filter()
-        figures = await off_thread(count_figures, self.store, report)
+        figures = self.figures
+        if figures is None or figures.report != report:
+            figures = Figures(report)
+        # Only the chart shown is counted; the others when their tab is first shown.
+        part = CHARTS[index].part
+        if getattr(figures, part) is None:
+            found = await off_thread(count_part, self.store, report, part)
+            figures = replace(figures, **{part: found})
         self.count_seconds = time.perf_counter() - started
         self.show_figures(figures)
 
@@ -193,12 +201,22 @@ class ReportsWindow(QDialog):
             period += f" · {figures.report.agent}"
         self._period = period
         for index, chart in enumerate(self._charts):
-            if chart is not None:
+            counted = getattr(figures, CHARTS[index].part) is not None
+            if chart is not None and counted and not chart.shows(figures):
                 chart.show_figures(figures, period)
-            elif index == self.tabs.currentIndex():
+            elif chart is None and index == self.tabs.currentIndex():
                 self.chart(index)
         self.state.setText(self.tr("Counted in %.2f s") % self.count_seconds)
+        self._offer_exports()
         self.counted.emit()
+
+    def _offer_exports(self) -> None:
+        """Exports only for a chart drawn from its figures (not while they are counted)."""
+        chart = self._charts[max(self.tabs.currentIndex(), 0)]
+        ready = chart is not None and chart.figures is not None
+        ready = ready and getattr(chart.figures, chart.part) is not None
+        self.png_button.setEnabled(ready)
+        self.csv_button.setEnabled(ready)
 
     def chart(self, index: int) -> Chart:
         """The chart of tab ``index``, built (and drawn, once there are figures) if need be."""
@@ -207,13 +225,21 @@ class ReportsWindow(QDialog):
             page = self.tabs.widget(index)
             chart = self._charts[index] = CHARTS[index](page)
             page.layout().addWidget(chart)
-            if self.figures is not None:
-                chart.show_figures(self.figures, self._period)
+            figures = self.figures
+            if figures is not None and getattr(figures, chart.part) is not None:
+                chart.show_figures(figures, self._period)
         return chart
 
     def _tab_shown(self, index: int) -> None:
-        if index >= 0:
-            self.chart(index)
+        if index < 0:
+            return
+        chart = self.chart(index)
+        self._offer_exports()
+        figures = self.figures
+        if figures is None or getattr(figures, chart.part) is None:
+            self.refresh()  # counted when first shown
+        elif figures.report != self.current_filter():
+            self.refresh()  # the day turned since: counted anew
 
     def current_chart(self) -> Chart:
         return self.chart(self.tabs.currentIndex())
