@@ -21,14 +21,18 @@ What the history records and what it means here:
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from console.store.models import CALL_STATUSES
+
+log = logging.getLogger(__name__)
 
 REPLIED = ("success", "failed")  # the service's own answers (API `result`)
 WAIT_BUCKET_S = 10  # width of a bar in the first-leg wait distribution
@@ -164,6 +168,9 @@ _DAYS = (
 )
 
 
+_INDEXED_BY = re.compile(r" INDEXED BY \w+")
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -217,22 +224,33 @@ class ReportsMixin:
 
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows of ``sql``; if an index it names is missing (a store whose index was dropped
+        or never made), the same query without naming it: slower, and still right."""
+        with self._read() as conn:
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such index" not in str(exc):
+                    raise
+                log.warning("reports: %s; counting without it (slower)", exc)
+                return conn.execute(_INDEXED_BY.sub("", sql), params).fetchall()
+
     def _span(self, report: ReportFilter) -> tuple[str, str] | None:
         """The first and last call time the filter finds, or None when it finds none."""
         # The history's own index on created_at (schema v1) when no team list narrows it.
         index = "history_report_team" if report.team is not None else "history_created"
         where, params = _where(report)
         ends = []
-        with self._read() as conn:
-            for direction in ("ASC", "DESC"):
-                row = conn.execute(
-                    f"SELECT created_at FROM history INDEXED BY {index}{where}"
-                    f" ORDER BY created_at {direction} LIMIT 1",
-                    params,
-                ).fetchone()
-                if row is None:
-                    return None
-                ends.append(row[0])
+        for direction in ("ASC", "DESC"):
+            rows = self._query(
+                f"SELECT created_at FROM history INDEXED BY {index}{where}"
+                f" ORDER BY created_at {direction} LIMIT 1",
+                params,
+            )
+            if not rows:
+                return None
+            ends.append(rows[0][0])
         return ends[0], ends[1]
 
     def _days(self, report: ReportFilter) -> list[tuple[str, str, str]]:
@@ -261,8 +279,7 @@ class ReportsMixin:
             f"{_DAYS} SELECT d.day, ({counts.format(source=f'history INDEXED BY {index}{where}')})"
             " FROM d"
         )
-        with self._read() as conn:
-            return conn.execute(sql, [json.dumps(days), *params]).fetchall()
+        return self._query(sql, [json.dumps(days), *params])
 
     def calls_per_day(self, report: ReportFilter) -> list[DayCount]:
         """Calls per local day and status, oldest day first (days without calls left out)."""
@@ -281,8 +298,7 @@ class ReportsMixin:
             f" INDEXED BY history_report_status{where}) FROM d, s"
         )
         statuses = json.dumps(sorted(CALL_STATUSES))
-        with self._read() as conn:
-            rows = conn.execute(sql, [json.dumps(days), statuses, *params]).fetchall()
+        rows = self._query(sql, [json.dumps(days), statuses, *params])
         # Sorted here: days x statuses, not calls.
         return [DayCount(day, status, calls) for day, status, calls in sorted(rows) if calls]
 
@@ -312,8 +328,7 @@ class ReportsMixin:
             f"SELECT team_name, {QUARTER_OF_DAY} AS quarter, count(*), sum(status = 'success')"
             f" FROM history INDEXED BY history_rate{where} GROUP BY team_name, quarter"
         )
-        with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
+        rows = self._query(sql, params)
         return fold_quarters(rows, report.offset_minutes)
 
     def first_leg_waits(self, report: ReportFilter) -> list[ListWait]:
@@ -324,14 +339,10 @@ class ReportsMixin:
             f" max(first_leg_s) FROM history INDEXED BY history_wait{where}"
             " GROUP BY team_name, bucket"
         )
-        with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
+        rows = self._query(sql, params)
         return fold_waits(rows)
 
     def report_teams(self) -> list[str]:
         """Every team list name in the history (NO_TEAM included when such calls exist)."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT team_name FROM history INDEXED BY history_report_team"
-            ).fetchall()
+        rows = self._query("SELECT DISTINCT team_name FROM history INDEXED BY history_report_team")
         return sorted((row[0] for row in rows), key=str.casefold)

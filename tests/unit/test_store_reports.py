@@ -280,3 +280,24 @@ def test_report_indexes_are_in_the_schema(tmp_path: Path) -> None:
         if statement.startswith("CREATE INDEX"):
             assert statement.split()[2] in names
     assert sqlite3.sqlite_version_info >= (3, 38)  # json_each and json_array built in
+
+
+def test_reports_still_count_when_their_indexes_are_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store whose report indexes were dropped (or never made) counts the same, slower,
+    rather than failing the view with a traceback."""
+    rows = random_rows(120)
+    report = ReportFilter(team="Sales", offset_minutes=60)
+    with Store.open(tmp_path / "findme.db") as store:
+        seed(store, rows)
+        with store._tx() as conn:
+            for statement in REPORT_SCHEMA:
+                if statement.startswith("CREATE INDEX"):
+                    conn.execute(f"DROP INDEX {statement.split()[2]}")
+        assert store.calls_per_day(report) == expected_days(rows, report)
+        assert store.answer_rates(report) == expected_rates(rows, report)
+        assert store.dispositions_per_day(report) == expected_dispositions(rows, report)
+        assert [w.team for w in store.first_leg_waits(report)] == ["Sales"]
+        assert store.report_teams() == sorted(TEAMS, key=str.casefold)
+    assert "counting without it" in caplog.text
