@@ -32,13 +32,20 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+OLD = 30  # calls 40 to 60 days ago: outside the 30 days the view opens on
+
+
 def seeded_calls(count: int = 240) -> list[CallRecord]:
-    """Calls over the last 20 days (inside the view's default period), oldest first."""
+    """OLD calls long ago, then ``count`` over the last 20 days (the view's default period),
+    oldest first, placed by two agents (as a team server's mirror has them)."""
     rng = random.Random(4)
     now = datetime.now(UTC)
     rows = []
-    for i in range(count):
-        created = now - timedelta(days=20) + timedelta(days=20) * i / count
+    for i in range(OLD + count):
+        if i < OLD:
+            created = now - timedelta(days=60) + timedelta(days=20) * i / OLD
+        else:
+            created = now - timedelta(days=20) + timedelta(days=20) * (i - OLD) / count
         wait = timedelta(milliseconds=rng.randrange(3_000, 90_000))
         rows.append(
             CallRecord(
@@ -56,7 +63,8 @@ def seeded_calls(count: int = 240) -> list[CallRecord]:
                 "",
                 "",
                 1,
-            )  # fmt: skip
+                agent=("ann", "bob")[i % 2],
+            )
         )
     return rows
 
@@ -109,7 +117,8 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
     # Calls per day by result, as the chart's table has them, against the seeded calls.
     chart = reports.current_chart()
     header, *rows = chart.table().header, *chart.table().rows
-    expected = Counter((_local_day(c.created_at, report.offset_minutes), c.status) for c in calls)
+    recent = calls[OLD:]
+    expected = Counter((_local_day(c.created_at, report.offset_minutes), c.status) for c in recent)
     shown = Counter()
     words = {"Success": "success", "Failed": "failed", "Network failure": "network",
              "Outcome unknown": "unknown"}  # fmt: skip
@@ -118,8 +127,23 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
             if cell:
                 shown[(row[0], words[column])] += cell
     assert shown == expected
-    assert sum(row[-1] for row in rows) == len(calls)
-    assert f"{len(calls):,} calls" in chart.summary.text()
+    assert sum(row[-1] for row in rows) == len(recent)
+    assert f"{len(recent):,} calls" in chart.summary.text()
+
+    # Period: every call; agent: one of the two.
+    assert reports.agent.isEnabled() and reports.agent.findData("bob") > 0
+    for combo, value in ((reports.period, None), (reports.agent, "bob")):
+        index = combo.count() - 1 if value is None else combo.findData(value)
+        combo.setCurrentIndex(index)
+        before = reports.figures
+        combo.activated.emit(index)
+        arun(until(lambda b=before: reports.figures is not b, what="counted again"))
+    assert reports.period.currentText() == "All calls"
+    bobs = [c for c in calls if c.agent == "bob"]
+    assert sum(row[-1] for row in chart.table().rows) == len(bobs)
+    assert sum(c.created_at < calls[OLD].created_at for c in bobs) == OLD // 2
+    reports.agent.setCurrentIndex(0)
+    reports.period.setCurrentIndex(1)  # back to the last 30 days, everyone's
 
     # One team list: the combo's choice counts again, and the answer-rate heat map's table
     # has only that list, with the seeded calls' numbers.
@@ -130,7 +154,9 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
     arun(until(lambda: reports.figures is not before, what="the reports counted again"))
     assert reports.figures.report.team == "Renewals"
     rates = reports.current_chart().table()
-    renewals = [c for c in calls if c.team_name == "Renewals" and c.status in ("success", "failed")]
+    renewals = [
+        c for c in recent if c.team_name == "Renewals" and c.status in ("success", "failed")
+    ]
     assert {row[0] for row in rates.rows} == {"Renewals"}
     assert sum(row[2] for row in rates.rows) == len(renewals)
     assert sum(row[3] for row in rates.rows) == sum(c.status == "success" for c in renewals)
@@ -157,7 +183,7 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
     reports.team.activated.emit(0)
     arun(until(lambda: reports.figures is not before, what="all team lists again"))
     table = reports.current_chart().table()
-    wrapped = Counter(c.disposition for c in calls if c.disposition)
+    wrapped = Counter(c.disposition for c in recent if c.disposition)
     for name, count in wrapped.items():
         column = table.header.index(name)
         assert sum(row[column] for row in table.rows) == count
