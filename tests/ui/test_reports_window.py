@@ -218,3 +218,38 @@ def test_every_control_of_reports_has_its_own_key(session, arun) -> None:
         arun(until(summary.text, what=f"tab {tab} counted"))
         assert summary.focusPolicy() != summary.focusPolicy().NoFocus
         assert reports.csv_button.isEnabled() and reports.png_button.isEnabled()
+
+
+def test_charts_are_readable_on_a_dark_palette(qapp, qtbot) -> None:
+    """The plot takes the palette's own colours, and every result's bars keep 3:1 against
+    its background (WCAG 2's contrast for graphics), whatever the desktop's theme."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QColor, QPalette
+
+    from console.store.reports import DayCount, ReportFilter
+    from ui.common.colours import contrast
+    from ui.reports.charts import CHART_HUES, CallsPerDay
+    from ui.reports.tables import Figures
+
+    dark = QPalette(qapp.palette())
+    for role, colour in (
+        (QPalette.ColorRole.Base, "#121212"),
+        (QPalette.ColorRole.Text, "#eeeeee"),
+    ):
+        dark.setColor(role, QColor(colour))
+    kept = qapp.palette()
+    qapp.setPalette(dark)
+    try:
+        chart = CallsPerDay()
+        qtbot.addWidget(chart)
+        days = [DayCount("2025-06-02", str(status), 3) for status in CHART_HUES]
+        chart.show_figures(Figures(ReportFilter(), days=days), "test")
+    finally:
+        qapp.setPalette(kept)
+    ground = chart.plot.backgroundBrush().color()
+    assert ground == QColor("#121212")
+    bars = [i for i in chart.item.items if isinstance(i, pg.BarGraphItem)]
+    assert len(bars) == len(CHART_HUES)
+    for bar in bars:
+        assert contrast(pg.mkBrush(bar.opts["brush"]).color(), ground) >= 3.0
+    assert chart.item.getAxis("left").textPen().color() == QColor("#eeeeee")
