@@ -253,3 +253,19 @@ def test_charts_are_readable_on_a_dark_palette(qapp, qtbot) -> None:
     for bar in bars:
         assert contrast(pg.mkBrush(bar.opts["brush"]).color(), ground) >= 3.0
     assert chart.item.getAxis("left").textPen().color() == QColor("#eeeeee")
+
+
+def test_no_export_of_a_chart_drawn_for_an_earlier_filter(session, arun) -> None:
+    engine, window = session.start(seed_with=seed)
+    reports = open_reports(window, arun)
+    reports.tabs.setCurrentIndex(1)  # the heat map, counted for every team list
+    arun(until(lambda: reports.figures.rates is not None, what="the answer rates"))
+    reports.tabs.setCurrentIndex(0)
+    reports.team.setCurrentIndex(reports.team.findData("Renewals"))
+    before = reports.figures
+    reports.team.activated.emit(reports.team.currentIndex())
+    arun(until(lambda: reports.figures is not before, what="counted for Renewals"))
+    reports.tabs.setCurrentIndex(1)  # still drawn for every team list, until counted again
+    assert not reports.csv_button.isEnabled() and not reports.png_button.isEnabled()
+    arun(until(reports.csv_button.isEnabled, what="the heat map for Renewals"))
+    assert {row[0] for row in reports.current_chart().table().rows} == {"Renewals"}

@@ -213,8 +213,10 @@ class ReportsWindow(QDialog):
     def _offer_exports(self) -> None:
         """Exports only for a chart drawn from its figures (not while they are counted)."""
         chart = self._charts[max(self.tabs.currentIndex(), 0)]
-        ready = chart is not None and chart.figures is not None
-        ready = ready and getattr(chart.figures, chart.part) is not None
+        figures = self.figures
+        # Drawn from the figures of the filter chosen, not from an earlier filter's.
+        ready = chart is not None and figures is not None and chart.figures is not None
+        ready = ready and getattr(figures, chart.part) is not None and chart.shows(figures)
         self.png_button.setEnabled(ready)
         self.csv_button.setEnabled(ready)
 
