@@ -189,7 +189,7 @@ def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_pat
         assert sum(row[column] for row in table.rows) == count
 
 
-def test_a_png_that_cannot_be_written_says_so(session, arun, tmp_path) -> None:
+def test_an_export_that_cannot_be_written_says_so(session, arun, tmp_path) -> None:
     engine, window = session.start(seed_with=seed)
     reports = open_reports(window, arun)
     missing = tmp_path / "no such folder" / "chart.png"
@@ -201,6 +201,14 @@ def test_a_png_that_cannot_be_written_says_so(session, arun, tmp_path) -> None:
 
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog)]
     assert shown and "could not be written" in shown[-1].message.text()
+    for dialog in shown:
+        dialog.close()
+    # The CSV alike: a dialog naming the file, nothing written, the view still there.
+    table = tmp_path / "no such folder" / "calls.csv"
+    assert arun(reports.export_csv(reports.current_chart(), table)) is None
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog)]
+    assert shown and str(table) in shown[-1].message.text()
+    assert not table.exists() and reports.isVisible()
     for dialog in shown:
         dialog.close()
 
