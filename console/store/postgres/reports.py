@@ -93,8 +93,9 @@ class PgReportsMixin:
         # The seconds once per call (OFFSET 0 keeps the planner from copying the expression
         # into each aggregate).
         sql = (
-            "SELECT team_name, LEAST(floor(s / %s)::int, %s) AS bucket, count(*)::int, sum(s),"
-            f" max(s) FROM (SELECT team_name, {_SECONDS} AS s FROM calls{where} OFFSET 0) w"
+            "SELECT team_name, LEAST(floor(secs / %s)::int, %s) AS bucket, count(*)::int,"
+            f" sum(secs), max(secs) FROM (SELECT team_name, {_SECONDS} AS secs FROM calls{where}"
+            " OFFSET 0) w"
             " GROUP BY team_name, bucket"
         )
         with self._read() as conn:
