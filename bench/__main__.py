@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.procs import compile_sources
 from bench.results import RESULTS, SMOKE, Figure, table, write
 
-BENCHMARKS = ("startup", "responsiveness", "history", "request_path", "imports")
+BENCHMARKS = ("startup", "responsiveness", "history", "reports", "request_path", "imports")
 
 
 def main(argv: list[str] | None = None) -> int:

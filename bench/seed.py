@@ -26,11 +26,16 @@ OUTCOMES = (
 API = "https://secure.dialogtech.com/ibp_api.php"
 
 
-def records(count: int, seed: int = 6) -> Iterator[CallRecord]:
-    """``count`` finished calls over two years, oldest first, from ~2,000 leads and 6 teams."""
+def records(
+    count: int,
+    seed: int = 6,
+    start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+    span: timedelta = timedelta(days=730),
+) -> Iterator[CallRecord]:
+    """``count`` finished calls over ``span`` from ``start`` (two years by default), oldest
+    first, from ~2,000 leads and 6 teams; each took 5 to 65 s to be answered."""
     rng = random.Random(seed)
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    step = timedelta(days=730) / max(count, 1)
+    step = span / max(count, 1)
     weights = [w for *_, w in OUTCOMES]
     for i in range(count):
         lead = rng.randrange(2000)
@@ -57,7 +62,8 @@ def records(count: int, seed: int = 6) -> Iterator[CallRecord]:
         request = redacted_url(API, params)
         reply = reply_xml(status, description, sid) if sid else ""
         stamp = created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        finished = (created + timedelta(seconds=20)).isoformat(timespec="milliseconds")
+        waited = timedelta(milliseconds=rng.randrange(5_000, 65_000))
+        finished = (created + waited).isoformat(timespec="milliseconds")
         yield CallRecord(
             None,
             stamp,
@@ -76,7 +82,22 @@ def records(count: int, seed: int = 6) -> Iterator[CallRecord]:
         )
 
 
-def seed_store(path: Path, count: int) -> int:
-    """Create the store at ``path`` holding ``count`` calls; returns how many were written."""
+def seed_store(path: Path, count: int, **spread) -> int:
+    """Create the store at ``path`` holding ``count`` calls (``spread``: records' start and
+    span); returns how many were written."""
     with Store.open(path) as store:
-        return store.add_calls_bulk(records(count)) if count else 0
+        return store.add_calls_bulk(records(count, **spread)) if count else 0
+
+
+DISPOSITIONS = ("Connected", "Left voicemail", "Interested", "Not interested", "Call back")
+
+
+def wrap_up_most(path: Path) -> None:
+    """Give most answered calls a disposition, as agents would have (in one UPDATE)."""
+    cases = " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(DISPOSITIONS))
+    with Store.open(path) as store, store._tx() as conn:
+        conn.execute(
+            f"UPDATE history SET disposition = CASE id % {len(DISPOSITIONS) + 1} {cases} END,"
+            " wrapped_at = finished_at WHERE status = 'success'"
+            f" AND id % {len(DISPOSITIONS) + 1} < {len(DISPOSITIONS)}"
+        )

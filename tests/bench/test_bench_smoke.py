@@ -37,7 +37,7 @@ def test_every_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None:
     assert {"nproc", "cpu", "ram_gb", "os", "python", "qt"} <= results["machine"].keys()
     figures = results["figures"]
     names = [f["name"] for f in figures]
-    assert len(names) == len(set(names)) == 13, names
+    assert len(names) == len(set(names)) == 15, names
     for figure in figures:
         assert figure.keys() >= FIELDS, figure
         assert isinstance(figure["value"], int | float) and figure["value"] >= 0, figure

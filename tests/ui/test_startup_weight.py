@@ -78,3 +78,12 @@ def test_no_garbage_collection_runs_while_the_window_is_built(loaded):
     assert loaded["collections"] == 0
     assert loaded["gc_enabled"] is True
     assert loaded["frozen"] > 10_000
+
+
+def test_reports_and_their_plotting_load_only_when_opened(loaded):
+    # pyqtgraph (with numpy) takes longer to import than the whole window takes to show, and
+    # copies every Qt class into its own namespace: only the Reports view needs it.
+    modules = set(loaded["modules"]) - set(loaded["preloaded"])
+    assert {m for m in modules if m.split(".")[0] in ("pyqtgraph", "numpy")} == set()
+    assert {m for m in modules if m.startswith("ui.reports")} == set()
+    assert "console.store.reports" in modules  # the store's queries are plain Python

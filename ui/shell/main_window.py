@@ -290,6 +290,12 @@ class MainWindow(QMainWindow):
 
         return self._open("account", make)
 
+    def show_reports(self) -> QWidget:
+        from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
+
+        store, folders = self.engine.store, Folders(self.engine.settings)
+        return self._open("reports", lambda: ReportsWindow(store, self.tasks, folders, self))
+
     def show_outbox(self) -> QWidget:
         from ui.account.outbox import OutboxDialog
 

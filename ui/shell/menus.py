@@ -23,6 +23,7 @@ class MenuHost(Protocol):
     def focus_leads(self) -> None: ...
     def focus_history(self) -> None: ...
     def focus_in_flight(self) -> None: ...
+    def show_reports(self) -> object: ...
     def show_account(self) -> object: ...
     def show_outbox(self) -> object: ...
     def show_preferences(self) -> object: ...
@@ -40,6 +41,7 @@ class WindowActions:
     find: QAction
     history: QAction
     in_flight: QAction
+    reports: QAction
     account: QAction
     outbox: QAction
     prefs: QAction
@@ -132,6 +134,16 @@ def build_menus(
     )
     call_menu.addActions([call, find, history, in_flight])
     call_menu.addActions(list(call_extras))
+    # Charts for the team lead: loaded when first opened (pyqtgraph is heavy to import).
+    reports = _action(
+        window,
+        tr("&Reports…"),
+        tr("Charts of the calls: per day, answer rate by team list and hour, wait, dispositions"),
+        host.show_reports,
+        QKeySequence("Ctrl+Shift+R"),
+    )
+    call_menu.addSeparator()
+    call_menu.addAction(reports)
 
     account_menu = bar.addMenu(tr("&Account"))
     account = _action(
@@ -190,6 +202,7 @@ def build_menus(
         find=find,
         history=history,
         in_flight=in_flight,
+        reports=reports,
         account=account,
         outbox=outbox,
         prefs=prefs,

@@ -144,8 +144,14 @@ CREATE TRIGGER calls_changed AFTER INSERT OR UPDATE ON calls
     FOR EACH ROW EXECUTE FUNCTION notify_change('id');
 """
 
+# v4, reports (console.store.postgres.reports): a team list's calls over a period without
+# reading the rest; a period alone reads calls_page.
+_REPORTS = """
+CREATE INDEX calls_report_team ON calls (team_name, created_at) INCLUDE (status, finished_at);
+"""
+
 # Ordered; a schema at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[str] = [_V1, _WRAP_UP, _V3]
+MIGRATIONS: list[str] = [_V1, _WRAP_UP, _V3, _REPORTS]
 
 # Run by `team init` when it may (CREATEROLE and owning the tables), else printed for an
 # administrator. Idempotent: running it again changes nothing.

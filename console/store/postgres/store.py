@@ -35,6 +35,7 @@ from console.store.models import (
 from console.store.postgres import schema
 from console.store.postgres.filters import call_filter as _call_filter
 from console.store.postgres.filters import lead_filter as _lead_filter
+from console.store.postgres.reports import PgReportsMixin
 from console.store.postgres.server import (
     TeamServerProblem,
     connect,
@@ -105,7 +106,7 @@ def _name(name: str, what: str) -> str:
     return cleaned
 
 
-class PgStore(PgWrapUpMixin):
+class PgStore(PgWrapUpMixin, PgReportsMixin):
     """The team's lists, presets, leads and calls in one PostgreSQL database (see the module).
 
     ``agent`` names this desktop's calls (default: the server's current_user), ``desktop``

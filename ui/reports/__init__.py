@@ -1,0 +1,1 @@
+"""Reports for the team lead: charts of the calls (pyqtgraph), loaded when first opened."""
