@@ -127,3 +127,20 @@ def test_the_page_holds_nothing_but_the_panel(session):
     page = window.teams.page
     assert page.layout().contentsMargins().isNull()
     assert [w for w in page.findChildren(QWidget) if w.parent() is page] == [window.teams_panel]
+
+
+def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(session, home, caplog):
+    engine, window = session.start()
+    sizes = engine.settings.get(PAGE_SIZES)
+    sizes["teams"]["environment"] += " and another font"
+    engine.settings.set(PAGE_SIZES, sizes)
+    assert window.close()
+    settings_file = engine.settings.path
+    settings_file.unlink()
+    settings_file.mkdir()  # where the settings go, a folder: every save fails
+    try:
+        again = session.window(engine)
+    finally:
+        settings_file.rmdir()
+    assert again.teams.is_built and again.teams_panel.isVisibleTo(again.teams.page)
+    assert "could not remember the teams page's size" in caplog.text
