@@ -92,6 +92,7 @@ LAST_TEAM = "ui.last_team"
 CONFIRM_REPEAT_CALL = "ui.confirm_repeat_call"
 CLOSE_TO_TRAY = "ui.close_to_tray"
 WINDOW_STATE = "ui.window_state"
+PAGE_SIZES = "ui.page_sizes"
 LAST_FOLDERS = "ui.last_folders"
 IMPORT_MAPPINGS = "import.mappings"
 TEAM_URL = "team.url"
@@ -135,6 +136,9 @@ SETTINGS: tuple[Setting, ...] = (
         help="Closing the window keeps the console running in the system tray",
     ),
     Setting(WINDOW_STATE, str, "", "Window layout"),
+    # A tab page built when first shown holds its panel's minimum size until then, so the
+    # window's own minimum does not change: measured when last built, with what it depends on.
+    Setting(PAGE_SIZES, dict, {}, "Minimum sizes of tab pages built when first shown"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
     # Columns a person picked for a CSV file the console did not recognise, by header_key.

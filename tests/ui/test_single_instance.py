@@ -177,3 +177,24 @@ def test_a_launch_with_no_console_to_reach_loads_no_qt_network(name: str, left: 
         timeout=60,
     )
     assert done.stdout.split() == ["False", "False"], done.stderr[-2000:]
+
+
+NAME_ONLY = """
+import sys
+sys.modules.pop("hashlib", None)  # if the test suite's network guard loaded it
+from ui.shell.single_instance import server_name
+print(server_name(), "hashlib" in sys.modules)
+"""
+
+
+def test_the_agents_own_console_names_its_socket_without_hashlib():
+    # hashlib (~4 ms to import, with OpenSSL's tables) names only a data folder of its own
+    # (tests, the self-check); an agent's console, with none set, starts without it.
+    env = {k: v for k, v in os.environ.items() if k != "FINDME_HOME"}
+    env["PYTHONPATH"] = child_pythonpath()
+    done = subprocess.run(
+        [sys.executable, "-c", NAME_ONLY], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    name, loaded = done.stdout.split()
+    assert name.startswith(APP_ID) and loaded == "False"

@@ -280,7 +280,7 @@ def test_the_window_fits_beside_another_one(session):
     engine, window = session.start()
     numbers = tuple(f"555111{i:04d}" for i in range(20))
     seed_window(engine, window, team_numbers=numbers)
-    window.left_tabs.setCurrentWidget(window.teams_panel)
+    window.left_tabs.setCurrentWidget(window.teams.page)
     assert window.minimumSizeHint().width() <= 900
     shown = window.call_panel.team_numbers
     assert shown.full_text().count("(555) 111-") == 20

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -313,6 +312,8 @@ class CallPanel(LoadFromHistory, QWidget):
         self._missing = False
         tooltip = self.tr("What happened when Call was last pressed")
         self.feedback.setToolTip(f"{tooltip}\n{tip}" if tip else tooltip)
+        import html  # with its table of 2,000 entity names: not needed to start
+
         body = html.escape(text)
         if items:
             body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"

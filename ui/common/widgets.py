@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
@@ -108,6 +107,8 @@ class ElidedLabel(QLabel):
             head = bold.elidedText(head, right, max(room - keep_width, 0))
             tail = ""
         if self._bold:
+            import html  # with its table of 2,000 entity names: not needed to start
+
             cut = f"<b>{html.escape(head)}</b>{html.escape(keep + tail)}"
         else:
             cut = head + keep + tail

@@ -38,12 +38,14 @@ from ui.leads.panel import LeadsPanel
 from ui.shell.dialing import Dialing
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
+from ui.shell.teams_tab import TeamsTab
 from ui.shell.tray import Tray, closes_to_tray
 from ui.shell.wrapups import WrapUps
-from ui.teams.panel import TeamsPanel
 
 if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
     from PySide6.QtWidgets import QMessageBox
+
+    from ui.teams.panel import TeamsPanel
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
@@ -77,7 +79,7 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_menus(
             self,
             self,
-            [self.leads_panel.file_actions(), self.teams_panel.file_actions()],
+            [self.leads_panel.file_actions(), self.teams.file_actions()],
             [self.dialing.dial_action, self.dialing.clipboard_action],
         )
         self._connect()
@@ -135,10 +137,16 @@ class MainWindow(QMainWindow):
             store, self.left_tabs, tasks=self.tasks, folders=folders, settings=self.engine.settings
         )
         self.left_tabs.addTab(self.leads_panel, self.tr("&Leads"))
-        self.teams_panel = TeamsPanel(
-            store, self.left_tabs, folders=folders, settings=self.engine.settings, tasks=self.tasks
+        # Built when first shown or used (on a first start, at once: see ui/shell/teams_tab.py).
+        self.teams = TeamsTab(
+            self,
+            self.left_tabs,
+            store=store,
+            settings=self.engine.settings,
+            folders=folders,
+            tasks=self.tasks,
+            changed=lambda: self.call_panel.refresh_teams(),  # made after this tab
         )
-        self.left_tabs.addTab(self.teams_panel, self.tr("Tea&ms"))
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
         self.history = HistoryView(store, self.tasks, self.outer_split, folders=folders)
@@ -162,7 +170,6 @@ class MainWindow(QMainWindow):
         self.leads_panel.current_lead_changed.connect(self.call_panel.set_lead)
         self.leads_panel.lead_activated.connect(self._lead_activated)
         self.leads_panel.offer_call(self.menu_actions.call)
-        self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
         self.call_panel.call_started.connect(self.history.call_started)
         self.call_panel.call_unsaved.connect(self.history.model.keep)
         self.call_panel.call_finished.connect(self._call_finished)
@@ -170,6 +177,11 @@ class MainWindow(QMainWindow):
         self.history.message.connect(self.show_message)
         self.history.load_call.connect(self.call_panel.load_call)
         self.call_panel.set_lead(self.leads_panel.current_lead())
+
+    @property
+    def teams_panel(self) -> TeamsPanel:
+        """The Teams tab's panel, built now if it was not yet."""
+        return self.teams.panel()
 
     # Reactions
     def _lead_activated(self, lead) -> None:
@@ -361,9 +373,9 @@ class MainWindow(QMainWindow):
         box.show()
 
     # Layout persistence
-    def _panels(self) -> dict[str, LeadsPanel | TeamsPanel | HistoryView]:
+    def _panels(self) -> dict[str, LeadsPanel | TeamsTab | HistoryView]:
         """The parts that keep their own layout (their tables' columns) across runs."""
-        return {"leads": self.leads_panel, "teams": self.teams_panel, "history": self.history}
+        return {"leads": self.leads_panel, "teams": self.teams, "history": self.history}
 
     def save_state(self) -> None:
         state = {

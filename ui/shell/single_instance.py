@@ -14,7 +14,6 @@ first launch connects (the connection waits in the system's queue meanwhile). El
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import logging
 import os
@@ -56,6 +55,8 @@ def server_name() -> str:
         # A console on another data folder is another instance: tests and the self-check must
         # never hand their links to the agent's own running console.
         folder = os.path.abspath(os.path.expanduser(home))
+        import hashlib  # ~4 ms to import: only a data folder of its own needs it
+
         name += "-" + hashlib.sha256(folder.encode()).hexdigest()[:10]
     return name
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,19 +23,22 @@ from ui.common.resources import icon
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
 from ui.common.widgets import button
+from ui.teams.actions import TeamFileActions
 from ui.teams.model import ENABLED, LABEL, NOTE, NUMBER, MembersModel
 
 
 class TeamsPanelBase(QWidget):
     """Builds the controls; every interactive one has an accessible name and a tooltip."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, file_actions: TeamFileActions | None = None
+    ) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         undo_actions(self.undo_stack, self)
-        self._build()
+        self._build(file_actions or TeamFileActions(self))
 
-    def _build(self) -> None:
+    def _build(self, file_actions: TeamFileActions) -> None:
         tr = self.tr
         self.team_combo = QComboBox(self)
         self.team_combo.setAccessibleName(tr("Team list"))
@@ -130,10 +133,8 @@ class TeamsPanelBase(QWidget):
         self.preview_note.setAccessibleName(tr("List value check"))
         self.preview_note.setWordWrap(True)
         self.undo_bar = UndoBar(self.undo_stack, self)
-        self.import_action = QAction(tr("Import team list…"), self)
-        self.import_action.setToolTip(tr("Make a new team list from a CSV file"))
-        self.export_action = QAction(icon("export"), tr("Export team list…"), self)
-        self.export_action.setToolTip(tr("Save the picked team list as a CSV file"))
+        # The File menu's, made by the window before this panel when it builds it later.
+        self.import_action, self.export_action = file_actions.import_, file_actions.export
         # Focusing the panel (from the window's menu or a shortcut) lands on the list picker.
         self.setFocusProxy(self.team_combo)
         self._lay_out()
@@ -198,3 +199,9 @@ class TeamsPanelBase(QWidget):
         ]  # fmt: skip
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self._tab_stops = [*order, self.undo_bar.undo_button, self.undo_bar.close_button]
+
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab stops at, in order (for the window, which builds this panel late:
+        walking Qt's focus chain from Python would meet widgets Qt made itself)."""
+        return list(self._tab_stops)

@@ -21,6 +21,7 @@ from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner
 from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
+from ui.teams.actions import TeamFileActions
 from ui.teams.layout import TeamsPanelBase
 from ui.teams.model import LABEL, moved
 
@@ -49,8 +50,9 @@ class TeamsPanel(TeamsPanelBase):
         folders: Folders | None = None,
         settings: SettingsLike | None = None,
         tasks: TaskRunner | None = None,
+        file_actions: TeamFileActions | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, file_actions)
         self._store = store
         self._folders = folders or Folders()  # where its file dialogs open
         # Where column choices for unrecognised rosters are remembered (None: not remembered).
