@@ -144,3 +144,19 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
         settings_file.rmdir()
     assert again.teams.is_built and again.teams_panel.isVisibleTo(again.teams.page)
     assert "could not remember the teams page's size" in caplog.text
+
+
+def test_closing_with_a_settings_file_that_cannot_be_written_still_closes(session, caplog):
+    # Settings.save raises LocalProblem (not OSError) when the file cannot be written: the
+    # window's layout is then not kept, and the window closes all the same.
+    engine, window = session.start()
+    settings_file = engine.settings.path
+    engine.settings.save()
+    settings_file.unlink()
+    settings_file.mkdir()  # where the settings go, a folder: every save fails
+    try:
+        assert window.close()
+    finally:
+        settings_file.rmdir()
+    assert not window.isVisible()
+    assert "could not save the window layout" in caplog.text

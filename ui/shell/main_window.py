@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME, __version__
 from console.engine import Engine
+from console.problems import LocalProblem
 from console.settings import ACCOUNT_LABEL, CLOSE_TO_TRAY, WINDOW_STATE
 from console.store import Lead
 from ui.calls.panel import CallPanel
@@ -499,7 +500,7 @@ class MainWindow(QMainWindow):
         self._may_close = True
         try:
             self.save_state()
-        except OSError as exc:
+        except (OSError, LocalProblem) as exc:  # Settings.save raises LocalProblem
             log.warning("could not save the window layout: %s", exc)
         for dialog in list(self._dialogs.values()):
             dialog.close()
