@@ -262,20 +262,31 @@ def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
 def watch_lists(vault: Vault | None = None) -> int:
     """`teams watch`: one JSON line per change of the team's lists, until Ctrl+C.
 
-    Exit 2 when this desktop has no team server (SQLite mode has no watch yet).
+    On the team server when this desktop has one (LISTEN/NOTIFY, console.store.postgres.watch);
+    otherwise this desktop's own store, for edits made by other processes on it
+    (console.store.watch, the window's own watcher).
     """
     import threading
 
-    found = configured(vault)
-    if found is None:
-        print("teams watch: this desktop has no team server (see `team connect`).", file=sys.stderr)
-        return 2
-    from console.store.postgres.watch import watch
-
-    url, password, _agent = found
     stop = threading.Event()
+
+    def emit(event: dict[str, Any]) -> None:
+        print(json.dumps(event), flush=True)
+
+    found = configured(vault)
     try:
-        watch(url, password, lambda event: print(json.dumps(event), flush=True), stop)
+        if found is None:
+            from console import paths
+            from console.store import Store
+            from console.store.watch import LISTS, watch_store
+
+            with Store.open(paths.store_path()) as store:
+                watch_store(store, emit, stop, tables=LISTS)
+        else:
+            from console.store.postgres.watch import watch
+
+            url, password, _agent = found
+            watch(url, password, emit, stop)
     except KeyboardInterrupt:
         stop.set()
     return EXIT_OK

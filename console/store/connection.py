@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import owners, search
+from console.store import owners, search, watch
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -96,6 +96,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     search.migrate,
     _v3_owner_tokens,
+    watch.migrate,
 ]
 
 
@@ -119,7 +120,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin):
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, watch.WatchMixin):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
