@@ -239,6 +239,10 @@ class HistoryModel(QAbstractTableModel):
             self.endInsertRows()
         return len(fresh)
 
+    def pending_ids(self) -> list[int]:
+        """The calls read into memory that were pending when read."""
+        return [r.id for page in self._pages.values() for r in page if r.status == Status.PENDING]
+
     def row_of(self, call_id: int) -> int | None:
         """The row showing ``call_id``, if its page has been read."""
         for number, page in self._pages.items():

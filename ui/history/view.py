@@ -210,6 +210,15 @@ class HistoryView(QWidget):
         self._new_calls = True
         self._show_calls_soon()
 
+    def changed_elsewhere(self) -> None:
+        """Another connection wrote the history (the team's sync, the command line): calls
+        new to this view go on top and the pending ones shown are read again, soon, in the
+        same batch as this window's own calls, keeping the row picked and the scroll."""
+        self._new_calls = True
+        for call_id in self.model.pending_ids():
+            self._finished_calls.setdefault(call_id, None)
+        self._show_calls_soon()
+
     def _full_record(self, record: CallRecord) -> CallRecord:
         """The call with its request and reply (rows leave them out), as shown in its row."""
         return self.model.unsaved.get(record.id) or self.store.get_call(record.id) or record

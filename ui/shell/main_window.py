@@ -37,6 +37,7 @@ from ui.common.widgets import ElidedLabel, fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.links import read_number
+from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
 from ui.shell.tray import Tray, closes_to_tray
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         # banner's links, which come first in the focus chain.
         self.leads_panel.setFocus()
         self._keep_store_checkpointed()
+        # Edits made by another connection (the team's sync, the command line) show too.
+        self.store_watcher = follow_store(
+            engine.store, self, self.teams_panel, self.call_panel, self.leads_panel, self.history
+        )
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
@@ -511,6 +516,7 @@ class MainWindow(QMainWindow):
 
     def _finish_close(self) -> None:
         self._may_close = True
+        self.store_watcher.stop()
         try:
             self.save_state()
         except OSError as exc:
