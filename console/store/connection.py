@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import owners, search, watch
+from console.store import owners, search, teamsync_schema, watch
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -96,6 +96,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     search.migrate,
     _v3_owner_tokens,
+    teamsync_schema.migrate,
     watch.migrate,
 ]
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CALL_COLUMNS = (
     "id, created_at, finished_at, lead_name, lead_number, team_name, list_value, call_type,"
     " status, description, sid, request_redacted, raw_reply, owner_pid,"
-    " owner_token"
+    " owner_token, uuid, agent"
 )
 # The same, with the two long texts (the request as sent, the raw reply) left empty.
 _BODIES = ("request_redacted", "raw_reply")
@@ -39,9 +39,9 @@ _SUMMARY_COLUMNS = ", ".join(
 _JOINED_COLUMNS = ", ".join(f"h.{c.strip()}" for c in CALL_COLUMNS.split(","))
 _JOINED_SUMMARY = ", ".join(c if c == "''" else f"h.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 _INSERT_COLUMNS = CALL_COLUMNS.removeprefix("id, ")
-_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
-# The fields of a CallRecord that this table stores (the id and team-mode fields excluded).
-_STORED = slice(1, 15)
+_INSERT = f"INSERT INTO history({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * 16)})"
+# The fields of a CallRecord that this table stores (all but the id).
+_STORED = slice(1, 17)
 _TEXT_COLUMNS = search.COLUMNS  # searched with LIKE when there is no text index
 INTERRUPTED_DESCRIPTION = "outcome unknown (interrupted)"
 # What a journal entry may complete: a row still waiting, or one a later start gave up on.
@@ -89,12 +89,13 @@ def _call_filter(
     before_id: int | None = None,
     match: str | None = None,
     since_id: int | None = None,
+    agent: str | None = None,
 ) -> tuple[str, str, list[object]]:
     """``FROM ... WHERE`` for the calls matching a filter, their id column, and the parameters.
 
     With ``match`` (search.match_query's) the text index finds the text; else every row's
     text columns are scanned. ``before_id`` keeps only older calls (the next page),
-    ``since_id`` only that call and newer ones.
+    ``since_id`` only that call and newer ones, ``agent`` one agent's calls.
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -107,6 +108,9 @@ def _call_filter(
             raise ValueError(f"unknown call status {status!r}")
         clauses.append(f"{prefix}status = ?")
         params.append(status)
+    if agent is not None:
+        clauses.append(f"{prefix}agent = ?")
+        params.append(agent)
     if before_id is not None:
         clauses.append("f.rowid < ?" if match else "id < ?")
         params.append(before_id)
@@ -169,7 +173,14 @@ class HistoryMixin:
         call_type: int,
         request_redacted: str,
     ) -> int:
-        """Record a call as pending before it is sent; returns its id."""
+        """Record a call as pending before it is sent; returns its id.
+
+        The row gets a UUID (its id on a team server) and this desktop's agent name (the
+        team_state key 'agent', '' when it has none); the team sync sends it from here.
+        """
+        import uuid  # here, not at start-up: it imports platform (~10 ms)
+
+        agent = self._agent_name()
         # Committed before the request leaves, so a crash mid-call still leaves a trace
         # that the next open turns into 'interrupted'.
         record = CallRecord(
@@ -188,6 +199,8 @@ class HistoryMixin:
             "",
             os.getpid(),
             self._owner_token(),
+            str(uuid.uuid4()),
+            agent,
         )
         with self._tx() as conn:
             cur = conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
@@ -271,9 +284,17 @@ class HistoryMixin:
         with self._tx() as conn:
             for _path, record in found:
                 row = conn.execute(
-                    "SELECT id, status FROM history WHERE created_at = ? AND owner_token = ?"
-                    " AND lead_number = ? ORDER BY id = ? DESC LIMIT 1",
-                    (record.created_at, record.owner_token, record.lead_number, record.id),
+                    "SELECT id, status FROM history WHERE (uuid = ? AND uuid != '') OR"
+                    " (created_at = ? AND owner_token = ? AND lead_number = ?)"
+                    " ORDER BY uuid = ? DESC, id = ? DESC LIMIT 1",
+                    (
+                        record.uuid,
+                        record.created_at,
+                        record.owner_token,
+                        record.lead_number,
+                        record.uuid,
+                        record.id,
+                    ),
                 ).fetchone()
                 if row is None:
                     conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
@@ -304,6 +325,38 @@ class HistoryMixin:
         self._journaled = False
         return merged
 
+    def _agent_name(self) -> str:
+        """This desktop's agent name in team mode (team_state 'agent'), else ''."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM team_state WHERE key = 'agent'").fetchone()
+        return str(row[0]) if row else ""
+
+    def list_agents(self) -> list[str]:
+        """The agent names on calls in this history, sorted (no '')."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT agent FROM history WHERE agent != '' ORDER BY agent"
+            ).fetchall()
+        return [name for (name,) in rows]
+
+    def team_state(self) -> dict[str, str]:
+        """The team sync's state (docs/team-server.md lists the keys), all text; 'waiting' is
+        counted now: this desktop's calls and list edits the team server does not have yet.
+        Empty but for 'waiting' = '0' on a desktop that never joined a team."""
+        with self._read() as conn:
+            state = dict(conn.execute("SELECT key, value FROM team_state").fetchall())
+            calls = conn.execute(
+                "SELECT count(*) FROM history INDEXED BY history_outbox"
+                " WHERE origin = 'local' AND sent != status AND uuid != ''"
+            ).fetchone()[0]
+            # A list saved is several captured rows (the list, each member): counted once.
+            edits = conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT kind, name FROM team_outbox)"
+            ).fetchone()[0]
+        state.pop("mirroring", None)
+        state["waiting"] = str(calls + edits)
+        return state
+
     def get_call(self, call_id: int) -> CallRecord | None:
         """One call, or None."""
         with self._read() as conn:
@@ -313,19 +366,25 @@ class HistoryMixin:
         return CallRecord(*row) if row else None
 
     def count_calls(
-        self, text: str = "", status: str | None = None, before_id: int | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        before_id: int | None = None,
+        agent: str | None = None,
     ) -> int:
         """How many calls match the filter that fetch_calls takes (older than ``before_id``)."""
         match = search.match_query(text) if self._history_fts else None
-        if match and status is None:
+        if match and status is None and agent is None:
             sql, params = "SELECT count(*) FROM history_fts WHERE history_fts MATCH ?", [match]
         else:
-            source, _, params = _call_filter(text, status, match=match)
+            source, _, params = _call_filter(text, status, match=match, agent=agent)
             sql = f"SELECT count(*) {source}"
         if before_id is not None:
             # All of them less the few newer ones: "id < ?" would make SQLite count along the
             # table itself, several times slower than along its smallest index.
-            source, _, newer = _call_filter(text, status, match=match, since_id=before_id)
+            source, _, newer = _call_filter(
+                text, status, match=match, since_id=before_id, agent=agent
+            )
             sql = f"SELECT ({sql}) - (SELECT count(*) {source})"
             params = [*params, *newer]
         with self._read() as conn:
@@ -340,8 +399,10 @@ class HistoryMixin:
         before_id: int | None = None,
         bodies: bool = True,
         oldest_first: bool = False,
+        agent: str | None = None,
     ) -> list[CallRecord]:
-        """A page of calls, newest first, matching `text` (ignoring case) and `status`.
+        """A page of calls, newest first, matching `text` (ignoring case), `status` and
+        `agent` (the name on the call, exactly; None: everyone's).
 
         ``before_id`` starts the page after that call, which stays fast however deep the page
         is (an offset makes SQLite step over every row before it). Without ``bodies`` the
@@ -351,7 +412,7 @@ class HistoryMixin:
         as its start.
         """
         match = search.match_query(text) if self._history_fts else None
-        source, order, params = _call_filter(text, status, before_id, match)
+        source, order, params = _call_filter(text, status, before_id, match, agent=agent)
         if match:
             columns = _JOINED_COLUMNS if bodies else _JOINED_SUMMARY
         else:
@@ -383,6 +444,8 @@ class HistoryMixin:
                         r.raw_reply,
                         r.owner_pid,
                         r.owner_token,
+                        r.uuid,
+                        r.agent,
                     )
                     for r in records
                 ),
@@ -396,8 +459,11 @@ class HistoryMixin:
         (console.store.owners); rows from before schema v3 have only a pid to go by.
         """
         with self._read() as conn:
+            # Only this desktop's rows: another desktop's pending call (pulled from the team
+            # server) is in flight there, and names an owner this machine cannot see.
             owned = conn.execute(
-                "SELECT DISTINCT owner_token, owner_pid FROM history WHERE status = 'pending'"
+                "SELECT DISTINCT owner_token, owner_pid FROM history"
+                " WHERE status = 'pending' AND origin = 'local'"
             ).fetchall()
         folder = self._owner.folder
         # A live owner may be the window while the command line opens the store (or the
@@ -412,7 +478,8 @@ class HistoryMixin:
             # 'pending' is re-checked under the write lock in case the row finished meanwhile.
             cur = conn.execute(
                 "UPDATE history SET status = 'interrupted', description = ?, finished_at = ?"
-                " WHERE status = 'pending' AND ((owner_token != '' AND owner_token IN"
+                " WHERE status = 'pending' AND origin = 'local'"
+                " AND ((owner_token != '' AND owner_token IN"
                 f" ({', '.join('?' * len(gone))})) OR (owner_token = '' AND owner_pid IN"
                 f" ({', '.join('?' * len(dead_pids))})))",
                 [INTERRUPTED_DESCRIPTION, now, *gone, *dead_pids],

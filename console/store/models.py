@@ -81,9 +81,9 @@ class CallRecord:
     # The store that placed the call (see console.store.owners); "" for rows written before
     # schema v3, whose owner is known by its pid alone.
     owner_token: str = ""
-    # Team mode (console.store.postgres): the UUID the desktop made for the call, and the
-    # agent who placed it; "" in a desktop's SQLite store.
-    call_uuid: str = ""
+    # The UUID the desktop made for the call at begin_call (its id on the team server), and
+    # the agent who placed it ("" when not known: a desktop that never joined a team).
+    uuid: str = ""
     agent: str = ""
 
 

@@ -65,9 +65,9 @@ def test_pages_follow_time_not_ids(pg_store: Any) -> None:
     # Walking with `before` visits every call once, in the same order, 2 at a time.
     walked, before = [], None
     while page := pg_store.fetch_calls(limit=2, before=before):
-        walked.extend(c.call_uuid for c in page)
+        walked.extend(c.uuid for c in page)
         before = page[-1]
-    assert walked == [c.call_uuid for c in everything]
+    assert walked == [c.uuid for c in everything]
     assert sorted(walked) == sorted(made)
 
 
@@ -150,14 +150,14 @@ def test_an_agent_writes_and_sees_only_their_own_calls(pg_cluster: Any, pg_db: s
         mine = _begin(ag)
         theirs = _begin(lead)
         ag.finish_call(mine, status="success", description="ok")
-        assert [c.call_uuid for c in ag.fetch_calls()] == [mine]
+        assert [c.uuid for c in ag.fetch_calls()] == [mine]
         assert ag.get_call(theirs) is None
         with pytest.raises(KeyError):  # another agent's call is not there for an agent
             ag.finish_call(theirs, status="failed", description="not mine")
         assert lead.get_call(theirs).status == "pending"
         # The lead sees every agent's calls, with the agent on each.
         assert {c.agent for c in lead.fetch_calls()} == {pg.LEAD_USER, pg.AGENT_USER}
-        assert [c.call_uuid for c in lead.fetch_calls(agent=pg.AGENT_USER)] == [mine]
+        assert [c.uuid for c in lead.fetch_calls(agent=pg.AGENT_USER)] == [mine]
         ag.agent = "someone_else"  # a forged agent name is refused by the row policy
         with pytest.raises(NotALead, match="only their own calls"):
             _begin(ag)

@@ -406,7 +406,7 @@ class PgStore:
         ``before`` starts the page after that call (keyset paging); ``agent`` keeps one
         agent's calls (an agent's role sees only their own whatever is asked).
         """
-        key = (before.created_at, before.call_uuid) if before is not None else None
+        key = (before.created_at, before.uuid) if before is not None else None
         where_sql, params = _call_filter(text, status, agent, key)
         columns = _CALL_COLUMNS.format(bodies="request_redacted, raw_reply" if bodies else "'', ''")
         sql = (
@@ -416,6 +416,30 @@ class PgStore:
         with self._read() as conn:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [CallRecord(*row) for row in rows]
+
+    def list_agents(self) -> list[str]:
+        """The agent names on the calls this role sees, sorted."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT DISTINCT agent FROM calls ORDER BY agent").fetchall()
+        return [name for (name,) in rows]
+
+    def team_state(self) -> dict[str, str]:
+        """The keys of the SQLite store's team_state that apply to a direct connection: it is
+        connected, and nothing waits (every write goes straight to the server)."""
+        facts = self.describe()
+        role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+        return {
+            "mode": "team",
+            "role": role,
+            "agent": self.agent,
+            "server": self.url,
+            "connected": "1",
+            "offline_since": "",
+            "last_sync": utc_now(),
+            "waiting": "0",
+            "error": "",
+            "schema_version": str(facts["schema_version"]),
+        }
 
     # Team facts, for `team status`
     def describe(self) -> dict[str, Any]:
