@@ -21,32 +21,47 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-# The tables a window shows, each counted by its own triggers (see migrate).
-WATCHED = ("teams", "team_members", "presets", "leads", "history")
+# The tables a window shows, each counted by its own triggers (see migrate), and "team": the
+# team sync's state and what waits to be sent (team_state, team_outbox, history.sent).
+WATCHED = ("teams", "team_members", "presets", "leads", "history", "team")
 # What `teams watch` reports: the team's lists and presets, as the team server's NOTIFY does.
 LISTS = ("teams", "team_members", "presets")
-# History columns a window shows: other updates (bookkeeping a sync may do) are not counted.
+# History columns a window shows: other updates (an owner's bookkeeping) are not counted.
 _HISTORY_SHOWN = (
     "finished_at, lead_name, lead_number, team_name, list_value, call_type, status, "
-    "description, sid"
+    "description, sid, agent"
 )
+_ANY = ("INSERT", "DELETE", "UPDATE")
+# counter: (table, the trigger events that bump it)
+_TRIGGERS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "teams": [("teams", _ANY)],
+    "team_members": [("team_members", _ANY)],
+    "presets": [("presets", _ANY)],
+    "leads": [("leads", _ANY)],
+    "history": [("history", ("INSERT", "DELETE", f"UPDATE OF {_HISTORY_SHOWN}"))],
+    "team": [
+        ("team_state", _ANY),
+        ("team_outbox", ("INSERT", "DELETE")),
+        ("history", ("UPDATE OF sent",)),
+    ],
+}
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Schema: the ``changes`` counters and the triggers that bump them on every write."""
+    """Schema: the ``changes`` counters and the triggers that bump them on every write.
+
+    After console.store.teamsync_schema's migration (team_state, team_outbox, history.sent).
+    """
     conn.execute(
         "CREATE TABLE changes (tbl TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID"
     )
-    for table in WATCHED:
-        conn.execute("INSERT INTO changes (tbl, n) VALUES (?, 0)", (table,))
-        bump = f"BEGIN UPDATE changes SET n = n + 1 WHERE tbl = '{table}'; END"
-        for event in ("INSERT", "DELETE", "UPDATE"):
-            what = (
-                f"UPDATE OF {_HISTORY_SHOWN}" if table == "history" and event == "UPDATE" else event
-            )
-            conn.execute(
-                f"CREATE TRIGGER changes_{table}_{event.lower()} AFTER {what} ON {table} {bump}"
-            )
+    for counter, sources in _TRIGGERS.items():
+        conn.execute("INSERT INTO changes (tbl, n) VALUES (?, 0)", (counter,))
+        bump = f"BEGIN UPDATE changes SET n = n + 1 WHERE tbl = '{counter}'; END"
+        for table, events in sources:
+            for event in events:
+                name = f"changes_{counter}_{table}_{event.split()[0].lower()}"
+                conn.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} {bump}")
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,11 @@ def test_another_connections_writes_are_named_by_table(pair: tuple[Store, Store]
     mark = mine.change_mark()
     other.save_team(TeamList(None, "Sales", [TeamMember("Ann", "5551110003")]))
     mark, changed = mine.changes_since(mark)
-    assert changed == {"teams", "team_members"}
+    # "team": the edit waits in the team outbox (console.store.teamsync_schema).
+    assert changed == {"teams", "team_members", "team"}
     other.save_preset("Quick", {"call_type": 1})
     mark, changed = mine.changes_since(mark)
-    assert changed == {"presets"}
+    assert changed == {"presets", "team"}
     other.add_lead(Lead(None, "Jane", "5552223334"))
     mark, changed = mine.changes_since(mark)
     assert changed == {"leads"}
@@ -107,6 +108,21 @@ def test_history_bookkeeping_is_not_a_change(pair: tuple[Store, Store]) -> None:
     with other._tx() as conn:
         conn.execute("UPDATE history SET owner_pid = owner_pid + 1 WHERE id = ?", (call_id,))
     assert mine.changes_since(mark)[1] == NOTHING
+
+
+def test_the_team_syncs_state_and_sending_are_the_team_counter(pair: tuple[Store, Store]) -> None:
+    """The window's "offline since … · N waiting" line follows the sync's writes."""
+    mine, other = pair
+    call_id = _call(mine)
+    mark = mine.change_mark()
+    with other._tx() as conn:
+        conn.execute("INSERT INTO team_state(key, value) VALUES ('connected', '0')")
+    mark, changed = mine.changes_since(mark)
+    assert changed == {"team"}
+    with other._tx() as conn:  # the sync sent the call: it waits no more
+        conn.execute("UPDATE history SET sent = status WHERE id = ?", (call_id,))
+    mark, changed = mine.changes_since(mark)
+    assert changed == {"team"}
 
 
 def test_watch_store_emits_resync_then_each_changed_list(pair: tuple[Store, Store]) -> None:
