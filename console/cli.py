@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list the call history, newest first")
     history.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     history.add_argument("--json", action="store_true", help="print a JSON array")
+    history.add_argument("--agent", help="only the calls of this agent (team mode)")
     lists_cli.register(sub, history)  # leads, teams, history export
 
     sandbox = sub.add_parser(
@@ -248,9 +249,12 @@ def _history(args: argparse.Namespace) -> int:
     from console.store import Store
     from console.store.damage import store_problem
 
+    # Team mode: the local copy is brought up to date first (one pass, bounded by the
+    # server's connect timeout); offline, the copy is shown as it is, with a note.
+    team_cli.sync_now(say="history")
     store = Store.open(paths.store_path())
     try:
-        rows = store.fetch_calls(limit=max(0, args.limit))
+        rows = store.fetch_calls(limit=max(0, args.limit), agent=args.agent)
     except sqlite3.DatabaseError as exc:  # damage past what opening reads
         raise store_problem(exc, store.path) from exc
     finally:
@@ -267,14 +271,17 @@ def _history(args: argparse.Namespace) -> int:
             "status",
             "description",
             "sid",
+            "uuid",
+            "agent",
         )
         print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=1))
         return EXIT_OK
     for r in rows:
         who = f"{r.lead_name} {r.lead_number}".strip()
+        agent = f"  [{r.agent}]" if r.agent else ""
         print(
             f"{r.created_at}  {r.status:<11} {who:<32} {r.team_name or r.list_value:<24} "
-            f"{r.sid or '-':<16}  {r.description}"
+            f"{r.sid or '-':<16}  {r.description}{agent}"
         )
     if not rows:
         print("No calls yet.")
@@ -319,14 +326,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "call":
+        if args.team:  # team mode: the lists as the team has them now, when it can be reached
+            team_cli.sync_now(say="call")
         try:
-            return asyncio.run(_call(args))
+            code = asyncio.run(_call(args))
         except KeyboardInterrupt:
             print(
                 "Cancelled here; if the request had been sent, the call may still go ahead.",
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
+        # Team mode: the call is in this desktop's history already; now it goes to the team.
+        team_cli.sync_now(say="call")
+        return code
     if lists_cli.handles(args):
         return lists_cli.run(args)
     if team_cli.handles(args):

@@ -3,6 +3,7 @@
     main.py team init URL [--password-stdin]      create or upgrade the team schema and roles
     main.py team connect URL [--agent NAME] [--password-stdin]
     main.py team status [--json]
+    main.py team sync [--json]
     main.py team disconnect
 
 The URL is libpq's (postgresql://user@host:port/dbname?sslmode=...). Its password, or the one
@@ -11,8 +12,13 @@ without it to the settings. FINDME_TEAM_URL overrides the settings for scripts a
 password in it, or PGPASSWORD / ~/.pgpass, is used; the keyring is not asked). The password is
 registered with console.masking.SECRETS, so no message or log line shows it.
 
+Local-first (docs/team-server.md): `call` and `history` use this desktop's SQLite store, and
+in team mode run one pass of the sync (console.team.TeamSync.sync_once) to send its calls and
+bring its copy of the lists and the team's calls up to date; `team sync` runs one pass alone.
+
 Exit codes: 0 done (status: connected, or no team server set), 3 the team server cannot be
-reached (status), 4 a local problem or the server refused (one sentence, nothing changed).
+reached (status, sync), 4 a local problem or the server refused (one sentence, nothing
+changed).
 psycopg is imported only when one of these commands (or a team-mode `teams` command) runs.
 """
 
@@ -59,8 +65,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     connect.add_argument(
         "--password-stdin", action="store_true", help="read the password (to the keyring)"
     )
-    status = actions.add_parser("status", help="connected or offline, server, schema, role")
+    status = actions.add_parser(
+        "status", help="connected or offline, server, schema, role, rows waiting, last sync"
+    )
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    sync = actions.add_parser(
+        "sync",
+        help="send this desktop's calls and list edits, bring its copy up to date (one pass)",
+    )
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
     actions.add_parser("disconnect", help="stop using the team server; forget its password")
 
 
@@ -74,6 +87,7 @@ def run(args: argparse.Namespace, vault: Vault) -> int:
         "init": _init,
         "connect": _connect,
         "status": _status,
+        "sync": _sync,
         "disconnect": _disconnect,
     }[args.team_action](args, vault)
 
@@ -207,6 +221,16 @@ def _connect(args: argparse.Namespace, vault: Vault) -> int:
     return EXIT_OK
 
 
+def _local_state() -> dict[str, str]:
+    """This desktop's team_state (console.store.Store.team_state): what waits, since when
+    the server is offline, the last sync."""
+    from console import paths
+    from console.store import Store
+
+    with Store.open(paths.store_path()) as store:
+        return store.team_state()
+
+
 def _status(args: argparse.Namespace, vault: Vault) -> int:
     from console.problems import LocalProblem
 
@@ -220,26 +244,111 @@ def _status(args: argparse.Namespace, vault: Vault) -> int:
     from console.store.postgres.server import TeamServerProblem, where
 
     url, password, agent = found
-    payload = {"configured": True, "server": where(url), "url": url}
+    state = _local_state()
+    payload = {
+        "configured": True,
+        "server": where(url),
+        "url": url,
+        "waiting_to_send": int(state.get("waiting", "0")),
+        "last_sync": state.get("last_sync") or None,
+        "offline_since": state.get("offline_since") or None,
+        "error": state.get("error") or None,
+    }
+    waiting = (
+        f"rows waiting to be sent: {payload['waiting_to_send']}; "
+        f"last sync: {payload['last_sync'] or 'never'}"
+    )
     try:
         with PgStore.open(url, password=password, agent=agent) as store:
             facts = store.describe()
             payload["agent"] = store.agent
     except TeamServerProblem as problem:
         payload.update(connected=False, problem=problem.sentence())
-        print(json.dumps(payload) if args.json else f"Offline: {problem.sentence()}")
+        since = payload["offline_since"]
+        if args.json:
+            print(json.dumps(payload))
+        else:
+            print(f"Offline: {problem.sentence()}")
+            print(f"offline since: {since or 'now'}; {waiting}")
         return EXIT_UNREACHABLE
     except LocalProblem:
         raise
-    # No outbox yet: every write goes straight to the server (see docs/team-server.md).
-    payload.update(connected=True, **facts, waiting_to_send=0, last_sync=None)
+    payload.update(connected=True, **facts)
     if args.json:
         print(json.dumps(payload))
     else:
         print(f"Connected to {payload['server']} (PostgreSQL {facts['server_version']}).")
         print(f"user: {facts['user']} (role {facts['role']}), agent name: {payload['agent']}")
-        print(f"schema version: {facts['schema_version']}; rows waiting to be sent: 0")
+        print(f"schema version: {facts['schema_version']}; {waiting}")
+        if payload["error"]:
+            print(f"last problem: {payload['error']}")
     return EXIT_OK
+
+
+def sync_now(vault: Vault | None = None, say: str = "") -> Any:
+    """One sync pass when this desktop is in team mode (console.team.TeamSync.sync_once);
+    returns its SyncReport, or None when it has no team server.
+
+    With ``say`` (the command's name) a problem is one line on stderr and is not raised: the
+    command goes on with the local copy (a call placed is kept and sent later).
+    """
+    from console.problems import LocalProblem
+
+    try:
+        found = configured(vault)
+        if found is None:
+            return None
+        from console import paths
+        from console.team import TeamSync
+
+        url, password, agent = found
+        report = TeamSync(paths.store_path(), url, password, agent).sync_once()
+    except LocalProblem as problem:
+        if not say:
+            raise
+        print(f"{say}: the team sync did not run: {problem.sentence()}", file=sys.stderr)
+        return None
+    if say and not report.connected:
+        print(
+            f"{say}: {report.problem} This desktop's copy is used; its calls are sent when "
+            "the team server is back.",
+            file=sys.stderr,
+        )
+    elif say and report.problem:
+        print(f"{say}: {report.problem}", file=sys.stderr)
+    return report
+
+
+def _sync(args: argparse.Namespace, vault: Vault) -> int:
+    report = sync_now(vault)
+    if report is None:
+        print("team sync: this desktop has no team server (see `team connect`).", file=sys.stderr)
+        return 2
+    state = _local_state()
+    payload = {
+        "connected": report.connected,
+        "sent_calls": report.sent_calls,
+        "sent_edits": report.sent_edits,
+        "pulled_calls": report.pulled_calls,
+        "lists_changed": report.lists_changed,
+        "waiting_to_send": int(state.get("waiting", "0")),
+        "problem": report.problem or None,
+    }
+    if args.json:
+        print(json.dumps(payload))
+    elif report.connected:
+        print(
+            f"Synced: {report.sent_calls} calls and {report.sent_edits} list edits sent, "
+            f"{report.pulled_calls} calls received"
+            f"{', lists updated' if report.lists_changed else ''}; "
+            f"{payload['waiting_to_send']} waiting."
+        )
+        if report.problem:
+            print(f"problem: {report.problem}", file=sys.stderr)
+    else:
+        print(f"Offline: {report.problem}", file=sys.stderr)
+        print(f"rows waiting to be sent: {payload['waiting_to_send']}", file=sys.stderr)
+    return EXIT_OK if report.connected else EXIT_UNREACHABLE
 
 
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:

@@ -23,6 +23,7 @@ from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
+from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,9 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, watch.WatchMixin):
+class Store(
+    TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, TeamCopyMixin, watch.WatchMixin
+):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

@@ -9,6 +9,9 @@ from typing import Any
 
 from tests import pg
 
+# The team schema's version this console makes (console.store.postgres.schema.MIGRATIONS).
+VERSION = 2
+
 ROSTER = "First Name,Last Name,Mobile\nDee,Dunn,555-111-4444\nEd,Eng,555-111-5555\n"
 
 
@@ -28,10 +31,10 @@ def test_init_makes_the_schema_once_then_finds_it(run_cli, pg_cluster: Any) -> N
         url = pg_cluster.admin_url("init_team")
         first = run_cli("team", "init", url)
         assert first.returncode == 0, first.stderr
-        assert "went from version 0 to version 1" in first.stdout
+        assert f"went from version 0 to version {VERSION}" in first.stdout
         assert "findme_lead and findme_agent have their rights" in first.stdout
         again = run_cli("team", "init", url)
-        assert again.returncode == 0 and "is at version 1" in again.stdout
+        assert again.returncode == 0 and f"is at version {VERSION}" in again.stdout
         assert pg.SUPERUSER_PASSWORD not in first.stdout + first.stderr
     finally:
         pg_cluster.admin("DROP DATABASE IF EXISTS init_team WITH (FORCE)")
@@ -78,7 +81,7 @@ def test_connect_keeps_the_password_out_of_settings_and_messages(
     status = run_cli("team", "status", "--json", env=env)
     assert status.returncode == 0, status.stderr
     facts = json.loads(status.stdout)
-    assert (facts["connected"], facts["role"], facts["schema_version"]) == (True, "lead", 1)
+    assert (facts["connected"], facts["role"], facts["schema_version"]) == (True, "lead", VERSION)
     assert pg.ROLE_PASSWORD not in status.stdout
 
     gone = run_cli("team", "disconnect")

@@ -88,8 +88,26 @@ CREATE TRIGGER presets_changed AFTER INSERT OR UPDATE OR DELETE ON presets
     FOR EACH ROW EXECUTE FUNCTION notify_change('id');
 """
 
+# v2: what the desktops' sync threads (console.team) need to pull other agents' calls. A call
+# may reach the server long after it was made (a desktop offline for a day), so its
+# created_at cannot say what is new: changed_at is the server's clock at each insert or
+# update. Listeners hear of a call's change by id, as of the lists'.
+_V2 = """
+ALTER TABLE calls ADD COLUMN changed_at timestamptz NOT NULL DEFAULT clock_timestamp();
+CREATE INDEX calls_changed ON calls (changed_at);
+CREATE FUNCTION touch_changed_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.changed_at := clock_timestamp();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER calls_touched BEFORE UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION touch_changed_at();
+CREATE TRIGGER calls_changed AFTER INSERT OR UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION notify_change('id');
+"""
+
 # Ordered; a schema at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 
 # Run by `team init` when it may (CREATEROLE and owning the tables), else printed for an
 # administrator. Idempotent: running it again changes nothing.

@@ -97,10 +97,19 @@ class PgStore:
 
     @classmethod
     def open(
-        cls, url: str, *, password: str | None = None, agent: str = "", desktop: str = ""
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        agent: str = "",
+        desktop: str = "",
+        **extra: Any,
     ) -> PgStore:
-        """Connect and check the schema version; TeamServerProblem (one sentence) if unusable."""
-        conn = connect(url, password)
+        """Connect and check the schema version; TeamServerProblem (one sentence) if unusable.
+
+        ``extra``: libpq parameters over the defaults (console.store.postgres.server.connect).
+        """
+        conn = connect(url, password, **extra)
         try:
             found = schema.schema_version(conn)
             if found != len(schema.MIGRATIONS):
@@ -120,6 +129,12 @@ class PgStore:
             conn.close()
             raise
         return cls(conn, url, agent, desktop)
+
+    @property
+    def connection(self) -> psycopg.Connection:
+        """The connection itself, for the one thread that owns this store (console.team's
+        sync listens on it); others go through the store's methods."""
+        return self._conn
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection]:

@@ -1,0 +1,310 @@
+"""TeamSync: the thread that keeps a desktop's SQLite store and the team server in step.
+
+See console/team/__init__.py for the public API and docs/team-server.md for the design.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from console.store import Store
+from console.store.models import utc_now
+from console.store.postgres import PgStore
+from console.store.postgres.schema import CHANGES_CHANNEL
+from console.store.postgres.server import TeamServerProblem, split_password, unreachable
+from console.team import passes
+
+log = logging.getLogger(__name__)
+
+LIST_TABLES = frozenset({"teams", "team_members", "presets"})
+# Seconds. How often the thread looks at the local store (and waits for notifications in
+# between); how often it proves the server is still there when nothing happens; reconnect
+# delays (doubled after each failure, with jitter so a team's desktops do not all come back
+# in the same instant after a restart).
+POLL_SECONDS = 0.25
+HEARTBEAT_SECONDS = 30.0
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0
+# What "the server is gone" looks like: refused or lost connections, a stalled socket.
+_LOST = (psycopg.Error, TeamServerProblem, OSError)
+
+
+@dataclass
+class SyncReport:
+    """What one pass (sync_once) did: ``connected`` False means the server could not be
+    used, ``problem`` says why in one sentence (also in team_state 'error')."""
+
+    connected: bool
+    sent_calls: int = 0
+    sent_edits: int = 0
+    pulled_calls: int = 0
+    lists_changed: bool = False
+    problem: str = ""
+
+
+class TeamSync:
+    """Mirror the team server's lists into a desktop's SQLite store, send its calls and list
+    edits, pull other desktops' calls; one daemon thread with a synchronous connection.
+
+    ``store``: the SQLite store's path (the sync opens its own connection, recommended), or a
+    factory returning a Store the sync owns (closed when it stops). ``url`` and
+    ``password``: the team server (console.team_cli.configured gives both). ``agent``: the
+    name on this desktop's calls ('' = the server's login name). ``on_change(tables)`` is
+    called from the sync thread after it wrote to the local store, with the names of the
+    tables written ({"teams", "presets", "history", "team_state"}); keep it short (emit a Qt
+    signal). The window may as well just poll ``PRAGMA data_version``.
+    """
+
+    def __init__(
+        self,
+        store: Path | str | Callable[[], Store],
+        url: str,
+        password: str | None = None,
+        agent: str = "",
+        *,
+        on_change: Callable[[set[str]], None] | None = None,
+        poll_seconds: float = POLL_SECONDS,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        backoff: tuple[float, float] = (BACKOFF_FIRST, BACKOFF_MAX),
+        connect_timeout: int | None = None,
+    ) -> None:
+        self._open_store = store if callable(store) else (lambda: Store.open(Path(store)))
+        self.url, inline = split_password(url)
+        self._password = password or inline
+        self.agent = agent.strip()
+        self._on_change = on_change
+        self._poll = poll_seconds
+        self._heartbeat = heartbeat_seconds
+        self._backoff = backoff
+        self._connect_timeout = connect_timeout
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # The public surface
+    def start(self) -> None:
+        """Start the thread (a daemon); returns at once. Starting twice does nothing."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="team-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the thread to end and wait up to ``timeout`` seconds; returns whether it ended.
+
+        It ends within ``poll_seconds`` unless it is connecting to a server that does not
+        answer (at most connect_timeout, 5 s) or waiting on one that stalled mid-query (TCP
+        keepalives give up within 25 s): it is a daemon thread, so it then ends on its own
+        without holding up the process, and writes nothing more once it sees the stop.
+        """
+        self._stop.set()
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def sync_once(self) -> SyncReport:
+        """One pass in the calling thread: connect, send, pull, disconnect (the command
+        line's `team sync`). Never raises for the server: an unreachable one is reported
+        (connected False) and noted in team_state. LocalProblem if the store cannot open."""
+        store = self._open_store()
+        try:
+            try:
+                server = self._connect(store)
+            except _LOST as exc:
+                problem = self._offline(store, exc)
+                return SyncReport(False, problem=problem)
+            try:
+                done = self._pass(store, server)
+            except _LOST as exc:
+                problem = self._offline(store, exc)
+                return SyncReport(False, problem=problem)
+            finally:
+                _close_quietly(server)
+            return SyncReport(
+                True,
+                done.sent_calls,
+                done.sent_edits,
+                done.pulled_calls,
+                done.lists_changed,
+                done.refused,
+            )
+        finally:
+            store.close()
+
+    # The thread
+    def _run(self) -> None:
+        try:
+            store = self._open_store()
+        except Exception as exc:  # a local problem: said once, in the log
+            log.error("team sync cannot open the local store: %s", exc)
+            return
+        delay = self._backoff[0]
+        try:
+            while not self._stop.is_set():
+                try:
+                    server = self._connect(store)
+                except _LOST as exc:
+                    self._offline(store, exc)
+                    self._stop.wait(delay * random.uniform(0.8, 1.2))
+                    delay = min(delay * 2, self._backoff[1])
+                    continue
+                except sqlite3.Error as exc:
+                    log.warning("team sync: the local store is busy (%s); retrying", exc)
+                    self._stop.wait(delay)
+                    continue
+                delay = self._backoff[0]
+                try:
+                    self._serve(store, server)
+                except _LOST as exc:
+                    self._offline(store, exc)
+                except sqlite3.Error as exc:
+                    log.warning("team sync: the local store is busy (%s); retrying", exc)
+                except Exception:  # a bug must not end the sync silently: logged, retried
+                    log.exception("team sync failed; reconnecting")
+                    self._note(store, {"error": "The team sync failed; see the log."})
+                finally:
+                    _close_quietly(server)
+                self._stop.wait(delay * random.uniform(0.8, 1.2))
+        finally:
+            store.close()
+
+    def _serve(self, store: Store, server: PgStore) -> None:
+        """Connected: a full pass (notifications sent while away are lost), then wait for
+        notifications and local changes until the connection fails or stop() is called."""
+        conn = server.connection
+        heard: set[str] = set()
+
+        def note(n: Any) -> None:
+            try:
+                heard.add(str(json.loads(n.payload).get("table", "")))
+            except (ValueError, AttributeError):
+                heard.update(LIST_TABLES | {"calls"})
+
+        conn.add_notify_handler(note)
+        self._pass(store, server)
+        seen_version = store.data_version()
+        last_sync = time.monotonic()
+        while not self._stop.is_set():
+            for n in conn.notifies(timeout=self._poll):
+                note(n)
+            if self._stop.is_set():
+                return
+            version = store.data_version()
+            local = version != seen_version
+            seen_version = version
+            tables, heard_now = set(heard), bool(heard)
+            heard.clear()
+            due = time.monotonic() - last_sync >= self._heartbeat
+            if not (local or heard_now or due):
+                continue
+            self._pass(
+                store,
+                server,
+                lists=local or bool(tables & LIST_TABLES),
+                calls=local or "calls" in tables,
+            )
+            last_sync = time.monotonic()
+            seen_version = store.data_version()  # the pass's own writes are not news
+
+    def _connect(self, store: Store) -> PgStore:
+        extra = {"connect_timeout": self._connect_timeout} if self._connect_timeout else {}
+        server = PgStore.open(self.url, password=self._password, agent=self.agent, **extra)
+        try:
+            server.connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+            facts = server.describe()
+        except BaseException:
+            _close_quietly(server)
+            raise
+        role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+        state = store.team_state()
+        if state.get("server") not in (None, self.url):
+            # Another team's server: its calls are pulled from the start.
+            self._note(store, {"calls_mark": None})
+        self._note(
+            store,
+            {
+                "mode": "team",
+                "server": self.url,
+                "agent": server.agent,
+                "role": role,
+                "schema_version": str(facts["schema_version"]),
+                "connected": "1",
+                "offline_since": "",
+                "error": "",
+            },
+        )
+        return server
+
+    def _pass(
+        self, store: Store, server: PgStore, lists: bool = True, calls: bool = True
+    ) -> passes.Pass:
+        done = passes.Pass()
+        passes.send_list_edits(store, server, done)
+        problem = passes.send_calls_outbox(store, server, server.agent, done)
+        if lists or done.sent_edits or done.refused:
+            passes.pull_lists(store, server, done)
+        if calls:
+            passes.pull_calls(store, server, done)
+        changes: dict[str, str | None] = {"last_sync": utc_now(), "connected": "1"}
+        if done.refused or problem:
+            changes["error"] = done.refused or problem
+            done.refused = changes["error"] or ""
+        elif done.sent_edits:
+            changes["error"] = ""  # an edit went through: an older refusal is stale
+        self._note(store, changes)
+        written = {"team_state"}
+        if done.lists_changed:
+            written |= {"teams", "presets"}
+        if done.pulled_calls or done.sent_calls:
+            written.add("history")
+        self._changed(written)
+        return done
+
+    def _offline(self, store: Store, exc: BaseException) -> str:
+        problem = exc if isinstance(exc, TeamServerProblem) else unreachable(exc, self.url)
+        sentence = problem.sentence()
+        try:
+            since = store.team_state().get("offline_since") or utc_now()
+            wrote = self._note(store, {"connected": "0", "offline_since": since, "error": sentence})
+        except sqlite3.Error as local:
+            log.warning("team sync: offline, and the local store is busy (%s)", local)
+            return sentence
+        if wrote:
+            log.info("team server offline: %s", sentence)
+            self._changed({"team_state"})
+        return sentence
+
+    def _note(self, store: Store, values: dict[str, str | None]) -> bool:
+        if self._stop.is_set() and self._thread is not None:
+            return False  # stopped: the window may be closing the store
+        return store.set_team_state(values)
+
+    def _changed(self, tables: set[str]) -> None:
+        if self._on_change is not None:
+            try:
+                self._on_change(tables)
+            except Exception:
+                log.exception("team sync: on_change failed")
+
+
+def _close_quietly(server: PgStore) -> None:
+    try:
+        server.close()
+    except Exception as exc:  # a dead connection may complain while closing
+        log.debug("closing the team server connection: %s", exc)
