@@ -401,11 +401,17 @@ def export_leads(leads: Iterable[Lead], path: str | os.PathLike[str]) -> int:
 
 
 def export_calls(
-    store: Store, path: str | os.PathLike[str], text: str = "", status: str | None = None
+    store: Store,
+    path: str | os.PathLike[str],
+    text: str = "",
+    status: str | None = None,
+    *,
+    agent: str | None = None,
 ) -> int:
-    """Write every call matching the history filter (as Store.fetch_calls takes it) to
-    ``path``: the window's Export and `main.py history export` alike. Returns the count."""
-    records = store.fetch_calls(text, status, 0, -1)  # SQLite: LIMIT -1 is no limit
+    """Write every call matching the history filter (as Store.fetch_calls takes it: text,
+    status, agent) to ``path``: the window's Export and `main.py history export` alike.
+    Returns the count."""
+    records = store.fetch_calls(text, status, 0, -1, agent=agent)  # LIMIT -1: no limit
     export_history(records, path)
     return len(records)
 

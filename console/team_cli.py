@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from console.credentials import Vault
 from console.problems import EXIT_LOCAL
+from console.team_join import KEYRING_ENTRY
 
 if TYPE_CHECKING:
     from console.store.postgres import PgStore
 
 URL_ENV = "FINDME_TEAM_URL"
-KEYRING_ENTRY = "team-server"  # the keyring entry (under the console's service) of the password
 EXIT_OK, EXIT_UNREACHABLE = 0, 3
 
 
@@ -187,37 +187,21 @@ def _init(args: argparse.Namespace, vault: Vault) -> int:
 
 def _connect(args: argparse.Namespace, vault: Vault) -> int:
     from console import paths
-    from console.settings import TEAM_AGENT, TEAM_URL, Settings
-    from console.store.postgres import PgStore, split_password
-    from console.store.postgres.server import where, with_default_sslmode
+    from console.settings import Settings
+    from console.team_join import join, proposed_url
 
     try:
-        url, inline = split_password(args.url)
-        url = with_default_sslmode(url)
+        _url, inline = proposed_url(args.url)
     except ValueError as exc:
         print(f"team connect: {exc}.", file=sys.stderr)
         return EXIT_LOCAL
     password = _password(args, inline)
-    settings = Settings(paths.settings_path())
-    # Tried first: nothing is saved for a server that cannot be used.
-    with PgStore.open(url, password=password, agent=args.agent) as store:
-        facts = store.describe()
-        agent = store.agent
-    if password:
-        vault.save_text(KEYRING_ENTRY, password)
-    else:
-        vault.forget_text(KEYRING_ENTRY)
-    settings.set(TEAM_URL, url)
-    settings.set(TEAM_AGENT, args.agent.strip())
-    settings.save()
-    print(
-        f"Connected to the team server {where(url)} as {facts['user']} "
-        f"(role {facts['role']}, agent name {agent}), schema version {facts['schema_version']}."
-    )
-    if password:
-        print(f"The password is kept in {vault.location}.")
-        if vault.warning:
-            print(f"note: {vault.warning}")
+    joined = join(args.url, password, args.agent, vault, Settings(paths.settings_path()))
+    print(joined.sentence())
+    if joined.password_kept_in:
+        print(f"The password is kept in {joined.password_kept_in}.")
+        if joined.keyring_warning:
+            print(f"note: {joined.keyring_warning}")
     return EXIT_OK
 
 
@@ -353,15 +337,10 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
 
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     from console import paths
-    from console.settings import TEAM_AGENT, TEAM_URL, Settings
+    from console.settings import Settings
+    from console.team_join import leave
 
-    settings = Settings(paths.settings_path())
-    had = settings.get(TEAM_URL)
-    settings.values.pop(TEAM_URL, None)
-    settings.values.pop(TEAM_AGENT, None)
-    settings.save()
-    vault.forget_text(KEYRING_ENTRY)
-    if had:
+    if leave(vault, Settings(paths.settings_path())):
         print("This desktop no longer uses the team server; its own store is used again.")
     else:
         print("This desktop was not using a team server.")

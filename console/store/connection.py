@@ -122,9 +122,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
         target.close()
 
 
-class Store(
-    TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, TeamCopyMixin, watch.WatchMixin
-):
+class Store(TeamsMixin, LeadsMixin, PresetsMixin, HistoryMixin, TeamCopyMixin, watch.WatchMixin):
     """The local database; safe to share between threads, and between processes via SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

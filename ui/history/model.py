@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,7 +24,8 @@ from ui.common.words import local_time, status_text, type_text
 
 CHUNK = 200  # rows per page read from the store
 CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
-COLUMNS = ("time", "lead", "team", "type", "result", "description", "sid")
+# "agent": who placed the call, shown in team mode (hidden on a desktop of its own).
+COLUMNS = ("time", "agent", "lead", "team", "type", "result", "description", "sid")
 SID_COLUMN = COLUMNS.index("sid")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -52,17 +52,19 @@ def _tr(text: str) -> str:
 
 
 def query_first_page(
-    store: Store, text: str, status: str | None, count: bool = True
+    store: Store, text: str, status: str | None, count: bool = True, agent: str | None = None
 ) -> tuple[list[CallRecord], int | None]:
     """The first chunk and the count for a filter (None: left to count later); safe off the UI
     thread. A first chunk shorter than CHUNK is the whole answer, so it needs no count.
 
     Records leave out the request and the raw reply (the details dialog re-reads the call).
     """
-    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False)
+    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False, agent=agent)
     if len(rows) < CHUNK:
         return rows, len(rows)
-    return rows, store.count_calls(text, status, before_id=rows[0].id + 1) if count else None
+    if not count:
+        return rows, None
+    return rows, store.count_calls(text, status, before_id=rows[0].id + 1, agent=agent)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -85,11 +87,13 @@ class HistoryModel(QAbstractTableModel):
         self._total: int | None = 0  # None: the filter shown is not counted yet
         self._text = ""
         self._status: str | None = None
+        self._agent: str | None = None  # one agent's calls (team mode); None: everyone's
         # Calls whose ending the history could not take (see keep): shown from memory.
         self.unsaved: dict[int, CallRecord] = {}
         self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
         self.headers = (
             _tr("Time"),
+            _tr("Agent"),
             _tr("Lead"),
             _tr("Team list"),
             _tr("Type"),
@@ -99,17 +103,24 @@ class HistoryModel(QAbstractTableModel):
         )
 
     # Filtering and loading
-    def set_filter(self, text: str = "", status: str | None = None) -> None:
+    def set_filter(
+        self, text: str = "", status: str | None = None, agent: str | None = None
+    ) -> None:
         """Filter and reload now, on this thread (the view runs the query off it instead)."""
-        self.show_page(text, status, *query_first_page(self.store, text, status))
+        rows, total = query_first_page(self.store, text, status, agent=agent)
+        self.show_page(text, status, rows, total, agent)
 
     def refresh(self) -> None:
         """Re-read the first chunk and the count for the current filter."""
-        self.set_filter(self._text, self._status)
+        self.set_filter(self._text, self._status, self._agent)
 
     @property
     def status(self) -> str | None:
         return self._status
+
+    @property
+    def agent(self) -> str | None:
+        return self._agent
 
     @property
     def upper_bound(self) -> int | None:
@@ -117,14 +128,19 @@ class HistoryModel(QAbstractTableModel):
         return None if self._newest is None else self._newest + 1
 
     def show_page(
-        self, text: str, status: str | None, rows: list[CallRecord], total: int | None
+        self,
+        text: str,
+        status: str | None,
+        rows: list[CallRecord],
+        total: int | None,
+        agent: str | None = None,
     ) -> None:
         """Show a first page read by ``query_first_page`` (a reset: the filter changed).
 
         A ``total`` of None is given later by ``set_total``: the rows need not wait for it.
         """
         self.beginResetModel()
-        self._text, self._status = text, status
+        self._text, self._status, self._agent = text, status, agent
         self._pages = OrderedDict({0: rows})
         self._newest = rows[0].id if rows else None
         self._total = total
@@ -161,13 +177,28 @@ class HistoryModel(QAbstractTableModel):
             return
         last = self._record_at(self._rows - 1)
         before = last.id if last is not None else self.upper_bound
-        more = len(self.store.fetch_calls(self._text, self._status, 0, CHUNK, before, bodies=False))
+        more = len(self._fetch(0, CHUNK, before))
         if more:
             self.beginInsertRows(QModelIndex(), self._rows, self._rows + more - 1)
             self._rows += more
             self.endInsertRows()
         if more < CHUNK:
             self._total = self._rows  # the end, before the count came
+
+    def _fetch(
+        self, offset: int, limit: int, before_id: int | None = None, oldest_first: bool = False
+    ) -> list[CallRecord]:
+        """Rows of the filter shown (without their request and reply bodies)."""
+        return self.store.fetch_calls(
+            self._text,
+            self._status,
+            offset,
+            limit,
+            before_id,
+            bodies=False,
+            oldest_first=oldest_first,
+            agent=self._agent,
+        )
 
     def _page(self, number: int) -> list[CallRecord]:
         """Page ``number`` (rows number*CHUNK onwards), from the cache or the store."""
@@ -182,7 +213,7 @@ class HistoryModel(QAbstractTableModel):
         return page
 
     def _read_page(self, number: int) -> list[CallRecord]:
-        read = partial(self.store.fetch_calls, self._text, self._status, bodies=False)
+        read = self._fetch
         before = self._pages.get(number - 1)
         if before:
             # After the page above, not at an offset: an offset makes SQLite step over every
@@ -218,7 +249,7 @@ class HistoryModel(QAbstractTableModel):
         fresh: list[CallRecord] = []
         offset = 0
         while True:
-            page = self.store.fetch_calls(self._text, self._status, offset, 50, bodies=False)
+            page = self._fetch(offset, 50)
             newer = [r for r in page if self._newest is None or r.id > self._newest]
             fresh.extend(newer)
             if len(newer) < len(page) or len(page) < 50:
@@ -342,6 +373,8 @@ class HistoryModel(QAbstractTableModel):
     def _display(record: CallRecord, column: str) -> str:
         if column == "time":
             return local_time(record.created_at)
+        if column == "agent":
+            return record.agent
         if column == "lead":
             number = format_display(record.lead_number)
             return f"{record.lead_name} · {number}" if record.lead_name else number

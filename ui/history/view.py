@@ -30,6 +30,7 @@ from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
+from ui.history.agents import AgentFilter
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
 
 # The details dialog, the menu and the file dialog are imported when first used.
@@ -44,6 +45,7 @@ FILTER_DELAY_MS = 250
 # one table update per call kept the window too busy to answer promptly.
 UPDATE_DELAY_MS = 50
 HISTORY_FILES = "history"  # the kind of file whose folder is remembered
+AGENT_COLUMN = COLUMNS.index("agent")
 
 
 class HistoryView(QWidget):
@@ -75,11 +77,14 @@ class HistoryView(QWidget):
         self._new_calls = False
         self._finished_calls: dict[int, CallRecord | None] = {}
         self._details: dict[int, CallDetailDialog] = {}  # open details, by call id
+        # Team mode: this desktop's agent name (None: not in team mode), and whether a lead.
+        self._team: tuple[str | None, bool] = (None, False)
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_DELAY_MS)
         self._update_timer.timeout.connect(self._show_calls)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.agent_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.refresh()
         self._update_count()
 
@@ -99,6 +104,8 @@ class HistoryView(QWidget):
         self.status_combo.addItem(self.tr("All results"), None)
         for status in CALL_STATUSES:
             self.status_combo.addItem(status_text(status), status)
+        self.agent_filter = AgentFilter(self)
+        self.agent_filter.setVisible(False)  # team mode only (show_team)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("Matching calls"))
         self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
@@ -131,10 +138,19 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        widths = {"time": 150, "lead": 240, "team": 130, "type": 85, "result": 115, "sid": 140}
+        widths = {
+            "time": 150,
+            "agent": 110,
+            "lead": 240,
+            "team": 130,
+            "type": 85,
+            "result": 115,
+            "sid": 140,
+        }
         for column, width in widths.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index("description"), QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(AGENT_COLUMN, True)  # team mode only (show_team)
         title.setBuddy(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -154,6 +170,7 @@ class HistoryView(QWidget):
         bar.addWidget(title)
         bar.addWidget(self.filter_edit, 2)
         bar.addWidget(self.status_combo)
+        bar.addWidget(self.agent_filter)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
         for button in (
@@ -184,17 +201,18 @@ class HistoryView(QWidget):
 
     async def _filter(self) -> None:
         text, status = self.filter_edit.text(), self.status_combo.currentData()
+        agent = self.agent_filter.currentData()
         # Never on the UI thread; the rows are shown first, and counted after (counting a word
         # found in most of 100,000 calls takes longer than finding the first page of them).
-        rows, total = await off_thread(query_first_page, self.store, text, status, False)
-        self.model.show_page(text, status, rows, total)
+        rows, total = await off_thread(query_first_page, self.store, text, status, False, agent)
+        self.model.show_page(text, status, rows, total, agent)
         self._update_count()
         self.filtered.emit()
         # Counted up to the newest row shown; a call added meanwhile moves that bound, and
         # the count is taken again.
         while total is None and not self.model.counted:
             bound = self.model.upper_bound
-            counted = await off_thread(self.store.count_calls, text, status, bound)
+            counted = await off_thread(self.store.count_calls, text, status, bound, agent)
             if bound == self.model.upper_bound:
                 self.model.set_total(counted)
                 self._update_count()
@@ -210,11 +228,42 @@ class HistoryView(QWidget):
         self._new_calls = True
         self._show_calls_soon()
 
+    # Team mode
+    def show_team(self, own: str | None, lead: bool = False) -> None:
+        """Team mode, ``own`` being this desktop's agent name (None: a desktop on its own).
+
+        In team mode the Agent column and filter show, and the filter starts on the agent's
+        own calls (a lead's on everyone's); later picks are the person's. Out of it, both
+        are hidden and every call is shown.
+        """
+        team = own is not None
+        self.agent_filter.setVisible(team)
+        self.table.setColumnHidden(AGENT_COLUMN, not team)
+        if (own, lead) == self._team:
+            return
+        self._team = (own, lead)
+        self.agent_filter.set_agents([], own or "")
+        self.agent_filter.pick(own if team and not lead and own else None)
+        self.apply_filter()
+        if team:
+            self.refresh_agents()
+
+    def refresh_agents(self) -> asyncio.Task:
+        """Read the agent names in the history again (off the UI thread) for the filter."""
+
+        async def read() -> None:
+            names = await off_thread(self.store.list_agents)
+            self.agent_filter.set_agents(names, self._team[0] or "")
+
+        return self.tasks.latest("list the agents", read())
+
     def changed_elsewhere(self) -> None:
         """Another connection wrote the history (the team's sync, the command line): calls
         new to this view go on top and the pending ones shown are read again, soon, in the
         same batch as this window's own calls, keeping the row picked and the scroll."""
         self._new_calls = True
+        if self._team[0] is not None:
+            self.refresh_agents()  # a pulled call may be a new agent's
         for call_id in self.model.pending_ids():
             self._finished_calls.setdefault(call_id, None)
         self._show_calls_soon()
@@ -344,16 +393,17 @@ class HistoryView(QWidget):
     async def export(self, path: Path) -> int:
         """Write every call matching the filter to ``path``, off the UI thread."""
         text, status = self.filter_edit.text(), self.status_combo.currentData()
+        agent = self.agent_filter.currentData()
         self.export_button.setEnabled(False)
         try:
-            count = await off_thread(_export, self.store, text, status, path)
+            count = await off_thread(_export, self.store, text, status, path, agent)
         finally:
             self.export_button.setEnabled(True)
         self.message.emit(self.tr("Exported %n call(s) to {0}", "", count).format(path))
         return count
 
 
-def _export(store: Store, text: str, status: str | None, path: Path) -> int:
+def _export(store: Store, text: str, status: str | None, path: Path, agent: str | None) -> int:
     from console.csvio import export_calls  # written by the leads/teams side; imported late
 
-    return export_calls(store, path, text, status)
+    return export_calls(store, path, text, status, agent=agent)
