@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit
 from window_kit import open_session, seed
 
@@ -135,38 +134,3 @@ def test_the_windows_own_edits_do_not_reload_it(session, arun) -> None:
     engine.store.add_lead(Lead(None, "Own", "5553334444"))
     arun(asyncio.sleep(0.5))
     assert seen == []
-
-
-def test_read_only_lists_cannot_be_changed_and_say_why(session, arun) -> None:
-    engine, window = session.start(seed_with=seed)
-    panel = window.teams_panel
-    reason = "Only a team lead can edit team lists."
-    panel.set_read_only(reason)
-    assert panel.read_only_note.isVisibleTo(panel) and panel.read_only_note.text() == reason
-    for widget in (
-        panel.new_button,
-        panel.delete_button,
-        panel.import_button,
-        panel.up_button,
-        panel.down_button,
-        panel.remove_button,
-        panel.add_box,
-    ):
-        assert not widget.isEnabled(), widget.accessibleName()
-    assert not panel.import_action.isEnabled()
-    assert panel.name_edit.isReadOnly()
-    assert panel.export_button.isEnabled()  # reading is still fine
-    index = panel.model.index(0, 1)
-    assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsEditable
-    assert not panel.model.setData(index, "Changed")
-    assert panel.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
-    # A list picked after is read-only too; a lead's lists are editable again.
-    with _other(engine) as other:
-        other.save_team(TeamList(None, "Night", [TeamMember("Dee", "5551114444")]))
-    arun(until(lambda: panel.team_combo.findText("Night") >= 0, 2.0, "the list shown"))
-    panel.team_combo.setCurrentIndex(panel.team_combo.findText("Night"))
-    assert not panel.delete_button.isEnabled() and not panel.add_box.isEnabled()
-    panel.set_read_only("")
-    assert not panel.read_only_note.isVisibleTo(panel)
-    assert panel.delete_button.isEnabled() and panel.add_box.isEnabled()
-    assert panel.model.flags(index) & Qt.ItemFlag.ItemIsEditable

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -64,8 +65,10 @@ def follow_store(
     calls: CallPanel,
     leads: LeadsPanel,
     history: HistoryView,
+    team: Callable[[], object],
 ) -> StoreWatcher:
-    """Keep the window's team lists, presets, leads and history as the store has them."""
+    """Keep the window's team lists, presets, leads and history as the store has them;
+    ``team`` is called when the team sync's state or what waits to be sent changed."""
     watcher = StoreWatcher(store, parent)
 
     def show(tables: frozenset[str]) -> None:
@@ -78,6 +81,8 @@ def follow_store(
             leads.refresh()
         if "history" in tables:
             history.changed_elsewhere()
+        if "team" in tables:
+            team()
 
     watcher.changed.connect(show)
     return watcher

@@ -40,6 +40,7 @@ from ui.shell.links import read_number
 from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
+from ui.shell.team_mode import TeamLine, TeamMode
 from ui.shell.tray import Tray, closes_to_tray
 from ui.teams.panel import TeamsPanel
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         self._build()
+        self.team_mode = TeamMode(engine, self.team_line, self.teams_panel, self.history, self)
         self.tray = Tray(self, self, self.call_panel.in_flight_changed)
         self.menu_actions = build_menus(
             self,
@@ -84,9 +86,9 @@ class MainWindow(QMainWindow):
         self.leads_panel.setFocus()
         self._keep_store_checkpointed()
         # Edits made by another connection (the team's sync, the command line) show too.
-        self.store_watcher = follow_store(
-            engine.store, self, self.teams_panel, self.call_panel, self.leads_panel, self.history
-        )
+        parts = (self.teams_panel, self.call_panel, self.leads_panel, self.history)
+        self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
+        QTimer.singleShot(0, self, self.team_mode.start)  # once the loop runs
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
@@ -119,6 +121,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         self.banner = SandboxBanner(central)
         layout.addWidget(self.banner)
+        self.team_line = TeamLine(central)  # the team server's state, in team mode
+        layout.addWidget(self.team_line)
         self.outer_split = QSplitter(Qt.Orientation.Vertical, central)
         self.outer_split.setObjectName("outer_split")
         layout.addWidget(self.outer_split, 1)
@@ -163,6 +167,9 @@ class MainWindow(QMainWindow):
         self.leads_panel.offer_call(self.menu_actions.call)
         self.teams_panel.teams_changed.connect(self.call_panel.refresh_teams)
         self.call_panel.call_started.connect(self.history.call_started)
+        # What waits to be sent grows with this window's calls and list edits.
+        self.call_panel.call_started.connect(lambda _id: self.team_mode.read())
+        self.teams_panel.teams_changed.connect(self.team_mode.read)
         self.call_panel.call_unsaved.connect(self.history.model.keep)
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
@@ -323,6 +330,7 @@ class MainWindow(QMainWindow):
         def make():
             dialog = AccountDialog(self.engine, self)
             dialog.applied.connect(self.update_account)
+            dialog.team_changed.connect(self.team_mode.restart)
             return dialog
 
         return self._open("account", make)
@@ -517,6 +525,7 @@ class MainWindow(QMainWindow):
     def _finish_close(self) -> None:
         self._may_close = True
         self.store_watcher.stop()
+        self.team_mode.stop()  # not waiting on a stalled team server
         try:
             self.save_state()
         except OSError as exc:
