@@ -81,7 +81,7 @@ def follow_store(
             leads.refresh()
         if "history" in tables:
             history.changed_elsewhere()
-        if "team" in tables:
+        if tables & {"team", "history"}:  # a call recorded elsewhere waits to be sent too
             team()
 
     watcher.changed.connect(show)
