@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -22,6 +22,7 @@ from console.engine import Engine
 from console.problems import LocalProblem
 from console.settings import TEAM_AGENT, TEAM_URL
 from ui.common.errors import show_error
+from ui.common.screen import fit_to_screen
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.team_state import describe
 
@@ -92,13 +93,14 @@ class TeamSection(QGroupBox):
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Team server status"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.addRow(tr("Se&rver URL:"), self.url_edit)
         form.addRow("", self.url_check)
         form.addRow(tr("A&gent name:"), self.agent_edit)
         form.addRow(tr("Pass&word:"), self.password_edit)
         form.addRow("", buttons)
         form.addRow(tr("Status:"), self.status)
+        form.setRowVisible(self.url_check, False)  # until there is something to say
 
     def _load(self) -> None:
         settings = self.engine.settings
@@ -110,6 +112,31 @@ class TeamSection(QGroupBox):
         self.disconnect_button.setEnabled(bool(self._saved_url))
         self.show_status()
 
+    def _say_url(self, text: str) -> None:
+        self.url_check.setText(text)
+        self.form.setRowVisible(self.url_check, bool(text))
+        self._fit()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """A longer message makes the dialog taller (within the screen) rather than cut it."""
+        dialog = self.window()
+        layout = dialog.layout()
+        if layout is None or not dialog.isVisible():
+            return
+        layout.activate()
+        if layout.hasHeightForWidth():
+            wanted = layout.totalHeightForWidth(dialog.width())
+        else:
+            wanted = dialog.sizeHint().height()
+        if wanted > dialog.height():
+            rect = QRect(dialog.geometry())
+            rect.setHeight(wanted)
+            fit_to_screen(dialog, rect)
+
     # What the URL will be
     def check_url(self) -> asyncio.Task:
         """Say what will be saved for the URL typed (read off the UI thread: it needs psycopg)."""
@@ -120,12 +147,12 @@ class TeamSection(QGroupBox):
         from console.team_join import proposed_url
 
         if not text.strip():
-            self.url_check.clear()
+            self._say_url("")
             return
         try:
             url, password = await off_thread(proposed_url, text)
         except ValueError as exc:
-            self.url_check.setText("⚠ " + str(exc))
+            self._say_url("⚠ " + str(exc))
             return
         notes = []
         if "sslmode=verify-full" in url and "sslmode" not in text:
@@ -137,7 +164,7 @@ class TeamSection(QGroupBox):
             )
         if password:
             notes.append(self.tr("The password in the URL goes to the keyring, not the settings."))
-        self.url_check.setText(" ".join(notes) or "✓ " + self.tr("a PostgreSQL URL"))
+        self._say_url(" ".join(notes) or "✓ " + self.tr("a PostgreSQL URL"))
 
     # Status
     def show_status(self) -> asyncio.Task:
@@ -147,7 +174,7 @@ class TeamSection(QGroupBox):
     async def _status(self) -> None:
         override = os.environ.get(URL_ENV, "").strip()
         if not self.engine.settings.get(TEAM_URL) and not override:
-            self.status.setText(self.tr("Not connected: this desktop uses its own store."))
+            self._say(self.tr("Not connected: this desktop uses its own store."))
             return
         state = await off_thread(self.engine.store.team_state)
         line, problem, _tip = describe(state)
@@ -163,7 +190,7 @@ class TeamSection(QGroupBox):
             text += "\n" + self.tr("{0} is set: it is used instead of these settings.").format(
                 URL_ENV
             )
-        self.status.setText(text)
+        self._say(text)
 
     # Joining and leaving
     def join(self) -> asyncio.Task:
@@ -177,14 +204,14 @@ class TeamSection(QGroupBox):
         password = self.password_edit.text() or None
         vault = self.engine.vault
         self.connect_button.setEnabled(False)
-        self.status.setText(self.tr("Connecting…"))
+        self._say(self.tr("Connecting…"))
         try:
             if password is None and url.strip() == self._saved_url:
                 password = await off_thread(vault.load_text, KEYRING_ENTRY)  # kept as it was
             joined = await off_thread(join, url, password, agent, vault, self.engine.settings)
         except (ValueError, LocalProblem) as exc:
             sentence = exc.sentence() if isinstance(exc, LocalProblem) else str(exc) + "."
-            self.status.setText("⚠ " + self.tr("Not connected: {0}").format(sentence))
+            self._say("⚠ " + self.tr("Not connected: {0}").format(sentence))
             return
         finally:
             self.connect_button.setEnabled(True)
@@ -198,7 +225,7 @@ class TeamSection(QGroupBox):
             text += " " + self.tr("The password is kept in {0}.").format(joined.password_kept_in)
         if joined.keyring_warning:
             text += " ⚠ " + joined.keyring_warning
-        self.status.setText(text)
+        self._say(text)
         self.changed.emit()
 
     def leave(self) -> asyncio.Task:
@@ -215,9 +242,7 @@ class TeamSection(QGroupBox):
             raise
         self._saved_url = ""
         self.password_edit.setPlaceholderText("")
-        self.status.setText(
-            self.tr("Disconnected: this desktop uses its own store; the lists copied stay.")
-        )
+        self._say(self.tr("Disconnected: this desktop uses its own store; the lists copied stay."))
         self.changed.emit()
 
     def _failed(self, name: str, exc: BaseException) -> None:
