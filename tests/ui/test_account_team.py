@@ -77,6 +77,7 @@ def test_connect_keeps_the_password_in_the_keyring_starts_the_sync_and_disconnec
     assert (SERVICE, KEYRING_ENTRY) not in memory_keyring.entries
     arun(until(lambda: window.team_mode.sync is None, 5, "the sync to stop"))
     arun(until(lambda: window.history.table.isColumnHidden(1), 5, "the agent column to go"))
+    arun(until(lambda: window.tasks.running("filter history") is None, 5, "the filter"))
 
 
 def test_a_wrong_password_saves_nothing_and_says_one_sentence(

@@ -62,6 +62,11 @@ def _write_state(engine, values: dict[str, str]) -> None:
         )
 
 
+def _settled(window) -> bool:
+    """No history filter still reading (it must not land after the test closed the window)."""
+    return window.tasks.running("filter history") is None
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -103,6 +108,7 @@ def test_offline_line_read_only_lists_and_own_calls_for_an_agent(
     # The agent name is on them, and the filter keeps to bob's.
     arun(until(lambda: history.model.rowCount() == 3, 1.0, "bob's calls"))
     assert {history.model.record(r).agent for r in range(3)} == {"bob"}
+    arun(until(lambda: _settled(window), 5, "the filter"))
 
 
 def test_a_lead_edits_lists_and_sees_every_agent(session, arun, monkeypatch) -> None:
@@ -117,13 +123,14 @@ def test_a_lead_edits_lists_and_sees_every_agent(session, arun, monkeypatch) -> 
     assert history.agent_filter.currentData() is None  # all agents
     assert window.teams_panel.read_only_reason == ""
     assert window.teams_panel.new_button.isEnabled()
+    arun(until(lambda: _settled(window), 5, "the filter"))
 
 
 def test_connected_with_nothing_waiting_says_nothing(session, arun, monkeypatch) -> None:
     monkeypatch.setenv("FINDME_TEAM_URL", f"postgresql://ann@127.0.0.1:{_closed_port()}/team")
     engine, window = session.start()
     arun(window.team_mode.start())
-    window.team_mode.stop()  # the state below is the test's, not a live sync's
+    window.team_mode._stop_sync(0)  # the state below is the test's, not a live sync's
     _write_state(engine, {"mode": "team", "role": "lead", "connected": "1", "error": ""})
     arun(window.team_mode.read())
     assert not window.team_line.isVisible()
@@ -174,3 +181,4 @@ def test_a_leads_edit_on_the_server_shows_in_an_agents_window_within_a_second(
     arun(until(lambda: panel.team_combo.findText("Night") >= 0, 5, "the lead's list"))
     assert time.monotonic() - saved < 1.0
     assert window.history.agent_filter.currentData() == pg.AGENT_USER
+    arun(until(lambda: _settled(window), 5, "the filter"))

@@ -170,6 +170,8 @@ class AccountDialog(QDialog):
         layout.addLayout(stored)
         self.team_section = TeamSection(self.engine, self)
         self.team_section.changed.connect(self.team_changed)
+        # Its reads may end after the dialog is gone (closed, then deleted): cancelled first.
+        self.finished.connect(lambda _r: self.team_section.tasks.cancel_now())
         layout.addWidget(self.team_section)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)

@@ -229,8 +229,9 @@ class HistoryView(QWidget):
         self._show_calls_soon()
 
     # Team mode
-    def show_team(self, own: str | None, lead: bool = False) -> None:
-        """Team mode, ``own`` being this desktop's agent name (None: a desktop on its own).
+    def show_team(self, own: str | None, lead: bool = False, agents: list[str] = ()) -> None:
+        """Team mode, ``own`` being this desktop's agent name (None: a desktop on its own),
+        ``agents`` the names on the calls in the history (the filter offers them).
 
         In team mode the Agent column and filter show, and the filter starts on the agent's
         own calls (a lead's on everyone's); later picks are the person's. Out of it, both
@@ -239,31 +240,18 @@ class HistoryView(QWidget):
         team = own is not None
         self.agent_filter.setVisible(team)
         self.table.setColumnHidden(AGENT_COLUMN, not team)
+        self.agent_filter.set_agents(list(agents), own or "")
         if (own, lead) == self._team:
             return
         self._team = (own, lead)
-        self.agent_filter.set_agents([], own or "")
         self.agent_filter.pick(own if team and not lead and own else None)
         self.apply_filter()
-        if team:
-            self.refresh_agents()
-
-    def refresh_agents(self) -> asyncio.Task:
-        """Read the agent names in the history again (off the UI thread) for the filter."""
-
-        async def read() -> None:
-            names = await off_thread(self.store.list_agents)
-            self.agent_filter.set_agents(names, self._team[0] or "")
-
-        return self.tasks.latest("list the agents", read())
 
     def changed_elsewhere(self) -> None:
         """Another connection wrote the history (the team's sync, the command line): calls
         new to this view go on top and the pending ones shown are read again, soon, in the
         same batch as this window's own calls, keeping the row picked and the scroll."""
         self._new_calls = True
-        if self._team[0] is not None:
-            self.refresh_agents()  # a pulled call may be a new agent's
         for call_id in self.model.pending_ids():
             self._finished_calls.setdefault(call_id, None)
         self._show_calls_soon()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from shiboken6 import isValid
 
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.team_state import describe
@@ -82,10 +83,17 @@ class TeamMode(QObject):
         self.config: Config | None = None  # None: a desktop on its own
         self.sync: Any = None  # console.team.TeamSync, imported in team mode only
         self.state: dict[str, str] = {}
+        self.agents: list[str] = []  # the agent names on the history's calls
+        self._closed = False  # the window is closing: nothing more is started or shown
+        # However the window goes (a test deletes it without closing it first): no sync left.
+        self.destroyed.connect(lambda: self.stop(0))
 
-    def start(self) -> asyncio.Task:
+    def start(self) -> asyncio.Task | None:
         """Read the configuration (settings and keyring, off the UI thread) and start the
-        sync thread when there is a team server; then show the state. One at a time."""
+        sync thread when there is a team server; then show the state. One at a time.
+        None once the window is closing."""
+        if self._closed:
+            return None
         return self.tasks.single_flight("start the team sync", self._start)
 
     def restart(self) -> asyncio.Task:
@@ -95,8 +103,10 @@ class TeamMode(QObject):
             starting = self.tasks.running("start the team sync")
             if starting is not None:
                 await asyncio.shield(starting)  # its sync thread is then known, to be stopped
-            self.stop()
-            await self.start()
+            self._stop_sync(STOP_WAIT_S)
+            started = self.start()
+            if started is not None:
+                await started
 
         return self.tasks.latest("restart the team sync", again())
 
@@ -104,30 +114,47 @@ class TeamMode(QObject):
         from console.team_cli import configured
 
         try:
-            self.config = await off_thread(configured, self.engine.vault)
+            config = await off_thread(configured, self.engine.vault)
         except Exception as exc:  # a keyring or settings problem: said on the line
             self.config = None
+            if self._closed or not isValid(self.line):
+                return
             self.line.show_state({"mode": "team", "error": str(exc)})
             return
-        if self.config is not None and self.sync is None:
-            self.sync = await off_thread(_started_sync, str(self.engine.store.path), self.config)
+        self.config = config
+        if config is not None and self.sync is None:
+            team = await off_thread(_import_team)  # psycopg: a big import, off the UI thread
+            url, password, agent = config
+            # Made and started here, on this thread: a cancelled start leaves no thread behind.
+            self.sync = team.TeamSync(str(self.engine.store.path), url, password, agent)
+            self.sync.start()
         await self._read()
 
     def stop(self, wait: float = STOP_WAIT_S) -> bool:
-        """Ask the sync thread to end; waits at most ``wait`` seconds (it is a daemon thread:
-        one stuck on a stalled server ends on its own and writes nothing more)."""
+        """The window is closing: its reads are cancelled and the sync thread asked to end,
+        waiting at most ``wait`` seconds (it is a daemon thread: one stuck on a stalled server
+        ends on its own and writes nothing more). Returns whether it ended."""
+        self._closed = True
+        self.tasks.cancel_now()  # a read ending after the window is gone must not touch it
+        return self._stop_sync(wait)
+
+    def _stop_sync(self, wait: float) -> bool:
         sync, self.sync = self.sync, None
         return True if sync is None else bool(sync.stop(timeout=wait))
 
-    def read(self) -> asyncio.Task:
+    def read(self) -> asyncio.Task | None:
         """Show team_state again (read off the UI thread: the store may be busy)."""
+        if self._closed:
+            return None
         return self.tasks.latest("read the team state", self._read())
 
     async def _read(self) -> None:
         if self.config is None:
-            self.state = {}
+            self.state, self.agents = {}, []
         else:
-            self.state = await off_thread(self.engine.store.team_state)
+            self.state, self.agents = await off_thread(_read_state, self.engine.store)
+        if self._closed or not isValid(self.line):
+            return
         self.show(self.state if self.config is not None else None)
 
     def show(self, state: dict[str, str] | None) -> None:
@@ -140,18 +167,19 @@ class TeamMode(QObject):
             self.history.show_team(None)
             return
         own = state.get("agent") or (self.config[2] if self.config else "")
-        self.history.show_team(own, lead=role == "lead")
+        self.history.show_team(own, lead=role == "lead", agents=self.agents)
 
     def _failed(self, name: str, exc: BaseException) -> None:
         log.warning("could not %s: %s", name, exc)
         self.line.show_state({"mode": "team", "error": str(exc)})
 
 
-def _started_sync(store_path: str, config: Config) -> Any:
-    """A running TeamSync (imports psycopg: off the UI thread, in team mode only)."""
-    from console.team import TeamSync
+def _read_state(store: Any) -> tuple[dict[str, str], list[str]]:
+    """team_state and the agent names on the history's calls (off the UI thread)."""
+    return store.team_state(), store.list_agents()
 
-    url, password, agent = config
-    sync = TeamSync(store_path, url, password, agent)
-    sync.start()
-    return sync
+
+def _import_team() -> Any:
+    import console.team
+
+    return console.team
