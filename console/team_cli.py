@@ -280,8 +280,13 @@ def sync_now(vault: Vault | None = None, say: str = "") -> Any:
 
     try:
         found = configured(vault)
-        if found is None:
-            return None
+    except LocalProblem:
+        if not say:
+            raise
+        return None  # the settings or the keyring: the command itself says so, once
+    if found is None:
+        return None
+    try:
         from console import paths
         from console.team import TeamSync
 
@@ -338,9 +343,12 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     from console import paths
     from console.settings import Settings
+    from console.store import Store
     from console.team_join import leave
 
-    if leave(vault, Settings(paths.settings_path())):
+    with Store.open(paths.store_path()) as store:
+        had = leave(vault, Settings(paths.settings_path()), store)
+    if had:
         print("This desktop no longer uses the team server; its own store is used again.")
     else:
         print("This desktop was not using a team server.")

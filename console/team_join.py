@@ -18,6 +18,7 @@ from console.settings import TEAM_AGENT, TEAM_URL
 if TYPE_CHECKING:
     from console.credentials import Vault
     from console.settings import Settings
+    from console.store import Store
 
 KEYRING_ENTRY = "team-server"  # the keyring entry (under the console's service) of the password
 
@@ -94,13 +95,18 @@ def join(url: str, password: str | None, agent: str, vault: Vault, settings: Set
     )
 
 
-def leave(vault: Vault, settings: Settings) -> bool:
+def leave(vault: Vault, settings: Settings, store: Store) -> bool:
     """Stop using the team server: its URL and agent name out of the settings, its password
-    out of the keyring. Returns whether this desktop had one. The copy of the team's lists
-    and the history stay in the desktop's store."""
+    out of the keyring, and ``store`` (this desktop's) forgets the team: its sync state, and
+    list edits not sent (they would go to whatever server it joins next). Its copy of the
+    lists and the history stay. Returns whether this desktop had a team server."""
     had = bool(settings.get(TEAM_URL))
     settings.values.pop(TEAM_URL, None)
     settings.values.pop(TEAM_AGENT, None)
     settings.save()
     vault.forget_text(KEYRING_ENTRY)
+    store.set_team_state(dict.fromkeys(store.team_state()))
+    edits = store.list_edits()
+    if edits:
+        store.drop_list_edits(edits[-1].seq)
     return had

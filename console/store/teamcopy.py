@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.store.history import CALL_COLUMNS
@@ -91,6 +92,16 @@ class TeamCopyMixin:
                 " agent = CASE WHEN agent = '' THEN ? ELSE agent END WHERE id = ?",
                 [(r.status, agent, r.id) for r in records],
             )
+
+    def keep_copy(self, target: Path) -> None:
+        """Copy the whole store into ``target`` (a consistent snapshot, SQLite's backup API)."""
+        copy = sqlite3.connect(str(target))
+        try:
+            with self._read() as conn:
+                conn.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            copy.close()
 
     def data_version(self) -> int:
         """SQLite's PRAGMA data_version on this store's connection: it changes when another

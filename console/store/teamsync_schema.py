@@ -13,9 +13,10 @@ code that talks to the team server. What it needs here:
   pending and finished since (a row with no uuid, a bulk copy of old records, is never
   sent). Rows from before this version count as sent: a desktop's old history is not
   uploaded when it joins a team.
-- ``team_outbox``: a lead's list and preset edits, captured by triggers, pushed in order by
-  the sync. The sync's own mirror writes are not captured: it writes a ``team_state`` row
-  ``mirroring`` inside its transaction, which no other connection can see.
+- ``team_outbox``: a lead's list and preset edits, captured by triggers while the desktop is
+  in team mode (team_state has 'mode'), pushed in order by the sync. The sync's own mirror
+  writes are not captured: it writes a ``team_state`` row ``mirroring`` inside its
+  transaction, which no other connection can see.
 - ``team_state(key, value)``: the sync's state for the window and `team status` (keys in
   docs/team-server.md).
 """
@@ -26,7 +27,12 @@ import sqlite3
 
 # Lists and presets are captured by name: the server's ids are not this desktop's.
 _TEAM_NAME = "(SELECT name FROM teams WHERE id = {0}.team_id)"
-_NOT_MIRRORING = "NOT EXISTS (SELECT 1 FROM team_state WHERE key = 'mirroring')"
+# Captured only in team mode (a desktop alone has nobody to send edits to), and never the
+# sync's own copy of the server's lists.
+_NOT_MIRRORING = (
+    "EXISTS (SELECT 1 FROM team_state WHERE key = 'mode')"
+    " AND NOT EXISTS (SELECT 1 FROM team_state WHERE key = 'mirroring')"
+)
 
 
 def _capture_triggers() -> list[str]:

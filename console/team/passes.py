@@ -110,10 +110,18 @@ def send_calls_outbox(local: Store, server: PgStore, agent: str, done: Pass) -> 
             return problem
         try:
             send_calls(server, batch, agent)
-        except NotALead as exc:
-            # An agent's role may write only calls under its own name: rows made under
-            # another name never will be accepted. Said once, and not sent again.
-            problem = f"{len(batch)} calls were not accepted by the team server: {exc}"
+        except NotALead:
+            # An agent's role may write only calls under its own name: a row made under
+            # another name never will be accepted. The batch went back whole: each row
+            # again on its own, and only those refused are given up (said, not retried).
+            refused = 0
+            for record in batch:
+                try:
+                    send_calls(server, [record], agent)
+                except NotALead as exc:
+                    refused += 1
+                    calls = "1 call was" if refused == 1 else f"{refused} calls were"
+                    problem = f"{calls} not accepted by the team server: {exc}"
             log.warning("%s", problem)
         local.mark_sent(batch, agent)
         done.sent_calls += len(batch)

@@ -18,16 +18,17 @@ from typing import Any
 
 import psycopg
 
+from console.masking import SECRETS
 from console.store import Store
 from console.store.models import utc_now
 from console.store.postgres import PgStore
 from console.store.postgres.schema import CHANGES_CHANNEL
 from console.store.postgres.server import TeamServerProblem, split_password, unreachable
+from console.store.postgres.watch import LIST_TABLES
 from console.team import passes
 
 log = logging.getLogger(__name__)
 
-LIST_TABLES = frozenset({"teams", "team_members", "presets"})
 # Seconds. How often the thread looks at the local store (and waits for notifications in
 # between); how often it proves the server is still there when nothing happens; reconnect
 # delays (doubled after each failure, with jitter so a team's desktops do not all come back
@@ -35,6 +36,8 @@ LIST_TABLES = frozenset({"teams", "team_members", "presets"})
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 30.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0
+# Beside the store: a copy of it taken when it first joins a team with lists of its own.
+BEFORE_TEAM_SUFFIX = ".before-team.bak"
 # What "the server is gone" looks like: refused or lost connections, a stalled socket.
 _LOST = (psycopg.Error, TeamServerProblem, OSError)
 
@@ -124,6 +127,7 @@ class TeamSync:
         (connected False) and noted in team_state. LocalProblem if the store cannot open."""
         store = self._open_store()
         try:
+            self._join(store)
             try:
                 server = self._connect(store)
             except _LOST as exc:
@@ -156,6 +160,10 @@ class TeamSync:
             return
         delay = self._backoff[0]
         try:
+            try:
+                self._join(store)
+            except sqlite3.Error as exc:  # busy: the next pass's writes will tell
+                log.warning("team sync: the local store is busy (%s)", exc)
             while not self._stop.is_set():
                 try:
                     server = self._connect(store)
@@ -197,11 +205,15 @@ class TeamSync:
                 heard.update(LIST_TABLES | {"calls"})
 
         conn.add_notify_handler(note)
-        self._pass(store, server)
+        # Read before each pass, never after: a write made here during a pass (the window's
+        # edit) then counts as news for the next one. The pass's own writes do not change
+        # this connection's data_version, so they never wake it.
         seen_version = store.data_version()
+        self._pass(store, server)
         last_sync = time.monotonic()
         while not self._stop.is_set():
-            for n in conn.notifies(timeout=self._poll):
+            # Back at the first notification (stop_after), not at the end of the wait.
+            for n in conn.notifies(timeout=self._poll, stop_after=1):
                 note(n)
             if self._stop.is_set():
                 return
@@ -220,7 +232,6 @@ class TeamSync:
                 calls=local or "calls" in tables,
             )
             last_sync = time.monotonic()
-            seen_version = store.data_version()  # the pass's own writes are not news
 
     def _connect(self, store: Store) -> PgStore:
         extra = {"connect_timeout": self._connect_timeout} if self._connect_timeout else {}
@@ -228,27 +239,26 @@ class TeamSync:
         try:
             server.connection.execute(f"LISTEN {CHANGES_CHANNEL}")
             facts = server.describe()
+            role = facts["role"] if facts["role"] in ("lead", "agent") else ""
+            if role == "agent":
+                # The row policy takes an agent's calls only under its login name.
+                server.agent = str(facts["user"])
+            self._note(
+                store,
+                {
+                    "mode": "team",
+                    "server": self.url,
+                    "agent": server.agent,
+                    "role": role,
+                    "schema_version": str(facts["schema_version"]),
+                    "connected": "1",
+                    "offline_since": "",
+                    "error": "",
+                },
+            )
         except BaseException:
             _close_quietly(server)
             raise
-        role = facts["role"] if facts["role"] in ("lead", "agent") else ""
-        state = store.team_state()
-        if state.get("server") not in (None, self.url):
-            # Another team's server: its calls are pulled from the start.
-            self._note(store, {"calls_mark": None})
-        self._note(
-            store,
-            {
-                "mode": "team",
-                "server": self.url,
-                "agent": server.agent,
-                "role": role,
-                "schema_version": str(facts["schema_version"]),
-                "connected": "1",
-                "offline_since": "",
-                "error": "",
-            },
-        )
         return server
 
     def _pass(
@@ -277,6 +287,14 @@ class TeamSync:
         return done
 
     def _offline(self, store: Store, exc: BaseException) -> str:
+        if isinstance(exc, psycopg.DatabaseError) and not isinstance(exc, psycopg.OperationalError):
+            # Reached, but it refused what was sent (a constraint, a type): not "offline",
+            # though the pass is retried like one; the sentence says what it said.
+            detail = SECRETS.mask(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+            sentence = f"The team server refused the sync ({detail or type(exc).__name__})."
+            self._note(store, {"error": sentence})
+            log.warning("%s", sentence)
+            return sentence
         problem = exc if isinstance(exc, TeamServerProblem) else unreachable(exc, self.url)
         sentence = problem.sentence()
         try:
@@ -291,9 +309,23 @@ class TeamSync:
         return sentence
 
     def _note(self, store: Store, values: dict[str, str | None]) -> bool:
-        if self._stop.is_set() and self._thread is not None:
+        if self._stop.is_set() and threading.current_thread() is self._thread:
             return False  # stopped: the window may be closing the store
         return store.set_team_state(values)
+
+    def _join(self, store: Store) -> None:
+        """Mark the store as in team mode (list edits are captured from now on); the first
+        time, keep a copy of it if it has lists of its own, which the team's replace."""
+        state = store.team_state()
+        if "mode" not in state and (store.list_teams() or store.list_presets()):
+            kept = store.path.with_name(store.path.name + BEFORE_TEAM_SUFFIX)
+            if not kept.exists():
+                store.keep_copy(kept)
+                log.info("this desktop's own lists were kept in %s before joining", kept)
+        changes: dict[str, str | None] = {"mode": "team", "server": self.url}
+        if state.get("server") not in (None, self.url):
+            changes["calls_mark"] = None  # another team's server: its calls from the start
+        self._note(store, changes)
 
     def _changed(self, tables: set[str]) -> None:
         if self._on_change is not None:

@@ -178,3 +178,41 @@ def test_watch_sees_another_process_edit_within_a_second_and_resyncs_after_a_cra
     finally:
         watcher.terminate()
         watcher.wait(10)
+
+
+def test_call_and_history_in_team_mode_are_local_then_sent(
+    run_cli, pg_cluster: Any, pg_db: str
+) -> None:
+    from tests.integration.test_cli import LiveSandbox
+    from tests.team_kit import server_calls
+
+    agent = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)}
+    with LiveSandbox() as live:
+        done = run_cli(
+            "call", "--list", "5559998888", "--phone-to-call", "5551112222",
+            "--api-url", live.url, "--json", env={**agent, "FINDME_KEY": "k-123"},
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["result"] == "success"
+    assert "team" not in done.stderr  # sent: nothing to say
+    rows = server_calls(pg_cluster, pg_db)
+    assert [(r["agent"], r["status"]) for r in rows] == [(pg.AGENT_USER, "success")]
+
+    shown = json.loads(run_cli("history", "--json", "--agent", pg.AGENT_USER, env=agent).stdout)
+    assert [(c["uuid"], c["agent"]) for c in shown] == [(rows[0]["uuid"], pg.AGENT_USER)]
+    assert json.loads(run_cli("history", "--json", "--agent", "nobody", env=agent).stdout) == []
+
+    synced = run_cli("team", "sync", "--json", env=agent)
+    assert synced.returncode == 0, synced.stderr
+    report = json.loads(synced.stdout)
+    assert (report["connected"], report["sent_calls"], report["waiting_to_send"]) == (True, 0, 0)
+    status = json.loads(run_cli("team", "status", "--json", env=agent).stdout)
+    assert status["waiting_to_send"] == 0 and status["offline_since"] is None
+    assert status["last_sync"].endswith("Z") and status["error"] is None
+    assert len(server_calls(pg_cluster, pg_db)) == 1
+
+
+def test_team_sync_without_a_team_server_says_so(run_cli) -> None:
+    done = run_cli("team", "sync")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "team sync: this desktop has no team server (see `team connect`)."

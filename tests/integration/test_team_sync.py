@@ -159,3 +159,81 @@ def test_a_lost_commit_reply_makes_no_second_row(
     assert len(rows) == 1 and rows[0]["status"] == "success"
     with Store.open(path) as store:
         assert store.team_state()["waiting"] == "0"
+
+
+def test_start_never_blocks_and_stop_is_prompt_even_when_the_server_does_not_answer(
+    tmp_path: Path,
+) -> None:
+    import socket
+    import time
+
+    path = tmp_path / "desk" / "findme.db"
+    Store.open(path).close()
+    # A loopback port that accepts connections and never says a word: a stalled server.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        sync = TeamSync(
+            path, f"postgresql://nobody:s3cret-x9@127.0.0.1:{port}/team", connect_timeout=3
+        )
+        started = time.monotonic()
+        sync.start()
+        assert time.monotonic() - started < 0.2 and sync.running
+        time.sleep(0.3)  # it is now waiting on the silent server
+        asked = time.monotonic()
+        assert sync.stop(timeout=0.5) is False  # still connecting; the caller does not wait
+        assert time.monotonic() - asked < 0.8
+        deadline = time.monotonic() + 10
+        while sync.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not sync.running  # it ended on its own once the connect timed out
+    with Store.open(path) as store:
+        # It saw the stop: nothing written after it (no "offline" for a stop it was asked).
+        assert store.team_state().get("connected") is None
+
+
+def test_offline_is_noted_and_the_thread_stops_within_a_poll(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as s:  # a loopback port nobody listens on: refused at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = tmp_path / "desk" / "findme.db"
+    with Store.open(path) as window:
+        sync = TeamSync(
+            path, f"postgresql://nobody:s3cret-x9@127.0.0.1:{port}/team", backoff=(0.1, 0.2)
+        )
+        sync.start()
+        deadline = time.monotonic() + 10
+        while window.team_state().get("connected") != "0" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        state = window.team_state()
+        assert state["connected"] == "0" and state["offline_since"].endswith("Z")
+        assert "cannot be reached" in state["error"] and "s3cret-x9" not in state["error"]
+        assert state["mode"] == "team"
+        begin(window)  # calls go on, and wait
+        assert window.team_state()["waiting"] == "1"
+        asked = time.monotonic()
+        assert sync.stop(timeout=2) is True
+        assert time.monotonic() - asked < 1.0
+
+
+def test_a_call_the_row_policy_refuses_is_given_up_alone_and_said(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "agent" / "findme.db"
+    with Store.open(path) as store:
+        good = [begin(store, f"Good{i}") for i in range(3)]
+        with store._tx() as conn:  # made under another agent's name (a forged or old row)
+            conn.execute("UPDATE history SET agent = 'someone_else' WHERE id = ?", (good[1],))
+        for call_id in good:
+            store.finish_call(call_id, status="success", description="ok")
+        # Configured with a name that is not the login's: an agent's calls carry the login's.
+        report = TeamSync(path, _url(pg_cluster, pg_db, pg.AGENT_USER), agent="bobby").sync_once()
+        assert report.connected
+        assert report.problem.startswith("1 call was not accepted by the team server: ")
+        assert store.team_state()["error"] == report.problem
+        assert store.team_state()["waiting"] == "0"  # given up, not retried forever
+    rows = server_calls(pg_cluster, pg_db)
+    assert sorted(r["lead_name"] for r in rows) == ["Good0", "Good2"]
+    assert {r["agent"] for r in rows} == {pg.AGENT_USER}

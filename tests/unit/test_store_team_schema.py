@@ -80,7 +80,7 @@ def test_every_call_gets_a_uuid_and_the_agent_filter_works(any_store: ConsoleSto
 
 def test_team_state_counts_what_waits(tmp_path: Path) -> None:
     with Store.open(tmp_path / "findme.db") as store:
-        assert store.team_state() == {"waiting": "0"}
+        assert store.team_state() == {"waiting": "0"}  # a desktop that never joined a team
         call_id = _begin(store)
         assert store.team_state()["waiting"] == "1"  # not on the server yet
         with store._tx() as conn:
@@ -88,6 +88,7 @@ def test_team_state_counts_what_waits(tmp_path: Path) -> None:
         assert store.team_state()["waiting"] == "0"
         store.finish_call(call_id, status="success", description="ok")
         assert store.team_state()["waiting"] == "1"  # its completion is not there yet
+        store.set_team_state({"mode": "team"})
         store.save_team(TeamList(None, "Night", [TeamMember("A", "5550001111")]))
         assert store.team_state()["waiting"] == "2"  # the list edit waits too
         old = dataclasses.replace(_team_row("zed"), uuid="")
@@ -97,6 +98,9 @@ def test_team_state_counts_what_waits(tmp_path: Path) -> None:
 
 def test_list_edits_are_captured_but_not_the_mirrors_own(tmp_path: Path) -> None:
     with Store.open(tmp_path / "findme.db") as store:
+        store.save_team(TeamList(None, "Alone", [TeamMember("A", "5550001111")]))
+        assert store.list_edits() == []  # a desktop alone: nothing to send, nothing kept
+        store.set_team_state({"mode": "team"})
         team = store.save_team(TeamList(None, "Night", [TeamMember("A", "5550001111")]))
         store.rename_team(team.id, "Late")
         store.save_preset("Quick", {"timeout": 20})

@@ -236,7 +236,7 @@ class TeamSection(QGroupBox):
 
         self.disconnect_button.setEnabled(False)
         try:
-            await off_thread(leave, self.engine.vault, self.engine.settings)
+            await off_thread(leave, self.engine.vault, self.engine.settings, self.engine.store)
         except Exception:
             self.disconnect_button.setEnabled(True)
             raise

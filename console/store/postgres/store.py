@@ -21,18 +21,17 @@ from psycopg import errors
 
 from console.store.base import NotALead
 from console.store.models import (
-    CALL_STATUSES,
     FINAL_STATUSES,
     CallRecord,
     Lead,
     Preset,
     TeamList,
     TeamMember,
-    like_pattern,
-    phone_digits,
     utc_now,
 )
 from console.store.postgres import schema
+from console.store.postgres.filters import call_filter as _call_filter
+from console.store.postgres.filters import lead_filter as _lead_filter
 from console.store.postgres.server import (
     TeamServerProblem,
     connect,
@@ -484,47 +483,3 @@ class PgStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _lead_filter(text: str) -> tuple[str, list[str]]:
-    text = text.strip()
-    if not text:
-        return "", []
-    pattern = like_pattern(text)
-    clauses = [f"{c} ILIKE %s ESCAPE '\\'" for c in ("name", "company", "number")]
-    params = [pattern, pattern, pattern]
-    digits = phone_digits(text)
-    if digits and digits != text:
-        clauses.append("number LIKE %s")
-        params.append(f"%{digits}%")
-    return "WHERE " + " OR ".join(clauses), params
-
-
-def _call_filter(
-    text: str, status: str | None, agent: str | None, before: tuple[str, str] | None
-) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if status is not None:
-        if status not in CALL_STATUSES:
-            raise ValueError(f"unknown call status {status!r}")
-        clauses.append("status = %s")
-        params.append(status)
-    if agent is not None:
-        clauses.append("agent = %s")
-        params.append(agent)
-    if before is not None:
-        clauses.append("(created_at, uuid) < (%s::timestamptz, %s::uuid)")
-        params.extend(before)
-    text = text.strip()
-    if text:
-        pattern = like_pattern(text)
-        columns = ("lead_name", "lead_number", "team_name", "description", "sid", "agent")
-        matches = [f"{c} ILIKE %s ESCAPE '\\'" for c in columns]
-        params.extend([pattern] * len(columns))
-        digits = phone_digits(text)
-        if digits and digits != text:
-            matches.append("lead_number LIKE %s")
-            params.append(f"%{digits}%")
-        clauses.append("(" + " OR ".join(matches) + ")")
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

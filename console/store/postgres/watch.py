@@ -20,6 +20,8 @@ from console.store.postgres.schema import CHANGES_CHANNEL
 from console.store.postgres.server import TeamServerProblem, connect, unreachable
 
 Event = dict[str, Any]
+# The tables whose changes are list changes (the channel also carries the calls').
+LIST_TABLES = frozenset({"teams", "team_members", "presets"})
 
 
 def watch(
@@ -45,7 +47,9 @@ def watch(
                 emit({"event": "resync"})
                 while not stop.is_set():
                     for note in conn.notifies(timeout=0.5):
-                        emit({"event": "change", **json.loads(note.payload)})
+                        change = json.loads(note.payload)
+                        if change.get("table") in LIST_TABLES:  # calls are not lists
+                            emit({"event": "change", **change})
         except (TeamServerProblem, psycopg.Error) as exc:
             problem = exc if isinstance(exc, TeamServerProblem) else unreachable(exc, url)
             if not offline:
