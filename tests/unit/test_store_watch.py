@@ -48,11 +48,10 @@ def test_another_connections_writes_are_named_by_table(pair: tuple[Store, Store]
     mark = mine.change_mark()
     other.save_team(TeamList(None, "Sales", [TeamMember("Ann", "5551110003")]))
     mark, changed = mine.changes_since(mark)
-    # "team": the edit waits in the team outbox (console.store.teamsync_schema).
-    assert changed == {"teams", "team_members", "team"}
+    assert changed == {"teams", "team_members"}
     other.save_preset("Quick", {"call_type": 1})
     mark, changed = mine.changes_since(mark)
-    assert changed == {"presets", "team"}
+    assert changed == {"presets"}
     other.add_lead(Lead(None, "Jane", "5552223334"))
     mark, changed = mine.changes_since(mark)
     assert changed == {"leads"}
@@ -111,7 +110,8 @@ def test_history_bookkeeping_is_not_a_change(pair: tuple[Store, Store]) -> None:
 
 
 def test_the_team_syncs_state_and_sending_are_the_team_counter(pair: tuple[Store, Store]) -> None:
-    """The window's "offline since … · N waiting" line follows the sync's writes."""
+    """The window's "offline since … · N waiting" line follows the sync's writes, and a list
+    edit made in team mode waits in the team outbox (console.store.teamsync_schema)."""
     mine, other = pair
     call_id = _call(mine)
     mark = mine.change_mark()
@@ -123,6 +123,11 @@ def test_the_team_syncs_state_and_sending_are_the_team_counter(pair: tuple[Store
         conn.execute("UPDATE history SET sent = status WHERE id = ?", (call_id,))
     mark, changed = mine.changes_since(mark)
     assert changed == {"team"}
+    other.set_team_state({"mode": "team"})
+    mark = mine.changes_since(mark)[0]
+    other.save_team(TeamList(None, "Sales", [TeamMember("Ann", "5551110003")]))
+    mark, changed = mine.changes_since(mark)
+    assert changed == {"teams", "team_members", "team"}
 
 
 def test_watch_store_emits_resync_then_each_changed_list(pair: tuple[Store, Store]) -> None:
