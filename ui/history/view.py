@@ -46,6 +46,7 @@ FILTER_DELAY_MS = 250
 UPDATE_DELAY_MS = 50
 HISTORY_FILES = "history"  # the kind of file whose folder is remembered
 AGENT_COLUMN = COLUMNS.index("agent")
+DESCRIPTION_MIN, LEAD_MIN = 160, 160  # px: what showing the Agent column leaves them
 
 
 class HistoryView(QWidget):
@@ -239,6 +240,8 @@ class HistoryView(QWidget):
         """
         team = own is not None
         self.agent_filter.setVisible(team)
+        if team and self.table.isColumnHidden(AGENT_COLUMN):
+            QTimer.singleShot(0, self, self._make_room_for_agents)  # once laid out
         self.table.setColumnHidden(AGENT_COLUMN, not team)
         self.agent_filter.set_agents(list(agents), own or "")
         if (own, lead) == self._team:
@@ -246,6 +249,19 @@ class HistoryView(QWidget):
         self._team = (own, lead)
         self.agent_filter.pick(own if team and not lead and own else None)
         self.apply_filter()
+
+    def _make_room_for_agents(self) -> None:
+        """The Agent column's width is taken from the lead's (down to 160 px) while the
+        description, which stretches, would get less than its own share: on a 1024-px
+        screen it was cut to a few letters."""
+        description = COLUMNS.index("description")
+        lead = COLUMNS.index("lead")
+        short = DESCRIPTION_MIN - (
+            self.table.columnWidth(description) - self.table.columnWidth(AGENT_COLUMN)
+        )
+        if short > 0:
+            width = self.table.columnWidth(lead)
+            self.table.setColumnWidth(lead, max(LEAD_MIN, width - short))
 
     def changed_elsewhere(self) -> None:
         """Another connection wrote the history (the team's sync, the command line): calls
