@@ -171,6 +171,8 @@ class TeamMode(QObject):
 
     def _failed(self, name: str, exc: BaseException) -> None:
         log.warning("could not %s: %s", name, exc)
+        if self._closed or not isValid(self.line):
+            return
         self.line.show_state({"mode": "team", "error": str(exc)})
 
 
