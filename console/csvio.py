@@ -409,11 +409,15 @@ def export_calls(
     text: str = "",
     status: str | None = None,
     disposition: str | None = None,
+    *,
+    agent: str | None = None,
 ) -> int:
-    """Write every call matching the history filter (as Store.fetch_calls takes it) to
-    ``path``: the window's Export and `main.py history export` alike. Returns the count."""
-    # SQLite: LIMIT -1 is no limit
-    records = store.fetch_calls(text, status, 0, -1, disposition=disposition)
+    """Write every call matching the history filter (as Store.fetch_calls takes it: text,
+    status, disposition, agent) to ``path``: the window's Export and `main.py history export`
+    alike. Returns the count."""
+    records = store.fetch_calls(  # LIMIT -1: no limit
+        text, status, 0, -1, disposition=disposition, agent=agent
+    )
     export_history(records, path)
     return len(records)
 

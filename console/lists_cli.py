@@ -13,7 +13,7 @@ With a team server (console.team_cli) the `teams` commands use its lists.
     main.py teams list [--json]
     main.py teams show NAME [--json]
     main.py teams export NAME FILE
-    main.py teams watch [--json]     (team server only; console.team_cli)
+    main.py teams watch [--json]     (the team server's lists, or this desktop's)
     main.py history export FILE [--search TEXT] [--status STATUS] [--disposition NAME]
     main.py history wrap-up CALL --disposition NAME ...  (console.wrapup_cli)
 """
@@ -81,7 +81,8 @@ def register(sub: argparse._SubParsersAction, history: argparse.ArgumentParser) 
     show.add_argument("--json", action="store_true", help="print one JSON object")
     watch = actions.add_parser(
         "watch",
-        help="print one JSON line per team list change on the team server, until Ctrl+C",
+        help="print one JSON line per change of the team lists (on the team server when "
+        "connected, else in this desktop's store, made by another process), until Ctrl+C",
     )
     watch.add_argument("--json", action="store_true", help="one JSON object a line (default)")
     export = actions.add_parser("export", help="write a team list to a CSV file")

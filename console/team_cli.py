@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from console.credentials import Vault
 from console.problems import EXIT_LOCAL
+from console.team_join import KEYRING_ENTRY
 
 if TYPE_CHECKING:
     from console.store.postgres import PgStore
 
 URL_ENV = "FINDME_TEAM_URL"
-KEYRING_ENTRY = "team-server"  # the keyring entry (under the console's service) of the password
 EXIT_OK, EXIT_UNREACHABLE = 0, 3
 
 
@@ -187,37 +187,21 @@ def _init(args: argparse.Namespace, vault: Vault) -> int:
 
 def _connect(args: argparse.Namespace, vault: Vault) -> int:
     from console import paths
-    from console.settings import TEAM_AGENT, TEAM_URL, Settings
-    from console.store.postgres import PgStore, split_password
-    from console.store.postgres.server import where, with_default_sslmode
+    from console.settings import Settings
+    from console.team_join import join, proposed_url
 
     try:
-        url, inline = split_password(args.url)
-        url = with_default_sslmode(url)
+        _url, inline = proposed_url(args.url)
     except ValueError as exc:
         print(f"team connect: {exc}.", file=sys.stderr)
         return EXIT_LOCAL
     password = _password(args, inline)
-    settings = Settings(paths.settings_path())
-    # Tried first: nothing is saved for a server that cannot be used.
-    with PgStore.open(url, password=password, agent=args.agent) as store:
-        facts = store.describe()
-        agent = store.agent
-    if password:
-        vault.save_text(KEYRING_ENTRY, password)
-    else:
-        vault.forget_text(KEYRING_ENTRY)
-    settings.set(TEAM_URL, url)
-    settings.set(TEAM_AGENT, args.agent.strip())
-    settings.save()
-    print(
-        f"Connected to the team server {where(url)} as {facts['user']} "
-        f"(role {facts['role']}, agent name {agent}), schema version {facts['schema_version']}."
-    )
-    if password:
-        print(f"The password is kept in {vault.location}.")
-        if vault.warning:
-            print(f"note: {vault.warning}")
+    joined = join(args.url, password, args.agent, vault, Settings(paths.settings_path()))
+    print(joined.sentence())
+    if joined.password_kept_in:
+        print(f"The password is kept in {joined.password_kept_in}.")
+        if joined.keyring_warning:
+            print(f"note: {joined.keyring_warning}")
     return EXIT_OK
 
 
@@ -358,15 +342,12 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
 
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     from console import paths
-    from console.settings import TEAM_AGENT, TEAM_URL, Settings
+    from console.settings import Settings
+    from console.store import Store
+    from console.team_join import leave
 
-    settings = Settings(paths.settings_path())
-    had = settings.get(TEAM_URL)
-    settings.values.pop(TEAM_URL, None)
-    settings.values.pop(TEAM_AGENT, None)
-    settings.save()
-    vault.forget_text(KEYRING_ENTRY)
-    _leave_team_mode()
+    with Store.open(paths.store_path()) as store:
+        had = leave(vault, Settings(paths.settings_path()), store)
     if had:
         print("This desktop no longer uses the team server; its own store is used again.")
     else:
@@ -374,37 +355,34 @@ def _disconnect(args: argparse.Namespace, vault: Vault) -> int:
     return EXIT_OK
 
 
-def _leave_team_mode() -> None:
-    """This desktop's store forgets the team: its sync state, and list edits not sent (they
-    would go to whatever server it joins next). Its copy of the lists and the history stay."""
-    from console import paths
-    from console.store import Store
-
-    with Store.open(paths.store_path()) as store:
-        state = store.team_state()
-        store.set_team_state(dict.fromkeys(state))
-        edits = store.list_edits()
-        if edits:
-            store.drop_list_edits(edits[-1].seq)
-
-
 def watch_lists(vault: Vault | None = None) -> int:
     """`teams watch`: one JSON line per change of the team's lists, until Ctrl+C.
 
-    Exit 2 when this desktop has no team server (SQLite mode has no watch yet).
+    On the team server when this desktop has one (LISTEN/NOTIFY, console.store.postgres.watch);
+    otherwise this desktop's own store, for edits made by other processes on it
+    (console.store.watch, the window's own watcher).
     """
     import threading
 
-    found = configured(vault)
-    if found is None:
-        print("teams watch: this desktop has no team server (see `team connect`).", file=sys.stderr)
-        return 2
-    from console.store.postgres.watch import watch
-
-    url, password, _agent = found
     stop = threading.Event()
+
+    def emit(event: dict[str, Any]) -> None:
+        print(json.dumps(event), flush=True)
+
+    found = configured(vault)
     try:
-        watch(url, password, lambda event: print(json.dumps(event), flush=True), stop)
+        if found is None:
+            from console import paths
+            from console.store import Store
+            from console.store.watch import LISTS, watch_store
+
+            with Store.open(paths.store_path()) as store:
+                watch_store(store, emit, stop, tables=LISTS)
+        else:
+            from console.store.postgres.watch import watch
+
+            url, password, _agent = found
+            watch(url, password, emit, stop)
     except KeyboardInterrupt:
         stop.set()
     return EXIT_OK

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import dispositions, owners, search, teamsync_schema
+from console.store import dispositions, owners, search, teamsync_schema, watch
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -111,6 +111,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     dispositions.migrate,
     teamsync_schema.migrate,
     _reports_index,
+    watch.migrate,
 ]
 
 
@@ -142,6 +143,7 @@ class Store(
     WrapUpMixin,
     TeamCopyMixin,
     ReportsMixin,
+    watch.WatchMixin,
 ):
     """The local database; safe to share between threads, and between processes via SQLite."""
 

@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QApplication, QTableView
 from console.store import CallRecord, Store
 from tests.conftest import until
 from ui.common.tasks import TaskRunner
-from ui.history.model import CACHED_PAGES, CHUNK, SID_COLUMN, HistoryModel, query_first_page
+from ui.history.model import (
+    CACHED_PAGES,
+    CHUNK,
+    RESULT_COLUMN,
+    SID_COLUMN,
+    HistoryModel,
+    query_first_page,
+)
 from ui.history.view import HistoryView
 
 ROWS = 100_000
@@ -146,7 +153,7 @@ def test_a_finished_call_repaints_only_its_row(tmp_path, qtbot):
     model.update_call(call_id)
     assert changed == [(0, 0)]
     assert model.index(0, SID_COLUMN).data() == "abc"
-    assert model.index(0, 4).data(Qt.ItemDataRole.DisplayRole) == "Success"
+    assert model.index(0, RESULT_COLUMN).data(Qt.ItemDataRole.DisplayRole) == "Success"
     assert resets == []
     assert model.total == 501
     store.close()

@@ -321,3 +321,43 @@ def test_controls_have_names_and_tooltips(panel: TeamsPanel) -> None:
                 continue
             assert widget.accessibleName(), widget
             assert widget.toolTip() or widget.parent().toolTip(), widget
+
+
+def test_read_only_lists_cannot_be_changed_and_say_why(panel: TeamsPanel, store: Store) -> None:
+    """An agent's copy of the team's lists (ui.shell.team_mode sets it from team_state)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    store.save_team(TeamList(None, "Sales", [TeamMember("Ann", "5551110003")]))
+    store.save_team(TeamList(None, "Night", [TeamMember("Dee", "5551114444")]))
+    panel.refresh()
+    reason = "Only a team lead can edit team lists."
+    panel.set_read_only(reason)
+    assert panel.read_only_note.isVisible() and panel.read_only_note.text() == reason
+    for widget in (
+        panel.new_button,
+        panel.delete_button,
+        panel.import_button,
+        panel.up_button,
+        panel.down_button,
+        panel.remove_button,
+        panel.add_box,
+        panel.import_action,
+        panel.remove_action,
+        panel.move_up_action,
+    ):
+        assert not widget.isEnabled(), widget
+    assert panel.name_edit.isReadOnly()
+    assert panel.export_button.isEnabled()  # reading is still fine
+    index = panel.model.index(0, LABEL)
+    assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not panel.model.setData(index, "Changed")
+    assert panel.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    # Another list picked: read-only too. Made editable again: all of it.
+    panel.team_combo.setCurrentIndex(1 - panel.team_combo.currentIndex())
+    assert not panel.delete_button.isEnabled() and not panel.add_box.isEnabled()
+    assert [t.members for t in store.list_teams()] == [t.members for t in panel._teams]
+    panel.set_read_only("")
+    assert not panel.read_only_note.isVisible()
+    assert panel.delete_button.isEnabled() and panel.add_box.isEnabled()
+    assert panel.remove_action.isEnabled() and panel.import_action.isEnabled()
+    assert panel.model.flags(index) & Qt.ItemFlag.ItemIsEditable

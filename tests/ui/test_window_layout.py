@@ -19,6 +19,7 @@ from console.store import Lead
 from tests.conftest import until
 from ui.common.screen import fit_within
 from ui.common.widgets import ElidedLabel
+from ui.history.model import COLUMNS
 
 PROBE = Path(__file__).with_name("screen_probe.py")
 NARROWEST = 900  # beside a CRM on half of a 1920-pixel screen, with room to spare
@@ -152,8 +153,9 @@ def test_long_names_are_cut_where_they_show_and_whole_in_tooltips(session, arun)
         assert LONG_NAME in leads.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
         assert company in leads.index(row, 2).data(Qt.ItemDataRole.ToolTipRole)
         history = window.history.model
-        assert LONG_NAME in history.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
-        assert team_name in history.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+        lead_column, team_column = COLUMNS.index("lead"), COLUMNS.index("team")
+        assert LONG_NAME in history.index(0, lead_column).data(Qt.ItemDataRole.ToolTipRole)
+        assert team_name in history.index(0, team_column).data(Qt.ItemDataRole.ToolTipRole)
         # None of it widened the window: "Calling <the name>…" beside Call did, to ~1,500 px.
         assert window.minimumSizeHint().width() == narrowest < NARROWEST
 

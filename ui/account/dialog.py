@@ -34,6 +34,7 @@ from console.account import (
 )
 from console.credentials import Credentials
 from console.engine import Engine
+from ui.account.team import TeamSection
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.widgets import save_cancel_buttons
@@ -46,6 +47,7 @@ class AccountDialog(QDialog):
     """Non-modal. Secrets go to the keyring off the UI thread; ``applied`` says it is done."""
 
     applied = Signal()
+    team_changed = Signal()  # the desktop joined or left a team server (the Team section)
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +168,11 @@ class AccountDialog(QDialog):
         layout.addWidget(self.account_radio)
         layout.addWidget(self.account_box)
         layout.addLayout(stored)
+        self.team_section = TeamSection(self.engine, self)
+        self.team_section.changed.connect(self.team_changed)
+        # Its reads may end after the dialog is gone (closed, then deleted): cancelled first.
+        self.finished.connect(lambda _r: self.team_section.tasks.cancel_now())
+        layout.addWidget(self.team_section)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.account_radio.toggled.connect(self._update)

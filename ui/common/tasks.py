@@ -65,6 +65,12 @@ class TaskRunner:
             log.error("task %s failed", task.get_name(), exc_info=exc)
             self._on_error(task.get_name(), exc)
 
+    def cancel_now(self) -> None:
+        """Cancel every task without waiting: each ends at its next await (a widget going
+        away, whose tasks must not touch it after)."""
+        for task in list(self._tasks):
+            task.cancel()
+
     async def cancel_all(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:

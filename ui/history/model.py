@@ -24,7 +24,19 @@ from ui.common.words import local_time, status_text, type_text
 
 CHUNK = 200  # rows per page read from the store
 CACHED_PAGES = 50  # pages kept in memory: 10,000 calls at most
-COLUMNS = ("time", "lead", "team", "type", "result", "disposition", "notes", "description", "sid")
+# "agent": who placed the call, shown in team mode (hidden on a desktop of its own).
+COLUMNS = (
+    "time",
+    "agent",
+    "lead",
+    "team",
+    "type",
+    "result",
+    "disposition",
+    "notes",
+    "description",
+    "sid",
+)
 SID_COLUMN = COLUMNS.index("sid")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -51,7 +63,12 @@ def _tr(text: str) -> str:
 
 
 def query_first_page(
-    store: Store, text: str, status: str | None, count: bool = True, disposition: str | None = None
+    store: Store,
+    text: str,
+    status: str | None,
+    count: bool = True,
+    disposition: str | None = None,
+    agent: str | None = None,
 ) -> tuple[list[CallRecord], int | None]:
     """The first chunk and the count for a filter (None: left to count later); safe off the UI
     thread. A first chunk shorter than CHUNK is the whole answer, so it needs no count.
@@ -59,12 +76,17 @@ def query_first_page(
     Records leave out the request and the raw reply (the details dialog re-reads the call).
     ``disposition``: only calls wrapped up so ("" for those not wrapped up; None for all).
     """
-    rows = store.fetch_calls(text, status, 0, CHUNK, bodies=False, disposition=disposition)
+    rows = store.fetch_calls(
+        text, status, 0, CHUNK, bodies=False, disposition=disposition, agent=agent
+    )
     if len(rows) < CHUNK:
         return rows, len(rows)
     if not count:
         return rows, None
-    return rows, store.count_calls(text, status, before_id=rows[0].id + 1, disposition=disposition)
+    before_id = rows[0].id + 1
+    return rows, store.count_calls(
+        text, status, before_id=before_id, disposition=disposition, agent=agent
+    )
 
 
 class HistoryModel(QAbstractTableModel):
@@ -88,11 +110,13 @@ class HistoryModel(QAbstractTableModel):
         self._text = ""
         self._status: str | None = None
         self._disposition: str | None = None
+        self._agent: str | None = None  # one agent's calls (team mode); None: everyone's
         # Calls whose ending the history could not take (see keep): shown from memory.
         self.unsaved: dict[int, CallRecord] = {}
         self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
         self.headers = (
             _tr("Time"),
+            _tr("Agent"),
             _tr("Lead"),
             _tr("Team list"),
             _tr("Type"),
@@ -105,15 +129,19 @@ class HistoryModel(QAbstractTableModel):
 
     # Filtering and loading
     def set_filter(
-        self, text: str = "", status: str | None = None, disposition: str | None = None
+        self,
+        text: str = "",
+        status: str | None = None,
+        disposition: str | None = None,
+        agent: str | None = None,
     ) -> None:
         """Filter and reload now, on this thread (the view runs the query off it instead)."""
-        first = query_first_page(self.store, text, status, disposition=disposition)
-        self.show_page(text, status, *first, disposition=disposition)
+        first = query_first_page(self.store, text, status, disposition=disposition, agent=agent)
+        self.show_page(text, status, *first, disposition=disposition, agent=agent)
 
     def refresh(self) -> None:
         """Re-read the first chunk and the count for the current filter."""
-        self.set_filter(self._text, self._status, self._disposition)
+        self.set_filter(self._text, self._status, self._disposition, self._agent)
 
     @property
     def disposition(self) -> str | None:
@@ -122,6 +150,10 @@ class HistoryModel(QAbstractTableModel):
     @property
     def status(self) -> str | None:
         return self._status
+
+    @property
+    def agent(self) -> str | None:
+        return self._agent
 
     @property
     def upper_bound(self) -> int | None:
@@ -135,13 +167,15 @@ class HistoryModel(QAbstractTableModel):
         rows: list[CallRecord],
         total: int | None,
         disposition: str | None = None,
+        agent: str | None = None,
     ) -> None:
         """Show a first page read by ``query_first_page`` (a reset: the filter changed).
 
         A ``total`` of None is given later by ``set_total``: the rows need not wait for it.
         """
         self.beginResetModel()
-        self._text, self._status, self._disposition = text, status, disposition
+        self._text, self._status = text, status
+        self._disposition, self._agent = disposition, agent
         self._pages = OrderedDict({0: rows})
         self._newest = rows[0].id if rows else None
         self._total = total
@@ -186,6 +220,22 @@ class HistoryModel(QAbstractTableModel):
         if more < CHUNK:
             self._total = self._rows  # the end, before the count came
 
+    def _fetch(
+        self, offset: int, limit: int, before_id: int | None = None, oldest_first: bool = False
+    ) -> list[CallRecord]:
+        """Rows of the filter shown (without their request and reply bodies)."""
+        return self.store.fetch_calls(
+            self._text,
+            self._status,
+            offset,
+            limit,
+            before_id,
+            bodies=False,
+            oldest_first=oldest_first,
+            disposition=self._disposition,
+            agent=self._agent,
+        )
+
     def _page(self, number: int) -> list[CallRecord]:
         """Page ``number`` (rows number*CHUNK onwards), from the cache or the store."""
         page = self._pages.get(number)
@@ -197,19 +247,6 @@ class HistoryModel(QAbstractTableModel):
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
         return page
-
-    def _fetch(self, offset: int, limit: int, before_id: int | None = None, **more: Any):
-        """A page of the filter shown, without the long texts."""
-        return self.store.fetch_calls(
-            self._text,
-            self._status,
-            offset,
-            limit,
-            before_id,
-            bodies=False,
-            disposition=self._disposition,
-            **more,
-        )
 
     def _read_page(self, number: int) -> list[CallRecord]:
         read = self._fetch
@@ -268,6 +305,10 @@ class HistoryModel(QAbstractTableModel):
                 self._total += len(fresh)
             self.endInsertRows()
         return len(fresh)
+
+    def pending_ids(self) -> list[int]:
+        """The calls read into memory that were pending when read."""
+        return [r.id for page in self._pages.values() for r in page if r.status == Status.PENDING]
 
     def row_of(self, call_id: int) -> int | None:
         """The row showing ``call_id``, if its page has been read."""
@@ -376,6 +417,8 @@ class HistoryModel(QAbstractTableModel):
     def _display(record: CallRecord, column: str) -> str:
         if column == "time":
             return local_time(record.created_at)
+        if column == "agent":
+            return record.agent
         if column == "lead":
             number = format_display(record.lead_number)
             return f"{record.lead_name} · {number}" if record.lead_name else number

@@ -31,6 +31,7 @@ from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
+from ui.history.agents import AgentFilter
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
 
 # The details dialog, the menu and the file dialog are imported when first used.
@@ -45,6 +46,8 @@ FILTER_DELAY_MS = 250
 # one table update per call kept the window too busy to answer promptly.
 UPDATE_DELAY_MS = 50
 HISTORY_FILES = "history"  # the kind of file whose folder is remembered
+AGENT_COLUMN = COLUMNS.index("agent")
+DESCRIPTION_MIN, LEAD_MIN = 160, 160  # px: what showing the Agent column leaves them
 
 
 class HistoryView(QWidget):
@@ -77,12 +80,15 @@ class HistoryView(QWidget):
         self._new_calls = False
         self._finished_calls: dict[int, CallRecord | None] = {}
         self._details: dict[int, CallDetailDialog] = {}  # open details, by call id
+        # Team mode: this desktop's agent name (None: not in team mode), and whether a lead.
+        self._team: tuple[str | None, bool] = (None, False)
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_DELAY_MS)
         self._update_timer.timeout.connect(self._show_calls)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.disposition_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.agent_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.refresh()
         self._update_count()
 
@@ -111,6 +117,8 @@ class HistoryView(QWidget):
         )
         self.disposition_combo.setMinimumContentsLength(10)
         self.refresh_dispositions()
+        self.agent_filter = AgentFilter(self)
+        self.agent_filter.setVisible(False)  # team mode only (show_team)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("Matching calls"))
         self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
@@ -145,6 +153,7 @@ class HistoryView(QWidget):
         header.setStretchLastSection(False)
         widths = {
             "time": 150,
+            "agent": 110,
             "lead": 240,
             "team": 130,
             "type": 85,
@@ -156,6 +165,7 @@ class HistoryView(QWidget):
         for column, width in widths.items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index("description"), QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(AGENT_COLUMN, True)  # team mode only (show_team)
         title.setBuddy(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -176,6 +186,7 @@ class HistoryView(QWidget):
         bar.addWidget(self.filter_edit, 2)
         bar.addWidget(self.status_combo)
         bar.addWidget(self.disposition_combo)
+        bar.addWidget(self.agent_filter)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
         for button in (
@@ -217,19 +228,23 @@ class HistoryView(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(chosen)))
         combo.blockSignals(False)
 
-    def _filters(self) -> tuple[str, str | None, str | None]:
-        """The filter as chosen: text, result and disposition."""
+    def _filters(self) -> tuple[str, str | None, str | None, str | None]:
+        """The filter as chosen: text, result, disposition and agent (None: any)."""
         text, status = self.filter_edit.text(), self.status_combo.currentData()
-        return text, status, self.disposition_combo.currentData()
+        return text, status, self.disposition_combo.currentData(), self.agent_filter.currentData()
 
     async def _filter(self) -> None:
-        text, status, disposition = self._filters()
+        text, status, disposition, agent = self._filters()
         # Never on the UI thread; the rows are shown first, and counted after (counting a word
         # found in most of 100,000 calls takes longer than finding the first page of them).
         rows, total = await off_thread(
-            query_first_page, self.store, text, status, False, disposition
+            partial(query_first_page, disposition=disposition, agent=agent),
+            self.store,
+            text,
+            status,
+            False,
         )
-        self.model.show_page(text, status, rows, total, disposition)
+        self.model.show_page(text, status, rows, total, disposition=disposition, agent=agent)
         self._update_count()
         self.filtered.emit()
         # Counted up to the newest row shown; a call added meanwhile moves that bound, and
@@ -237,7 +252,10 @@ class HistoryView(QWidget):
         while total is None and not self.model.counted:
             bound = self.model.upper_bound
             counted = await off_thread(
-                partial(self.store.count_calls, disposition=disposition), text, status, bound
+                partial(self.store.count_calls, disposition=disposition, agent=agent),
+                text,
+                status,
+                bound,
             )
             if bound == self.model.upper_bound:
                 self.model.set_total(counted)
@@ -252,6 +270,49 @@ class HistoryView(QWidget):
     def call_started(self, call_id: int) -> None:
         """A new pending row: inserted at the top soon, without resetting the table."""
         self._new_calls = True
+        self._show_calls_soon()
+
+    # Team mode
+    def show_team(self, own: str | None, lead: bool = False, agents: list[str] = ()) -> None:
+        """Team mode, ``own`` being this desktop's agent name (None: a desktop on its own),
+        ``agents`` the names on the calls in the history (the filter offers them).
+
+        In team mode the Agent column and filter show, and the filter starts on the agent's
+        own calls (a lead's on everyone's); later picks are the person's. Out of it, both
+        are hidden and every call is shown.
+        """
+        team = own is not None
+        self.agent_filter.setVisible(team)
+        if team and self.table.isColumnHidden(AGENT_COLUMN):
+            QTimer.singleShot(0, self, self._make_room_for_agents)  # once laid out
+        self.table.setColumnHidden(AGENT_COLUMN, not team)
+        self.agent_filter.set_agents(list(agents), own or "")
+        if (own, lead) == self._team:
+            return
+        self._team = (own, lead)
+        self.agent_filter.pick(own if team and not lead and own else None)
+        self.apply_filter()
+
+    def _make_room_for_agents(self) -> None:
+        """The Agent column's width is taken from the lead's (down to 160 px) while the
+        description, which stretches, would get less than its own share: on a 1024-px
+        screen it was cut to a few letters."""
+        description = COLUMNS.index("description")
+        lead = COLUMNS.index("lead")
+        short = DESCRIPTION_MIN - (
+            self.table.columnWidth(description) - self.table.columnWidth(AGENT_COLUMN)
+        )
+        if short > 0:
+            width = self.table.columnWidth(lead)
+            self.table.setColumnWidth(lead, max(LEAD_MIN, width - short))
+
+    def changed_elsewhere(self) -> None:
+        """Another connection wrote the history (the team's sync, the command line): calls
+        new to this view go on top and the pending ones shown are read again, soon, in the
+        same batch as this window's own calls, keeping the row picked and the scroll."""
+        self._new_calls = True
+        for call_id in self.model.pending_ids():
+            self._finished_calls.setdefault(call_id, None)
         self._show_calls_soon()
 
     def _full_record(self, record: CallRecord) -> CallRecord:
@@ -396,10 +457,10 @@ class HistoryView(QWidget):
 
     async def export(self, path: Path) -> int:
         """Write every call matching the filter to ``path``, off the UI thread."""
-        text, status, disposition = self._filters()
+        text, status, disposition, agent = self._filters()
         self.export_button.setEnabled(False)
         try:
-            count = await off_thread(_export, self.store, text, status, path, disposition)
+            count = await off_thread(_export, self.store, text, status, path, disposition, agent)
         finally:
             self.export_button.setEnabled(True)
         self.message.emit(self.tr("Exported %n call(s) to {0}", "", count).format(path))
@@ -407,8 +468,13 @@ class HistoryView(QWidget):
 
 
 def _export(
-    store: Store, text: str, status: str | None, path: Path, disposition: str | None = None
+    store: Store,
+    text: str,
+    status: str | None,
+    path: Path,
+    disposition: str | None = None,
+    agent: str | None = None,
 ) -> int:
     from console.csvio import export_calls  # written by the leads/teams side; imported late
 
-    return export_calls(store, path, text, status, disposition)
+    return export_calls(store, path, text, status, disposition, agent=agent)

@@ -37,8 +37,10 @@ from ui.common.widgets import ElidedLabel, fit_title
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.dialing import Dialing
+from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner, TextDialog
+from ui.shell.team_mode import TeamLine, TeamMode
 from ui.shell.teams_tab import TeamsTab
 from ui.shell.tray import Tray, closes_to_tray
 from ui.shell.wrapups import WrapUps
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.dialing = Dialing(
             self, self.left_tabs, self.leads_panel, self.call_panel, self.present, self.show_message
         )
+        self.team_mode = TeamMode(engine, self.team_line, self.teams, self.history, self)
         self.tray = Tray(
             self, self, self.call_panel.in_flight_changed, self.dialing.clipboard_action
         )
@@ -91,6 +94,10 @@ class MainWindow(QMainWindow):
         # banner's links, which come first in the focus chain.
         self.leads_panel.setFocus()
         self._keep_store_checkpointed()
+        # Edits made by another connection (the team's sync, the command line) show too.
+        parts = (self.teams, self.call_panel, self.leads_panel, self.history)
+        self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
+        QTimer.singleShot(0, self, self.team_mode.start)  # once the loop runs
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
@@ -123,6 +130,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         self.banner = SandboxBanner(central)
         layout.addWidget(self.banner)
+        self.team_line = TeamLine(central)  # the team server's state, in team mode
+        layout.addWidget(self.team_line)
         self.outer_split = QSplitter(Qt.Orientation.Vertical, central)
         self.outer_split.setObjectName("outer_split")
         layout.addWidget(self.outer_split, 1)
@@ -146,7 +155,7 @@ class MainWindow(QMainWindow):
             settings=self.engine.settings,
             folders=folders,
             tasks=self.tasks,
-            changed=lambda: self.call_panel.refresh_teams(),  # made after this tab
+            changed=self._teams_changed,
         )
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
@@ -172,6 +181,8 @@ class MainWindow(QMainWindow):
         self.leads_panel.lead_activated.connect(self._lead_activated)
         self.leads_panel.offer_call(self.menu_actions.call)
         self.call_panel.call_started.connect(self.history.call_started)
+        # What waits to be sent grows with this window's calls and list edits.
+        self.call_panel.call_started.connect(lambda _id: self.team_mode.read())
         self.call_panel.call_unsaved.connect(self.history.model.keep)
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
@@ -299,6 +310,7 @@ class MainWindow(QMainWindow):
         def make():
             dialog = AccountDialog(self.engine, self)
             dialog.applied.connect(self.update_account)
+            dialog.team_changed.connect(self.team_mode.restart)
             return dialog
 
         return self._open("account", make)
@@ -496,8 +508,15 @@ class MainWindow(QMainWindow):
         # Held by the loop until done; the window stays open (and referenced) meanwhile.
         self._closing = asyncio.ensure_future(cancel_then_close())
 
+    def _teams_changed(self) -> None:
+        """The Teams panel saved a change (made after the call panel and team mode)."""
+        self.call_panel.refresh_teams()
+        self.team_mode.read()  # a list edit waits to be sent, in team mode
+
     def _finish_close(self) -> None:
         self._may_close = True
+        self.store_watcher.stop()
+        self.team_mode.stop()  # not waiting on a stalled team server
         try:
             self.save_state()
         except (OSError, LocalProblem) as exc:  # Settings.save raises LocalProblem

@@ -44,6 +44,7 @@ class TeamsTab:
         self._store, self._settings, self._folders, self._tasks = store, settings, folders, tasks
         self._changed = changed
         self._saved: dict[str, Any] | None = None  # column widths, until there is a panel
+        self._read_only = ""  # why the lists cannot be edited here (team mode), until built
         self.files = TeamFileActions(window, store)
         self.files.import_.triggered.connect(self._import_before_built)
         self.files.export.triggered.connect(self._export_before_built)
@@ -58,6 +59,17 @@ class TeamsTab:
 
     def panel(self) -> TeamsPanel:
         return self.page.panel()  # type: ignore[return-value]
+
+    def set_read_only(self, reason: str) -> None:
+        """The panel's read-only mode (team mode, an agent), now or when it is built."""
+        self._read_only = reason
+        if self.is_built:
+            self.panel().set_read_only(reason)
+
+    def refresh_from_elsewhere(self) -> None:
+        """Lists changed by another connection: re-read if built (else read when built)."""
+        if self.is_built:
+            self.panel().refresh_from_elsewhere()
 
     def file_actions(self) -> list[QAction]:
         """Import and export, for the window's File menu."""
@@ -92,6 +104,8 @@ class TeamsTab:
         if self._saved is not None:
             panel.restore_state(self._saved)  # type: ignore[attr-defined]
             self._saved = None
+        if self._read_only:
+            panel.set_read_only(self._read_only)  # type: ignore[attr-defined]
 
     def _shown(self, index: int) -> None:
         if self._tabs.widget(index) is self.page:

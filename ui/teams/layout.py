@@ -44,6 +44,11 @@ class TeamsPanelBase(QWidget):
         self.team_combo.setAccessibleName(tr("Team list"))
         self.team_combo.setToolTip(tr("The team list to edit"))
         self.team_combo.setMinimumContentsLength(16)
+        # Why the lists cannot be changed here (an agent's copy of the team's); hidden otherwise.
+        self.read_only_note = QLabel(self)
+        self.read_only_note.setAccessibleName(tr("Team lists are read-only"))
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setVisible(False)
         self.new_button = button(self, tr("Ne&w list"), tr("New list"), tr("Create an empty list"))
         self.delete_button = button(
             self, tr("&Delete list…"), tr("Delete list"), tr("Delete this list (can be undone)")
@@ -183,6 +188,7 @@ class TeamsPanelBase(QWidget):
         preview_row.addWidget(preview_label)
         preview_row.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only_note)
         for part in (top, buttons, name_row):
             layout.addLayout(part)
         layout.addWidget(self.table, 1)

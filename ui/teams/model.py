@@ -78,6 +78,8 @@ class MembersModel(QAbstractTableModel):
         super().__init__(parent)
         self._members: list[TeamMember] = []
         self._duplicates: dict[int, list[int]] = {}
+        # An agent's copy of the team's lists: shown, never proposed to change.
+        self.read_only = False
 
     def set_members(self, members: list[TeamMember]) -> None:
         """Show `members`; same-length updates keep the view's selection and open editors."""
@@ -107,6 +109,8 @@ class MembersModel(QAbstractTableModel):
         return str(section + 1)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
+        if self.read_only:
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not index.isValid():
             # Drops land between rows (on the empty area below the last row too).
             return Qt.ItemFlag.ItemIsDropEnabled
@@ -159,12 +163,12 @@ class MembersModel(QAbstractTableModel):
                 "The same number is on this list more than once; the service refuses a "
                 "list that repeats a number"
             )
-        if column in (LABEL, NUMBER):
+        if column in (LABEL, NUMBER) and not self.read_only:
             return _tr("F2 or double-click to edit; Alt+Up/Alt+Down to move; drag to reorder")
         return ""
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.row() >= len(self._members):
+        if self.read_only or not index.isValid() or index.row() >= len(self._members):
             return False
         row, column = index.row(), index.column()
         member = self._members[row]
@@ -219,7 +223,7 @@ class MembersModel(QAbstractTableModel):
     def dropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
     ) -> bool:
-        if action != Qt.DropAction.MoveAction or not data.hasFormat(ROWS_MIME):
+        if self.read_only or action != Qt.DropAction.MoveAction or not data.hasFormat(ROWS_MIME):
             return False
         try:
             rows = [int(r) for r in bytes(data.data(ROWS_MIME).data()).decode().split(",") if r]

@@ -23,6 +23,7 @@ from ui.common.undo import Ref, StoreUndo
 from ui.common.widgets import fit_title
 from ui.teams.actions import TeamFileActions
 from ui.teams.layout import TeamsPanelBase
+from ui.teams.live import LiveLists
 from ui.teams.model import LABEL, moved
 
 # The CSV reader and writer and the message boxes are imported when first used: none of
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 TEAM_FILES = "team lists"  # the kind of file whose folder is remembered, for import and export
 
 
-class TeamsPanel(TeamsPanelBase):
+class TeamsPanel(LiveLists, TeamsPanelBase):
     """Pick, create, rename and delete team lists and edit their members; every change saved."""
 
     teams_changed = Signal()
@@ -144,6 +145,7 @@ class TeamsPanel(TeamsPanelBase):
         # What the last Add said is about members that have changed since (a duplicate
         # warning must not outlive the duplicate).
         self.add_note.clear()
+        self._apply_read_only()
 
     def _preview_note(self, team: TeamList | None) -> str:
         if team is None:
@@ -188,8 +190,12 @@ class TeamsPanel(TeamsPanelBase):
     def _edit_members(self, members: list[TeamMember], text: str) -> bool:
         """Save the list with ``members`` as one undoable step; False if it was not saved."""
         team = self.current_team()
-        if team is None:
+        rebased = self._rebased(team, members) if team is not None else None
+        if rebased is None:
+            if team is not None:  # changed elsewhere meanwhile, beyond what an edit can join
+                self._not_saved(ValueError(self.tr("the list was changed elsewhere meanwhile")))
             return False
+        team, members = rebased
         self._changes.push(
             self._changes.ref(team.id), team, replace(team, members=list(members)), text
         )
