@@ -204,7 +204,10 @@ class TeamSync:
             except (ValueError, AttributeError):
                 heard.update(LIST_TABLES | {"calls"})
 
-        conn.add_notify_handler(note)
+        # No notify handler: with one registered, psycopg keeps no backlog for notifies()
+        # (psycopg#1092) and warns that mixing the two is unreliable. Without one, what
+        # arrives during a pass's queries waits in that backlog for the next notifies()
+        # (psycopg 3.2.4+, psycopg#975).
         # Read before each pass, never after: a write made here during a pass (the window's
         # edit) then counts as news for the next one. The pass's own writes do not change
         # this connection's data_version, so they never wake it.
