@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,15 @@ from console.store.teams import TeamsMixin
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# How many Stores this process has open on each file (by its real path). Reading a store's
+# header (damage.header_problem) opens and closes the file, and closing any descriptor of a
+# file drops every POSIX lock the process holds on it, SQLite's own included
+# (https://sqlite.org/howtocorrupt.html, section 2.2.1). Another process then believes it
+# holds the last connection, checkpoints and deletes the write-ahead log under ours, and
+# writes are lost. So the header is read only before this process's first Store on a file:
+# SQLite then has it open and guards its own descriptors.
+_OPEN_STORES: Counter[str] = Counter()
+_OPEN_STORES_LOCK = threading.Lock()
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -115,6 +126,13 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+def _forget_open(key: str) -> None:
+    with _OPEN_STORES_LOCK:
+        _OPEN_STORES[key] -= 1
+        if _OPEN_STORES[key] <= 0:
+            del _OPEN_STORES[key]
+
+
 def _user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -162,6 +180,7 @@ class Store(
         self._owner = owners.OwnerLock(path.parent / owners.OWNERS_DIR)
         self._begun: dict[int, CallRecord] = {}  # calls in flight, as begun (see begin_call)
         self._journaled = False  # whether this store kept an ending in the journal
+        self._open_key: str | None = None  # its entry in _OPEN_STORES, until closed
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -182,9 +201,21 @@ class Store(
     @classmethod
     def _open(cls, path: Path) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
-        damage = header_problem(path)
-        if damage:
-            raise DamagedStore(path, damage)
+        key = os.path.realpath(path)
+        with _OPEN_STORES_LOCK:
+            if not _OPEN_STORES[key]:  # see _OPEN_STORES: never while SQLite has it open
+                damage = header_problem(path)
+                if damage:
+                    raise DamagedStore(path, damage)
+            _OPEN_STORES[key] += 1
+        try:
+            return cls._connect(path, key)
+        except BaseException:
+            _forget_open(key)
+            raise
+
+    @classmethod
+    def _connect(cls, path: Path, key: str) -> Store:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         try:
             # The window and the command line may write at once: wait for the lock, not fail.
@@ -197,6 +228,7 @@ class Store(
             conn.execute("PRAGMA foreign_keys=ON")
             cls._migrate(conn, path, found)
             store = cls(conn, path)
+            store._open_key = key
             store._history_fts = search.usable(conn)
             store.merged_calls = store._merge_journal_quietly()
             store.recovered_calls = store._recover_interrupted()
@@ -299,6 +331,9 @@ class Store(
         with self._lock:
             self._conn.close()
         self._owner.release()
+        key, self._open_key = self._open_key, None
+        if key is not None:
+            _forget_open(key)
 
     def __enter__(self) -> Store:
         return self

@@ -531,3 +531,36 @@ def test_deferred_checkpoints_leave_the_log_to_checkpoint_if_written(db_path: Pa
     # And from a fresh connection, nothing was lost.
     with Store.open(db_path) as again:
         assert again.count_calls() == 400
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_locks(db_path: Path) -> None:
+    # Opening a second Store read the file's header with open()/close(), and closing any
+    # descriptor of a file drops every POSIX lock the process holds on it, SQLite's too:
+    # another process closing its connection then thought itself the last one and deleted
+    # the write-ahead log under this one's (writes were lost now and then; see
+    # test_two_processes_and_two_stores_write_at_once).
+    with Store.open(db_path) as one:
+        _call(one)
+        wal = Path(f"{db_path}-wal")
+        assert wal.exists()
+        with Store.open(db_path) as two:
+            reader = (
+                "import sqlite3, sys\n"
+                "c = sqlite3.connect(sys.argv[1])\n"
+                "print(c.execute('SELECT count(*) FROM history').fetchone()[0])\n"
+                "c.close()\n"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", reader, str(db_path)],
+                capture_output=True,
+                text=True,
+                env=_child_env(),
+                check=True,
+            )
+            assert done.stdout.strip() == "1"
+            assert wal.exists(), "another process deleted the log while this one had it open"
+            _call(two)
+        assert one.count_calls() == 2
+    # Closed in turn, the header is read again at the next first open.
+    with Store.open(db_path) as again:
+        assert again.count_calls() == 2
