@@ -252,3 +252,20 @@ def test_a_lead_is_marked_do_not_call_by_hand_and_allowed_again(session, arun):
     menu_action("&Allow calls again").trigger()
     arun(until(lambda: not panel.model.lead(0).do_not_call, what="the mark taken away"))
     assert engine.store.do_not_call_lead(lead.number) is None
+
+
+def test_alt_w_brings_the_keyboard_from_a_search_to_the_strip(session, arun, qtbot):
+    # Found by trying it: the hint label carrying "&Wrap up" was disabled (to look quieter),
+    # and a disabled label's Alt+letter does nothing, so the strip could not be reached.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.show()
+    window.activateWindow()
+    pick(window, lead, team)
+    window.leads_panel.search.setFocus()
+    window.call_panel.call_button.click()
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert QApplication.focusWidget() is window.leads_panel.search
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert strip.isAncestorOf(QApplication.focusWidget())
+    assert window.leads_panel.search.text() == ""

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -85,7 +85,9 @@ class WrapUpStrip(QFrame):
         )
         self.keys.setToolTip(self.keys.text().replace("&", ""))
         self.keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.keys.setEnabled(False)  # a hint, drawn quieter than the call's line
+        # A hint, drawn quieter than the call's line by colour: disabled, its Alt+W (the way
+        # to the strip from a field in progress) would do nothing.
+        self.keys.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.waiting = QLabel(self)
         self.skip_button = QPushButton(self.tr("Skip"), self)
         self.skip_button.setAccessibleName(self.tr("Skip"))
