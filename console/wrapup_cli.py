@@ -6,7 +6,8 @@
     main.py dispositions rename NAME NEW
     main.py dispositions remove NAME
 
-CALL is the history id or the sid. Exit codes: 0 saved; 2 bad input and nothing changed (no
+CALL is the history id or the sid; --notes and --callback left out keep what the call has.
+Exit codes: 0 saved; 2 bad input and nothing changed (no
 such call, a disposition not in the list: the known ones are listed, a call-back time that
 is not one or that goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
@@ -18,8 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
+
+if TYPE_CHECKING:
+    from console.store.base import ConsoleStore
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ACTION = "wrap-up"
@@ -44,12 +49,16 @@ def register(history_actions: argparse._SubParsersAction) -> None:
         help='one of the team\'s dispositions, e.g. "Left voicemail" (case ignored); '
         '"" for notes only',
     )
-    wrap.add_argument("--notes", default="", metavar="TEXT", help="the agent's notes")
+    wrap.add_argument(
+        "--notes",
+        metavar="TEXT",
+        help="the agent's notes (left out: the call's notes are kept; \"\" clears them)",
+    )
     wrap.add_argument(
         "--callback",
         metavar="ISO",
         help="with the call-back disposition: when, e.g. 2026-12-01T14:30 (local time) "
-        "or with an offset",
+        "or with an offset (left out: a call-back time the call has is kept)",
     )
     wrap.add_argument("--json", action="store_true", help="print the call as one JSON object")
 
@@ -106,8 +115,14 @@ def run(args: argparse.Namespace) -> int:
         call = store.find_call(args.call)
         if call is None:
             return _fail(f"no call with the history id or sid {args.call!r}")
+        # Left out, the notes and the call-back time stay as they were: a script correcting
+        # the disposition must not wipe what the agent wrote.
+        notes = call.notes if args.notes is None else args.notes
+        callback = args.callback
+        if callback is None and call.callback_at and _is_call_back(store, args.disposition):
+            callback = call.callback_at
         try:
-            done = store.wrap_up(call.id, args.disposition, args.notes, args.callback)
+            done = store.wrap_up(call.id, args.disposition, notes, callback)
         except (UnknownDisposition, ValueError) as exc:
             return _fail(str(exc))
         marked = store.do_not_call_lead(done.lead_number)
@@ -127,6 +142,16 @@ def run(args: argparse.Namespace) -> int:
     if marked is not None:
         print(f"{marked.name or marked.number} is marked \u201cDo not call\u201d.")
     return EXIT_OK
+
+
+def _is_call_back(store: ConsoleStore, name: str) -> bool:
+    """Whether ``name`` is the call-back disposition (an unknown one is refused later)."""
+    from console.store.dispositions import find_disposition
+
+    try:
+        return find_disposition(store.list_dispositions(), name).kind == CALL_BACK
+    except UnknownDisposition:
+        return False
 
 
 def _dispositions(args: argparse.Namespace) -> int:
