@@ -269,3 +269,25 @@ def test_alt_w_brings_the_keyboard_from_a_search_to_the_strip(session, arun, qtb
     qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     assert strip.isAncestorOf(QApplication.focusWidget())
     assert window.leads_panel.search.text() == ""
+
+
+def test_a_call_loaded_from_the_history_is_its_saved_lead_with_its_mark(session, arun):
+    # Found by trying it: "Load into call panel" made a lead with no id from the call, so a
+    # saved lead's number offered "Save as lead…" and hid its "Do not call" mark until Call.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    engine.store.set_do_not_call(lead.id, "asked not to be called")
+    window.leads_panel.refresh()
+    window.leads_panel.clear_pick()
+    window.history.load_call.emit(engine.store.get_call(record.id))
+    panel = window.call_panel
+    assert panel.lead() is not None and panel.lead().id == lead.id
+    assert panel.lead().do_not_call
+    assert panel.save_lead_button.isHidden()
+    assert "Do not call" in panel.lead_label.full_text()
+    # A number that is no saved lead still offers Save as lead, shown as a number.
+    engine.store.delete_lead(lead.id)
+    window.leads_panel.refresh()
+    window.history.load_call.emit(engine.store.get_call(record.id))
+    assert panel.lead().id is None and not panel.save_lead_button.isHidden()

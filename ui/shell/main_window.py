@@ -168,10 +168,15 @@ class MainWindow(QMainWindow):
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
         self.history.message.connect(self.show_message)
-        self.history.load_call.connect(self.call_panel.load_call)
+        self.history.load_call.connect(self._load_call)
         self.call_panel.set_lead(self.leads_panel.current_lead())
 
     # Reactions
+    def _load_call(self, record) -> None:
+        # The saved lead with the call's number, so the panel shows its name and its
+        # "Do not call" mark and offers no "Save as lead" for it.
+        self.call_panel.load_call(record, self.leads_panel.find_lead(record.lead_number))
+
     def _lead_activated(self, lead) -> None:
         self.call_panel.set_lead(lead)
         self.call_panel.focus_team()
