@@ -267,8 +267,21 @@ def test_alt_w_brings_the_keyboard_from_a_search_to_the_strip(session, arun, qtb
     strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
     assert QApplication.focusWidget() is window.leads_panel.search
     qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
-    assert strip.isAncestorOf(QApplication.focusWidget())
+    focused = QApplication.focusWidget()
+    assert focused is strip or strip.isAncestorOf(focused)
     assert window.leads_panel.search.text() == ""
+    qtbot.keyClick(focused, Qt.Key.Key_2)
+    assert strip.chosen.name == "Left voicemail"
+    # Alt+W again only brings the keyboard back: it picks nothing (a button as the label's
+    # buddy was clicked by it, and "Connected" replaced the disposition picked).
+    window.leads_panel.search.setFocus()
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.wait(300)  # a button's animated click lands after 100 ms
+    assert strip.chosen.name == "Left voicemail"
+    # From a disposition, Tab goes on to the notes (it left the strip).
+    strip.group.button(1).setFocus()
+    qtbot.keyClick(strip.group.button(1), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is strip.notes
 
 
 def test_a_call_loaded_from_the_history_is_its_saved_lead_with_its_mark(session, arun):

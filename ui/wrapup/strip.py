@@ -226,10 +226,14 @@ class WrapUpStrip(QFrame):
             button.installEventFilter(self)
             self.group.addButton(button, index)
             self.buttons_grid.addWidget(button, index // PER_ROW, index % PER_ROW)
-        if self.dispositions:
-            self.keys.setBuddy(self.group.button(0))
-        else:
-            self.keys.setBuddy(self.notes)
+        # Alt+W to the strip itself, whose keys pick: a button as the buddy would be clicked by
+        # Alt+W, changing the disposition already picked.
+        self.keys.setBuddy(self if self.dispositions else self.notes)
+        # Tab from the dispositions goes on to the notes (the buttons are made after them, so
+        # Qt's own order would leave the strip).
+        chain = [*self.group.buttons(), self.notes, self.callback, self.save_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _update_waiting(self) -> None:
         count = len(self.queue)
