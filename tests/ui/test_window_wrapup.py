@@ -304,3 +304,48 @@ def test_a_call_loaded_from_the_history_is_its_saved_lead_with_its_mark(session,
     window.leads_panel.refresh()
     window.history.load_call.emit(engine.store.get_call(record.id))
     assert panel.lead().id is None and not panel.save_lead_button.isHidden()
+
+
+def test_a_double_enter_on_the_strip_places_no_call(session, arun, qtbot):
+    # Enter saves and gives the keyboard back to where it was: the Call button. A second
+    # Enter (a key bounce, a habit) must not place the call again.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.hasFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_1)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    assert engine.store.get_call(record.id).disposition == "Connected"
+    assert QApplication.focusWidget() is window.call_panel.call_button
+    qtbot.keyClick(window.call_panel.call_button, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert engine.calls.count_sent() == 0
+    assert engine.store.count_calls() == 1
+
+
+def test_new_notes_on_a_call_whose_disposition_was_removed_keep_it(session, arun, qtbot):
+    # A team lead took "Sent brochure" off the list; calls keep the name they got. Changing
+    # such a call's notes from the history wiped its disposition without a word: now the
+    # strip says so and asks for another one, and nothing is lost meanwhile.
+    from console.store.models import Disposition
+
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    added = engine.store.save_disposition(Disposition(None, "Sent brochure", 99, ""))
+    engine.store.wrap_up(record.id, "Sent brochure", "pdf sent")
+    engine.store.delete_disposition(added.id)
+    window.wrap_ups.edit(engine.store.get_call(record.id))
+    strip = window.wrap_ups.strip
+    strip.notes.setText("pdf sent, call Monday")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Sent brochure", "pdf sent")
+    assert strip.isVisible() and "Sent brochure" in strip.problem.text()
+    assert strip.notes.text() == "pdf sent, call Monday"
+    strip.choose("interested")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Interested", "pdf sent, call Monday")

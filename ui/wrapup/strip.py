@@ -190,7 +190,8 @@ class WrapUpStrip(QFrame):
         )
         self.notes.setText(record.notes)
         self._chosen = None
-        current = next((d for d in self.dispositions if d.name == record.disposition), None)
+        wanted = record.disposition.casefold()  # a rename may have changed only the case
+        current = next((d for d in self.dispositions if d.name.casefold() == wanted), None)
         if current is not None:
             self._pick(current)
         else:
@@ -315,6 +316,14 @@ class WrapUpStrip(QFrame):
         notes = self.notes.text()
         if not name and not notes.strip():
             self._refuse(self.tr("Pick a disposition or type notes; Esc skips."))
+            return None
+        if not name and record.disposition:
+            # Its disposition was taken off the list (calls keep the name they got): saving
+            # without one would wipe it unsaid.
+            self._refuse(
+                self.tr("\u201c{0}\u201d is no longer on the list: pick one to replace it; Esc "
+                        "leaves the call as it is.").format(record.disposition)
+            )  # fmt: skip
             return None
         callback = None
         if self._chosen is not None and self._chosen.kind == CALL_BACK:
