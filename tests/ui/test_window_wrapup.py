@@ -278,10 +278,12 @@ def test_alt_w_brings_the_keyboard_from_a_search_to_the_strip(session, arun, qtb
     qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     qtbot.wait(300)  # a button's animated click lands after 100 ms
     assert strip.chosen.name == "Left voicemail"
-    # From a disposition, Tab goes on to the notes (it left the strip).
+    # Picked, Tab goes on to the notes (it went to Skip, and from a button out of the strip).
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is strip.notes
     strip.group.button(1).setFocus()
     qtbot.keyClick(strip.group.button(1), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is strip.notes
+    assert QApplication.focusWidget() is strip
 
 
 def test_a_call_loaded_from_the_history_is_its_saved_lead_with_its_mark(session, arun):

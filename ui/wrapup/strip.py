@@ -230,9 +230,11 @@ class WrapUpStrip(QFrame):
         # Alt+W to the strip itself, whose keys pick: a button as the buddy would be clicked by
         # Alt+W, changing the disposition already picked.
         self.keys.setBuddy(self if self.dispositions else self.notes)
-        # Tab from the dispositions goes on to the notes (the buttons are made after them, so
-        # Qt's own order would leave the strip).
-        chain = [*self.group.buttons(), self.notes, self.callback, self.save_button]
+        # Tab from the strip (where Alt+W and the picks are) goes on to the notes, and from a
+        # disposition (Tab leaves an exclusive group) back to the strip: the buttons are made
+        # after the rest, so Qt's own order left the strip.
+        chain = [*self.group.buttons(), self, self.notes, self.callback, self.save_button]
+        chain.append(self.skip_button)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
