@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
 
 if TYPE_CHECKING:
-    from console.store.base import ConsoleStore
+    from console.store.models import Disposition
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ACTION = "wrap-up"
@@ -119,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
         # the disposition must not wipe what the agent wrote.
         notes = call.notes if args.notes is None else args.notes
         callback = args.callback
-        if callback is None and call.callback_at and _is_call_back(store, args.disposition):
+        kinds = store.list_dispositions()
+        if callback is None and call.callback_at and _kind(kinds, args.disposition) == CALL_BACK:
             callback = call.callback_at
         try:
             done = store.wrap_up(call.id, args.disposition, notes, callback)
@@ -130,6 +131,13 @@ def run(args: argparse.Namespace) -> int:
         raise store_problem(exc, store.path) from exc
     finally:
         store.close()
+    if marked is None and done.disposition and _kind(kinds, done.disposition) == DO_NOT_CALL:
+        # Only a saved lead carries the mark that `call` and the window check.
+        print(
+            f"history wrap-up: {done.lead_number} is not a saved lead, so nothing stops a later "
+            "call to it; add it as a lead (leads import) and wrap up again to mark it.",
+            file=sys.stderr,
+        )
     if args.json:
         payload = {"id": done.id, "sid": done.sid, **record_fields(done)}
         payload["do_not_call"] = marked is not None
@@ -144,14 +152,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _is_call_back(store: ConsoleStore, name: str) -> bool:
-    """Whether ``name`` is the call-back disposition (an unknown one is refused later)."""
+def _kind(dispositions: list[Disposition], name: str) -> str:
+    """The kind of the disposition called ``name`` ("" when it has none or is unknown)."""
     from console.store.dispositions import find_disposition
 
     try:
-        return find_disposition(store.list_dispositions(), name).kind == CALL_BACK
+        return find_disposition(dispositions, name).kind
     except UnknownDisposition:
-        return False
+        return ""
 
 
 def _dispositions(args: argparse.Namespace) -> int:

@@ -224,3 +224,14 @@ def test_changing_the_disposition_alone_keeps_the_notes_and_the_call_back_time(
         == 0
     )
     assert _history(run_cli)[0]["notes"] == ""
+
+
+def test_do_not_call_on_a_number_that_is_no_lead_is_said_on_stderr(run_cli: Any) -> None:
+    # The call is to a number that is no saved lead: nothing can be marked, so nothing
+    # will stop the next call; the script is told so (exit 0: the wrap-up was saved).
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "Do not call")
+    assert done.returncode == 0, done.stderr
+    assert "not a saved lead" in done.stderr and "nothing stops" in done.stderr
+    assert _history(run_cli)[0]["disposition"] == "Do not call"

@@ -351,3 +351,24 @@ def test_new_notes_on_a_call_whose_disposition_was_removed_keep_it(session, arun
     qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
     saved = engine.store.get_call(record.id)
     assert (saved.disposition, saved.notes) == ("Interested", "pdf sent, call Monday")
+
+
+def test_do_not_call_on_a_number_that_is_no_lead_says_nothing_blocks_it(session, arun):
+    # Found by trying it: the strip said "the lead will not be called again without an
+    # override" for a dialed number that is no saved lead, and the next call went through.
+    engine, window = session.start()
+    _lead, team = seed_window(engine, window)
+    assert window.call_panel.select_team(team.name)
+    number = "5551114442"
+    assert window.dialing.dial(number) is not None  # the Dial tab's way
+    record = arun(until(lambda: _final(window), what="a final history row"))
+    assert record.lead_number == number
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    said = []
+    strip.message.connect(said.append)
+    strip.choose("Do not call")
+    assert strip.save() is not None
+    assert engine.store.get_call(record.id).disposition == "Do not call"
+    assert engine.store.do_not_call_lead(number) is None
+    assert "not be called again" not in said[-1]
+    assert "not a saved lead" in said[-1]

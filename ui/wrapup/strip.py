@@ -342,7 +342,13 @@ class WrapUpStrip(QFrame):
         self.wrapped.emit(saved)
         said = saved.disposition or self.tr("notes")
         if self._chosen is not None and self._chosen.kind == DO_NOT_CALL:
-            said += " · " + self.tr("the lead will not be called again without an override")
+            if self.store.do_not_call_lead(saved.lead_number) is not None:
+                said += " · " + self.tr("the lead will not be called again without an override")
+            else:  # only a saved lead carries the mark Call checks
+                said += " · " + self.tr(
+                    "{0} is not a saved lead, so nothing stops a later call: Save as lead, "
+                    "then mark it"
+                ).format(format_display(saved.lead_number))
         self.message.emit(self.tr("Wrapped up: {0}").format(said))
         self._next()
         return saved
