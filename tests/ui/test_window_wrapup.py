@@ -372,3 +372,31 @@ def test_do_not_call_on_a_number_that_is_no_lead_says_nothing_blocks_it(session,
     assert engine.store.do_not_call_lead(number) is None
     assert "not be called again" not in said[-1]
     assert "not a saved lead" in said[-1]
+
+
+def test_a_call_ending_during_a_wrap_up_waits_its_turn_and_takes_nothing(session, arun, qtbot):
+    engine, window = session.start()
+    _lead, team = seed_window(engine, window)
+    assert window.call_panel.select_team(team.name)
+    first, second = "5551114442", "5551114443"
+    assert window.dialing.dial(first) is not None
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.record.lead_number == first
+    strip.notes.setFocus()
+    qtbot.keyClicks(strip.notes, "half typed")
+    assert window.dialing.dial(second) is not None
+    arun(until(lambda: strip.queue, what="the second call waiting"))
+    assert strip.record.lead_number == first and strip.notes.text() == "half typed"
+    assert QApplication.focusWidget() is strip.notes
+    assert "1 more waiting" in strip.waiting.text()
+    strip.choose("Connected")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    assert strip.record is not None and strip.record.lead_number == second
+    assert strip.notes.text() == "" and strip.chosen is None
+    qtbot.keyClick(strip.notes, Qt.Key.Key_3)  # in the notes a digit is text
+    qtbot.keyClick(strip, Qt.Key.Key_3)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    calls = {c.lead_number: c for c in (engine.store.find_call(str(i)) for i in (1, 2)) if c}
+    assert (calls[first].disposition, calls[first].notes) == ("Connected", "half typed")
+    assert (calls[second].disposition, calls[second].notes) == ("No answer", "3")
+    assert not strip.isVisible()
