@@ -400,3 +400,37 @@ def test_a_call_ending_during_a_wrap_up_waits_its_turn_and_takes_nothing(session
     assert (calls[first].disposition, calls[first].notes) == ("Connected", "half typed")
     assert (calls[second].disposition, calls[second].notes) == ("No answer", "3")
     assert not strip.isVisible()
+
+
+def test_closing_on_a_wrap_up_begun_asks_and_loses_nothing(session, arun, qtbot):
+    # Found by trying it: Ctrl+Q with a disposition picked and notes typed closed the window
+    # at once, and the wrap-up was gone (the next start does not offer the call again).
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.choose("Interested")
+    strip.notes.setText("wants a demo")
+    window.close()
+    box = arun(until(lambda: _box("wrap_up_unsaved"), what="the unsaved wrap-up question"))
+    assert window.isVisible() and "Jane Roe" in box.text()
+    keep = next(b for b in box.buttons() if "Keep" in b.text())
+    keep.click()
+    assert window.isVisible() and strip.notes.text() == "wants a demo"
+    window.close()
+    box = arun(until(lambda: _box("wrap_up_unsaved"), what="the question again"))
+    save = next(b for b in box.buttons() if "Save" in b.text())
+    save.click()
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Interested", "wants a demo")
+    arun(until(lambda: not window.isVisible(), what="the window closed"))
+
+
+def test_closing_with_nothing_begun_on_the_strip_asks_nothing(session, arun):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    _place(window, lead, team, arun)
+    arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    window.close()
+    arun(until(lambda: not window.isVisible(), what="the window closed"))
+    assert _box("wrap_up_unsaved") is None

@@ -452,6 +452,9 @@ class MainWindow(QMainWindow):
             self.hide()  # calls keep running; the tray brings the window back
             self.tray.hidden_to_tray()
             return
+        if self.wrap_ups.ask_before_close(lambda: self._close_again(quitting)):
+            event.ignore()  # a wrap-up begun and not saved: asked first
+            return
         # Only calls that may have been sent are worth a question; one still being checked
         # (waiting for the keyring) sent nothing and is cancelled with the window's tasks.
         pending = self.engine.calls.count_sent()
@@ -472,6 +475,10 @@ class MainWindow(QMainWindow):
             return
         self._finish_close()
         event.accept()
+
+    def _close_again(self, quitting: bool) -> None:
+        self._quitting = quitting
+        self.close()
 
     def _close_after_cancelling(self) -> None:
         async def cancel_then_close() -> None:

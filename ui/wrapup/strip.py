@@ -169,6 +169,17 @@ class WrapUpStrip(QFrame):
                 return True
         return False
 
+    def has_draft(self) -> bool:
+        """Whether a disposition or notes differ from what the shown call has saved."""
+        record = self.record
+        if record is None:
+            return False
+        picked = self._chosen.name if self._chosen else ""
+        return (
+            picked.casefold() != record.disposition.casefold()
+            or self.notes.text().strip() != record.notes.strip()
+        )
+
     @property
     def chosen(self) -> Disposition | None:
         return self._chosen
