@@ -6,7 +6,8 @@
     main.py dispositions rename NAME NEW
     main.py dispositions remove NAME
 
-CALL is the history id or the sid. Exit codes: 0 saved; 2 bad input and nothing changed (no
+CALL is the history id or the sid; --notes and --callback left out keep what the call has.
+Exit codes: 0 saved; 2 bad input and nothing changed (no
 such call, a disposition not in the list: the known ones are listed, a call-back time that
 is not one or that goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
@@ -18,8 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
+
+if TYPE_CHECKING:
+    from console.store.models import Disposition
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ACTION = "wrap-up"
@@ -44,12 +49,16 @@ def register(history_actions: argparse._SubParsersAction) -> None:
         help='one of the team\'s dispositions, e.g. "Left voicemail" (case ignored); '
         '"" for notes only',
     )
-    wrap.add_argument("--notes", default="", metavar="TEXT", help="the agent's notes")
+    wrap.add_argument(
+        "--notes",
+        metavar="TEXT",
+        help="the agent's notes (left out: the call's notes are kept; \"\" clears them)",
+    )
     wrap.add_argument(
         "--callback",
         metavar="ISO",
         help="with the call-back disposition: when, e.g. 2026-12-01T14:30 (local time) "
-        "or with an offset",
+        "or with an offset (left out: a call-back time the call has is kept)",
     )
     wrap.add_argument("--json", action="store_true", help="print the call as one JSON object")
 
@@ -106,8 +115,15 @@ def run(args: argparse.Namespace) -> int:
         call = store.find_call(args.call)
         if call is None:
             return _fail(f"no call with the history id or sid {args.call!r}")
+        # Left out, the notes and the call-back time stay as they were: a script correcting
+        # the disposition must not wipe what the agent wrote.
+        notes = call.notes if args.notes is None else args.notes
+        callback = args.callback
+        kinds = store.list_dispositions()
+        if callback is None and call.callback_at and _kind(kinds, args.disposition) == CALL_BACK:
+            callback = call.callback_at
         try:
-            done = store.wrap_up(call.id, args.disposition, args.notes, args.callback)
+            done = store.wrap_up(call.id, args.disposition, notes, callback)
         except (UnknownDisposition, ValueError) as exc:
             return _fail(str(exc))
         marked = store.do_not_call_lead(done.lead_number)
@@ -115,6 +131,13 @@ def run(args: argparse.Namespace) -> int:
         raise store_problem(exc, store.path) from exc
     finally:
         store.close()
+    if marked is None and done.disposition and _kind(kinds, done.disposition) == DO_NOT_CALL:
+        # Only a saved lead carries the mark that `call` and the window check.
+        print(
+            f"history wrap-up: {done.lead_number} is not a saved lead, so nothing stops a later "
+            "call to it; add it as a lead (leads import) and wrap up again to mark it.",
+            file=sys.stderr,
+        )
     if args.json:
         payload = {"id": done.id, "sid": done.sid, **record_fields(done)}
         payload["do_not_call"] = marked is not None
@@ -127,6 +150,16 @@ def run(args: argparse.Namespace) -> int:
     if marked is not None:
         print(f"{marked.name or marked.number} is marked \u201cDo not call\u201d.")
     return EXIT_OK
+
+
+def _kind(dispositions: list[Disposition], name: str) -> str:
+    """The kind of the disposition called ``name`` ("" when it has none or is unknown)."""
+    from console.store.dispositions import find_disposition
+
+    try:
+        return find_disposition(dispositions, name).kind
+    except UnknownDisposition:
+        return ""
 
 
 def _dispositions(args: argparse.Namespace) -> int:

@@ -305,7 +305,6 @@ class WrapUpMixin:
 def _duplicate(d: Disposition) -> str:
     # The kind was checked first (check_disposition); two desktops adding the same meaning at
     # once would both pass it, and the unique index refuses the second for the same reason.
-    return (
-        f"a disposition named {d.name!r} already exists (names ignore case),"
-        " or one means what it means"
-    )
+    taken = f"a disposition named {d.name!r} already exists (names ignore case)"
+    meaning = d.kind.replace("_", " ")
+    return f"{taken}, or another one already means {meaning}" if d.kind else taken

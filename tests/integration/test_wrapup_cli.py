@@ -189,3 +189,49 @@ def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> 
     assert done.returncode == 4, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert _history(run_cli)[0]["disposition"] == ""
+
+
+def test_changing_the_disposition_alone_keeps_the_notes_and_the_call_back_time(
+    run_cli: Any,
+) -> None:
+    # Found by trying it: --notes defaulted to "", so a script that only corrected the
+    # disposition wiped the agent's notes (and a call-back's time) without a word.
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    done = run_cli(
+        "history", "wrap-up", call_id, "--disposition", "Call back", "--notes", "after 5, kids",
+        "--callback", "2030-01-02T17:30+00:00",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "call back")
+    assert done.returncode == 0, done.stderr
+    row = _history(run_cli)[0]
+    assert (row["notes"], row["callback_at"]) == ("after 5, kids", "2030-01-02T17:30:00.000Z")
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "Interested")
+    assert done.returncode == 0, done.stderr
+    row = _history(run_cli)[0]
+    assert (row["disposition"], row["notes"], row["callback_at"]) == (
+        "Interested", "after 5, kids", None,
+    )  # fmt: skip
+    # Said on purpose, the notes are cleared.
+    assert (
+        run_cli("history", "wrap-up", call_id, "--disposition", "", "--notes", "x").returncode == 0
+    )
+    assert (
+        run_cli(
+            "history", "wrap-up", call_id, "--disposition", "No answer", "--notes", ""
+        ).returncode
+        == 0
+    )
+    assert _history(run_cli)[0]["notes"] == ""
+
+
+def test_do_not_call_on_a_number_that_is_no_lead_is_said_on_stderr(run_cli: Any) -> None:
+    # The call is to a number that is no saved lead: nothing can be marked, so nothing
+    # will stop the next call; the script is told so (exit 0: the wrap-up was saved).
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "Do not call")
+    assert done.returncode == 0, done.stderr
+    assert "not a saved lead" in done.stderr and "nothing stops" in done.stderr
+    assert _history(run_cli)[0]["disposition"] == "Do not call"

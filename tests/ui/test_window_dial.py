@@ -310,3 +310,21 @@ def test_without_a_team_list_the_dial_pad_says_nothing_was_dialed(session):
     assert "not dialed" in pad.note.text()
     assert "team list" in window.call_panel.feedback.text()
     assert engine.sandbox.received == [] and engine.store.count_calls() == 0
+
+
+def test_a_do_not_call_lead_is_said_before_asking_to_dial_it(session, arun, clipboard):
+    # Found by trying it: the clipboard's question said "Jane Roe, a saved lead." and the pad
+    # the same, and only after "Call" did the window say the lead is marked "Do not call".
+    engine, window = session.start()
+    lead, team = seed_window(engine, window, lead_number="5552223335")
+    engine.store.set_do_not_call(lead.id, "asked not to be called")
+    window.leads_panel.refresh()
+    assert window.call_panel.select_team(team.name)
+    pad = window.dialing.show_pad()
+    QTest.keyClicks(pad.field.edit, "5552223335")
+    assert "Do not call" in pad.who.text()
+    clipboard.setText("tel:+1-555-222-3335")
+    box = window.dialing.confirm_clipboard()
+    assert box is not None and "Do not call" in box.informativeText()
+    box.reject()
+    assert engine.calls.count_sent() == 0

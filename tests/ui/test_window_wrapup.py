@@ -255,3 +255,185 @@ def test_a_lead_is_marked_do_not_call_by_hand_and_allowed_again(session, arun):
     menu_action("&Allow calls again").trigger()
     arun(until(lambda: not panel.model.lead(0).do_not_call, what="the mark taken away"))
     assert engine.store.do_not_call_lead(lead.number) is None
+
+
+def test_alt_w_brings_the_keyboard_from_a_search_to_the_strip(session, arun, qtbot):
+    # Found by trying it: the hint label carrying "&Wrap up" was disabled (to look quieter),
+    # and a disabled label's Alt+letter does nothing, so the strip could not be reached.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.show()
+    window.activateWindow()
+    pick(window, lead, team)
+    window.leads_panel.search.setFocus()
+    window.call_panel.call_button.click()
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert QApplication.focusWidget() is window.leads_panel.search
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    focused = QApplication.focusWidget()
+    assert focused is strip or strip.isAncestorOf(focused)
+    assert window.leads_panel.search.text() == ""
+    qtbot.keyClick(focused, Qt.Key.Key_2)
+    assert strip.chosen.name == "Left voicemail"
+    # Alt+W again only brings the keyboard back: it picks nothing (a button as the label's
+    # buddy was clicked by it, and "Connected" replaced the disposition picked).
+    window.leads_panel.search.setFocus()
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.wait(300)  # a button's animated click lands after 100 ms
+    assert strip.chosen.name == "Left voicemail"
+    # Picked, Tab goes on to the notes (it went to Skip, and from a button out of the strip).
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is strip.notes
+    strip.group.button(1).setFocus()
+    qtbot.keyClick(strip.group.button(1), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is strip
+
+
+def test_a_call_loaded_from_the_history_is_its_saved_lead_with_its_mark(session, arun):
+    # Found by trying it: "Load into call panel" made a lead with no id from the call, so a
+    # saved lead's number offered "Save as lead…" and hid its "Do not call" mark until Call.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    engine.store.set_do_not_call(lead.id, "asked not to be called")
+    window.leads_panel.refresh()
+    window.leads_panel.clear_pick()
+    window.history.load_call.emit(engine.store.get_call(record.id))
+    panel = window.call_panel
+    assert panel.lead() is not None and panel.lead().id == lead.id
+    assert panel.lead().do_not_call
+    assert panel.save_lead_button.isHidden()
+    assert "Do not call" in panel.lead_label.full_text()
+    # A number that is no saved lead still offers Save as lead, shown as a number.
+    engine.store.delete_lead(lead.id)
+    window.leads_panel.refresh()
+    window.history.load_call.emit(engine.store.get_call(record.id))
+    assert panel.lead().id is None and not panel.save_lead_button.isHidden()
+
+
+def test_a_double_enter_on_the_strip_places_no_call(session, arun, qtbot):
+    # Enter saves and gives the keyboard back to where it was: the Call button. A second
+    # Enter (a key bounce, a habit) must not place the call again.
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    window.activateWindow()
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.hasFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_1)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    assert engine.store.get_call(record.id).disposition == "Connected"
+    assert QApplication.focusWidget() is window.call_panel.call_button
+    qtbot.keyClick(window.call_panel.call_button, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert engine.calls.count_sent() == 0
+    assert engine.store.count_calls() == 1
+
+
+def test_new_notes_on_a_call_whose_disposition_was_removed_keep_it(session, arun, qtbot):
+    # A team lead took "Sent brochure" off the list; calls keep the name they got. Changing
+    # such a call's notes from the history wiped its disposition without a word: now the
+    # strip says so and asks for another one, and nothing is lost meanwhile.
+    from console.store.models import Disposition
+
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    added = engine.store.save_disposition(Disposition(None, "Sent brochure", 99, ""))
+    engine.store.wrap_up(record.id, "Sent brochure", "pdf sent")
+    engine.store.delete_disposition(added.id)
+    window.wrap_ups.edit(engine.store.get_call(record.id))
+    strip = window.wrap_ups.strip
+    strip.notes.setText("pdf sent, call Monday")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Sent brochure", "pdf sent")
+    assert strip.isVisible() and "Sent brochure" in strip.problem.text()
+    assert strip.notes.text() == "pdf sent, call Monday"
+    strip.choose("interested")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Interested", "pdf sent, call Monday")
+
+
+def test_do_not_call_on_a_number_that_is_no_lead_says_nothing_blocks_it(session, arun):
+    # Found by trying it: the strip said "the lead will not be called again without an
+    # override" for a dialed number that is no saved lead, and the next call went through.
+    engine, window = session.start()
+    _lead, team = seed_window(engine, window)
+    assert window.call_panel.select_team(team.name)
+    number = "5551114442"
+    assert window.dialing.dial(number) is not None  # the Dial tab's way
+    record = arun(until(lambda: _final(window), what="a final history row"))
+    assert record.lead_number == number
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    said = []
+    strip.message.connect(said.append)
+    strip.choose("Do not call")
+    assert strip.save() is not None
+    assert engine.store.get_call(record.id).disposition == "Do not call"
+    assert engine.store.do_not_call_lead(number) is None
+    assert "not be called again" not in said[-1]
+    assert "not a saved lead" in said[-1]
+
+
+def test_a_call_ending_during_a_wrap_up_waits_its_turn_and_takes_nothing(session, arun, qtbot):
+    engine, window = session.start()
+    _lead, team = seed_window(engine, window)
+    assert window.call_panel.select_team(team.name)
+    first, second = "5551114442", "5551114443"
+    assert window.dialing.dial(first) is not None
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    assert strip.record.lead_number == first
+    strip.notes.setFocus()
+    qtbot.keyClicks(strip.notes, "half typed")
+    assert window.dialing.dial(second) is not None
+    arun(until(lambda: strip.queue, what="the second call waiting"))
+    assert strip.record.lead_number == first and strip.notes.text() == "half typed"
+    assert QApplication.focusWidget() is strip.notes
+    assert "1 more waiting" in strip.waiting.text()
+    strip.choose("Connected")
+    qtbot.keyClick(strip.notes, Qt.Key.Key_Return)
+    assert strip.record is not None and strip.record.lead_number == second
+    assert strip.notes.text() == "" and strip.chosen is None
+    qtbot.keyClick(strip.notes, Qt.Key.Key_3)  # in the notes a digit is text
+    qtbot.keyClick(strip, Qt.Key.Key_3)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    calls = {c.lead_number: c for c in (engine.store.find_call(str(i)) for i in (1, 2)) if c}
+    assert (calls[first].disposition, calls[first].notes) == ("Connected", "half typed")
+    assert (calls[second].disposition, calls[second].notes) == ("No answer", "3")
+    assert not strip.isVisible()
+
+
+def test_closing_on_a_wrap_up_begun_asks_and_loses_nothing(session, arun, qtbot):
+    # Found by trying it: Ctrl+Q with a disposition picked and notes typed closed the window
+    # at once, and the wrap-up was gone (the next start does not offer the call again).
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.choose("Interested")
+    strip.notes.setText("wants a demo")
+    window.close()
+    box = arun(until(lambda: _box("wrap_up_unsaved"), what="the unsaved wrap-up question"))
+    assert window.isVisible() and "Jane Roe" in box.text()
+    keep = next(b for b in box.buttons() if "Keep" in b.text())
+    keep.click()
+    assert window.isVisible() and strip.notes.text() == "wants a demo"
+    window.close()
+    box = arun(until(lambda: _box("wrap_up_unsaved"), what="the question again"))
+    save = next(b for b in box.buttons() if "Save" in b.text())
+    save.click()
+    saved = engine.store.get_call(record.id)
+    assert (saved.disposition, saved.notes) == ("Interested", "wants a demo")
+    arun(until(lambda: not window.isVisible(), what="the window closed"))
+
+
+def test_closing_with_nothing_begun_on_the_strip_asks_nothing(session, arun):
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    _place(window, lead, team, arun)
+    arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    window.close()
+    arun(until(lambda: not window.isVisible(), what="the window closed"))
+    assert _box("wrap_up_unsaved") is None

@@ -50,8 +50,10 @@ def test_the_team_edits_the_list(any_store: ConsoleStore) -> None:
     store.save_disposition(Disposition(added.id, "Brochure sent", -1))
     names = [d.name for d in store.list_dispositions()]
     assert names[0] == "Brochure sent"  # the list is in position order
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(ValueError, match="already exists") as taken:
         store.save_disposition(Disposition(None, "connected", 30))
+    # One plain sentence (it ended "or one means what it means").
+    assert str(taken.value) == "a disposition named 'connected' already exists (names ignore case)"
     with pytest.raises(ValueError, match="'Do not call' already means do not call"):
         store.save_disposition(Disposition(None, "Remove me", 31, DO_NOT_CALL))
     with pytest.raises(ValueError, match="needs a name"):

@@ -22,14 +22,15 @@ class LoadFromHistory:
     """The call panel's part that loads a past call; mixed into CallPanel, whose lead, team
     list, options form and feedback line it uses."""
 
-    def load_call(self, record: CallRecord) -> None:
+    def load_call(self, record: CallRecord, saved: Lead | None = None) -> None:
         """The lead, list and options of a past call, ready for Ctrl+Enter ("Load into call
-        panel"). When its options differ from those in use, the agent is asked first, with the
-        changes listed, and may keep their own options."""
+        panel"). ``saved`` is the saved lead with the call's number, if any (its name, its
+        "Do not call" mark; no "Save as lead"). When its options differ from those in use, the
+        agent is asked first, with the changes listed, and may keep their own options."""
         options = options_from_request(record.request_redacted)
         changes = self.form.changes(options)
         if not changes:
-            self._load_call(record, None)
+            self._load_call(record, None, saved=saved)
             return
         who = record.lead_name or format_display(record.lead_number)
         changed = [self.tr("{0}: {1} → {2}").format(*change) for change in changes]
@@ -40,11 +41,14 @@ class LoadFromHistory:
             self.tr("Load the call to {0} on {1}? Its options differ from those in use:").format(
                 who, record.team_name or self.tr("an ad-hoc list")
             ),
-            lambda: self._load_call(record, options, changed),
+            lambda: self._load_call(record, options, changed, saved),
             yes=self.tr("&Load with its options"),
             no=self.tr("&Cancel"),
             informative=lines,
-            also=(self.tr("Load, &keep my options"), lambda: self._load_call(record, None)),
+            also=(
+                self.tr("Load, &keep my options"),
+                lambda: self._load_call(record, None, saved=saved),
+            ),
         )
 
     def _load_call(
@@ -52,10 +56,11 @@ class LoadFromHistory:
         record: CallRecord,
         options: Mapping[str, str] | None,
         changed: list[str] | None = None,
+        saved: Lead | None = None,
     ) -> None:
         """Load ``record``'s lead and list, and ``options`` unless None (the current stay);
         ``changed`` says which options that changed, for the line beside Call."""
-        self.set_lead(Lead(None, record.lead_name or record.lead_number, record.lead_number))
+        self.set_lead(saved or Lead(None, record.lead_name, record.lead_number))
         team = next(
             (
                 self.team_combo.itemData(i)

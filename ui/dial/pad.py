@@ -134,7 +134,13 @@ class DialPad(QWidget):
             self.who.setText("")
             return
         lead = self._find_lead(digits)
-        if lead is not None and lead.name:
+        if lead is not None and lead.do_not_call:  # said before Dial, not only after
+            self.who.setText(
+                self.tr("{0}, a saved lead marked \u201cDo not call\u201d.").format(
+                    lead.name or format_display(lead.number)
+                )
+            )
+        elif lead is not None and lead.name:
             self.who.setText(self.tr("{0}, a saved lead.").format(lead.name))
         else:
             self.who.setText(self.tr("Not a saved lead: after the call, Save as lead keeps it."))

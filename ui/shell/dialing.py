@@ -177,6 +177,9 @@ class Dialing(QObject):
             if lead is not None and lead.name
             else self.tr("Not a saved lead.")
         ]
+        if lead is not None and lead.do_not_call:  # said now, not only after "Call"
+            about.append(self.tr("Marked \u201cDo not call\u201d: {0}").format(
+                lead.do_not_call_reason))  # fmt: skip
         team = self._calls.current_team()
         if team is not None:
             about.append(self.tr("Team list: {0}.").format(team.name))

@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.call_panel.call_finished.connect(self._call_finished)
         self.call_panel.message.connect(self.show_message)
         self.history.message.connect(self.show_message)
-        self.history.load_call.connect(self.call_panel.load_call)
+        self.history.load_call.connect(self._load_call)
         self.call_panel.set_lead(self.leads_panel.current_lead())
 
     @property
@@ -196,6 +196,11 @@ class MainWindow(QMainWindow):
         return self.teams.panel()
 
     # Reactions
+    def _load_call(self, record) -> None:
+        # The saved lead with the call's number, so the panel shows its name and its
+        # "Do not call" mark and offers no "Save as lead" for it.
+        self.call_panel.load_call(record, self.leads_panel.find_lead(record.lead_number))
+
     def _lead_activated(self, lead) -> None:
         self.call_panel.set_lead(lead)
         self.call_panel.focus_team()
@@ -478,6 +483,9 @@ class MainWindow(QMainWindow):
             self.hide()  # calls keep running; the tray brings the window back
             self.tray.hidden_to_tray()
             return
+        if self.wrap_ups.ask_before_close(lambda: self._close_again(quitting)):
+            event.ignore()  # a wrap-up begun and not saved: asked first
+            return
         # Only calls that may have been sent are worth a question; one still being checked
         # (waiting for the keyring) sent nothing and is cancelled with the window's tasks.
         pending = self.engine.calls.count_sent()
@@ -498,6 +506,10 @@ class MainWindow(QMainWindow):
             return
         self._finish_close()
         event.accept()
+
+    def _close_again(self, quitting: bool) -> None:
+        self._quitting = quitting
+        self.close()
 
     def _close_after_cancelling(self) -> None:
         async def cancel_then_close() -> None:

@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from console.phone import format_display
 from console.store import CallRecord
+from ui.common.errors import ask
 from ui.common.tasks import off_thread
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QMessageBox
+
     from ui.wrapup.strip import WrapUpStrip
 
 log = logging.getLogger(__name__)
@@ -36,6 +42,8 @@ class WrapUps(QObject):
         self.window = window
         self.strip: WrapUpStrip | None = None
         self.told: set[int | str] = set()
+        self.question: QMessageBox | None = None  # "Wrap-up not saved" while the window closes
+        self.closing_anyway = False
         window.history.wrap_up_requested.connect(self.edit)
         self.timer = QTimer(self)
         self.timer.setInterval(REMIND_MS)
@@ -81,6 +89,44 @@ class WrapUps(QObject):
     def edit(self, record: CallRecord) -> None:
         """Change a call's wrap-up (the history's menu or details)."""
         self._strip().edit(record)
+
+    def ask_before_close(self, then: Callable[[], object]) -> bool:
+        """Before the window closes on a wrap-up begun and not saved (a disposition picked or
+        notes typed, lost with the window): Save and quit, Quit without it, or Keep working.
+        ``then`` closes again. True while asking (the close waits)."""
+        strip = self.strip
+        if strip is None or self.closing_anyway:
+            return False
+        if self.question is not None:
+            self.question.raise_()
+            return True
+        if not strip.has_draft():
+            return False
+        record = strip.record
+        assert record is not None
+
+        def save_then() -> None:
+            if strip.save() is not None:  # refused: the strip says why, the window stays
+                self.closing_anyway = True
+                then()
+
+        def anyway() -> None:
+            self.closing_anyway = True
+            then()
+
+        who = record.lead_name or format_display(record.lead_number)
+        self.question = ask(
+            self.window,
+            self.tr("Wrap-up not saved"),
+            self.tr("The wrap-up of the call to {0} is not saved.").format(who),
+            save_then,
+            yes=self.tr("&Save and quit"),
+            no=self.tr("&Keep working"),
+            also=(self.tr("&Quit without it"), anyway),
+        )
+        self.question.setObjectName("wrap_up_unsaved")
+        self.question.finished.connect(lambda _result: setattr(self, "question", None))
+        return True
 
     def _wrapped(self, record: CallRecord) -> None:
         window = self.window

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -85,7 +85,9 @@ class WrapUpStrip(QFrame):
         )
         self.keys.setToolTip(self.keys.text().replace("&", ""))
         self.keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.keys.setEnabled(False)  # a hint, drawn quieter than the call's line
+        # A hint, drawn quieter than the call's line by colour: disabled, its Alt+W (the way
+        # to the strip from a field in progress) would do nothing.
+        self.keys.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.waiting = QLabel(self)
         self.skip_button = QPushButton(self.tr("Skip"), self)
         self.skip_button.setAccessibleName(self.tr("Skip"))
@@ -167,6 +169,17 @@ class WrapUpStrip(QFrame):
                 return True
         return False
 
+    def has_draft(self) -> bool:
+        """Whether a disposition or notes differ from what the shown call has saved."""
+        record = self.record
+        if record is None:
+            return False
+        picked = self._chosen.name if self._chosen else ""
+        return (
+            picked.casefold() != record.disposition.casefold()
+            or self.notes.text().strip() != record.notes.strip()
+        )
+
     @property
     def chosen(self) -> Disposition | None:
         return self._chosen
@@ -188,7 +201,8 @@ class WrapUpStrip(QFrame):
         )
         self.notes.setText(record.notes)
         self._chosen = None
-        current = next((d for d in self.dispositions if d.name == record.disposition), None)
+        wanted = record.disposition.casefold()  # a rename may have changed only the case
+        current = next((d for d in self.dispositions if d.name.casefold() == wanted), None)
         if current is not None:
             self._pick(current)
         else:
@@ -224,10 +238,16 @@ class WrapUpStrip(QFrame):
             button.installEventFilter(self)
             self.group.addButton(button, index)
             self.buttons_grid.addWidget(button, index // PER_ROW, index % PER_ROW)
-        if self.dispositions:
-            self.keys.setBuddy(self.group.button(0))
-        else:
-            self.keys.setBuddy(self.notes)
+        # Alt+W to the strip itself, whose keys pick: a button as the buddy would be clicked by
+        # Alt+W, changing the disposition already picked.
+        self.keys.setBuddy(self if self.dispositions else self.notes)
+        # Tab from the strip (where Alt+W and the picks are) goes on to the notes, and from a
+        # disposition (Tab leaves an exclusive group) back to the strip: the buttons are made
+        # after the rest, so Qt's own order left the strip.
+        chain = [*self.group.buttons(), self, self.notes, self.callback, self.save_button]
+        chain.append(self.skip_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _update_waiting(self) -> None:
         count = len(self.queue)
@@ -310,6 +330,14 @@ class WrapUpStrip(QFrame):
         if not name and not notes.strip():
             self._refuse(self.tr("Pick a disposition or type notes; Esc skips."))
             return None
+        if not name and record.disposition:
+            # Its disposition was taken off the list (calls keep the name they got): saving
+            # without one would wipe it unsaid.
+            self._refuse(
+                self.tr("\u201c{0}\u201d is no longer on the list: pick one to replace it; Esc "
+                        "leaves the call as it is.").format(record.disposition)
+            )  # fmt: skip
+            return None
         callback = None
         if self._chosen is not None and self._chosen.kind == CALL_BACK:
             callback = self.callback.dateTime().toPython().isoformat(timespec="minutes")
@@ -325,7 +353,13 @@ class WrapUpStrip(QFrame):
         self.wrapped.emit(saved)
         said = saved.disposition or self.tr("notes")
         if self._chosen is not None and self._chosen.kind == DO_NOT_CALL:
-            said += " · " + self.tr("the lead will not be called again without an override")
+            if self.store.do_not_call_lead(saved.lead_number) is not None:
+                said += " · " + self.tr("the lead will not be called again without an override")
+            else:  # only a saved lead carries the mark Call checks
+                said += " · " + self.tr(
+                    "{0} is not a saved lead, so nothing stops a later call: Save as lead, "
+                    "then mark it"
+                ).format(format_display(saved.lead_number))
         self.message.emit(self.tr("Wrapped up: {0}").format(said))
         self._next()
         return saved
