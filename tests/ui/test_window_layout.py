@@ -157,7 +157,8 @@ def test_long_names_are_cut_where_they_show_and_whole_in_tooltips(session, arun)
         assert LONG_NAME in history.index(0, lead_column).data(Qt.ItemDataRole.ToolTipRole)
         assert team_name in history.index(0, team_column).data(Qt.ItemDataRole.ToolTipRole)
         # None of it widened the window: "Calling <the name>…" beside Call did, to ~1,500 px.
-        assert window.minimumSizeHint().width() == narrowest < NARROWEST
+        # (The lead's calls shown under the leads table may narrow it a little: not a jump.)
+        assert window.minimumSizeHint().width() <= narrowest < NARROWEST
 
     arun(scenario())
 
