@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import APP_NAME, __version__
+from console import APP_NAME
 from console.engine import Engine
 from console.problems import LocalProblem
 from console.settings import ACCOUNT_LABEL, CLOSE_TO_TRAY, WINDOW_STATE
@@ -33,16 +33,17 @@ from ui.common.resources import icon
 from ui.common.saved_state import from_text, to_text
 from ui.common.screen import fit_to_screen
 from ui.common.tasks import TaskRunner, off_thread
-from ui.common.widgets import ElidedLabel, fit_title
+from ui.common.widgets import ElidedLabel
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
 from ui.shell.dialing import Dialing
 from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
-from ui.shell.parts import SandboxBanner, TextDialog
+from ui.shell.parts import SandboxBanner
 from ui.shell.team_mode import TeamLine, TeamMode
 from ui.shell.teams_tab import TeamsTab
 from ui.shell.tray import Tray, closes_to_tray
+from ui.shell.window_dialogs import WindowDialogs
 from ui.shell.wrapups import WrapUps
 
 if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
@@ -56,7 +57,7 @@ CHECKPOINT_MS = 5000
 CHECKPOINT_TASK = "checkpoint the store"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDialogs, QMainWindow):
     """``closed`` is emitted once the window has really closed (after pending calls ended)."""
 
     closed = Signal()
@@ -295,100 +296,6 @@ class MainWindow(QMainWindow):
         if engine.vault.in_memory:
             self.memory_warning.setText("⚠ " + self.tr("credentials kept for this run only"))
             self.memory_warning.setToolTip(engine.vault.warning or "")
-
-    # Dialogs, all non-modal and kept one of each
-    def _open(self, key: str, make) -> QWidget:
-        dialog = self._dialogs.get(key)
-        if dialog is None:
-            dialog = make()
-            dialog.finished.connect(lambda _r: self._dialogs.pop(key, None))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self._dialogs[key] = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        return dialog
-
-    def show_account(self) -> QWidget:
-        from ui.account.dialog import AccountDialog
-
-        def make():
-            dialog = AccountDialog(self.engine, self)
-            dialog.applied.connect(self.update_account)
-            dialog.team_changed.connect(self.team_mode.restart)
-            return dialog
-
-        return self._open("account", make)
-
-    def show_reports(self) -> QWidget:
-        from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
-
-        store, folders = self.engine.store, Folders(self.engine.settings)
-        return self._open("reports", lambda: ReportsWindow(store, self.tasks, folders, self))
-
-    def show_outbox(self) -> QWidget:
-        from ui.account.outbox import OutboxDialog
-
-        return self._open("outbox", lambda: OutboxDialog(self.engine, self))
-
-    def show_preferences(self) -> QWidget:
-        from ui.shell.preferences import PreferencesDialog
-
-        def make():
-            dialog = PreferencesDialog(self.engine.settings, self)
-            dialog.saved.connect(self._preferences_saved)
-            return dialog
-
-        return self._open("preferences", make)
-
-    def _preferences_saved(self) -> None:
-        self.call_panel.presets.defaults_changed()
-
-    def show_rules(self) -> QWidget:
-        from console.sandbox import describe_rules
-        from console.sandbox.rules import API_TERMS
-
-        # The rules in the window's words; the API's names for them in the tooltip.
-        return self._open(
-            "rules",
-            lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self, tip=API_TERMS),
-        )
-
-    def show_about(self) -> QMessageBox:
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("About {0}").format(APP_NAME))
-        box.setIconPixmap(icon("findme").pixmap(64, 64))
-        box.setText(f"<b>{APP_NAME}</b> {__version__}")
-        box.setInformativeText(
-            self.tr("Click-to-FindMe List calls for sales agents and team leads.")
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        fit_title(box)
-        box.open()
-        return box
-
-    def show_notices(self) -> None:
-        """Engine notices (settings reset, recovered calls), once, without blocking."""
-        if not self.engine.notices:
-            return
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            APP_NAME,
-            "\n\n".join(self.engine.notices),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setObjectName("notices")
-        self._dialogs["notices"] = box
-        box.finished.connect(lambda _r: self._dialogs.pop("notices", None))
-        fit_title(box)
-        box.show()
 
     # Layout persistence
     def _panels(self) -> dict[str, LeadsPanel | TeamsTab | HistoryView]:

@@ -1,0 +1,132 @@
+"""The main window's dialogs: account, reports, outbox, preferences, sandbox rules, about and
+the engine's notices; each non-modal and kept one of each. A part of MainWindow (a mixin), so
+the menus, the tray and links reach them as the window's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from console import APP_NAME, __version__
+from ui.common.file_dialogs import Folders
+from ui.common.resources import icon
+from ui.common.widgets import fit_title
+from ui.shell.parts import TextDialog
+
+if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
+    from PySide6.QtWidgets import QMessageBox
+
+    from console.engine import Engine
+    from ui.calls.panel import CallPanel
+    from ui.common.tasks import TaskRunner
+    from ui.shell.team_mode import TeamMode
+
+
+class WindowDialogs:
+    """The dialogs MainWindow opens; it provides the attributes below."""
+
+    if TYPE_CHECKING:
+        engine: Engine
+        tasks: TaskRunner
+        call_panel: CallPanel
+        team_mode: TeamMode
+        _dialogs: dict[str, QWidget]
+
+        def tr(self, text: str) -> str: ...
+        def update_account(self) -> None: ...
+
+    def _open(self, key: str, make: Callable[[], QWidget]) -> QWidget:
+        dialog = self._dialogs.get(key)
+        if dialog is None:
+            dialog = make()
+            dialog.finished.connect(lambda _r: self._dialogs.pop(key, None))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._dialogs[key] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def show_account(self) -> QWidget:
+        from ui.account.dialog import AccountDialog
+
+        def make():
+            dialog = AccountDialog(self.engine, self)
+            dialog.applied.connect(self.update_account)
+            dialog.team_changed.connect(self.team_mode.restart)
+            return dialog
+
+        return self._open("account", make)
+
+    def show_reports(self) -> QWidget:
+        from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
+
+        store, folders = self.engine.store, Folders(self.engine.settings)
+        return self._open("reports", lambda: ReportsWindow(store, self.tasks, folders, self))
+
+    def show_outbox(self) -> QWidget:
+        from ui.account.outbox import OutboxDialog
+
+        return self._open("outbox", lambda: OutboxDialog(self.engine, self))
+
+    def show_preferences(self) -> QWidget:
+        from ui.shell.preferences import PreferencesDialog
+
+        def make():
+            dialog = PreferencesDialog(self.engine.settings, self)
+            dialog.saved.connect(self._preferences_saved)
+            return dialog
+
+        return self._open("preferences", make)
+
+    def _preferences_saved(self) -> None:
+        self.call_panel.presets.defaults_changed()
+
+    def show_rules(self) -> QWidget:
+        from console.sandbox import describe_rules
+        from console.sandbox.rules import API_TERMS
+
+        # The rules in the window's words; the API's names for them in the tooltip.
+        return self._open(
+            "rules",
+            lambda: TextDialog(self.tr("Sandbox rules"), describe_rules(), self, tip=API_TERMS),
+        )
+
+    def show_about(self) -> QMessageBox:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About {0}").format(APP_NAME))
+        box.setIconPixmap(icon("findme").pixmap(64, 64))
+        box.setText(f"<b>{APP_NAME}</b> {__version__}")
+        box.setInformativeText(
+            self.tr("Click-to-FindMe List calls for sales agents and team leads.")
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        fit_title(box)
+        box.open()
+        return box
+
+    def show_notices(self) -> None:
+        """Engine notices (settings reset, recovered calls), once, without blocking."""
+        if not self.engine.notices:
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            APP_NAME,
+            "\n\n".join(self.engine.notices),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("notices")
+        self._dialogs["notices"] = box
+        box.finished.connect(lambda _r: self._dialogs.pop("notices", None))
+        fit_title(box)
+        box.show()
