@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from console.store.journal import Unsaved
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # as a shell reports a program ended by SIGPIPE (128 + 13)
 EXIT_FOR = {
     Status.SUCCESS: EXIT_OK,
     Status.FAILED: EXIT_FAILED,
@@ -353,7 +354,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging()
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a reader gone is met here, not in a traceback at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): no traceback. What was done is done (a call placed
+        # is in the history); the rest of the output goes nowhere, as Python's docs advise
+        # (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except LocalProblem as problem:
         # For a call, the exit code's promise in words too.
         text = problem.nothing_sent() if args.command == "call" else problem.sentence()

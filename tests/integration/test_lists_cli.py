@@ -222,3 +222,25 @@ def test_history_export_is_the_windows_export(run_cli, tmp_path: Path) -> None:
     assert len(none.read_text(encoding="utf-8-sig").splitlines()) == 1  # the header alone
     # `history` without an action still lists.
     assert run_cli("history", "--json").returncode == 0
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(run_cli, cli_env, tmp_path: Path) -> None:
+    # `main.py leads list | head -1`: the pipe closes before the output is written.
+    import subprocess
+    import sys
+
+    rows = "".join(f"Lead {i},555-201-{i:04d}\n" for i in range(300))
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Name,Phone\n" + rows, encoding="utf-8")
+    assert run_cli("leads", "import", str(leads)).returncode == 0
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    child = subprocess.Popen(
+        [sys.executable, str(main), "leads", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env,
+    )
+    child.stdout.close()  # the reader is gone before a line is written
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
