@@ -22,6 +22,7 @@ from console.masking import SECRETS, mask_output
 from console.problems import EXIT_LOCAL, LocalProblem
 
 if TYPE_CHECKING:
+    from console.store import Store
     from console.store.journal import Unsaved
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -206,7 +207,7 @@ async def _call(args: argparse.Namespace) -> int:
             args.phone_to_call,
             list_value,
             options,
-            args.lead_name,
+            args.lead_name or _saved_lead_name(engine.store, args.phone_to_call),
             team_name,
             override_do_not_call=args.override_do_not_call,
         )
@@ -342,6 +343,16 @@ async def _sandbox(args: argparse.Namespace) -> int:
         print(f"sandbox: {exc.strerror}{hint}.", file=sys.stderr)
         return EXIT_LOCAL
     return EXIT_OK
+
+
+def _saved_lead_name(store: Store, phone: str) -> str:
+    """The name of the saved lead with this number, for the history ('' if none)."""
+    from console.phone import read_digits
+    from console.store.leads import lead_with_number
+
+    digits, _why = read_digits(phone)
+    lead = lead_with_number(store, digits) if digits else None
+    return lead.name if lead is not None else ""
 
 
 def main(argv: list[str] | None = None) -> int:

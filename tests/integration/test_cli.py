@@ -19,7 +19,7 @@ from console import paths
 from console.calls.params import BY_NAME, OPTION_NAMES
 from console.cli import build_parser
 from console.sandbox import Sandbox
-from console.store import CallRecord, Store, TeamList, TeamMember
+from console.store import CallRecord, Lead, Store, TeamList, TeamMember
 from tests.conftest import ROOT
 from tests.faults import closed_port
 
@@ -383,3 +383,15 @@ def test_account_set_access_key_without_a_keyring_is_not_stored(run_cli: Run, ho
 def test_account_forget(run_cli: Run) -> None:
     done = run_cli("account", "forget")
     assert done.returncode == 0 and "deleted" in done.stdout
+
+
+def test_a_call_to_a_saved_leads_number_carries_its_name(run_cli: Run) -> None:
+    # Scripts call by number; the history then named nobody for a lead the desktop knows.
+    with Store.open(paths.store_path()) as store:
+        store.add_lead(Lead(None, "Ada Loveday", LEAD, "Engines & Co"))
+    formatted = f"({LEAD[:3]}) {LEAD[3:6]}-{LEAD[6:]}"
+    done = run_cli("call", "--list", LIST, "--phone-to-call", formatted, "--api-url", "sandbox")
+    assert done.returncode == 0, done.stderr
+    named = call(run_cli, "--api-url", "sandbox", "--lead-name", "Someone Else")
+    assert named.returncode == 0, named.stderr
+    assert [r["lead_name"] for r in history(run_cli)] == ["Someone Else", "Ada Loveday"]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from console.phone import check_phone, format_display
 from console.store import Lead, Store
+from console.store.leads import lead_with_number
 from ui.common.file_dialogs import Folders
 from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner
@@ -274,7 +275,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def find_lead(self, number: str) -> Lead | None:
         """The stored lead with exactly this number (digits, as check_phone gives them)."""
-        return next((x for x in self._store.search_leads(number, 50) if x.number == number), None)
+        return lead_with_number(self._store, number)
 
     # ---- changes: undoable commands that save straight away ------------------------------
 
