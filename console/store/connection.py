@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -126,6 +127,23 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """PRAGMA journal_mode=WAL, waiting as busy_timeout would. SQLite answers it SQLITE_BUSY
+    at once, without calling the busy handler, while another process's last connection
+    closes (it checkpoints and removes the log under an exclusive lock): seen when a command
+    ended just as another process opened the store."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _forget_open(key: str) -> None:
     with _OPEN_STORES_LOCK:
         _OPEN_STORES[key] -= 1
@@ -223,7 +241,7 @@ class Store(
             found = _user_version(conn)
             if found > len(MIGRATIONS):
                 raise StoreTooNew(path, found, len(MIGRATIONS))
-            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             cls._migrate(conn, path, found)
