@@ -12,6 +12,7 @@ import json
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -62,6 +63,57 @@ def desktop_sync(store: Path, url: str, home: Path) -> Iterator[subprocess.Popen
             proc.wait()
 
 
+class AgentWindow:
+    """The agent's desktop as a person has it: the window in team mode in a process of its
+    own (bench/team_window.py); ``seen_at(number)`` is when its Call panel showed it."""
+
+    def __init__(self, home: Path, url: str) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "bench.team_window"],
+            cwd=ROOT,
+            env=child_env(
+                home,
+                FINDME_TEAM_URL=url,
+                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+            ),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.seen: dict[str, float] = {}
+        self._ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._ready.wait(60):
+            self.stop()
+            raise RuntimeError(f"the agent's window did not start: {self.proc.stderr.read()}")  # type: ignore[union-attr]
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:  # type: ignore[union-attr]
+            if line.strip() == "ready":
+                self._ready.set()
+            elif line.startswith("seen "):
+                _, stamp, numbers = (line.strip().split(" ") + [""])[:3]
+                for number in numbers.split("|"):
+                    self.seen.setdefault(number, float(stamp))
+
+    def seen_at(self, number: str, timeout: float = 10) -> float:
+        deadline = time.perf_counter() + timeout
+        while number not in self.seen:
+            if time.perf_counter() > deadline or self.proc.poll() is not None:
+                raise TimeoutError(f"the agent's window did not show {number}")
+            time.sleep(0.005)
+        return self.seen[number]
+
+    def stop(self) -> None:
+        try:
+            self.proc.stdin.close()  # type: ignore[union-attr]
+            self.proc.wait(15)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+
+
 def _members(store: Any, team: str) -> list[str]:
     found = store.get_team(team)
     return [m.number for m in found.members] if found is not None else []
@@ -95,10 +147,12 @@ def notify_round_trip_ms(admin_url: str, samples: int) -> list[float]:
 
 
 def _edit_figure(work: Path, server: TeamServer) -> Figure:
-    """The lead's window edits a list in its desktop's store; timed until the agent's desktop
-    store has it and its change watcher (console.store.watch, what the window's StoreWatcher
-    asks) reports the list's tables changed. Looked at every 2 ms here; the window looks
-    every WATCH_MS (ui/shell/live.py) and adds up to that."""
+    """The lead's window edits a list in its desktop's store (the lead's desktop: a sync in a
+    process of its own); timed until the agent's window (a process in team mode, its own sync)
+    shows it in the Call panel's team list. On the way, also timed: the server's NOTIFY of
+    the lead's sent edit (heard here), and the agent's store reporting it through its change
+    watcher (console.store.watch, what the window's StoreWatcher asks every WATCH_MS) looked
+    at every 2 ms from here."""
     import psycopg
 
     from console.store import Store, TeamList, TeamMember
@@ -110,10 +164,13 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
         lead_server.save_team(TeamList(None, "Night", [TeamMember("A", "5550000000")]))
     homes = {who: work / f"edit-{who}" for who in ("lead", "agent")}
     stores = {who: home / "findme.db" for who, home in homes.items()}
-    visible, at_server = [], []
+    visible: list[float] = []  # in the agent's window
+    in_store: list[float] = []  # in the agent's store (its change watcher, looked at often)
+    at_server: list[float] = []  # the lead's sync has sent it (the server's NOTIFY heard)
     with ExitStack() as stack:
         stack.enter_context(desktop_sync(stores["lead"], server.lead_url, homes["lead"]))
-        stack.enter_context(desktop_sync(stores["agent"], server.agent_url, homes["agent"]))
+        window = AgentWindow(homes["agent"], server.agent_url)
+        stack.callback(window.stop)
         for store in stores.values():
             _wait(lambda s=store: s.exists(), 20, "the desktop's store")
         lead = stack.enter_context(Store.open(stores["lead"]))
@@ -145,7 +202,8 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
                     break
                 if time.perf_counter() > deadline:
                     raise TimeoutError("an edit did not reach the other desktop within 10 s")
-            visible.append((time.perf_counter() - began) * 1000)
+            in_store.append((time.perf_counter() - began) * 1000)
+            visible.append((window.seen_at(number) - began) * 1000)
             at_server.append(((heard or time.perf_counter()) - began) * 1000)
     floor = notify_round_trip_ms(server.admin_url, FLOOR_SAMPLES)
     p95 = round(percentile(visible, 95), 1)
@@ -158,10 +216,12 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
         p95 <= EDIT_TARGET_MS,
         {
             "edits": EDITS,
-            "visible": "in the other desktop's SQLite store, reported by its change watcher "
-            f"(console.store.watch) looked at every 2 ms; the window looks every {WATCH_MS} ms",
+            "visible": "in the agent's window (offscreen): its Call panel's team list, "
+            f"re-read when its store watcher fires (every {WATCH_MS} ms, ui/shell/live.py)",
             "median_ms": round(percentile(visible, 50), 1),
             "worst_ms": round(max(visible), 1),
+            "edit_to_other_store_p95_ms": round(percentile(in_store, 95), 1),
+            "edit_to_other_store_median_ms": round(percentile(in_store, 50), 1),
             "edit_to_server_notify_p95_ms": round(percentile(at_server, 95), 1),
             "edit_to_server_notify_median_ms": round(percentile(at_server, 50), 1),
             "floor": f"NOTIFY round trip on the server, p95 of {FLOOR_SAMPLES}",
