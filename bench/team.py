@@ -190,6 +190,7 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
             began = time.perf_counter()
             lead.save_team(TeamList(night.id, "Night", [TeamMember("A", number)]))
             heard = None
+            changed: set[str] = set()  # what the agent's watcher reported since the edit
             deadline = began + 10
             while True:
                 if heard is None:
@@ -198,7 +199,8 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
                 else:
                     time.sleep(0.002)
                 mark, tables = agent.changes_since(mark)
-                if {"teams", "team_members"} & tables and _members(agent, "Night") == [number]:
+                changed |= tables
+                if {"teams", "team_members"} & changed and _members(agent, "Night") == [number]:
                     break
                 if time.perf_counter() > deadline:
                     raise TimeoutError("an edit did not reach the other desktop within 10 s")
