@@ -219,7 +219,8 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
         {
             "edits": EDITS,
             "visible": "in the agent's window (offscreen): its Call panel's team list, "
-            f"re-read when its store watcher fires (every {WATCH_MS} ms, ui/shell/live.py)",
+            "re-read when its store watcher fires (as soon as its sync wrote, else every "
+            f"{WATCH_MS} ms)",
             "median_ms": round(percentile(visible, 50), 1),
             "worst_ms": round(max(visible), 1),
             "edit_to_other_store_p95_ms": round(percentile(in_store, 95), 1),

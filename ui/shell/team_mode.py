@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STOP_WAIT_S = 0.2  # closing waits no longer than this for the sync thread (a daemon)
-# Seconds between the sync thread's looks at this store for the window's own edits (a
-# PRAGMA each: cheap); with the window's own look on "wrote", an edit shows on another
-# desktop in about two of these plus the passes.
-SYNC_POLL_S = 0.1
 Config = tuple[str, "str | None", str]  # (url without password, password, agent name)
 
 
@@ -142,7 +138,6 @@ class TeamMode(QObject):
                 password,
                 agent,
                 on_change=self._sync_wrote,
-                poll_seconds=SYNC_POLL_S,
             )
             self.sync.start()
         await self._read()
