@@ -12,9 +12,18 @@ import traceback
 from pathlib import Path
 
 from bench.procs import compile_sources
-from bench.results import RESULTS, SMOKE, Figure, table, write
+from bench.results import RESULTS, SMOKE, Figure, NotRun, table, write
 
-BENCHMARKS = ("startup", "responsiveness", "history", "reports", "request_path", "imports")
+BENCHMARKS = (
+    "startup",
+    "responsiveness",
+    "history",
+    "reports",
+    "request_path",
+    "imports",
+    "team",
+    "team_stall",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     figures: list[Figure] = []
     errors: dict[str, str] = {}
+    not_run: dict[str, str] = {}
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="findme-bench-") as folder:
         for name in args.only:
@@ -35,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 module = importlib.import_module(f"bench.{name}")
                 figures.extend(module.run(Path(folder) / name))
+            except NotRun as why:  # not an error: this machine lacks what it needs
+                not_run[name] = f"not run: {why}"
+                print(not_run[name], file=sys.stderr)
             except Exception:
                 errors[name] = traceback.format_exc()
                 print(errors[name], file=sys.stderr)
@@ -42,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     # Other work on the machine (a test suite, a build) shows in these: 1.0 is one busy core.
     load = {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]}
-    write(figures, args.out, {"errors": errors, "seconds": timings, "load_avg": load})
+    extra = {"errors": {**not_run, **errors}, "seconds": timings, "load_avg": load}
+    write(figures, args.out, extra)
     print(f"\nwritten to {args.out}", file=sys.stderr)
     return 1 if errors else 0
 

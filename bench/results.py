@@ -16,6 +16,10 @@ SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
+class NotRun(Exception):
+    """A benchmark that cannot run on this machine (what it needs is missing): one line why."""
+
+
 @dataclass
 class Figure:
     """One measured figure, its floor from the same run, and its target."""

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from shiboken6 import isValid
 
@@ -64,7 +64,13 @@ class TeamLine(QFrame):
 
 
 class TeamMode(QObject):
-    """Starts the sync for the desktop's team server and shows its state in the window."""
+    """Starts the sync for the desktop's team server and shows its state in the window.
+
+    ``wrote`` is emitted (queued, from the sync thread) each time the sync wrote to the
+    store, so the window looks at once instead of at its next watch tick.
+    """
+
+    wrote = Signal()
 
     def __init__(
         self,
@@ -126,9 +132,20 @@ class TeamMode(QObject):
             team = await off_thread(_import_team)  # psycopg: a big import, off the UI thread
             url, password, agent = config
             # Made and started here, on this thread: a cancelled start leaves no thread behind.
-            self.sync = team.TeamSync(str(self.engine.store.path), url, password, agent)
+            self.sync = team.TeamSync(
+                str(self.engine.store.path),
+                url,
+                password,
+                agent,
+                on_change=self._sync_wrote,
+            )
             self.sync.start()
         await self._read()
+
+    def _sync_wrote(self, _tables: set[str]) -> None:
+        """Called on the sync thread: a queued signal carries it to the window's."""
+        if not self._closed:
+            self.wrote.emit()
 
     def stop(self, wait: float = STOP_WAIT_S) -> bool:
         """The window is closing: its reads are cancelled and the sync thread asked to end,
