@@ -219,7 +219,7 @@ def _edit_figure(work: Path, server: TeamServer) -> Figure:
         {
             "edits": EDITS,
             "visible": "in the agent's window (offscreen): its Call panel's team list, "
-            "re-read when its store watcher fires (as soon as its sync wrote, else every "
+            "re-read when its store watcher fires (every "
             f"{WATCH_MS} ms)",
             "median_ms": round(percentile(visible, 50), 1),
             "worst_ms": round(max(visible), 1),

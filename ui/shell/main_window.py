@@ -98,7 +98,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         # Edits made by another connection (the team's sync, the command line) show too.
         parts = (self.teams, self.call_panel, self.leads_panel, self.history)
         self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
-        self.team_mode.wrote.connect(self.store_watcher.look)  # at once, not at the next tick
         QTimer.singleShot(0, self, self.team_mode.start)  # once the loop runs
 
     def _keep_store_checkpointed(self) -> None:

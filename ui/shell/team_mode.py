@@ -15,7 +15,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from shiboken6 import isValid
 
@@ -64,13 +64,7 @@ class TeamLine(QFrame):
 
 
 class TeamMode(QObject):
-    """Starts the sync for the desktop's team server and shows its state in the window.
-
-    ``wrote`` is emitted (queued, from the sync thread) each time the sync wrote to the
-    store, so the window looks at once instead of at its next watch tick.
-    """
-
-    wrote = Signal()
+    """Starts the sync for the desktop's team server and shows its state in the window."""
 
     def __init__(
         self,
@@ -137,15 +131,9 @@ class TeamMode(QObject):
                 url,
                 password,
                 agent,
-                on_change=self._sync_wrote,
             )
             self.sync.start()
         await self._read()
-
-    def _sync_wrote(self, _tables: set[str]) -> None:
-        """Called on the sync thread: a queued signal carries it to the window's."""
-        if not self._closed:
-            self.wrote.emit()
 
     def stop(self, wait: float = STOP_WAIT_S) -> bool:
         """The window is closing: its reads are cancelled and the sync thread asked to end,
