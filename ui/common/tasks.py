@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import sys
 from collections.abc import Callable, Coroutine
@@ -79,8 +81,16 @@ class TaskRunner:
 
 
 async def off_thread(func: Callable[..., T], *args: Any) -> T:
-    """Run blocking work (keyring, big imports and exports) off the UI thread."""
-    return await asyncio.to_thread(func, *args)
+    """Run blocking work (keyring, big imports and exports) off the UI thread.
+
+    As asyncio.to_thread, but on the loop the task belongs to, not the *running* one: qasync
+    runs a task's steps from Qt's event processing, and when Qt processes events outside
+    the loop's run (a test between two runs, a window closing), asyncio sees no running
+    loop and to_thread raised "no running event loop".
+    """
+    loop = asyncio.get_event_loop()
+    call = functools.partial(contextvars.copy_context().run, func, *args)
+    return await loop.run_in_executor(None, call)
 
 
 def install_asyncgen_hooks(loop: asyncio.BaseEventLoop) -> tuple:
