@@ -298,14 +298,24 @@ def sync_now(vault: Vault | None = None, say: str = "") -> Any:
         print(f"{say}: the team sync did not run: {problem.sentence()}", file=sys.stderr)
         return None
     if say and not report.connected:
-        print(
+        _say_once(
             f"{say}: {report.problem} This desktop's copy is used; its calls are sent when "
-            "the team server is back.",
-            file=sys.stderr,
+            "the team server is back."
         )
     elif say and report.problem:
-        print(f"{say}: {report.problem}", file=sys.stderr)
+        _say_once(f"{say}: {report.problem}")
     return report
+
+
+# What this process said on stderr about the team server: `call` syncs before and after the
+# call, and an unreachable server is said once, not twice.
+_SAID: set[str] = set()
+
+
+def _say_once(line: str) -> None:
+    if line not in _SAID:
+        _SAID.add(line)
+        print(line, file=sys.stderr)
 
 
 def _sync(args: argparse.Namespace, vault: Vault) -> int:

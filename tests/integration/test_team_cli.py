@@ -217,3 +217,25 @@ def test_team_sync_without_a_team_server_says_so(run_cli) -> None:
     done = run_cli("team", "sync")
     assert done.returncode == 2
     assert done.stderr.strip() == "team sync: this desktop has no team server (see `team connect`)."
+
+
+def test_a_call_while_the_team_server_is_away_says_so_once(run_cli, home: Path) -> None:
+    # The call syncs before (the lists) and after (to send it): the same sentence twice was
+    # what a newcomer saw.
+    import socket
+
+    from console import paths
+    from console.store import Store, TeamList, TeamMember
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with Store.open(paths.store_path()) as store:
+        store.save_team(TeamList(None, "Sales", [TeamMember("Ann", "5559998888")]))
+    away = {"FINDME_TEAM_URL": f"postgresql://ann:pw@127.0.0.1:{port}/team"}
+    done = run_cli(
+        "call", "--team", "Sales", "--phone-to-call", "5551112222", "--api-url", "sandbox", env=away
+    )
+    _no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("sent when the team server is back") == 1, done.stderr

@@ -199,6 +199,8 @@ def test_the_server_killed_and_restarted_calls_meanwhile_arrive_once_and_the_lis
                 )  # fmt: skip
             assert done.returncode == 0, done.stderr
             assert "sent when the team server is back" in done.stderr
+            # Said once, though the call syncs before and after it (a newcomer saw it twice).
+            assert done.stderr.count("sent when the team server is back") == 1, done.stderr
             status = json.loads(
                 run_cli("team", "status", "--json", env={"FINDME_TEAM_URL": agent_url}).stdout
             )
