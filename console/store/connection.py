@@ -14,7 +14,8 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import dispositions, owners, search, teamsync_schema, watch
+from console.store import calllists, dispositions, owners, search, teamsync_schema, watch
+from console.store.calllists import CallListMixin
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -124,6 +125,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     teamsync_schema.migrate,
     _reports_index,
     watch.migrate,
+    calllists.migrate,  # the desktop's call list (SQLite only: see console.store.calllists)
 ]
 
 
@@ -180,6 +182,7 @@ class Store(
     TeamCopyMixin,
     ReportsMixin,
     watch.WatchMixin,
+    CallListMixin,
 ):
     """The local database; safe to share between threads, and between processes via SQLite."""
 

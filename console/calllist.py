@@ -1,0 +1,399 @@
+"""The call list: leads to work through one after another (preview dialing). No Qt.
+
+A call list is an ordered list of leads, each ``waiting``, ``called``, ``reached`` or
+``skipped`` (with a note saying why), a current position and a paused flag. It is built from
+lead ids (a selection), a search, or a CSV file read by the leads importer, and kept in the
+desktop's SQLite store (console.store.calllists: SQLite only, deliberately not part of the
+ConsoleStore protocol, like team_state), so it survives a restart.
+
+The rules live here, not in a window:
+
+- ``next()`` moves to the first waiting lead from the current position on, passing over (and
+  marking skipped, with a note) a lead marked "Do not call" ("skipped: Do not call"), a lead
+  reached today ("skipped: reached today at 10:14") and a lead no longer saved.
+- **Reached** means the service connected a call to the lead's number (history status
+  ``success``, console.calls.outcome.Status.SUCCESS): the first leg was answered and the
+  team was rung. Dispositions are not used: the team edits their list, so none of them can be
+  relied on to mean "reached". "Today" is the local day of the clock given (the computer's).
+- Never two calls at once from the list: ``check_call()`` refuses while the list's call is
+  still reserved or in flight in the CallService's registry (the same registry that holds the
+  "Call again?" rule), and while its wrap-up is still awaited.
+- Progress: "12 of 40 · 7 reached", where 12 counts the leads done (called, reached or
+  skipped) and 7 those reached from the list.
+
+Every change is written at once; sqlite3.Error from the store reaches the caller.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from console.calls.outcome import Status
+from console.calls.registry import CallRegistry, InFlight
+from console.phone import format_display
+from console.store.calllists import Entry, EntryState, StoredList
+from console.store.models import CallRecord, Lead, LeadCalls
+
+if TYPE_CHECKING:
+    from console.csvio import ImportReport
+    from console.csvlayout import Mapping
+
+__all__ = ["CallList", "CallListRefused", "Entry", "EntryState", "Progress"]
+
+AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
+RECENT_CALLS = 20  # how many of a lead's newest calls "reached today" looks through
+
+
+class CallListStore(Protocol):
+    """What the call list needs of the desktop's store (console.store.Store)."""
+
+    def get_lead(self, lead_id: int) -> Lead | None: ...
+    def search_leads(
+        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
+    ) -> list[Lead]: ...
+    def count_leads(self) -> int: ...
+    def add_leads(self, leads: list[Lead]) -> int: ...
+    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls: ...
+    def load_call_list(self) -> StoredList | None: ...
+    def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList: ...
+    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None: ...
+    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None: ...
+
+
+class CallListRefused(Exception):
+    """The list will not do that now; str() is one sentence for the person."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """``done`` of ``total`` leads dealt with (called, reached or skipped), ``reached`` of
+    them reached from the list."""
+
+    done: int
+    total: int
+    reached: int
+
+    def text(self) -> str:
+        """ "12 of 40 · 7 reached"."""
+        return f"{self.done} of {self.total} · {self.reached} reached"
+
+
+def _clock_text(iso: str, now: datetime) -> tuple[str, bool]:
+    """(HH:MM in ``now``'s zone, whether on ``now``'s day) for a stored UTC time."""
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(now.tzinfo)
+    return when.strftime("%H:%M"), when.date() == now.date()
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class CallList:
+    """The desktop's call list, loaded from ``store`` (empty until one is built).
+
+    ``registry`` is the CallService's (engine.calls.registry): a call is pending while its
+    reservation is in it. ``now`` gives the local time, aware (tests pass a fixed clock).
+    """
+
+    def __init__(
+        self,
+        store: CallListStore,
+        registry: CallRegistry,
+        now: Callable[[], datetime] = _local_now,
+    ) -> None:
+        self.store, self.registry, self._now = store, registry, now
+        self._stored: StoredList | None = store.load_call_list()
+        self._call: InFlight | None = None  # the list's call, reserved or in flight
+        self._call_entry: int | None = None  # the index it was placed for
+        self._wrapping: int | None = None  # the call id whose wrap-up the list waits for
+
+    # What the list is
+    @property
+    def entries(self) -> list[Entry]:
+        return self._stored.entries if self._stored else []
+
+    @property
+    def position(self) -> int:
+        """The current entry's index; len(entries) once all are done."""
+        return self._stored.position if self._stored else 0
+
+    @property
+    def paused(self) -> bool:
+        return bool(self._stored and self._stored.paused)
+
+    @property
+    def source(self) -> str:
+        """What the list was built from, in words ("3 selected leads"); "" for none."""
+        return self._stored.source if self._stored else ""
+
+    def current(self) -> Entry | None:
+        """The lead the list is on, or None when it is empty or done."""
+        entries = self.entries
+        return entries[self.position] if self.position < len(entries) else None
+
+    def is_done(self) -> bool:
+        return bool(self.entries) and all(e.state != EntryState.WAITING for e in self.entries)
+
+    def progress(self) -> Progress:
+        entries = self.entries
+        done = sum(e.state != EntryState.WAITING for e in entries)
+        reached = sum(e.state == EntryState.REACHED for e in entries)
+        return Progress(done, len(entries), reached)
+
+    def pending(self) -> InFlight | None:
+        """The list's call while it is reserved or in flight in the registry."""
+        call = self._call
+        return call if call is not None and call in self.registry else None
+
+    @property
+    def awaiting_wrap_up(self) -> int | None:
+        """The history id of the list's call whose wrap-up is awaited, if any."""
+        return self._wrapping
+
+    # Building
+    def from_lead_ids(self, lead_ids: Iterable[int], source: str) -> int:
+        """A new list of these saved leads, in this order (repeats and unknown ids dropped);
+        returns its length. Replaces the list in use; refused while its call is pending."""
+        self._refuse_if_calling()
+        seen: set[int] = set()
+        entries: list[Entry] = []
+        for lead_id in lead_ids:
+            if lead_id in seen:
+                continue
+            seen.add(lead_id)
+            lead = self.store.get_lead(lead_id)
+            if lead is not None and lead.id is not None:
+                entries.append(Entry(lead.id, lead.name, lead.number))
+        self._stored = self.store.replace_call_list(source, entries)
+        self._wrapping = None
+        self.next()
+        return len(entries)
+
+    def from_search(self, text: str, limit: int = 10_000) -> int:
+        """A new list of the leads the leads search finds for ``text`` (all leads for ""),
+        in the order the leads table shows them by default (by name)."""
+        leads = self.store.search_leads(text, limit)
+        ids = [lead.id for lead in leads if lead.id is not None]
+        words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
+        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}")
+
+    def from_file(
+        self,
+        path: str | os.PathLike[str],
+        mapping: Mapping | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """A new list of the leads of a CSV file, in the file's order, read by the leads
+        importer (console.csvio.import_leads: its layouts, or ``mapping``). Rows whose number
+        is not a lead yet are saved as leads; a row whose number already is one lists that
+        lead (said in the report's notices). Bad rows are in the report's problems, each by
+        its line. OSError when the file cannot be read; blocking (run it off the UI thread).
+        """
+        from console.csvio import import_leads  # the CSV reader: only when a file is read
+
+        self._refuse_if_calling()
+        report = import_leads(path, progress, mapping)
+        known = {lead.number: lead for lead in self._all_leads()}
+        new, seen = [], set()
+        for lead, line in zip(report.leads, report.lines, strict=True):
+            if lead.number in known and lead.number not in seen:
+                who = known[lead.number].name or format_display(lead.number)
+                report.notices.append(
+                    f"line {line}: {format_display(lead.number)} is already the lead {who};"
+                    " listed, not added again"
+                )
+            elif lead.number not in seen:
+                new.append(lead)
+            seen.add(lead.number)
+        if new:
+            self.store.add_leads(new)
+            known = {lead.number: lead for lead in self._all_leads()}
+        ids = [known[lead.number].id for lead in report.leads if lead.number in known]
+        name = os.path.basename(os.fspath(path))
+        self.from_lead_ids([i for i in ids if i is not None], f"{len(ids)} leads from {name}")
+        return report
+
+    def _all_leads(self) -> list[Lead]:
+        # By id, so a number saved twice (by hand) maps to its oldest lead.
+        leads = self.store.search_leads("", max(self.store.count_leads(), 1))
+        return sorted(leads, key=lambda lead: lead.id or 0, reverse=True)
+
+    # Moving through it
+    def next(self) -> Entry | None:
+        """The first lead still to call from the position on (the current one if it is),
+        marking skipped those the rules pass over; None when all are done."""
+        stored = self._stored
+        if stored is None:
+            return None
+        index = stored.position
+        while index < len(stored.entries):
+            entry = stored.entries[index]
+            if entry.state == EntryState.WAITING:
+                why = self._rule_skips(entry)
+                if why is None:
+                    break
+                entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
+                self.store.save_call_list_entry(stored.id, index, entry)
+            index += 1
+        self._move(index)
+        return self.current()
+
+    def _rule_skips(self, entry: Entry) -> str | None:
+        """Why the rules pass this lead over ("Do not call", "reached today at 10:14"), or
+        None; the entry's name and number are refreshed from the lead as it is now."""
+        lead = self.store.get_lead(entry.lead_id)
+        if lead is None:
+            return "no longer a saved lead"
+        entry.name, entry.number = lead.name, lead.number
+        if lead.do_not_call:
+            return "Do not call"
+        reached = self.reached_today(lead.number)
+        if reached is not None:
+            return f"reached today at {reached}"
+        return None
+
+    def reached_today(self, number: str) -> str | None:
+        """The local time (HH:MM) of the latest call today that reached ``number`` (see the
+        module: history status success), or None."""
+        now = self._now()
+        for call in self.store.lead_calls(number, RECENT_CALLS).recent:  # newest first
+            if call.status != Status.SUCCESS:
+                continue
+            clock, today = _clock_text(call.created_at, now)
+            if today:
+                return clock
+            break  # older than today: none later can be today
+        return None
+
+    def skip(self, reason: str = "by the agent") -> Entry | None:
+        """Pass over the current lead ("skipped: by the agent") and go to the next one.
+
+        After a call from the list (its wrap-up awaited) it simply moves on. Refused
+        (CallListRefused) while the list's call is pending, and when nothing is left.
+        """
+        self._refuse_if_calling()
+        entry = self.current()
+        if entry is None:
+            raise CallListRefused(self._nothing_left())
+        if entry.state == EntryState.WAITING:
+            entry.state, entry.note = EntryState.SKIPPED, f"skipped: {reason}"
+            self._save_entry(self.position)
+        self._wrapping = None
+        return self.next()
+
+    def pause(self) -> None:
+        """Stop at the current lead: no call from the list, no auto-advance, until resume."""
+        self._set_paused(True)
+
+    def resume(self) -> Entry | None:
+        """Go on from where the list was paused; the lead to call now (None when done)."""
+        self._set_paused(False)
+        return self.next() if self._wrapping is None else self.current()
+
+    # Calls from the list
+    def check_call(self) -> Entry:
+        """The lead to call now, checked against the rules; CallListRefused (one sentence)
+        when the list is empty, paused, done, its call still pending or its wrap-up awaited.
+        A lead the rules now pass over (marked "Do not call" since it came up) is skipped
+        with its note, and the refusal says so."""
+        self._refuse_if_calling()
+        if not self.entries:
+            raise CallListRefused(
+                "The call list is empty: build one from selected leads, a search or a CSV file."
+            )
+        if self.paused:
+            raise CallListRefused("The call list is paused: press Resume to go on.")
+        if self._wrapping is not None:
+            entry = self._call_entry_now()
+            who = (entry.name or format_display(entry.number)) if entry else "the last lead"
+            raise CallListRefused(
+                f"Save or skip the wrap-up of the call to {who} first; then the next lead comes up."
+            )
+        entry = self.current()
+        if entry is None:
+            raise CallListRefused(self._nothing_left())
+        why = self._rule_skips(entry)
+        if why is not None:
+            who = entry.name or format_display(entry.number)
+            entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
+            self._save_entry(self.position)
+            self.next()
+            raise CallListRefused(f"{who} was skipped ({why}); nothing was sent.")
+        return entry
+
+    def calling(self, call: InFlight) -> None:
+        """The call to the current lead is reserved (``call``, from the registry): until it
+        ends, the list refuses another."""
+        self._call, self._call_entry = call, self.position
+
+    def call_ended(self, call: InFlight) -> Entry | None:
+        """The registry says ``call`` ended: its lead is marked reached or called, with the
+        time, and the list waits for its wrap-up (``wrapped_up``); the entry, or None when
+        the call was not the list's."""
+        if call is not self._call or self._call_entry is None:
+            return None
+        index, self._call, self._call_entry = self._call_entry, None, None
+        entry = self.entries[index]
+        clock = self._now().strftime("%H:%M")
+        entry.call_id = call.call_id
+        if call.status == Status.SUCCESS:
+            entry.state, entry.note = EntryState.REACHED, f"reached at {clock}"
+        else:
+            what = str(call.status) if call.status is not None else "ended"
+            entry.state, entry.note = EntryState.CALLED, f"called at {clock}: {what}"
+        self._save_entry(index)
+        # Without a history row to wrap up (the history could not take it) nothing will be
+        # saved or skipped: the list moves on at once.
+        self._wrapping = call.call_id if call.unsaved is None else None
+        return entry
+
+    def wrapped_up(self, record: CallRecord, saved: bool = True) -> Entry | None:
+        """A call's wrap-up was saved (or skipped: ``saved`` False). When it is the list's
+        awaited call, its disposition joins the note and the next lead comes up (returned);
+        None otherwise."""
+        if record.id is None or record.id != self._wrapping:
+            return None
+        self._wrapping = None
+        for index, entry in enumerate(self.entries):
+            if entry.call_id == record.id and saved and record.disposition:
+                entry.note = f"{entry.note.split(' · ')[0]} · {record.disposition}"
+                self._save_entry(index)
+        return self.next()
+
+    # Inside
+    def _call_entry_now(self) -> Entry | None:
+        return next((e for e in self.entries if e.call_id == self._wrapping), None)
+
+    def _refuse_if_calling(self) -> None:
+        call = self.pending()
+        if call is not None:
+            raise CallListRefused(
+                f"A call to {call.lead} is still in progress; nothing more was sent."
+            )
+
+    def _nothing_left(self) -> str:
+        total = len(self.entries)
+        return f"All {total} leads are done." if total != 1 else "The one lead is done."
+
+    def _move(self, index: int) -> None:
+        stored = self._stored
+        assert stored is not None
+        if stored.position != index:
+            stored.position = index
+            self.store.save_call_list_place(stored.id, index, stored.paused)
+
+    def _set_paused(self, paused: bool) -> None:
+        stored = self._stored
+        if stored is None:
+            raise CallListRefused("There is no call list yet.")
+        stored.paused = paused
+        self.store.save_call_list_place(stored.id, stored.position, paused)
+
+    def _save_entry(self, index: int) -> None:
+        stored = self._stored
+        assert stored is not None
+        self.store.save_call_list_entry(stored.id, index, stored.entries[index])

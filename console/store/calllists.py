@@ -1,0 +1,145 @@
+"""SQLite side of the call list (console.calllist): its schema and CallListMixin.
+
+The call list is this desktop's own, like team_state: it is kept in the desktop's SQLite
+store only and is deliberately not part of the ConsoleStore protocol (a team server has no
+call lists; each agent works through their own). One list is kept at a time: building a new
+one replaces it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from console.store.models import utc_now
+
+
+class EntryState(StrEnum):
+    """Where a lead of the list stands; the values are what the store keeps."""
+
+    WAITING = "waiting"  # not called yet
+    CALLED = "called"  # called from the list; the service did not connect it
+    REACHED = "reached"  # called from the list and connected (Status.SUCCESS)
+    SKIPPED = "skipped"  # passed over: by the agent, or by a rule (the note says which)
+
+
+@dataclass
+class Entry:
+    """One lead on the list: its id, its name and number as last read (kept so a deleted lead
+    still reads), its state, a note for people ("skipped: Do not call", "reached at 10:14")
+    and the history id of the call placed from the list (None before)."""
+
+    lead_id: int
+    name: str
+    number: str
+    state: EntryState = EntryState.WAITING
+    note: str = ""
+    call_id: int | None = None
+
+
+@dataclass
+class StoredList:
+    """The list as stored: ``position`` is the index of the current entry (len(entries) when
+    all are done), ``source`` says what it was built from ("3 selected leads")."""
+
+    id: int
+    source: str
+    created_at: str
+    position: int
+    paused: bool
+    entries: list[Entry]
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Schema: call_lists (one row in use) and call_list_entries, in the list's order."""
+    conn.execute(
+        """CREATE TABLE call_lists (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            paused INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE call_list_entries (
+            list_id INTEGER NOT NULL REFERENCES call_lists(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            lead_id INTEGER NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            number TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (state IN ('waiting', 'called', 'reached', 'skipped')),
+            note TEXT NOT NULL DEFAULT '',
+            call_id INTEGER,
+            PRIMARY KEY (list_id, position)
+        )"""
+    )
+
+
+class CallListMixin:
+    """The call list's rows in Store (SQLite only; see the module)."""
+
+    if TYPE_CHECKING:
+
+        def _tx(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def load_call_list(self) -> StoredList | None:
+        """The call list in use (the newest), or None when none was ever built."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id, source, created_at, position, paused FROM call_lists"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            entries = [
+                Entry(lead_id, name, number, EntryState(state), note, call_id)
+                for lead_id, name, number, state, note, call_id in conn.execute(
+                    "SELECT lead_id, name, number, state, note, call_id FROM call_list_entries"
+                    " WHERE list_id = ? ORDER BY position",
+                    (row[0],),
+                )
+            ]
+        return StoredList(row[0], row[1], row[2], row[3], bool(row[4]), entries)
+
+    def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList:
+        """Store a new call list in place of the one in use (in one transaction)."""
+        created = utc_now()
+        with self._tx() as conn:
+            conn.execute("DELETE FROM call_lists")  # the entries go with it (cascade)
+            list_id = conn.execute(
+                "INSERT INTO call_lists(source, created_at) VALUES (?, ?)", (source, created)
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO call_list_entries(list_id, position, lead_id, name, number, state,"
+                " note, call_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (list_id, i, e.lead_id, e.name, e.number, str(e.state), e.note, e.call_id)
+                    for i, e in enumerate(entries)
+                ],
+            )
+        assert list_id is not None
+        return StoredList(list_id, source, created, 0, False, entries)
+
+    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None:
+        """Write one entry's name, number, state, note and call as they now are."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE call_list_entries SET name = ?, number = ?, state = ?, note = ?,"
+                " call_id = ? WHERE list_id = ? AND position = ?",
+                (entry.name, entry.number, str(entry.state), entry.note, entry.call_id,
+                 list_id, index),
+            )  # fmt: skip
+
+    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None:
+        """Write where the list is (the current entry's index) and whether it is paused."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE call_lists SET position = ?, paused = ? WHERE id = ?",
+                (position, int(paused), list_id),
+            )

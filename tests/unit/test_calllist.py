@@ -1,0 +1,175 @@
+"""The call list's rules (console.calllist) on a real SQLite store: next, skip, reached today,
+progress, never two calls at once, and the list kept across a reopen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from console.calllist import CallList, CallListRefused, EntryState
+from console.calls import CallRegistry
+from console.calls.outcome import Status
+from console.store import Lead, Store
+
+LIST = "5551110003|5551110004"
+NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "store.db") as store:
+        yield store
+
+
+def add(store: Store, *names: str) -> list[int]:
+    ids = []
+    for i, name in enumerate(names):
+        lead = store.add_lead(Lead(None, name, f"55522200{i:02d}"))
+        ids.append(lead.id)
+    return ids
+
+
+def call(store: Store, number: str, status: Status, at: datetime) -> int:
+    call_id = store.begin_call(
+        lead_name="", lead_number=number, team_name="Sales", list_value=LIST,
+        call_type=1, request_redacted="",
+    )  # fmt: skip
+    store.finish_call(call_id, status=str(status), description="")
+    stamp = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    with store._tx() as conn:  # the call's time as if it was placed then
+        conn.execute("UPDATE history SET created_at = ? WHERE id = ?", (stamp, call_id))
+    return call_id
+
+
+def place(calls: CallList, registry: CallRegistry, store: Store, status: Status):
+    """A call from the list as the window makes it: reserved, recorded, ended."""
+    entry = calls.check_call()
+    reservation = registry.reserve(entry.number, LIST, lead_name=entry.name)
+    calls.calling(reservation)
+    call_id = store.begin_call(
+        lead_name=entry.name, lead_number=entry.number, team_name="Sales", list_value=LIST,
+        call_type=1, request_redacted="",
+    )  # fmt: skip
+    registry.record(reservation, call_id)
+    with pytest.raises(CallListRefused, match=f"A call to {entry.name} is still in progress"):
+        calls.check_call()
+    store.finish_call(call_id, status=str(status), description="")
+    reservation.status = status
+    registry.release(reservation)
+    assert calls.call_ended(reservation) is entry
+    return store.get_call(call_id)
+
+
+def test_next_passes_over_do_not_call_and_reached_today_with_a_note(store):
+    ann, bob, cy, dee = add(store, "Ann", "Bob", "Cy", "Dee")
+    store.set_do_not_call(bob, "asked on the phone")
+    call(store, "5552220002", Status.SUCCESS, NOW.replace(hour=10, minute=14))  # Cy, today
+    call(store, "5552220003", Status.SUCCESS, NOW - timedelta(days=1))  # Dee, yesterday
+    calls = CallList(store, CallRegistry(), clock)
+    assert calls.from_lead_ids([ann, bob, cy, dee], "4 selected leads") == 4
+    assert calls.current().name == "Ann"
+    calls.skip()
+    entry = calls.current()
+    assert entry.name == "Dee"  # yesterday's call does not count as today
+    states = [(e.name, e.state, e.note) for e in calls.entries]
+    assert states[:3] == [
+        ("Ann", EntryState.SKIPPED, "skipped: by the agent"),
+        ("Bob", EntryState.SKIPPED, "skipped: Do not call"),
+        ("Cy", EntryState.SKIPPED, "skipped: reached today at 10:14"),
+    ]
+    assert calls.progress().text() == "3 of 4 · 0 reached"
+
+
+def test_a_failed_call_today_is_not_reached(store):
+    (ann,) = add(store, "Ann")
+    call(store, "5552220000", Status.FAILED, NOW.replace(hour=9))
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann], "1 lead")
+    assert calls.current().state == EntryState.WAITING
+
+
+def test_working_through_counts_progress_and_waits_for_the_wrap_up(store):
+    ids = add(store, "Ann", "Bob", "Cy")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids(ids, "3 selected leads")
+    record = place(calls, registry, store, Status.SUCCESS)
+    assert calls.progress().text() == "1 of 3 · 1 reached"
+    with pytest.raises(CallListRefused, match="wrap-up of the call to Ann"):
+        calls.check_call()
+    store.wrap_up(record.id, "Interested")
+    assert calls.wrapped_up(store.get_call(record.id)).name == "Bob"
+    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    record = place(calls, registry, store, Status.FAILED)
+    assert calls.entries[1].state == EntryState.CALLED
+    assert calls.wrapped_up(record, saved=False).name == "Cy"  # skipped wrap-up moves on too
+    calls.skip()
+    assert calls.current() is None
+    assert calls.progress().text() == "3 of 3 · 1 reached"
+    with pytest.raises(CallListRefused, match="All 3 leads are done"):
+        calls.check_call()
+
+
+def test_do_not_call_marked_after_the_lead_came_up_is_skipped_at_call(store):
+    ann, bob = add(store, "Ann", "Bob")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    store.set_do_not_call(ann, "wrong person")
+    with pytest.raises(CallListRefused, match="Ann was skipped \\(Do not call\\)"):
+        calls.check_call()
+    assert calls.current().name == "Bob"
+
+
+def test_paused_refuses_and_resume_goes_on(store):
+    calls = CallList(store, CallRegistry(), clock)
+    with pytest.raises(CallListRefused, match="empty"):
+        calls.check_call()
+    calls.from_lead_ids(add(store, "Ann"), "1 lead")
+    calls.pause()
+    with pytest.raises(CallListRefused, match="paused"):
+        calls.check_call()
+    assert calls.resume().name == "Ann"
+    assert calls.check_call().name == "Ann"
+
+
+def test_the_list_survives_a_reopen(store, tmp_path):
+    ids = add(store, "Ann", "Bob", "Cy")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(ids, "3 selected leads")
+    calls.skip()
+    calls.pause()
+    with Store.open(tmp_path / "store.db") as again:
+        reopened = CallList(again, CallRegistry(), clock)
+        assert reopened.current().name == "Bob" and reopened.paused
+        assert reopened.source == "3 selected leads"
+        assert [e.state for e in reopened.entries] == [
+            EntryState.SKIPPED, EntryState.WAITING, EntryState.WAITING
+        ]  # fmt: skip
+
+
+def test_from_file_saves_new_leads_and_lists_the_file_order(store, tmp_path):
+    (known,) = add(store, "Zed")
+    path = tmp_path / "today.csv"
+    path.write_text(
+        "name,phone\nCy,5553330001\nbad row,12\nZed again,5552220000\nAb,5553330002\n",
+        encoding="utf-8",
+    )
+    calls = CallList(store, CallRegistry(), clock)
+    report = calls.from_file(path)
+    assert [e.name for e in calls.entries] == ["Cy", "Zed", "Ab"]
+    assert calls.entries[1].lead_id == known
+    assert store.count_leads() == 3
+    assert any(p.startswith("line 3:") for p in report.problems)
+    assert calls.source == "3 leads from today.csv"
+
+
+def test_from_search(store):
+    add(store, "Ann Smith", "Bob", "Annie")
+    calls = CallList(store, CallRegistry(), clock)
+    assert calls.from_search("ann") == 2
+    assert sorted(e.name for e in calls.entries) == ["Ann Smith", "Annie"]
