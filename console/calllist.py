@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from console.csvio import ImportReport
     from console.csvlayout import Mapping
 
-__all__ = ["CallList", "CallListRefused", "Entry", "EntryState", "Progress"]
+__all__ = ["CallList", "CallListRefused", "Countdown", "Entry", "EntryState", "Progress"]
 
 AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
 RECENT_CALLS = 20  # how many of a lead's newest calls "reached today" looks through
@@ -80,6 +80,38 @@ class Progress:
     def text(self) -> str:
         """ "12 of 40 · 7 reached"."""
         return f"{self.done} of {self.total} · {self.reached} reached"
+
+
+class Countdown:
+    """The seconds before the next lead is called by itself (auto-advance): ``start``, then
+    ``tick`` once a second until it says the time is up; ``cancel`` (any key, Pause) stops it.
+    """
+
+    def __init__(self, seconds: int = AUTO_ADVANCE_SECONDS) -> None:
+        self.seconds = seconds
+        self.left: int | None = None  # None: not counting
+
+    @property
+    def running(self) -> bool:
+        return self.left is not None
+
+    def start(self) -> None:
+        self.left = self.seconds
+
+    def tick(self) -> bool:
+        """One second passed; True when the time is up (the count then stops)."""
+        if self.left is None:
+            return False
+        self.left -= 1
+        if self.left > 0:
+            return False
+        self.left = None
+        return True
+
+    def cancel(self) -> bool:
+        """Stop counting; whether it was counting."""
+        was, self.left = self.left is not None, None
+        return was
 
 
 def _clock_text(iso: str, now: datetime) -> tuple[str, bool]:
@@ -293,6 +325,14 @@ class CallList:
         """Go on from where the list was paused; the lead to call now (None when done)."""
         self._set_paused(False)
         return self.next() if self._wrapping is None else self.current()
+
+    def auto_advance_to(self, enabled: bool) -> Entry | None:
+        """The lead auto-advance would call now, or None: only when ``enabled`` (the
+        person's choice, off by default), the list not paused, no call of the list pending
+        and no wrap-up awaited."""
+        if not enabled or self.paused or self.pending() is not None or self._wrapping:
+            return None
+        return self.current()
 
     # Calls from the list
     def check_call(self) -> Entry:

@@ -97,6 +97,7 @@ LAST_FOLDERS = "ui.last_folders"
 IMPORT_MAPPINGS = "import.mappings"
 TEAM_URL = "team.url"
 TEAM_AGENT = "team.agent"
+CALL_LIST_AUTO_ADVANCE = "ui.call_list_auto_advance"
 
 # The sections of the Preferences dialog (shown in the order the table first names them).
 CALLS = "Calls"
@@ -147,6 +148,8 @@ SETTINGS: tuple[Setting, ...] = (
     # keyring), and the agent name this desktop's calls carry ("" = the server's user name).
     Setting(TEAM_URL, str, "", "Team server URL", _no_password),
     Setting(TEAM_AGENT, str, "", "Agent name on the team server"),
+    # The call list's checkbox (ui/calllist): call the next lead by itself after a countdown.
+    Setting(CALL_LIST_AUTO_ADVANCE, bool, False, "Call list: call the next lead by itself"),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 # What the Preferences dialog offers, in the table's order.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.calllist import CallList, CallListRefused, EntryState
+from console.calllist import CallList, CallListRefused, Countdown, EntryState
 from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.store import Lead, Store
@@ -173,3 +173,19 @@ def test_from_search(store):
     calls = CallList(store, CallRegistry(), clock)
     assert calls.from_search("ann") == 2
     assert sorted(e.name for e in calls.entries) == ["Ann Smith", "Annie"]
+
+
+def test_countdown_and_auto_advance_rules(store):
+    countdown = Countdown(3)
+    assert not countdown.running
+    countdown.start()
+    assert [countdown.tick(), countdown.tick()] == [False, False] and countdown.left == 1
+    assert countdown.cancel() and not countdown.running and not countdown.tick()
+    countdown.start()
+    assert [countdown.tick() for _ in range(3)] == [False, False, True]
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(add(store, "Ann"), "1 lead")
+    assert calls.auto_advance_to(False) is None  # off: never by itself
+    assert calls.auto_advance_to(True).name == "Ann"
+    calls.pause()
+    assert calls.auto_advance_to(True) is None

@@ -97,7 +97,8 @@ class LeadsPanelBase(QWidget):
             )  # fmt: skip
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several can be picked (Ctrl/Shift+click) for a call list; the current lead is the one.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Double-click and Enter pick the lead; editing is F2 or the Edit button; the notes
         # open in their own window (double-click or F2 there, or Shift+F2 anywhere in a row).
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)

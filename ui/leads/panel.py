@@ -6,7 +6,17 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
@@ -65,6 +75,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         self.summary_dialog: ImportSummary | None = None
         self.context_menu: QMenu | None = None
         self._call_action: QAction | None = None
+        self._list_actions: list[QAction] = []  # "new call list from…", offered by the shell
         self._notes: dict[int, NotesDialog] = {}  # open notes windows, by lead id
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -239,10 +250,36 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         """Put the window's Call action (its key shown) first in each lead's menu."""
         self._call_action = action
 
+    def offer_call_list(self, actions: list[QAction]) -> None:
+        """Put the window's "new call list from…" actions after Call in each lead's menu."""
+        self._list_actions = list(actions)
+
+    def selected_leads(self) -> list[Lead]:
+        """The leads selected in the table, in the table's order (Ctrl/Shift+click picks
+        several); the current lead alone when none is selected."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        leads = [lead for row in rows if (lead := self.model.lead(row)) is not None]
+        if not leads and (current := self.current_lead()) is not None:
+            leads = [current]
+        return leads
+
+    def search_text(self) -> str:
+        """What the search box holds (the leads shown are what it finds)."""
+        return self.search.text()
+
     def _context_menu(self, index: QModelIndex, where: QPoint) -> None:
         """The lead's menu at ``where``: what can be done with it, each with its key."""
-        self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.setCurrentIndex(index)  # the menu acts on this lead, and shows it picked
+        else:  # on one of several selected: the selection stays (for a call list)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self.context_menu = self.lead_menu(self._call_action)
+        if self._list_actions:
+            first = self.context_menu.actions()[2 if self._call_action else 0]
+            self.context_menu.insertActions(first, self._list_actions)
+            self.context_menu.insertSeparator(first)
         lead = self.current_lead()
         if lead is not None and lead.id is not None:
             from ui.leads import do_not_call

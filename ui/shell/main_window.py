@@ -36,6 +36,7 @@ from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import ElidedLabel
 from ui.history.view import HistoryView
 from ui.leads.panel import LeadsPanel
+from ui.shell.calllist_tab import CallListTab
 from ui.shell.dialing import Dialing
 from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
@@ -77,6 +78,10 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.dialing = Dialing(
             self, self.left_tabs, self.leads_panel, self.call_panel, self.present, self.show_message
         )
+        self.call_list = CallListTab(
+            self, self.left_tabs, engine, self.leads_panel, self.call_panel,
+            tasks=self.tasks, folders=self.folders, say=self.show_message,
+        )  # fmt: skip
         self.team_mode = TeamMode(engine, self.team_line, self.teams, self.history, self)
         self.tray = Tray(
             self, self, self.call_panel.in_flight_changed, self.dialing.clipboard_action
@@ -84,11 +89,16 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.menu_actions = build_menus(
             self,
             self,
-            [self.leads_panel.file_actions(), self.teams.file_actions()],
+            [
+                self.leads_panel.file_actions(),
+                self.teams.file_actions(),
+                self.call_list.menu_actions(),
+            ],
             [self.dialing.dial_action, self.dialing.clipboard_action],
         )
         self._connect()
         self.wrap_ups = WrapUps(self)
+        self.wrap_ups.done.connect(self.call_list.wrap_up_done)  # the list's next lead
         self.update_account()
         self.restore_state()
         # The day starts by finding a lead: the keyboard starts in the search, not on the
@@ -143,7 +153,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        folders = Folders(self.engine.settings)  # one memory of folders for every file dialog
+        # One memory of folders for every file dialog.
+        folders = self.folders = Folders(self.engine.settings)
         self.leads_panel = LeadsPanel(
             store, self.left_tabs, tasks=self.tasks, folders=folders, settings=self.engine.settings
         )
@@ -181,6 +192,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.leads_panel.current_lead_changed.connect(self.call_panel.set_lead)
         self.leads_panel.lead_activated.connect(self._lead_activated)
         self.leads_panel.offer_call(self.menu_actions.call)
+        self.leads_panel.offer_call_list(self.call_list.menu_actions()[:2])
+        self.statusBar().insertPermanentWidget(0, self.call_list.status)
         self.call_panel.call_started.connect(self.history.call_started)
         # What waits to be sent grows with this window's calls and list edits.
         self.call_panel.call_started.connect(lambda _id: self.team_mode.read())
@@ -232,7 +245,10 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     # What the menus trigger (ui/shell/menus.py's MenuHost)
     def place_call(self) -> None:
-        self.call_panel.call()
+        if self.call_list.is_current():  # Ctrl+Enter on the Call list tab: its lead up next
+            self.call_list.call_current()
+        else:
+            self.call_panel.call()
 
     def export_history(self) -> None:
         self.history.ask_export()

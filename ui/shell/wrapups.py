@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from console.phone import format_display
 from console.store import CallRecord
@@ -34,7 +34,12 @@ _PLACE_ON = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest)
 
 
 class WrapUps(QObject):
-    """The window's wrap-up: ``strip`` once built, ``told`` the call-backs already told."""
+    """The window's wrap-up: ``strip`` once built, ``told`` the call-backs already told.
+
+    ``done(record, saved)``: a call's wrap-up was saved (True) or skipped (False).
+    """
+
+    done = Signal(object, bool)
 
     def __init__(self, window: Any) -> None:
         """``window``: the main window (its store, history, leads panel, tray and tasks)."""
@@ -61,6 +66,7 @@ class WrapUps(QObject):
             self.strip = WrapUpStrip(window.engine.store, window.history)
             self.strip.setAutoFillBackground(True)
             self.strip.wrapped.connect(self._wrapped)
+            self.strip.skipped.connect(lambda record: self.done.emit(record, False))
             self.strip.message.connect(window.show_message)
             window.history.installEventFilter(self)
             self.strip.installEventFilter(self)
@@ -133,6 +139,7 @@ class WrapUps(QObject):
         window.history.wrapped_up(record)
         # Its lead may now be "Do not call", or have a call-back: that row is read again.
         window.leads_panel.lead_called(record.lead_number)
+        self.done.emit(record, True)
 
     # Call-backs
     def check_soon(self) -> None:

@@ -59,6 +59,7 @@ class WrapUpStrip(QFrame):
     """Hidden until a call is offered; ``wrapped`` (the call as saved) after each Save."""
 
     wrapped = Signal(object)  # CallRecord
+    skipped = Signal(object)  # CallRecord left without a wrap-up (Escape, Skip)
     message = Signal(str)  # for the status bar
 
     def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
@@ -366,8 +367,10 @@ class WrapUpStrip(QFrame):
 
     def skip(self) -> None:
         """Leave this call without a wrap-up (the history can add one later)."""
-        if self.record is not None:
+        record = self.record
+        if record is not None:
             self._next()
+            self.skipped.emit(record)
 
     def _refuse(self, text: str) -> None:
         self.problem.setText(text)

@@ -1,0 +1,177 @@
+"""The call list through the real window (offscreen), real SQLite and the sandbox over
+loopback: five leads worked through with a skip and a "Do not call", one call per press,
+the list kept across windows, auto-advance off by default and its countdown stopped by a key."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from window_kit import open_session
+
+from console.calllist import EntryState
+from console.settings import CALL_LIST_AUTO_ADVANCE
+from console.store import Lead, TeamList, TeamMember
+from tests.conftest import until
+
+# The sandbox answers by the last digit: 2-9 answer (reached), 1 is busy (called, not reached).
+LEADS = [
+    ("Ann Archer", "5552220002"),
+    ("Bob Baker", "5552220003"),
+    ("Cy Cole", "5552220004"),
+    ("Dee Dunn", "5552220011"),
+    ("Eve Evans", "5552220005"),
+]
+
+
+@pytest.fixture
+def session(home, arun, memory_keyring):
+    yield from open_session(arun, memory_keyring)
+
+
+def seed(store) -> list[Lead]:
+    leads = [store.add_lead(Lead(None, name, number)) for name, number in LEADS]
+    store.save_team(TeamList(None, "Sales East", [TeamMember("Agent 1", "5551110003")]))
+    return leads
+
+
+def start(session, seed_with=seed):
+    engine, window = session.start()
+    leads = seed_with(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    return engine, window, leads
+
+
+def select_all_leads(window) -> None:
+    table = window.leads_panel.table
+    model = table.selectionModel()
+    for row in range(window.leads_panel.model.rowCount()):
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        model.select(window.leads_panel.model.index(row, 0), flags)
+
+
+def strip_for(window, lead_name: str):
+    strip = window.wrap_ups.strip
+    up = strip is not None and strip.isVisible() and strip.record is not None
+    return strip if up and strip.record.lead_name == lead_name else None
+
+
+def call_and_wait(window, arun, name: str):
+    page = window.call_list.panel()
+    assert page.lead.full_text().startswith(f"Up next: {name}")
+    page.call_button.click()
+    return arun(until(lambda: strip_for(window, name), what=f"the wrap-up of {name}'s call"))
+
+
+def test_five_leads_worked_through_with_a_skip_and_a_do_not_call(session, arun):
+    engine, window, leads = start(session)
+    engine.store.set_do_not_call(leads[2].id, "asked to be removed")  # Cy
+    window.leads_panel.refresh()
+    select_all_leads(window)
+    window.call_list.from_selection.trigger()
+    page = window.call_list.panel()
+    assert window.left_tabs.currentWidget() is window.call_list.page
+    assert page.progress.text() == "0 of 5 · 0 reached"
+    assert not page.auto.isChecked()  # auto-advance is off by default
+
+    strip = call_and_wait(window, arun, "Ann Archer")
+    assert page.progress.text() == "1 of 5 · 1 reached"
+    # The wrap-up is awaited: Call does not go on to the next lead yet.
+    page.call_button.click()
+    assert "wrap-up of the call to Ann Archer" in page.message.text()
+    strip.choose("Interested")
+    strip.save()
+    assert page.lead.full_text().startswith("Up next: Bob Baker")  # the next one came up
+    assert not page.countdown.running  # ...and is not called by itself
+
+    page.skip_button.click()  # Bob skipped; Cy is "Do not call": passed over with the note
+    assert page.lead.full_text().startswith("Up next: Dee Dunn")
+    assert page.progress.text() == "3 of 5 · 1 reached"
+
+    strip = call_and_wait(window, arun, "Dee Dunn")
+    strip.skip()  # a skipped wrap-up brings the next lead too
+    strip = call_and_wait(window, arun, "Eve Evans")
+    strip.choose("Connected")
+    strip.save()
+    assert page.progress.text() == "5 of 5 · 2 reached"
+    assert window.call_list.status.full_text() == "Call list: 5 of 5 · 2 reached"
+    states = [(e.name, e.state, e.note.split(" at ")[0]) for e in window.call_list.list.entries]
+    assert states == [
+        ("Ann Archer", EntryState.REACHED, "reached"),
+        ("Bob Baker", EntryState.SKIPPED, "skipped: by the agent"),
+        ("Cy Cole", EntryState.SKIPPED, "skipped: Do not call"),
+        ("Dee Dunn", EntryState.CALLED, "called"),
+        ("Eve Evans", EntryState.REACHED, "reached"),
+    ]
+    assert window.call_list.list.entries[0].note.endswith("· Interested")
+    page.call_button.click()
+    assert page.message.text() == "All 5 leads are done."
+    calls = engine.store.fetch_calls(limit=10)
+    assert sorted(c.lead_name for c in calls) == ["Ann Archer", "Dee Dunn", "Eve Evans"]
+
+
+def test_call_pressed_twice_quickly_places_one_call(session, arun):
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
+    page = window.call_list.show()
+    ctrl_enter = window.menu_actions.call
+    assert ctrl_enter.shortcut().toString() == "Ctrl+Return"
+
+    async def twice():
+        page.call_button.click()
+        ctrl_enter.trigger()  # Ctrl+Enter in the same turn of the loop: the list's lead again
+        said = page.message.text()
+        await until(lambda: strip_for(window, "Ann Archer"), what="the call's end")
+        return said
+
+    said = arun(twice())
+    assert said == "A call to Ann Archer is still in progress; nothing more was sent."
+    assert len(engine.store.fetch_calls(limit=10)) == 1
+
+
+def test_the_list_survives_closing_and_reopening_the_window(session, arun):
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
+    page = window.call_list.show()
+    page.skip_button.click()
+    page.skip_button.click()
+    page.pause_button.click()
+    assert page.progress.text() == "2 of 5 · 0 reached · paused"
+    session.close(engine, window)
+
+    engine, window = session.start()
+    assert window.call_list.status.full_text() == "Call list: 2 of 5 · 0 reached · paused"
+    page = window.call_list.show()
+    assert page.lead.full_text().startswith("Up next: Cy Cole")
+    assert page.progress.text() == "2 of 5 · 0 reached · paused"
+    page.call_button.click()
+    assert page.message.text() == "The call list is paused: press Resume to go on."
+    assert engine.store.fetch_calls(limit=5) == []
+
+
+def test_auto_advance_counts_down_and_a_key_stops_it(session, arun, qtbot):
+    engine, window, leads = start(session)
+    assert engine.settings.get(CALL_LIST_AUTO_ADVANCE) is False
+    window.call_list.list.from_lead_ids([leads[0].id, leads[1].id], "2 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    assert engine.settings.get(CALL_LIST_AUTO_ADVANCE) is True
+    strip = call_and_wait(window, arun, "Ann Archer")
+    strip.skip()
+    assert page.countdown.running
+    assert page.countdown_label.text() == "Calling Bob Baker in 5 s: any key or Pause stops it."
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_X)  # any key, anywhere
+    assert not page.countdown.running
+    assert window.leads_panel.search.text() == ""  # the key only stopped the countdown
+    assert "stopped" in page.countdown_label.text()
+    # Counting again, Pause stops it too; run out, it calls the lead up next.
+    page.next_lead_up()
+    assert page.countdown.running
+    page.pause_button.click()
+    assert not page.countdown.running and window.call_list.list.paused
+    page.pause_button.click()
+    page.next_lead_up()
+    for _ in range(page.countdown.seconds):
+        page._tick()  # the timer's seconds, without waiting for them
+    arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob called by auto-advance"))
+    assert len(engine.store.fetch_calls(limit=10)) == 2

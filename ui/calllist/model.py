@@ -1,0 +1,134 @@
+"""The call list's tables: its leads with their state and notes, and the current lead's calls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from console.calllist import Entry, EntryState
+from console.phone import format_display
+from console.store import CallRecord
+from ui.common.words import local_time, short_time, status_text
+
+_Index = QModelIndex | QPersistentModelIndex
+ROW, LEAD, NUMBER, STATE, NOTE = range(5)
+ENTRY_HEADERS = (
+    QT_TRANSLATE_NOOP("CallListModel", "#"),
+    QT_TRANSLATE_NOOP("CallListModel", "Lead"),
+    QT_TRANSLATE_NOOP("CallListModel", "Number"),
+    QT_TRANSLATE_NOOP("CallListModel", "State"),
+    QT_TRANSLATE_NOOP("CallListModel", "Note"),
+)
+STATES = {
+    EntryState.WAITING: QT_TRANSLATE_NOOP("CallListModel", "waiting"),
+    EntryState.CALLED: QT_TRANSLATE_NOOP("CallListModel", "called"),
+    EntryState.REACHED: QT_TRANSLATE_NOOP("CallListModel", "reached"),
+    EntryState.SKIPPED: QT_TRANSLATE_NOOP("CallListModel", "skipped"),
+}
+TIME, TEAM, RESULT, DISPOSITION, NOTES = range(5)
+CALL_HEADERS = (
+    QT_TRANSLATE_NOOP("CallListModel", "Time"),
+    QT_TRANSLATE_NOOP("CallListModel", "Team list"),
+    QT_TRANSLATE_NOOP("CallListModel", "Result"),
+    QT_TRANSLATE_NOOP("CallListModel", "Disposition"),
+    QT_TRANSLATE_NOOP("CallListModel", "Notes"),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CallListModel", text)
+
+
+class _Table(QAbstractTableModel):
+    headers: tuple[str, ...] = ()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(self.headers[section])
+        return None
+
+
+class EntriesModel(_Table):
+    """The list's leads in order; the current one in bold."""
+
+    headers = ENTRY_HEADERS
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._entries: list[Entry] = []
+        self._current = -1
+
+    def set_entries(self, entries: list[Entry], current: int) -> None:
+        self.beginResetModel()
+        self._entries, self._current = list(entries), current
+        self.endResetModel()
+
+    def entry(self, row: int) -> Entry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return {
+                ROW: str(index.row() + 1),
+                LEAD: entry.name,
+                NUMBER: format_display(entry.number),
+                STATE: _tr(STATES[entry.state]),
+                NOTE: entry.note,
+            }.get(column, "")
+        if role == Qt.ItemDataRole.FontRole and index.row() == self._current:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class RecentCallsModel(_Table):
+    """The current lead's newest calls (console.store.LeadCalls.recent), newest first."""
+
+    headers = CALL_HEADERS
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._calls: list[CallRecord] = []
+
+    def set_calls(self, calls: list[CallRecord]) -> None:
+        self.beginResetModel()
+        self._calls = list(calls)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._calls)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._calls):
+            return None
+        call = self._calls[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                TIME: short_time(call.created_at),
+                TEAM: call.team_name or _tr("ad-hoc list"),
+                RESULT: status_text(call.status),
+                DISPOSITION: call.disposition,
+                NOTES: call.notes.splitlines()[0] if call.notes else "",
+            }.get(index.column(), "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{local_time(call.created_at)} · {status_text(call.status)}"
+            return f"{tip}\n{call.notes}" if call.notes else tip
+        return None

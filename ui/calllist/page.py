@@ -1,0 +1,345 @@
+"""The Call list tab: the lead that is up (its notes and last calls), Call and Skip, progress,
+the list's leads with their state and notes, Pause/Resume and auto-advance's countdown.
+
+The rules are the engine's (console.calllist.CallList); the page shows them and says every
+refusal in a line under the buttons. Calls themselves are placed by the window (the call
+panel's checks and the engine's reservation): the page asks with ``call_asked``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.calllist import CallList, Countdown
+from console.phone import format_display
+from console.settings import CALL_LIST_AUTO_ADVANCE
+from console.store import Store
+from ui.calllist.model import NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
+from ui.common.resources import icon
+from ui.common.widgets import ElidedLabel, KeepFocusButton, button
+
+log = logging.getLogger(__name__)
+RECENT = 10  # the current lead's calls listed (the count is of all of them)
+RECENT_ROWS = 3  # the list's height in rows; more scroll
+
+
+class CallListPage(QWidget):
+    """``call_asked``: Call was pressed, or the countdown ran out (the window places it).
+    ``changed``: the list moved (its progress changed)."""
+
+    call_asked = Signal()
+    changed = Signal()
+
+    def __init__(
+        self,
+        calls: CallList,
+        store: Store,
+        settings: Any,
+        build_actions: list[QAction],
+        parent: QWidget | None = None,
+    ) -> None:
+        """``build_actions``: the window's "new call list from…" actions, as buttons here."""
+        super().__init__(parent)
+        self.calls, self._store, self._settings = calls, store, settings
+        self.countdown = Countdown()
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self._build(build_actions)
+        self.refresh()
+
+    # Building
+    def _build(self, build_actions: list[QAction]) -> None:
+        tr = self.tr
+        self.progress = QLabel(self)
+        self.progress.setAccessibleName(tr("Call list progress"))
+        font = self.progress.font()
+        font.setBold(True)
+        self.progress.setFont(font)
+        self.source = ElidedLabel(self)
+        self.source.setAccessibleName(tr("What the call list was built from"))
+        top = QHBoxLayout()
+        top.addWidget(self.progress)
+        top.addWidget(self.source, 1)
+        self.lead = ElidedLabel(self)
+        self.lead.setAccessibleName(tr("Lead up next"))
+        self.notes = QLabel(self)
+        self.notes.setAccessibleName(tr("The lead's notes"))
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lines = self.notes.fontMetrics().lineSpacing()
+        self.notes.setMaximumHeight(lines * 3 + 2)  # a long note is cut; all of it in the tip
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.calls_title = ElidedLabel(self)
+        self.calls_title.setAccessibleName(tr("The lead's calls"))
+        self.recent_model = RecentCallsModel(self)
+        self.recent = self._table(self.recent_model, tr("Calls to the lead up next"))
+        header = self.recent.horizontalHeader()
+        header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
+        row = self.recent.verticalHeader().defaultSectionSize()
+        self.recent.setFixedHeight(header.sizeHint().height() + row * RECENT_ROWS + 4)
+        self.call_button = KeepFocusButton(icon("call"), tr("Call"), self)
+        self.call_button.setAccessibleName(tr("Call the lead up next"))
+        self.call_button.setToolTip(tr("Call the lead up next (Ctrl+Enter)"))
+        self.call_button.clicked.connect(self.ask_call)
+        self.skip_button = button(
+            self, tr("S&kip"), tr("Skip"), tr("Pass over this lead and bring up the next (Alt+K)")
+        )
+        self.skip_button.clicked.connect(self.skip)
+        self.pause_button = button(self, tr("Pa&use"), tr("Pause"), "")
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.auto = QCheckBox(tr("Auto-ad&vance"), self)
+        self.auto.setAccessibleName(tr("Auto-advance"))
+        self.auto.setToolTip(
+            tr("After the wrap-up, call the next lead by itself after {0} s; any key or Pause "
+               "stops the countdown").format(self.countdown.seconds)
+        )  # fmt: skip
+        self.auto.setChecked(bool(self._settings.get(CALL_LIST_AUTO_ADVANCE)))
+        self.auto.toggled.connect(self._auto_toggled)
+        buttons = QHBoxLayout()
+        for widget in (self.call_button, self.skip_button, self.pause_button):
+            buttons.addWidget(widget)
+        buttons.addWidget(self.auto)
+        buttons.addStretch(1)
+        self.countdown_label = QLabel(self)
+        self.countdown_label.setAccessibleName(tr("Auto-advance countdown"))
+        self.message = QLabel(self)
+        self.message.setAccessibleName(tr("What the call list said"))
+        self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.entries_model = EntriesModel(self)
+        self.entries = self._table(self.entries_model, tr("The leads of the call list"))
+        self.entries.horizontalHeader().setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
+        self.entries.horizontalHeader().setSectionResizeMode(
+            ROW, QHeaderView.ResizeMode.ResizeToContents
+        )
+        build = QHBoxLayout()
+        build.addWidget(QLabel(tr("New list from:"), self))
+        self.build_buttons = []
+        for action in build_actions:
+            tool = QToolButton(self)
+            tool.setDefaultAction(action)
+            tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            build.addWidget(tool)
+            self.build_buttons.append(tool)
+        build.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.lead)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.calls_title)
+        layout.addWidget(self.recent)
+        layout.addLayout(buttons)
+        layout.addWidget(self.countdown_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self.entries, 1)
+        layout.addLayout(build)
+
+    def _table(self, model, name: str) -> QTableView:
+        table = QTableView(self)
+        table.setModel(model)
+        table.setAccessibleName(name)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)
+        return table
+
+    def tab_stops(self) -> list[QWidget]:
+        """The page's fields in the keyboard's order (ui/shell/lazy_page.py asks)."""
+        return [
+            self.call_button, self.skip_button, self.pause_button, self.auto, self.recent,
+            self.entries, *self.build_buttons,
+        ]  # fmt: skip
+
+    # Showing the list
+    def refresh(self) -> None:
+        """Read the list, its lead up next (notes, last calls) and its progress again."""
+        calls = self.calls
+        entries = calls.entries
+        self.progress.setText(calls.progress().text() if entries else self.tr("No call list"))
+        if calls.paused:
+            self.progress.setText(self.progress.text() + " · " + self.tr("paused"))
+        self.source.set_full_text(calls.source)
+        self.pause_button.setText(self.tr("Res&ume") if calls.paused else self.tr("Pa&use"))
+        self.pause_button.setToolTip(
+            self.tr("Go on with the list") if calls.paused
+            else self.tr("Stop at this lead: no call from the list until Resume")
+        )  # fmt: skip
+        self.pause_button.setEnabled(bool(entries))
+        self.entries_model.set_entries(entries, calls.position)
+        if calls.position < len(entries):
+            self.entries.scrollTo(self.entries_model.index(calls.position, 0))
+        self._show_lead()
+        self.changed.emit()
+
+    def _show_lead(self) -> None:
+        entry = self.calls.current()
+        if entry is None:
+            text = (
+                self.tr("All %n lead(s) are done.", "", len(self.calls.entries))
+                if self.calls.entries
+                else self.tr("No call list yet: build one from the buttons below.")
+            )
+            self.lead.set_parts(text, bold=True)
+            self.notes.clear()
+            self.calls_title.set_full_text("")
+            self.recent_model.set_calls([])
+            self.recent.setVisible(False)
+            return
+        lead = self._store.get_lead(entry.lead_id)
+        head, keep = (
+            entry.name or format_display(entry.number),
+            f" · {format_display(entry.number)}",
+        )
+        tail = ""
+        if lead is not None:
+            if lead.do_not_call:
+                keep += " · " + self.tr("Do not call")
+            tail = f" · {lead.company}" if lead.company else ""
+        self.lead.set_parts(self.tr("Up next: ") + head, keep, tail, bold=True)
+        notes = lead.notes.strip() if lead is not None else ""
+        self.notes.setText(notes or self.tr("No notes."))
+        self.notes.setToolTip(notes)
+        try:
+            calls = self._store.lead_calls(entry.number, RECENT)
+        except sqlite3.Error as exc:
+            log.warning("calls to a lead not read: %s", exc)
+            self.calls_title.set_full_text(self.tr("Its calls could not be read just now."))
+            self.recent.setVisible(False)
+            return
+        self.recent_model.set_calls(calls.recent)
+        self.recent.setVisible(bool(calls.recent))
+        self.calls_title.set_full_text(
+            self.tr("Calls to {0}: %n.", "", calls.total).format(head)
+            if calls.total
+            else self.tr("Calls to {0}: none yet.").format(head)
+        )
+
+    def say(self, text: str) -> None:
+        """A line under the buttons: why something was refused, or what happened."""
+        self.message.setText(text)
+
+    # What the buttons do
+    def ask_call(self) -> None:
+        self.cancel_countdown()
+        self.call_asked.emit()
+
+    def skip(self) -> None:
+        from console.calllist import CallListRefused
+
+        self.cancel_countdown()
+        entry = self.calls.current()
+        try:
+            self._write(lambda: self.calls.skip())
+        except CallListRefused as exc:
+            self.say(str(exc))
+            return
+        if entry is not None:
+            self.say(self.tr("Skipped {0}.").format(entry.name or format_display(entry.number)))
+        self.refresh()
+
+    def toggle_pause(self) -> None:
+        self.cancel_countdown()
+        if self.calls.paused:
+            self._write(self.calls.resume)
+            self.say(self.tr("Resumed."))
+        else:
+            self._write(self.calls.pause)
+            self.say(self.tr("Paused: no call from the list until Resume."))
+        self.refresh()
+
+    def _write(self, change) -> object:
+        try:
+            return change()
+        except sqlite3.Error as exc:
+            # The list moved in memory; the store will get it with the next change.
+            self.say(self.tr("The call list could not be saved just now ({0}).").format(exc))
+            return None
+
+    def _auto_toggled(self, on: bool) -> None:
+        self._settings.set(CALL_LIST_AUTO_ADVANCE, on)
+        try:
+            self._settings.save()
+        except Exception as exc:  # LocalProblem, OSError: the choice holds for this run
+            log.warning("could not save the auto-advance choice: %s", exc)
+        if not on:
+            self.cancel_countdown()
+
+    # Auto-advance
+    def next_lead_up(self) -> None:
+        """The wrap-up was saved or skipped and the next lead is up: counts down to calling
+        it when auto-advance is on (never otherwise)."""
+        self.refresh()
+        entry = self.calls.auto_advance_to(self.auto.isChecked())
+        if entry is None:
+            return
+        self.countdown.start()
+        self._show_countdown()
+        self._timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # any key, anywhere in the console, stops it
+
+    def _tick(self) -> None:
+        if self.countdown.tick():
+            self._stop_timer()
+            self.countdown_label.clear()
+            self.call_asked.emit()
+        else:
+            self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        entry = self.calls.current()
+        who = (entry.name or format_display(entry.number)) if entry else ""
+        self.countdown_label.setText(
+            self.tr("Calling {0} in {1} s: any key or Pause stops it.").format(
+                who, self.countdown.left
+            )
+        )
+
+    def cancel_countdown(self) -> bool:
+        """Stop the countdown; whether one was running."""
+        self._stop_timer()
+        if not self.countdown.cancel():
+            return False
+        self.countdown_label.setText(self.tr("Auto-advance stopped: press Call when ready."))
+        return True
+
+    def _stop_timer(self) -> None:
+        self._timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and self.countdown.running:
+            self.cancel_countdown()
+            return True  # the key stopped the countdown; it does nothing else
+        return super().eventFilter(watched, event)
