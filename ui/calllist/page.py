@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.calllist import CallList, Countdown
+from console.calllist import CallList, CallListRefused, Countdown
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
@@ -81,6 +81,7 @@ class CallListPage(QWidget):
         top.addWidget(self.source, 1)
         self.lead = ElidedLabel(self)
         self.lead.setAccessibleName(tr("Lead up next"))
+        self.lead.setFont(font)  # bold as a whole (a bold part would need rich text)
         self.notes = QLabel(self)
         self.notes.setAccessibleName(tr("The lead's notes"))
         self.notes.setWordWrap(True)
@@ -207,7 +208,7 @@ class CallListPage(QWidget):
                 if self.calls.entries
                 else self.tr("No call list yet: build one from the buttons below.")
             )
-            self.lead.set_parts(text, bold=True)
+            self.lead.set_parts(text)
             self.notes.clear()
             self.calls_title.set_full_text("")
             self.recent_model.set_calls([])
@@ -223,7 +224,7 @@ class CallListPage(QWidget):
             if lead.do_not_call:
                 keep += " · " + self.tr("Do not call")
             tail = f" · {lead.company}" if lead.company else ""
-        self.lead.set_parts(self.tr("Up next: ") + head, keep, tail, bold=True)
+        self.lead.set_parts(self.tr("Up next: ") + head, keep, tail)
         notes = lead.notes.strip() if lead is not None else ""
         self.notes.setText(notes or self.tr("No notes."))
         self.notes.setToolTip(notes)
@@ -242,6 +243,10 @@ class CallListPage(QWidget):
             else self.tr("Calls to {0}: none yet.").format(head)
         )
 
+    def focus_call(self) -> None:
+        """The keyboard on Call, with the focus mark shown."""
+        self.call_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def say(self, text: str) -> None:
         """A line under the buttons: why something was refused, or what happened."""
         self.message.setText(text)
@@ -252,8 +257,6 @@ class CallListPage(QWidget):
         self.call_asked.emit()
 
     def skip(self) -> None:
-        from console.calllist import CallListRefused
-
         self.cancel_countdown()
         entry = self.calls.current()
         try:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSizePolicy, QTabWidget, QWidget
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FILE_TASK = "build a call list from a file"
 LIST_FILES = "leads"  # the same folder as the leads' imports
+SHOW_KEYS = "Ctrl+Shift+L"  # to the Call list tab (Ctrl+L is the Dial tab's number field)
 
 
 class CallListTab(QObject):
@@ -52,7 +53,7 @@ class CallListTab(QObject):
         tabs: QTabWidget,
         engine: Engine,
         leads: LeadsPanel,
-        calls: CallPanel,
+        calls: Callable[[], CallPanel],
         *,
         tasks: TaskRunner,
         folders: Folders,
@@ -60,18 +61,19 @@ class CallListTab(QObject):
     ) -> None:
         super().__init__(window)
         self._window, self._tabs, self._engine = window, tabs, engine
-        self._leads, self._calls, self._tasks, self._folders = leads, calls, tasks, folders
+        # The call panel is made after this tab (the tab's place in the keyboard's order).
+        self._leads, self._call_panel, self._tasks, self._folders = leads, calls, tasks, folders
         self._say = say
         self.question = None  # "Replace the call list?" while open
         self.list = CallList(engine.store, engine.calls.registry)
         tr = self.tr
         self.from_selection = self._action(
-            tr("New call list from the &selected leads"), tr("Selected leads"),
+            tr("New call list from the se&lected leads"), tr("Selected leads"),
             tr("A call list of the leads picked in the Leads tab (Ctrl+click or Shift+click "
                "picks several)"), self.new_from_selection,
         )  # fmt: skip
         self.from_search = self._action(
-            tr("New call list from the lead &search"), tr("Search result"),
+            tr("New call list from the lead sea&rch"), tr("Search result"),
             tr("A call list of the leads the Leads tab's search finds"), self.new_from_search,
         )  # fmt: skip
         self.from_file = self._action(
@@ -80,8 +82,16 @@ class CallListTab(QObject):
                "the file's order"), self.choose_file,
         )  # fmt: skip
         self.page = LazyPage("calllist", self._make, self._built, engine.settings, tabs)
-        tabs.addTab(self.page, tr("Call l&ist"))
-        tabs.setTabToolTip(tabs.indexOf(self.page), tr("Work through a list of leads"))
+        # No Alt+letter: none of its letters is free on every tab; Ctrl+Shift+L is its key.
+        tabs.addTab(self.page, tr("Call list"))
+        tabs.setTabToolTip(
+            tabs.indexOf(self.page), tr("Work through a list of leads ({0})").format(SHOW_KEYS)
+        )
+        self.show_action = QAction(tr("Show the call list"), window)
+        self.show_action.setShortcut(SHOW_KEYS)
+        self.show_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.show_action.triggered.connect(lambda _checked=False: self.show().focus_call())
+        window.addAction(self.show_action)
         tabs.currentChanged.connect(self._shown)
         self.status = ElidedLabel(window, QSizePolicy.Policy.Preferred)
         self.status.setAccessibleName(tr("Call list progress"))
@@ -166,10 +176,11 @@ class CallListTab(QObject):
         if lead is None:  # deleted between the check and now
             self._tell(self.tr("{0} is no longer a saved lead; nothing was sent.").format(who))
             return None
-        self._calls.set_lead(lead)
+        panel = self._call_panel()
+        panel.set_lead(lead)
         registry = self._engine.calls.registry
         before = set(registry)
-        task = self._calls.call()
+        task = panel.call()
         mine = [call for call in registry if call not in before]
         if not mine:  # refused by the call panel: it says why beside its Call button
             self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))

@@ -78,10 +78,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.dialing = Dialing(
             self, self.left_tabs, self.leads_panel, self.call_panel, self.present, self.show_message
         )
-        self.call_list = CallListTab(
-            self, self.left_tabs, engine, self.leads_panel, self.call_panel,
-            tasks=self.tasks, folders=self.folders, say=self.show_message,
-        )  # fmt: skip
         self.team_mode = TeamMode(engine, self.team_line, self.teams, self.history, self)
         self.tray = Tray(
             self, self, self.call_panel.in_flight_changed, self.dialing.clipboard_action
@@ -153,8 +149,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.left_tabs.setAccessibleName(self.tr("Leads and team lists"))
         self.left_tabs.setToolTip(self.tr("Leads to call, and the team phone lists"))
         self.main_split.addWidget(self.left_tabs)
-        # One memory of folders for every file dialog.
-        folders = self.folders = Folders(self.engine.settings)
+        folders = Folders(self.engine.settings)  # one memory of folders for every file dialog
         self.leads_panel = LeadsPanel(
             store, self.left_tabs, tasks=self.tasks, folders=folders, settings=self.engine.settings
         )
@@ -169,6 +164,11 @@ class MainWindow(WindowDialogs, QMainWindow):
             tasks=self.tasks,
             changed=self._teams_changed,
         )
+        # The call list's tab (built when first shown); its calls go through the call panel.
+        self.call_list = CallListTab(
+            self, self.left_tabs, self.engine, self.leads_panel, lambda: self.call_panel,
+            tasks=self.tasks, folders=folders, say=self.show_message,
+        )  # fmt: skip
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
         self.history = HistoryView(store, self.tasks, self.outer_split, folders=folders)
