@@ -123,6 +123,7 @@ class CallListPage(QWidget):
         buttons.addStretch(1)
         self.countdown_label = QLabel(self)
         self.countdown_label.setAccessibleName(tr("Auto-advance countdown"))
+        self.countdown_label.hide()  # shown while counting, and to say it was stopped
         self.message = QLabel(self)
         self.message.setAccessibleName(tr("What the call list said"))
         self.message.setWordWrap(True)
@@ -305,6 +306,7 @@ class CallListPage(QWidget):
             return
         self.countdown.start()
         self._show_countdown()
+        self.countdown_label.show()
         self._timer.start()
         app = QApplication.instance()
         if app is not None:
@@ -314,6 +316,7 @@ class CallListPage(QWidget):
         if self.countdown.tick():
             self._stop_timer()
             self.countdown_label.clear()
+            self.countdown_label.hide()
             self.call_asked.emit()
         else:
             self._show_countdown()
