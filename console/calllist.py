@@ -213,21 +213,23 @@ class CallList:
         words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
         return self.from_lead_ids(ids, f"{len(ids)} leads from {words}")
 
-    def from_file(
+    def read_file(
         self,
         path: str | os.PathLike[str],
         mapping: Mapping | None = None,
         progress: Callable[[int], None] | None = None,
-    ) -> ImportReport:
-        """A new list of the leads of a CSV file, in the file's order, read by the leads
-        importer (console.csvio.import_leads: its layouts, or ``mapping``). Rows whose number
-        is not a lead yet are saved as leads; a row whose number already is one lists that
-        lead (said in the report's notices). Bad rows are in the report's problems, each by
-        its line. OSError when the file cannot be read; blocking (run it off the UI thread).
+    ) -> tuple[ImportReport, list[int], str]:
+        """Read a CSV file's leads for a new list: (the report, the lead ids in the file's
+        order, the list's source in words). Blocking: run it off the UI thread, then give the
+        ids to ``from_lead_ids`` (``from_file`` does both).
+
+        The leads importer reads it (console.csvio.import_leads: its layouts, or ``mapping``).
+        Rows whose number is not a lead yet are saved as leads; a row whose number already is
+        one lists that lead (said in the report's notices). Bad rows are in the report's
+        problems, each by its line. OSError when the file cannot be read.
         """
         from console.csvio import import_leads  # the CSV reader: only when a file is read
 
-        self._refuse_if_calling()
         report = import_leads(path, progress, mapping)
         known = {lead.number: lead for lead in self._all_leads()}
         new, seen = [], set()
@@ -244,9 +246,21 @@ class CallList:
         if new:
             self.store.add_leads(new)
             known = {lead.number: lead for lead in self._all_leads()}
-        ids = [known[lead.number].id for lead in report.leads if lead.number in known]
+        ids = [known[n].id for n in dict.fromkeys(lead.number for lead in report.leads)]
+        ids = [i for i in ids if i is not None]
         name = os.path.basename(os.fspath(path))
-        self.from_lead_ids([i for i in ids if i is not None], f"{len(ids)} leads from {name}")
+        return report, ids, f"{len(ids)} leads from {name}"
+
+    def from_file(
+        self,
+        path: str | os.PathLike[str],
+        mapping: Mapping | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
+        self._refuse_if_calling()
+        report, ids, source = self.read_file(path, mapping, progress)
+        self.from_lead_ids(ids, source)
         return report
 
     def _all_leads(self) -> list[Lead]:

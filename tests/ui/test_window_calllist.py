@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from window_kit import open_session
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication
+from window_kit import answer, open_session
 
 from console.calllist import EntryState
 from console.settings import CALL_LIST_AUTO_ADVANCE
@@ -175,3 +177,62 @@ def test_auto_advance_counts_down_and_a_key_stops_it(session, arun, qtbot):
         page._tick()  # the timer's seconds, without waiting for them
     arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob called by auto-advance"))
     assert len(engine.store.fetch_calls(limit=10)) == 2
+
+
+def test_the_lead_menu_makes_a_list_of_the_selected_leads(session):
+    engine, window, leads = start(session)
+    panel = window.leads_panel
+    table = panel.table
+    model = table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    picked = [panel.model.row_of(leads[i].id) for i in (1, 3)]
+    for row in picked:
+        model.select(panel.model.index(row, 0), flags)
+    where = table.visualRect(panel.model.index(picked[1], 0)).center()
+    QApplication.sendEvent(
+        table.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, table.mapToGlobal(where)),
+    )
+    menu = panel.context_menu
+    assert menu.actions()[0] is window.menu_actions.call
+    assert window.call_list.from_selection in menu.actions()
+    window.call_list.from_selection.trigger()  # the right-click kept both selected
+    menu.close()
+    assert [e.name for e in window.call_list.list.entries] == ["Bob Baker", "Dee Dunn"]
+    assert window.call_list.panel().source.full_text() == "2 selected leads"
+
+
+def test_a_new_list_from_the_search_asks_before_replacing_one_with_leads_waiting(session):
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
+    window.leads_panel.search.setText("n")  # Ann Archer, Dee Dunn, Eve Evans
+    window.call_list.from_search.trigger()
+    box = window.call_list.question
+    assert box is not None and box.text() == "The call list in use still has 1 lead waiting."
+    answer(box, yes=False)
+    assert [e.name for e in window.call_list.list.entries] == ["Ann Archer"]  # kept
+    window.call_list.from_search.trigger()
+    answer(window.call_list.question, yes=True)
+    assert [e.name for e in window.call_list.list.entries] == [
+        "Ann Archer", "Dee Dunn", "Eve Evans"
+    ]  # fmt: skip
+    assert window.call_list.panel().message.text() == (
+        "New call list: 3 leads from search \u201cn\u201d."
+    )
+
+
+def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
+    engine, window, leads = start(session)
+    path = tmp_path / "today.csv"
+    path.write_text(
+        "name,phone\nNew Person,5553330006\nbroken,12\nAnn again,5552220002\n", encoding="utf-8"
+    )
+    report = arun(window.call_list.from_csv(path))
+    assert [e.name for e in window.call_list.list.entries] == ["New Person", "Ann Archer"]
+    assert engine.store.count_leads() == 6  # the new one saved as a lead
+    assert [p.split(":")[0] for p in report.problems] == ["line 3"]
+    summary = window.call_list.summary
+    assert "line 3" in summary.problems.toPlainText()
+    assert "already the lead Ann Archer" in summary.problems.toPlainText()
+    summary.close()
+    assert window.call_list.panel().progress.text() == "0 of 2 · 0 reached"

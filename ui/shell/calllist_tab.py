@@ -239,7 +239,7 @@ class CallListTab(QObject):
         self.question = ask(
             self._window,
             self.tr("Replace the call list?"),
-            self.tr("%n lead(s) of the call list in use are still waiting.", "", waiting),
+            self.tr("The call list in use still has %n lead(s) waiting.", "", waiting),
             build,
             yes=self.tr("&Replace it"),
             no=self.tr("&Keep it"),
@@ -300,14 +300,12 @@ class CallListTab(QObject):
                 return None
             store = self._engine.store
             before = store.count_leads()
-            report = await off_thread(self.list.from_file, path, mapping)
-        except CallListRefused as exc:
-            self._tell(str(exc))
-            return None
+            report, ids, source = await off_thread(self.list.read_file, path, mapping)
         except (OSError, sqlite3.Error) as exc:
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
-        self._built_list(lambda: None)
+        # The list itself changes here, on the window's thread.
+        self._built_list(lambda: self.list.from_lead_ids(ids, source))
         self._leads.refresh()  # the file's new leads
         if report.problems or report.notices:
             from ui.leads.importer import ImportSummary, LeadImport
