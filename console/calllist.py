@@ -27,6 +27,7 @@ Every change is written at once; sqlite3.Error from the store reaches the caller
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,7 @@ class CallListStore(Protocol):
     def count_leads(self) -> int: ...
     def add_leads(self, leads: list[Lead]) -> int: ...
     def lead_calls(self, number: str, limit: int = 10) -> LeadCalls: ...
+    def get_call(self, call_id: int) -> CallRecord | None: ...
     def load_call_list(self) -> StoredList | None: ...
     def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList: ...
     def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None: ...
@@ -138,10 +140,36 @@ class CallList:
         now: Callable[[], datetime] = _local_now,
     ) -> None:
         self.store, self.registry, self._now = store, registry, now
-        self._stored: StoredList | None = store.load_call_list()
         self._call: InFlight | None = None  # the list's call, reserved or in flight
         self._call_entry: int | None = None  # the index it was placed for
         self._wrapping: int | None = None  # the call id whose wrap-up the list waits for
+        # Why the list in use could not be read at start ("" when it was): the console
+        # starts without it rather than not at all.
+        self.problem = ""
+        self._stored: StoredList | None = None
+        try:
+            self._stored = store.load_call_list()
+            if self._stored is not None:
+                self._settle_calls_of_last_run()
+                self.next()
+        except sqlite3.Error as exc:
+            self.problem = f"The call list could not be read ({exc}); it is kept in the store."
+
+    def _settle_calls_of_last_run(self) -> None:
+        """A lead whose call started before the console stopped (its history row was written,
+        the end never reached the list) is called, as the history says: never up again as
+        if it had not been, since that call may have rung."""
+        for index, entry in enumerate(self.entries):
+            if entry.state != EntryState.WAITING or entry.call_id is None:
+                continue
+            record = self.store.get_call(entry.call_id)
+            status = record.status if record is not None else "interrupted"
+            clock = _clock_text(record.created_at, self._now())[0] if record else "?"
+            if status == Status.SUCCESS:
+                entry.state, entry.note = EntryState.REACHED, f"reached at {clock}"
+            else:
+                entry.state, entry.note = EntryState.CALLED, f"called at {clock}: {status}"
+            self._save_entry(index)
 
     # What the list is
     @property
@@ -368,6 +396,8 @@ class CallList:
                 f"Save or skip the wrap-up of the call to {who} first; then the next lead comes up."
             )
         entry = self.current()
+        if entry is not None and entry.state != EntryState.WAITING:
+            entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
             raise CallListRefused(self._nothing_left())
         why = self._rule_skips(entry)
@@ -383,6 +413,13 @@ class CallList:
         """The call to the current lead is reserved (``call``, from the registry): until it
         ends, the list refuses another."""
         self._call, self._call_entry = call, self.position
+
+    def call_started(self, call: InFlight) -> None:
+        """The registry says ``call``'s history row exists: the list keeps its id at once, so
+        a restart before it ends finds the lead called (see the constructor)."""
+        if call is self._call and self._call_entry is not None and call.call_id is not None:
+            self.entries[self._call_entry].call_id = call.call_id
+            self._save_entry(self._call_entry)
 
     def call_ended(self, call: InFlight) -> Entry | None:
         """The registry says ``call`` ended: its lead is marked reached or called, with the

@@ -189,3 +189,26 @@ def test_countdown_and_auto_advance_rules(store):
     assert calls.auto_advance_to(True).name == "Ann"
     calls.pause()
     assert calls.auto_advance_to(True) is None
+
+
+def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
+    ann, bob = add(store, "Ann", "Bob")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    entry = calls.check_call()
+    reservation = registry.reserve(entry.number, LIST)
+    calls.calling(reservation)
+    call_id = store.begin_call(
+        lead_name="Ann", lead_number=entry.number, team_name="Sales", list_value=LIST,
+        call_type=1, request_redacted="",
+    )  # fmt: skip
+    registry.record(reservation, call_id)
+    calls.call_started(reservation)
+    # The console stops here; the next start finds the row pending (a crash: interrupted).
+    with store._tx() as conn:
+        conn.execute("UPDATE history SET status = 'interrupted' WHERE id = ?", (call_id,))
+    reopened = CallList(store, CallRegistry(), clock)
+    assert reopened.entries[0].state == EntryState.CALLED
+    assert reopened.entries[0].note.endswith(": interrupted")
+    assert reopened.current().name == "Bob"

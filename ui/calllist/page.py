@@ -65,6 +65,7 @@ class CallListPage(QWidget):
         self._timer.timeout.connect(self._tick)
         self._build(build_actions)
         self.refresh()
+        self.say(calls.problem)
 
     # Building
     def _build(self, build_actions: list[QAction]) -> None:

@@ -95,7 +95,7 @@ class CallListTab(QObject):
         tabs.currentChanged.connect(self._shown)
         self.status = ElidedLabel(window, QSizePolicy.Policy.Preferred)
         self.status.setAccessibleName(tr("Call list progress"))
-        stop = engine.calls.observe(ended=self._call_ended)
+        stop = engine.calls.observe(started=self._call_started, ended=self._call_ended)
         self.destroyed.connect(lambda _object=None: stop())
         self._show_status()
 
@@ -189,6 +189,12 @@ class CallListTab(QObject):
         self._tell(self.tr("Calling {0}…").format(who))
         page.refresh()
         return task
+
+    def _call_started(self, call: InFlight) -> None:
+        try:
+            self.list.call_started(call)
+        except sqlite3.Error as exc:  # kept in memory; its end is written with the rest
+            log.warning("the call list could not note a call's start: %s", exc)
 
     def _call_ended(self, call: InFlight) -> None:
         try:
