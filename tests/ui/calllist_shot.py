@@ -86,6 +86,7 @@ async def main() -> None:
             continue
         tab.call_current()
         await until(strip_up)
+        await asyncio.sleep(0.5)  # the history's row first, as a person would be slower
         strip = strip_up()
         strip.choose(disposition)
         strip.save()
