@@ -236,3 +236,26 @@ def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
     assert "already the lead Ann Archer" in summary.problems.toPlainText()
     summary.close()
     assert window.call_list.panel().progress.text() == "0 of 2 · 0 reached"
+
+
+def test_a_store_another_program_holds_is_said_in_one_sentence(session):
+    import sqlite3
+
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
+    page = window.call_list.show()
+    other = sqlite3.connect(str(engine.store.path), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+        page.skip_button.click()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert page.message.text().startswith("The call list could not be saved just now (")
+    assert page.lead.full_text().startswith("Up next: Bob Baker")  # it went on in memory
+    assert engine.store.load_call_list().position == 0
+    page.skip_button.click()  # the store free again: saved with the next change
+    assert page.message.text() == "Skipped Bob Baker."
+    stored = engine.store.load_call_list()
+    assert stored.position == 2
+    assert [e.state for e in stored.entries[:2]] == [EntryState.SKIPPED, EntryState.SKIPPED]

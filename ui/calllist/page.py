@@ -200,6 +200,8 @@ class CallListPage(QWidget):
         if calls.position < len(entries):
             self.entries.scrollTo(self.entries_model.index(calls.position, 0))
         self._show_lead()
+        if calls.save_problem:  # until the store takes the list again
+            self.say(calls.save_problem)
         self.changed.emit()
 
     def _show_lead(self) -> None:
@@ -262,7 +264,7 @@ class CallListPage(QWidget):
         self.cancel_countdown()
         entry = self.calls.current()
         try:
-            self._write(lambda: self.calls.skip())
+            self.calls.skip()
         except CallListRefused as exc:
             self.say(str(exc))
             return
@@ -273,20 +275,12 @@ class CallListPage(QWidget):
     def toggle_pause(self) -> None:
         self.cancel_countdown()
         if self.calls.paused:
-            self._write(self.calls.resume)
+            self.calls.resume()
             self.say(self.tr("Resumed."))
         else:
-            self._write(self.calls.pause)
+            self.calls.pause()
             self.say(self.tr("Paused: no call from the list until Resume."))
         self.refresh()
-
-    def _write(self, change) -> object:
-        try:
-            return change()
-        except sqlite3.Error as exc:
-            # The list moved in memory; the store will get it with the next change.
-            self.say(self.tr("The call list could not be saved just now ({0}).").format(exc))
-            return None
 
     def _auto_toggled(self, on: bool) -> None:
         self._settings.set(CALL_LIST_AUTO_ADVANCE, on)

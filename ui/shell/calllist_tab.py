@@ -191,17 +191,10 @@ class CallListTab(QObject):
         return task
 
     def _call_started(self, call: InFlight) -> None:
-        try:
-            self.list.call_started(call)
-        except sqlite3.Error as exc:  # kept in memory; its end is written with the rest
-            log.warning("the call list could not note a call's start: %s", exc)
+        self.list.call_started(call)  # a write refused is kept (CallList.save_problem)
 
     def _call_ended(self, call: InFlight) -> None:
-        try:
-            entry = self.list.call_ended(call)
-        except sqlite3.Error as exc:
-            log.warning("the call list could not note a call's end: %s", exc)
-            return
+        entry = self.list.call_ended(call)
         if entry is None:
             return
         if self.list.awaiting_wrap_up is None:  # no history row to wrap up: on at once
@@ -217,8 +210,8 @@ class CallListTab(QObject):
             return
         try:
             self.list.wrapped_up(record, saved)
-        except sqlite3.Error as exc:
-            self._tell(self.tr("The call list could not be saved just now ({0}).").format(exc))
+        except sqlite3.Error as exc:  # reading the next lead
+            self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
         self._next_up()
 
     def _next_up(self) -> None:

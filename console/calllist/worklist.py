@@ -1,129 +1,51 @@
-"""The call list: leads to work through one after another (preview dialing). No Qt.
-
-A call list is an ordered list of leads, each ``waiting``, ``called``, ``reached`` or
-``skipped`` (with a note saying why), a current position and a paused flag. It is built from
-lead ids (a selection), a search, or a CSV file read by the leads importer, and kept in the
-desktop's SQLite store (console.store.calllists: SQLite only, deliberately not part of the
-ConsoleStore protocol, like team_state), so it survives a restart.
-
-The rules live here, not in a window:
-
-- ``next()`` moves to the first waiting lead from the current position on, passing over (and
-  marking skipped, with a note) a lead marked "Do not call" ("skipped: Do not call"), a lead
-  reached today ("skipped: reached today at 10:14") and a lead no longer saved.
-- **Reached** means the service connected a call to the lead's number (history status
-  ``success``, console.calls.outcome.Status.SUCCESS): the first leg was answered and the
-  team was rung. Dispositions are not used: the team edits their list, so none of them can be
-  relied on to mean "reached". "Today" is the local day of the clock given (the computer's).
-- Never two calls at once from the list: ``check_call()`` refuses while the list's call is
-  still reserved or in flight in the CallService's registry (the same registry that holds the
-  "Call again?" rule), and while its wrap-up is still awaited.
-- Progress: "12 of 40 · 7 reached", where 12 counts the leads done (called, reached or
-  skipped) and 7 those reached from the list.
-
-Every change is written at once; sqlite3.Error from the store reaches the caller.
-"""
+"""The call list itself: building it, moving through it, its calls (console.calllist says
+the rules)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, TypeVar
 
+from console.calllist.parts import (
+    RECENT_CALLS,
+    CallListRefused,
+    CallListStore,
+    Progress,
+    clock_text,
+    local_now,
+)
 from console.calls.outcome import Status
 from console.calls.registry import CallRegistry, InFlight
 from console.phone import format_display
 from console.store.calllists import Entry, EntryState, StoredList
-from console.store.models import CallRecord, Lead, LeadCalls
+from console.store.models import CallRecord, Lead
 
 if TYPE_CHECKING:
     from console.csvio import ImportReport
     from console.csvlayout import Mapping
 
-__all__ = ["CallList", "CallListRefused", "Countdown", "Entry", "EntryState", "Progress"]
-
-AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
-RECENT_CALLS = 20  # how many of a lead's newest calls "reached today" looks through
+_T = TypeVar("_T")
 
 
-class CallListStore(Protocol):
-    """What the call list needs of the desktop's store (console.store.Store)."""
+def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A change to the list: what it changed is written once, as it returns (or raises), in
+    one go with anything an earlier write left unsaved (see CallList._flush)."""
 
-    def get_lead(self, lead_id: int) -> Lead | None: ...
-    def search_leads(
-        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
-    ) -> list[Lead]: ...
-    def count_leads(self) -> int: ...
-    def add_leads(self, leads: list[Lead]) -> int: ...
-    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls: ...
-    def get_call(self, call_id: int) -> CallRecord | None: ...
-    def load_call_list(self) -> StoredList | None: ...
-    def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList: ...
-    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None: ...
-    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None: ...
+    @functools.wraps(method)
+    def change(self: CallList, *args: object, **kwargs: object) -> _T:
+        self._depth += 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._flush()
 
-
-class CallListRefused(Exception):
-    """The list will not do that now; str() is one sentence for the person."""
-
-
-@dataclass(frozen=True)
-class Progress:
-    """``done`` of ``total`` leads dealt with (called, reached or skipped), ``reached`` of
-    them reached from the list."""
-
-    done: int
-    total: int
-    reached: int
-
-    def text(self) -> str:
-        """ "12 of 40 · 7 reached"."""
-        return f"{self.done} of {self.total} · {self.reached} reached"
-
-
-class Countdown:
-    """The seconds before the next lead is called by itself (auto-advance): ``start``, then
-    ``tick`` once a second until it says the time is up; ``cancel`` (any key, Pause) stops it.
-    """
-
-    def __init__(self, seconds: int = AUTO_ADVANCE_SECONDS) -> None:
-        self.seconds = seconds
-        self.left: int | None = None  # None: not counting
-
-    @property
-    def running(self) -> bool:
-        return self.left is not None
-
-    def start(self) -> None:
-        self.left = self.seconds
-
-    def tick(self) -> bool:
-        """One second passed; True when the time is up (the count then stops)."""
-        if self.left is None:
-            return False
-        self.left -= 1
-        if self.left > 0:
-            return False
-        self.left = None
-        return True
-
-    def cancel(self) -> bool:
-        """Stop counting; whether it was counting."""
-        was, self.left = self.left is not None, None
-        return was
-
-
-def _clock_text(iso: str, now: datetime) -> tuple[str, bool]:
-    """(HH:MM in ``now``'s zone, whether on ``now``'s day) for a stored UTC time."""
-    when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(now.tzinfo)
-    return when.strftime("%H:%M"), when.date() == now.date()
-
-
-def _local_now() -> datetime:
-    return datetime.now().astimezone()
+    return change
 
 
 class CallList:
@@ -137,7 +59,7 @@ class CallList:
         self,
         store: CallListStore,
         registry: CallRegistry,
-        now: Callable[[], datetime] = _local_now,
+        now: Callable[[], datetime] = local_now,
     ) -> None:
         self.store, self.registry, self._now = store, registry, now
         self._call: InFlight | None = None  # the list's call, reserved or in flight
@@ -146,12 +68,17 @@ class CallList:
         # Why the list in use could not be read at start ("" when it was): the console
         # starts without it rather than not at all.
         self.problem = ""
+        # Why the last change could not be written ("" once written; see _flush).
+        self.save_problem = ""
+        self._unsaved: set[int] = set()  # entries changed in memory, not yet in the store
+        self._place_unsaved = False
+        self._depth = 0  # how deep in changes (_writes): written when back at 0
         self._stored: StoredList | None = None
         try:
             self._stored = store.load_call_list()
             if self._stored is not None:
                 self._settle_calls_of_last_run()
-                self.next()
+                self.next()  # written with the settled entries, in one go
         except sqlite3.Error as exc:
             self.problem = f"The call list could not be read ({exc}); it is kept in the store."
 
@@ -164,7 +91,7 @@ class CallList:
                 continue
             record = self.store.get_call(entry.call_id)
             status = record.status if record is not None else "interrupted"
-            clock = _clock_text(record.created_at, self._now())[0] if record else "?"
+            clock = clock_text(record.created_at, self._now())[0] if record else "?"
             if status == Status.SUCCESS:
                 entry.state, entry.note = EntryState.REACHED, f"reached at {clock}"
             else:
@@ -215,6 +142,7 @@ class CallList:
         return self._wrapping
 
     # Building
+    @_writes
     def from_lead_ids(self, lead_ids: Iterable[int], source: str) -> int:
         """A new list of these saved leads, in this order (repeats and unknown ids dropped);
         returns its length. Replaces the list in use; refused while its call is pending."""
@@ -229,6 +157,7 @@ class CallList:
             if lead is not None and lead.id is not None:
                 entries.append(Entry(lead.id, lead.name, lead.number))
         self._stored = self.store.replace_call_list(source, entries)
+        self._unsaved, self._place_unsaved, self.save_problem = set(), False, ""
         self._wrapping = None
         self.next()
         return len(entries)
@@ -297,6 +226,7 @@ class CallList:
         return sorted(leads, key=lambda lead: lead.id or 0, reverse=True)
 
     # Moving through it
+    @_writes
     def next(self) -> Entry | None:
         """The first lead still to call from the position on (the current one if it is),
         marking skipped those the rules pass over; None when all are done."""
@@ -337,12 +267,13 @@ class CallList:
         for call in self.store.lead_calls(number, RECENT_CALLS).recent:  # newest first
             if call.status != Status.SUCCESS:
                 continue
-            clock, today = _clock_text(call.created_at, now)
+            clock, today = clock_text(call.created_at, now)
             if today:
                 return clock
             break  # older than today: none later can be today
         return None
 
+    @_writes
     def skip(self, reason: str = "by the agent") -> Entry | None:
         """Pass over the current lead ("skipped: by the agent") and go to the next one.
 
@@ -359,10 +290,12 @@ class CallList:
         self._wrapping = None
         return self.next()
 
+    @_writes
     def pause(self) -> None:
         """Stop at the current lead: no call from the list, no auto-advance, until resume."""
         self._set_paused(True)
 
+    @_writes
     def resume(self) -> Entry | None:
         """Go on from where the list was paused; the lead to call now (None when done)."""
         self._set_paused(False)
@@ -377,6 +310,7 @@ class CallList:
         return self.current()
 
     # Calls from the list
+    @_writes
     def check_call(self) -> Entry:
         """The lead to call now, checked against the rules; CallListRefused (one sentence)
         when the list is empty, paused, done, its call still pending or its wrap-up awaited.
@@ -414,6 +348,7 @@ class CallList:
         ends, the list refuses another."""
         self._call, self._call_entry = call, self.position
 
+    @_writes
     def call_started(self, call: InFlight) -> None:
         """The registry says ``call``'s history row exists: the list keeps its id at once, so
         a restart before it ends finds the lead called (see the constructor)."""
@@ -421,6 +356,7 @@ class CallList:
             self.entries[self._call_entry].call_id = call.call_id
             self._save_entry(self._call_entry)
 
+    @_writes
     def call_ended(self, call: InFlight) -> Entry | None:
         """The registry says ``call`` ended: its lead is marked reached or called, with the
         time, and the list waits for its wrap-up (``wrapped_up``); the entry, or None when
@@ -442,6 +378,7 @@ class CallList:
         self._wrapping = call.call_id if call.unsaved is None else None
         return entry
 
+    @_writes
     def wrapped_up(self, record: CallRecord, saved: bool = True) -> Entry | None:
         """A call's wrap-up was saved (or skipped: ``saved`` False). When it is the list's
         awaited call, its disposition joins the note and the next lead comes up (returned);
@@ -475,16 +412,36 @@ class CallList:
         assert stored is not None
         if stored.position != index:
             stored.position = index
-            self.store.save_call_list_place(stored.id, index, stored.paused)
+            self._place_unsaved = True
 
     def _set_paused(self, paused: bool) -> None:
         stored = self._stored
         if stored is None:
             raise CallListRefused("There is no call list yet.")
         stored.paused = paused
-        self.store.save_call_list_place(stored.id, stored.position, paused)
+        self._place_unsaved = True
 
     def _save_entry(self, index: int) -> None:
+        self._unsaved.add(index)
+
+    def _flush(self) -> None:
+        """Write what changed (with whatever an earlier write left unsaved); a store that
+        refuses (another program holds it, a full disk) is noted in ``save_problem`` and
+        the list goes on in memory, written with the next change."""
         stored = self._stored
-        assert stored is not None
-        self.store.save_call_list_entry(stored.id, index, stored.entries[index])
+        if stored is None:
+            return
+        try:
+            for index in sorted(self._unsaved):
+                self.store.save_call_list_entry(stored.id, index, stored.entries[index])
+                self._unsaved.discard(index)
+            if self._place_unsaved:
+                self.store.save_call_list_place(stored.id, stored.position, stored.paused)
+                self._place_unsaved = False
+        except sqlite3.Error as exc:
+            self.save_problem = (
+                f"The call list could not be saved just now ({exc}); it goes on, and is"
+                " saved with the next change."
+            )
+            return
+        self.save_problem = ""

@@ -1,0 +1,91 @@
+"""The call list's small parts: what it needs of the store, its refusal, its progress and
+auto-advance's countdown (console.calllist says the rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from console.store.calllists import Entry, StoredList
+from console.store.models import CallRecord, Lead, LeadCalls
+
+AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
+RECENT_CALLS = 20  # how many of a lead's newest calls "reached today" looks through
+
+
+class CallListStore(Protocol):
+    """What the call list needs of the desktop's store (console.store.Store)."""
+
+    def get_lead(self, lead_id: int) -> Lead | None: ...
+    def search_leads(
+        self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
+    ) -> list[Lead]: ...
+    def count_leads(self) -> int: ...
+    def add_leads(self, leads: list[Lead]) -> int: ...
+    def lead_calls(self, number: str, limit: int = 10) -> LeadCalls: ...
+    def get_call(self, call_id: int) -> CallRecord | None: ...
+    def load_call_list(self) -> StoredList | None: ...
+    def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList: ...
+    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None: ...
+    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None: ...
+
+
+class CallListRefused(Exception):
+    """The list will not do that now; str() is one sentence for the person."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """``done`` of ``total`` leads dealt with (called, reached or skipped), ``reached`` of
+    them reached from the list."""
+
+    done: int
+    total: int
+    reached: int
+
+    def text(self) -> str:
+        """ "12 of 40 · 7 reached"."""
+        return f"{self.done} of {self.total} · {self.reached} reached"
+
+
+class Countdown:
+    """The seconds before the next lead is called by itself (auto-advance): ``start``, then
+    ``tick`` once a second until it says the time is up; ``cancel`` (any key, Pause) stops it.
+    """
+
+    def __init__(self, seconds: int = AUTO_ADVANCE_SECONDS) -> None:
+        self.seconds = seconds
+        self.left: int | None = None  # None: not counting
+
+    @property
+    def running(self) -> bool:
+        return self.left is not None
+
+    def start(self) -> None:
+        self.left = self.seconds
+
+    def tick(self) -> bool:
+        """One second passed; True when the time is up (the count then stops)."""
+        if self.left is None:
+            return False
+        self.left -= 1
+        if self.left > 0:
+            return False
+        self.left = None
+        return True
+
+    def cancel(self) -> bool:
+        """Stop counting; whether it was counting."""
+        was, self.left = self.left is not None, None
+        return was
+
+
+def clock_text(iso: str, now: datetime) -> tuple[str, bool]:
+    """(HH:MM in ``now``'s zone, whether on ``now``'s day) for a stored UTC time."""
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(now.tzinfo)
+    return when.strftime("%H:%M"), when.date() == now.date()
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
