@@ -126,3 +126,10 @@ def test_the_teams_panel_is_not_built_until_its_tab_is_used(loaded, loaded_again
     assert teams <= set(loaded["modules"])
     assert set(loaded_again["modules"]) & teams == set()
     assert "QtGui.QUndoStack" in loaded["qt_types"]
+
+
+def test_the_call_list_page_is_not_built_until_its_tab_is_used(loaded, loaded_again):
+    # As the Teams panel: measured on the first start, neither imported nor built after.
+    page = {"ui.calllist.page", "ui.calllist.model"}
+    assert page <= set(loaded["modules"])
+    assert set(loaded_again["modules"]) & page == set()
