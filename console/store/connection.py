@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import dispositions, owners, search, teamsync_schema, watch
+from console.store import dispositions, owners, search, teamshare, teamsync_schema, watch
 from console.store.damage import (
     DamagedStore,
     StoreTooNew,
@@ -30,6 +30,7 @@ from console.store.presets import PresetsMixin
 from console.store.reports import REPORT_SCHEMA, ReportsMixin
 from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
+from console.store.teamshare import TeamShareMixin
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     teamsync_schema.migrate,
     _reports_index,
     watch.migrate,
+    teamshare.migrate,
 ]
 
 
@@ -178,6 +180,7 @@ class Store(
     HistoryMixin,
     WrapUpMixin,
     TeamCopyMixin,
+    TeamShareMixin,
     ReportsMixin,
     watch.WatchMixin,
 ):

@@ -19,6 +19,8 @@ from console.store.dispositions import (
     check_wrap_up,
     do_not_call_reason,
 )
+from console.store.donotcall import DoNotCallMark, marked_lead
+from console.store.leads import lead_with_number
 from console.store.models import CallRecord, Disposition, Lead, utc_now
 
 if TYPE_CHECKING:
@@ -151,12 +153,25 @@ class PgWrapUpMixin:
                 raise KeyError(f"no lead with id {lead_id}")
 
     def do_not_call_lead(self, number: str) -> Lead | None:
+        """As Store.do_not_call_lead: a marked lead, else the team's mark on the number (the
+        do_not_call table, schema v5: who and why), else None."""
         with self._read() as conn:
             row = conn.execute(
                 "SELECT id FROM leads WHERE number = %s AND do_not_call ORDER BY id LIMIT 1",
                 (number,),
             ).fetchone()
-        return self.get_lead(int(row[0])) if row else None
+            shared = conn.execute(
+                "SELECT number, reason, marked_by, to_char(marked_at AT TIME ZONE 'UTC',"
+                """ 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM do_not_call"""
+                " WHERE number = %s AND marked",
+                (number,),
+            ).fetchone()
+        if row:
+            return self.get_lead(int(row[0]))
+        if shared is None:
+            return None
+        mark = DoNotCallMark(shared[0], True, shared[1], shared[2], shared[3])
+        return marked_lead(mark, lead_with_number(self, number))  # type: ignore[arg-type]
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:
