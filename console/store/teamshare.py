@@ -189,8 +189,10 @@ class TeamShareMixin:
         return True
 
     def mirror_do_not_call(self, marks: list[DoNotCallMark]) -> bool | None:
-        """Make the copy of the team's do-not-call numbers the server's marked ones; whether
-        anything changed, None when skipped: marks made here wait to be sent first."""
+        """Make the copy of the team's do-not-call numbers the server's marked ones (a number
+        that leaves it takes the marks of this desktop's leads with it: unmarked for the
+        team); whether anything changed, None when skipped: marks made here wait to be sent
+        first."""
         wanted = {(m.number, m.reason, m.marked_by, m.marked_at) for m in marks if m.marked}
         with self._tx() as conn:
             if _waiting(conn, "do_not_call"):
@@ -199,9 +201,16 @@ class TeamShareMixin:
             if have == wanted:
                 return False
             conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
+            gone = [(row[0],) for row in have - wanted]
+            conn.executemany("DELETE FROM team_do_not_call WHERE number = ?", gone)
+            # Unmarked for the team (a reason changed is a mark still): the marks of this
+            # desktop's leads with that number go too. Only a mark the team had can go so;
+            # marks from before team mode were never in the copy.
+            unmarked = [row for row in gone if row[0] not in {w[0] for w in wanted}]
             conn.executemany(
-                "DELETE FROM team_do_not_call WHERE number = ?",
-                [(row[0],) for row in have - wanted],
+                "UPDATE leads SET do_not_call = 0, do_not_call_reason = '',"
+                " do_not_call_call = '' WHERE number = ? AND do_not_call = 1",
+                unmarked,
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO team_do_not_call VALUES (?, ?, ?, ?)", sorted(wanted - have)
