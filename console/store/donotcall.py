@@ -8,6 +8,7 @@ answer a number the team marked as they answer a marked lead (console.calls.DoNo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from console.store.models import Lead
@@ -36,3 +37,19 @@ def marked_lead(mark: DoNotCallMark, lead: Lead | None) -> Lead:
     reason = f"{why}; marked for the team by {who} on {mark.marked_at[:10]}"
     base = lead if lead is not None else Lead(None, "", mark.number)
     return replace(base, do_not_call=True, do_not_call_reason=reason)
+
+
+def with_team_marks(
+    leads: list[Lead], marks_of: Callable[[Iterable[str]], Mapping[str, DoNotCallMark]]
+) -> list[Lead]:
+    """Leads as the team sees them: one not marked itself whose number the team marked
+    carries the team's mark (marked_lead), so a list shows it and "Allow calls again" takes
+    it away. ``marks_of(numbers)`` reads the marks of those numbers (one query)."""
+    wanted = {lead.number for lead in leads if not lead.do_not_call and lead.number}
+    marks = marks_of(sorted(wanted)) if wanted else {}
+    if not marks:
+        return leads
+    return [
+        marked_lead(marks[x.number], x) if not x.do_not_call and x.number in marks else x
+        for x in leads
+    ]

@@ -68,7 +68,8 @@ def _triggers() -> list[str]:
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Schema: share_outbox, team_do_not_call and their triggers (see the module); the window's
-    change counters (console.store.watch) learn of both ('team' and 'leads')."""
+    change counters (console.store.watch) learn of both ('team' and 'leads') and count the
+    dispositions ('dispositions')."""
     conn.execute(
         """CREATE TABLE share_outbox (
             seq INTEGER PRIMARY KEY,
@@ -90,11 +91,16 @@ def migrate(conn: sqlite3.Connection) -> None:
     )
     for sql in _triggers():
         conn.execute(sql)
+    # A counter of its own for the dispositions (the window's wrap-up and history filter).
+    conn.execute("INSERT INTO changes (tbl, n) VALUES ('dispositions', 0)")
     for counter, table, event in (
         ("team", "share_outbox", "INSERT"),
         ("team", "share_outbox", "DELETE"),
         ("leads", "team_do_not_call", "INSERT"),
         ("leads", "team_do_not_call", "DELETE"),
+        ("dispositions", "dispositions", "INSERT"),
+        ("dispositions", "dispositions", "UPDATE"),
+        ("dispositions", "dispositions", "DELETE"),
     ):
         conn.execute(
             f"CREATE TRIGGER changes_{counter}_{table}_{event.lower()} AFTER {event} ON {table}"
@@ -217,6 +223,20 @@ class TeamShareMixin:
             )
             conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
         return True
+
+    def team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:
+        """The team's marks (the copy) of these numbers, by number."""
+        wanted, found = list(numbers), {}
+        with self._read() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for row in conn.execute(
+                    f"SELECT {_MARK_COLUMNS} FROM team_do_not_call"
+                    f" WHERE number IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    found[row[0]] = DoNotCallMark(row[0], True, row[1], row[2], row[3])
+        return found
 
     def team_do_not_call(self, number: str) -> DoNotCallMark | None:
         """The team's mark on this number (10 digits) in the copy, or None."""

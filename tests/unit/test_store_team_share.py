@@ -161,6 +161,12 @@ def test_a_number_the_team_marked_is_refused_with_who_and_why(any_store: Console
     found = store.do_not_call_lead("5553334444")
     assert (found.id, found.name) == (saved.id, "Zed")  # the lead here, with the team's mark
     assert store.do_not_call_lead("5550000000") is None
+    # The leads list and a lead read alone show the team's mark, so it can be taken away.
+    other = store.add_lead(Lead(None, "Yan", "5550000000"))
+    listed = {x.name: x for x in store.search_leads()}
+    assert listed["Zed"].do_not_call and "by ann" in listed["Zed"].do_not_call_reason
+    assert not listed["Yan"].do_not_call
+    assert store.get_lead(saved.id).do_not_call and not store.get_lead(other.id).do_not_call
 
 
 def test_a_lead_marked_on_the_server_is_the_teams_mark(any_store: ConsoleStore) -> None:

@@ -8,6 +8,7 @@ their own calls (the calls table's row policy).
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
+_MARK_COLUMNS = (
+    "number, reason, marked_by,"
+    """ to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+)
 
 
 def _uuid(text: str) -> str | None:
@@ -160,18 +165,21 @@ class PgWrapUpMixin:
                 "SELECT id FROM leads WHERE number = %s AND do_not_call ORDER BY id LIMIT 1",
                 (number,),
             ).fetchone()
-            shared = conn.execute(
-                "SELECT number, reason, marked_by, to_char(marked_at AT TIME ZONE 'UTC',"
-                """ 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM do_not_call"""
-                " WHERE number = %s AND marked",
-                (number,),
-            ).fetchone()
         if row:
             return self.get_lead(int(row[0]))
-        if shared is None:
+        mark = self._team_marks([number]).get(number)
+        if mark is None:
             return None
-        mark = DoNotCallMark(shared[0], True, shared[1], shared[2], shared[3])
         return marked_lead(mark, lead_with_number(self, number))  # type: ignore[arg-type]
+
+    def _team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:
+        """The team's marks of these numbers (the do_not_call table), by number."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked AND number = ANY(%s)",
+                (list(numbers),),
+            ).fetchall()
+        return {row[0]: DoNotCallMark(row[0], True, row[1], row[2], row[3]) for row in rows}
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:
