@@ -20,6 +20,7 @@ import psycopg
 
 from console.masking import SECRETS
 from console.store import Store
+from console.store.dispositions import DEFAULTS
 from console.store.models import utc_now
 from console.store.postgres import PgStore
 from console.store.postgres.schema import CHANGES_CHANNEL
@@ -333,9 +334,10 @@ class TeamSync:
 
     def _join(self, store: Store) -> None:
         """Mark the store as in team mode (list edits are captured from now on); the first
-        time, keep a copy of it if it has lists of its own, which the team's replace."""
+        time, keep a copy of it if it has lists of its own (or dispositions other than the
+        defaults), which the team's replace."""
         state = store.team_state()
-        if "mode" not in state and (store.list_teams() or store.list_presets()):
+        if "mode" not in state and _has_own_lists(store):
             kept = store.path.with_name(store.path.name + BEFORE_TEAM_SUFFIX)
             if not kept.exists():
                 store.keep_copy(kept)
@@ -351,6 +353,12 @@ class TeamSync:
                 self._on_change(tables)
             except Exception:
                 log.exception("team sync: on_change failed")
+
+
+def _has_own_lists(store: Store) -> bool:
+    if store.list_teams() or store.list_presets():
+        return True
+    return [(d.name, d.kind) for d in store.list_dispositions()] != list(DEFAULTS)
 
 
 def _close_quietly(server: PgStore) -> None:

@@ -283,3 +283,65 @@ def test_unmarking_on_one_desktop_unblocks_the_others(
         assert store.do_not_call_lead(NUMBER) is None
         assert store.get_lead(mine.id).do_not_call is False
         assert store.team_state()["waiting"] == "0"  # B's copy was not sent back
+
+
+def test_changes_made_offline_wait_in_order_and_go_when_the_server_is_back(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    import socket
+
+    from console.store.models import Disposition
+
+    with socket.socket() as probe:  # a loopback port nobody listens on: the server is away
+        probe.bind(("127.0.0.1", 0))
+        away = (
+            f"postgresql://{pg.LEAD_USER}:{pg.ROLE_PASSWORD}@127.0.0.1:{probe.getsockname()[1]}/x"
+        )
+    path = tmp_path / "lead" / "findme.db"
+    online = TeamSync(path, pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD))
+    with Store.open(path) as store:
+        call_id = begin(store, "Zed", NUMBER)
+        store.finish_call(call_id, status="success", description="ok")
+        lead = store.add_lead(Lead(None, "Zed", NUMBER))
+    online.sync_once()
+    with Store.open(path) as store:
+        store.wrap_up(call_id, "Connected", "first")
+        store.wrap_up(call_id, "Call back", "second", "2030-01-02T10:00:00+00:00")
+        store.set_do_not_call(lead.id, "rude")
+        store.save_disposition(Disposition(None, "Sent brochure", 30))
+    offline = TeamSync(path, away).sync_once()
+    assert not offline.connected
+    with Store.open(path) as store:
+        assert store.team_state()["waiting"] == "3"  # the wrap-up, the number, the name
+        # The copy never overwrites what waits: the disposition added here is still here.
+        assert "Sent brochure" in [d.name for d in store.list_dispositions()]
+    back = online.sync_once()
+    assert back.connected and back.problem == "" and back.sent_shared == 2
+    row = _server_row(
+        pg_cluster, pg_db,
+        "SELECT disposition, notes, callback_at = '2030-01-02T10:00:00Z' FROM findme.calls",
+    )  # fmt: skip
+    assert row == ("Call back", "second", True)  # the last change
+    assert _server_row(pg_cluster, pg_db, "SELECT reason FROM findme.do_not_call") == ("rude",)
+    assert _server_row(
+        pg_cluster, pg_db, "SELECT count(*) FROM findme.dispositions WHERE name = 'Sent brochure'"
+    ) == (1,)
+    with Store.open(path) as store:
+        assert store.team_state()["waiting"] == "0"
+
+
+def test_joining_replaces_the_desktops_own_dispositions_and_keeps_a_copy_first(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    from console.store.models import Disposition
+    from console.team.sync import BEFORE_TEAM_SUFFIX
+
+    path = tmp_path / "desk" / "findme.db"
+    with Store.open(path) as store:
+        store.save_disposition(Disposition(None, "Mine only", 40))
+    TeamSync(path, pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD)).sync_once()
+    with Store.open(path) as store:
+        assert "Mine only" not in [d.name for d in store.list_dispositions()]
+    kept = path.with_name(path.name + BEFORE_TEAM_SUFFIX)
+    with Store.open(kept) as copy:
+        assert "Mine only" in [d.name for d in copy.list_dispositions()]
