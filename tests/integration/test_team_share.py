@@ -345,3 +345,24 @@ def test_joining_replaces_the_desktops_own_dispositions_and_keeps_a_copy_first(
     kept = path.with_name(path.name + BEFORE_TEAM_SUFFIX)
     with Store.open(kept) as copy:
         assert "Mine only" in [d.name for d in copy.list_dispositions()]
+
+
+def test_an_agents_disposition_edit_is_refused_by_the_server_and_the_teams_list_restored(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    from console.store.models import Disposition
+
+    path = tmp_path / "agent" / "findme.db"
+    sync = TeamSync(path, pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD))
+    sync.sync_once()
+    with Store.open(path) as store:  # made anyway (an older console, a script on the store)
+        store.save_disposition(Disposition(None, "Mine", 50))
+    report = sync.sync_once()
+    assert report.connected and report.problem == "Only a team lead can edit dispositions."
+    with Store.open(path) as store:
+        assert "Mine" not in [d.name for d in store.list_dispositions()]  # the team's, back
+        state = store.team_state()
+        assert state["error"] == report.problem and state["waiting"] == "0"
+    assert _server_row(
+        pg_cluster, pg_db, "SELECT count(*) FROM findme.dispositions WHERE name = 'Mine'"
+    ) == (0,)
