@@ -366,3 +366,25 @@ def test_an_agents_disposition_edit_is_refused_by_the_server_and_the_teams_list_
     assert _server_row(
         pg_cluster, pg_db, "SELECT count(*) FROM findme.dispositions WHERE name = 'Mine'"
     ) == (0,)
+
+
+def test_a_wrap_up_of_a_call_the_server_never_had_is_dropped_not_retried(
+    pg_cluster: Any, pg_db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "desk" / "findme.db"
+    with Store.open(path) as store:  # a call from before this desktop joined: never uploaded
+        old = begin(store)
+        store.finish_call(old, status="success", description="ok")
+    with Store.open(path) as store, store._tx() as conn:
+        conn.execute("UPDATE history SET sent = status")  # as the join's migration counts it
+    sync = TeamSync(path, pg_cluster.url(pg_db, pg.AGENT_USER, pg.ROLE_PASSWORD))
+    assert sync.sync_once().sent_calls == 0
+    with Store.open(path) as store:
+        store.wrap_up(old, "Connected", "from before")
+        assert store.team_state()["waiting"] == "1"
+    report = sync.sync_once()
+    assert report.connected and report.problem == "" and report.sent_shared == 0
+    with Store.open(path) as store:
+        assert store.team_state()["waiting"] == "0"
+        assert store.get_call(old).notes == "from before"  # kept here
+    assert _server_row(pg_cluster, pg_db, "SELECT count(*) FROM findme.calls") == (0,)
