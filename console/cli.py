@@ -388,8 +388,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "call":
-        if args.team:  # team mode: the lists as the team has them now, when it can be reached
-            team_cli.sync_now(say="call")
+        # Team mode: the lists and the team's do-not-call numbers as the team has them now,
+        # when it can be reached (offline: this desktop's copy, said once).
+        team_cli.sync_now(say="call")
         try:
             code = asyncio.run(_call(args))
         except KeyboardInterrupt:

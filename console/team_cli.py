@@ -330,6 +330,8 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
         "sent_edits": report.sent_edits,
         "pulled_calls": report.pulled_calls,
         "lists_changed": report.lists_changed,
+        "sent_shared": report.sent_shared,  # wrap-ups and do-not-call marks the server took
+        "shared_changed": report.shared_changed,  # the team's dispositions or marks copied
         "waiting_to_send": int(state.get("waiting", "0")),
         "problem": report.problem or None,
     }
@@ -337,9 +339,11 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
         print(json.dumps(payload))
     elif report.connected:
         print(
-            f"Synced: {report.sent_calls} calls and {report.sent_edits} list edits sent, "
+            f"Synced: {report.sent_calls} calls, {report.sent_edits} list edits and "
+            f"{report.sent_shared} wrap-ups or do-not-call marks sent, "
             f"{report.pulled_calls} calls received"
-            f"{', lists updated' if report.lists_changed else ''}; "
+            f"{', lists updated' if report.lists_changed else ''}"
+            f"{', dispositions or do-not-call numbers updated' if report.shared_changed else ''}; "
             f"{payload['waiting_to_send']} waiting."
         )
         if report.problem:

@@ -98,7 +98,8 @@ def join(url: str, password: str | None, agent: str, vault: Vault, settings: Set
 def leave(vault: Vault, settings: Settings, store: Store) -> bool:
     """Stop using the team server: its URL and agent name out of the settings, its password
     out of the keyring, and ``store`` (this desktop's) forgets the team: its sync state, and
-    list edits not sent (they would go to whatever server it joins next). Its copy of the
+    list edits, wrap-ups and do-not-call marks not sent (they would go to whatever server
+    it joins next). Its copy of the
     lists and the history stay. Returns whether this desktop had a team server."""
     had = bool(settings.get(TEAM_URL))
     settings.values.pop(TEAM_URL, None)
@@ -109,4 +110,7 @@ def leave(vault: Vault, settings: Settings, store: Store) -> bool:
     edits = store.list_edits()
     if edits:
         store.drop_list_edits(edits[-1].seq)
+    for kind in ("wrap_up", "disposition", "do_not_call"):  # console.store.teamshare's
+        if shared := store.share_edits(kind):
+            store.drop_share_edits(kind, shared[-1].seq)
     return had

@@ -11,7 +11,9 @@ Exit codes: 0 saved; 2 bad input and nothing changed (no
 such call, a disposition not in the list: the known ones are listed, a call-back time that
 is not one or that goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
-taken or unknown, a meaning another one has).
+taken or unknown, a meaning another one has, an agent's edit in team mode).
+In team mode both run one sync pass before (the team's list) and after (the change goes to the
+team server; offline it waits, said in one line on stderr).
 """
 
 from __future__ import annotations
@@ -106,10 +108,12 @@ def run(args: argparse.Namespace) -> int:
         return _dispositions(args)
     import sqlite3
 
-    from console import paths
+    from console import paths, team_cli
     from console.store import Store
     from console.store.damage import store_problem
 
+    # Team mode: the team's dispositions as they are now; after, the wrap-up goes to the team.
+    team_cli.sync_now(say="history wrap-up")
     store = Store.open(paths.store_path())
     try:
         call = store.find_call(args.call)
@@ -131,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         raise store_problem(exc, store.path) from exc
     finally:
         store.close()
+    team_cli.sync_now(say="history wrap-up")
     if marked is None and done.disposition and _kind(kinds, done.disposition) == DO_NOT_CALL:
         # Only a saved lead carries the mark that `call` and the window check.
         print(
@@ -166,16 +171,20 @@ def _dispositions(args: argparse.Namespace) -> int:
     import sqlite3
     from dataclasses import replace
 
-    from console import paths
+    from console import paths, team_cli
     from console.store import Store
     from console.store.damage import store_problem
     from console.store.dispositions import find_disposition
     from console.store.models import Disposition
 
     action = args.dispositions_action
+    team_cli.sync_now(say="dispositions")  # team mode: the team's list as it is now
     with Store.open(paths.store_path()) as store:
         try:
             known = store.list_dispositions()
+            if action != "list" and store.team_state().get("role") == "agent":
+                # The team's list: the server would refuse the edit and the copy come back.
+                return _fail("Only a team lead can edit dispositions.", "dispositions")
             if action == "list":
                 if args.json:
                     fields = ("name", "position", "kind")
@@ -204,6 +213,8 @@ def _dispositions(args: argparse.Namespace) -> int:
             return _fail(str(exc), "dispositions")
         except sqlite3.DatabaseError as exc:  # locked past the wait, or damaged: exit 4
             raise store_problem(exc, store.path) from exc
+    if action != "list":
+        team_cli.sync_now(say="dispositions")  # team mode: the edit goes to the team now
     return EXIT_OK
 
 

@@ -14,7 +14,15 @@ from pathlib import Path
 from types import TracebackType
 
 from console.problems import LocalProblem
-from console.store import calllists, dispositions, owners, search, teamsync_schema, watch
+from console.store import (
+    calllists,
+    dispositions,
+    owners,
+    search,
+    teamshare,
+    teamsync_schema,
+    watch,
+)
 from console.store.calllists import CallListMixin
 from console.store.damage import (
     DamagedStore,
@@ -31,6 +39,7 @@ from console.store.presets import PresetsMixin
 from console.store.reports import REPORT_SCHEMA, ReportsMixin
 from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
+from console.store.teamshare import TeamShareMixin
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +135,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _reports_index,
     watch.migrate,
     calllists.migrate,  # the desktop's call list (SQLite only: see console.store.calllists)
+    teamshare.migrate,
 ]
 
 
@@ -180,6 +190,7 @@ class Store(
     HistoryMixin,
     WrapUpMixin,
     TeamCopyMixin,
+    TeamShareMixin,
     ReportsMixin,
     watch.WatchMixin,
     CallListMixin,

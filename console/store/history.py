@@ -351,7 +351,8 @@ class HistoryMixin:
 
     def team_state(self) -> dict[str, str]:
         """The team sync's state (docs/team-server.md lists the keys), all text; 'waiting' is
-        counted now: this desktop's calls and list edits the team server does not have yet.
+        counted now: this desktop's calls, list edits and shared changes (wrap-ups, dispositions,
+        do-not-call marks) the team server does not have yet.
         Empty but for 'waiting' = '0' on a desktop that never joined a team."""
         with self._read() as conn:
             state = dict(conn.execute("SELECT key, value FROM team_state").fetchall())
@@ -362,6 +363,10 @@ class HistoryMixin:
             # A list saved is several captured rows (the list, each member): counted once.
             edits = conn.execute(
                 "SELECT count(*) FROM (SELECT DISTINCT kind, name FROM team_outbox)"
+            ).fetchone()[0]
+            # Wrap-ups, dispositions and do-not-call marks (console.store.teamshare), likewise.
+            edits += conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT kind, name FROM share_outbox)"
             ).fetchone()[0]
         state.pop("mirroring", None)
         state["waiting"] = str(calls + edits)

@@ -6,6 +6,7 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from console.store.donotcall import with_team_marks
 from console.store.history import SUMMARY_COLUMNS
 from console.store.models import (
     LEAD_ORDERS,
@@ -112,7 +113,9 @@ class LeadsMixin:
         sql = _WITH_LAST_CALL.format(inner=inner, order="l.id")
         with self._read() as conn:
             row = conn.execute(sql, (lead_id,)).fetchone()
-        return lead_from_row(row) if row else None
+        if not row:
+            return None
+        return with_team_marks([lead_from_row(row)], self.team_marks)[0]  # type: ignore[attr-defined]
 
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
@@ -128,8 +131,9 @@ class LeadsMixin:
         )
         sql = _WITH_LAST_CALL.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
-            rows = conn.execute(sql, (*params, limit))
-            return [lead_from_row(row) for row in rows.fetchall()]
+            rows = conn.execute(sql, (*params, limit)).fetchall()
+        # Team mode: a number the team marked reads as marked (console.store.donotcall).
+        return with_team_marks([lead_from_row(row) for row in rows], self.team_marks)  # type: ignore[attr-defined]
 
     def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
         """The calls to ``number`` (10 digits): how many in all, and the newest ``limit``,

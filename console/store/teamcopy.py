@@ -25,11 +25,18 @@ _OUTBOX = (
 _MERGE = (
     "INSERT INTO history(created_at, finished_at, lead_name, lead_number, team_name,"
     " list_value, call_type, status, description, sid, request_redacted, raw_reply,"
-    " owner_pid, owner_token, uuid, agent, origin, sent)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, 'team', ?)"
+    " owner_pid, owner_token, uuid, agent, origin, sent,"
+    " disposition, notes, wrapped_at, callback_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, 'team', ?, ?, ?, ?, ?)"
     " ON CONFLICT(uuid) WHERE uuid != '' DO UPDATE SET finished_at = excluded.finished_at,"
     " status = excluded.status, description = excluded.description, sid = excluded.sid,"
     " raw_reply = excluded.raw_reply, sent = excluded.sent WHERE history.origin = 'team'"
+)
+# A pulled wrap-up replaces the one here only when it is later (a change made here and not
+# sent yet wins over an older one from the server), on this desktop's rows as on the team's.
+_WRAP = (
+    "UPDATE history SET disposition = ?, notes = ?, wrapped_at = ?, callback_at = ?"
+    " WHERE uuid = ? AND (wrapped_at IS NULL OR wrapped_at < ?)"
 )
 # What a pulled call may change in a row we have: how it ended.
 _ENDING = ("status", "description", "sid", "finished_at")
@@ -157,8 +164,10 @@ class TeamCopyMixin:
         return True
 
     def merge_team_calls(self, records: list[CallRecord]) -> int:
-        """Add or update other desktops' calls (origin 'team'); this desktop's own rows are
-        never touched. Returns how many rows were written (none when all are as they are)."""
+        """Add or update other desktops' calls (origin 'team'); this desktop's own rows keep
+        how they ended. A call's wrap-up is taken, on any row, when it is later than the one
+        here (console.store.teamshare sends this desktop's). Returns how many rows were
+        written (none when all are as they are)."""
         if not records:
             return 0
         with self._read() as conn:
@@ -166,19 +175,26 @@ class TeamCopyMixin:
             for start in range(0, len(records), 500):
                 chunk = [r.uuid for r in records[start : start + 500]]
                 rows = conn.execute(
-                    "SELECT uuid, origin, status, description, sid, finished_at FROM history"
-                    f" WHERE uuid IN ({', '.join('?' * len(chunk))})",
+                    "SELECT uuid, origin, status, description, sid, finished_at, wrapped_at"
+                    f" FROM history WHERE uuid IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
                 have.update({row[0]: row[1:] for row in rows})
         todo = [
             r
             for r in records
-            if r.uuid not in have or (have[r.uuid][0] == "team" and have[r.uuid][1:] != _ending(r))
+            if r.uuid not in have or (have[r.uuid][0] == "team" and have[r.uuid][1:5] != _ending(r))
         ]
-        if not todo:
+        wraps = [
+            r
+            for r in records
+            if r.uuid in have and r.wrapped_at and (have[r.uuid][5] or "") < r.wrapped_at
+        ]
+        if not todo and not wraps:
             return 0
         with self._tx() as conn:
+            # Seen only inside this transaction: the wrap-ups taken are not sent back.
+            conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
             conn.executemany(
                 _MERGE,
                 [
@@ -198,11 +214,23 @@ class TeamCopyMixin:
                         r.uuid,
                         r.agent,
                         r.status,
+                        r.disposition,
+                        r.notes,
+                        r.wrapped_at,
+                        r.callback_at,
                     )
                     for r in todo
                 ],
             )
-        return len(todo)
+            conn.executemany(
+                _WRAP,
+                [
+                    (r.disposition, r.notes, r.wrapped_at, r.callback_at, r.uuid, r.wrapped_at)
+                    for r in wraps
+                ],
+            )
+            conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
+        return len({r.uuid for r in todo} | {r.uuid for r in wraps})
 
 
 def _ending(record: CallRecord) -> tuple:

@@ -36,6 +36,8 @@ class Pass:
     lists_changed: bool = False
     refused: str = ""  # the server's refusal of a list edit, one sentence ('' when none)
     calls_refused: str = ""  # the same for calls the row policy would not take
+    sent_shared: int = 0  # wrap-ups and do-not-call marks the server took (console.team.share)
+    shared_changed: bool = False  # the copy of the dispositions or do-not-call numbers changed
 
     @property
     def problem(self) -> str:

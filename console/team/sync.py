@@ -20,12 +20,13 @@ import psycopg
 
 from console.masking import SECRETS
 from console.store import Store
+from console.store.dispositions import DEFAULTS
 from console.store.models import utc_now
 from console.store.postgres import PgStore
 from console.store.postgres.schema import CHANGES_CHANNEL
 from console.store.postgres.server import TeamServerProblem, split_password, unreachable
 from console.store.postgres.watch import LIST_TABLES
-from console.team import passes
+from console.team import passes, share
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1  # a PRAGMA on the local store and a wait on the socket: cheap
 HEARTBEAT_SECONDS = 30.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0
+# Server tables whose changes mean a copy to refresh (LIST_TABLES for lists and presets; these
+# for console.team.share's): the team's dispositions and do-not-call numbers.
+SHARED_TABLES = frozenset({"dispositions", "do_not_call"})
 # Beside the store: a copy of it taken when it first joins a team with lists of its own.
 BEFORE_TEAM_SUFFIX = ".before-team.bak"
 # What "the server is gone" looks like: refused or lost connections, a stalled socket.
@@ -53,6 +57,10 @@ class SyncReport:
     pulled_calls: int = 0
     lists_changed: bool = False
     problem: str = ""
+    # Wrap-ups and do-not-call marks the server took (console.team.share), and whether the
+    # copy of the team's dispositions or do-not-call numbers changed.
+    sent_shared: int = 0
+    shared_changed: bool = False
 
 
 class TeamSync:
@@ -64,8 +72,8 @@ class TeamSync:
     ``password``: the team server (console.team_cli.configured gives both). ``agent``: the
     name on this desktop's calls ('' = the server's login name). ``on_change(tables)`` is
     called from the sync thread after it wrote to the local store, with the names of the
-    tables written ({"teams", "presets", "history", "team_state"}); keep it short (emit a Qt
-    signal). The window may as well just poll ``PRAGMA data_version``.
+    tables written ({"teams", "presets", "dispositions", "leads", "history", "team_state"});
+    keep it short (emit a Qt signal). The window may as well just poll ``PRAGMA data_version``.
     """
 
     def __init__(
@@ -147,6 +155,8 @@ class TeamSync:
                 done.pulled_calls,
                 done.lists_changed,
                 done.problem,
+                done.sent_shared,
+                done.shared_changed,
             )
         finally:
             store.close()
@@ -202,7 +212,7 @@ class TeamSync:
             try:
                 heard.add(str(json.loads(n.payload).get("table", "")))
             except (ValueError, AttributeError):
-                heard.update(LIST_TABLES | {"calls"})
+                heard.update(LIST_TABLES | SHARED_TABLES | {"calls"})
 
         # No notify handler: with one registered, psycopg keeps no backlog for notifies()
         # (psycopg#1092) and warns that mixing the two is unreliable. Without one, what
@@ -231,7 +241,7 @@ class TeamSync:
             self._pass(
                 store,
                 server,
-                lists=local or bool(tables & LIST_TABLES),
+                lists=local or bool(tables & (LIST_TABLES | SHARED_TABLES)),
                 calls=local or "calls" in tables,
             )
             last_sync = time.monotonic()
@@ -270,8 +280,13 @@ class TeamSync:
         done = passes.Pass()
         passes.send_list_edits(store, server, done)
         passes.send_calls_outbox(store, server, server.agent, done)
-        if lists or done.sent_edits or done.refused:
+        # After the calls: a wrap-up is written on a call the server has.
+        share.send_wrap_up_changes(store, server, done)
+        share.send_disposition_edits(store, server, done)
+        share.send_do_not_call_changes(store, server, server.agent, done)
+        if lists or done.sent_edits or done.refused or done.sent_shared:
             passes.pull_lists(store, server, done)
+            share.pull_shared(store, server, done)
         if calls:
             passes.pull_calls(store, server, done)
         changes: dict[str, str | None] = {"last_sync": utc_now(), "connected": "1"}
@@ -283,6 +298,8 @@ class TeamSync:
         written = {"team_state"}
         if done.lists_changed:
             written |= {"teams", "presets"}
+        if done.shared_changed:
+            written |= {"dispositions", "leads"}
         if done.pulled_calls or done.sent_calls:
             written.add("history")
         self._changed(written)
@@ -317,9 +334,10 @@ class TeamSync:
 
     def _join(self, store: Store) -> None:
         """Mark the store as in team mode (list edits are captured from now on); the first
-        time, keep a copy of it if it has lists of its own, which the team's replace."""
+        time, keep a copy of it if it has lists of its own (or dispositions other than the
+        defaults), which the team's replace."""
         state = store.team_state()
-        if "mode" not in state and (store.list_teams() or store.list_presets()):
+        if "mode" not in state and _has_own_lists(store):
             kept = store.path.with_name(store.path.name + BEFORE_TEAM_SUFFIX)
             if not kept.exists():
                 store.keep_copy(kept)
@@ -335,6 +353,12 @@ class TeamSync:
                 self._on_change(tables)
             except Exception:
                 log.exception("team sync: on_change failed")
+
+
+def _has_own_lists(store: Store) -> bool:
+    if store.list_teams() or store.list_presets():
+        return True
+    return [(d.name, d.kind) for d in store.list_dispositions()] != list(DEFAULTS)
 
 
 def _close_quietly(server: PgStore) -> None:

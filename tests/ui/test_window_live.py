@@ -134,3 +134,19 @@ def test_the_windows_own_edits_do_not_reload_it(session, arun) -> None:
     engine.store.add_lead(Lead(None, "Own", "5553334444"))
     arun(asyncio.sleep(0.5))
     assert seen == []
+
+
+def test_the_teams_dispositions_copied_by_the_sync_show_in_the_history_filter(
+    session, arun
+) -> None:
+    from console.store.models import Disposition
+
+    engine, window = session.start(seed_with=seed)
+    combo = window.history.disposition_combo
+    assert combo.findText("Voicemail full") < 0
+    with _other(engine) as other:  # as the team sync writes the server's list
+        other.set_team_state({"mode": "team"})
+        team = [Disposition(41, "Reached", 0), Disposition(42, "Voicemail full", 1)]
+        assert other.mirror_dispositions(team) is True
+    arun(until(lambda: combo.findText("Voicemail full") >= 0, 1.0, "the team's dispositions"))
+    assert combo.findText("Connected") < 0  # the desktop's own list is gone

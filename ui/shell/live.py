@@ -83,6 +83,8 @@ def follow_store(
             leads.refresh()
         if "history" in tables:
             history.changed_elsewhere()
+        if "dispositions" in tables:  # the team's list, copied by the team sync
+            history.refresh_dispositions()
         if tables & {"team", "history"}:  # a call recorded elsewhere waits to be sent too
             team()
 

@@ -150,8 +150,45 @@ _REPORTS = """
 CREATE INDEX calls_report_team ON calls (team_name, created_at) INCLUDE (status, finished_at);
 """
 
+# v5, shared do-not-call (console.team): the team's do-not-call numbers. Leads are not copied
+# to the desktops, so a mark is shared by number. A row is kept when a number is unmarked
+# (marked false): marked_at then orders a mark and an unmark made on two desktops, whichever
+# reaches the server first (the later change wins; a change sent again is a no-op). A mark on
+# a lead here (PgStore, the `leads` commands with a server) becomes the team's mark too.
+_SHARED_DNC = f"""
+CREATE TABLE do_not_call (
+    number text PRIMARY KEY CHECK (number <> ''),
+    marked boolean NOT NULL,
+    reason text NOT NULL DEFAULT '',
+    marked_by text NOT NULL DEFAULT current_user,
+    marked_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TRIGGER do_not_call_changed AFTER INSERT OR UPDATE OR DELETE ON do_not_call
+    FOR EACH ROW EXECUTE FUNCTION notify_change('number');
+CREATE FUNCTION share_do_not_call() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {SCHEMA}.do_not_call AS d (number, marked, reason, marked_by, marked_at)
+    VALUES (NEW.number, NEW.do_not_call, NEW.do_not_call_reason, current_user,
+            clock_timestamp())
+    ON CONFLICT (number) DO UPDATE SET marked = excluded.marked, reason = excluded.reason,
+        marked_by = excluded.marked_by, marked_at = excluded.marked_at;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER leads_do_not_call_shared AFTER UPDATE OF do_not_call ON leads
+    FOR EACH ROW WHEN (OLD.do_not_call IS DISTINCT FROM NEW.do_not_call AND NEW.number <> '')
+    EXECUTE FUNCTION share_do_not_call();
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{LEAD_ROLE}') THEN
+        GRANT SELECT, INSERT, UPDATE ON do_not_call TO {LEAD_ROLE};
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AGENT_ROLE}') THEN
+        GRANT SELECT, INSERT, UPDATE ON do_not_call TO {AGENT_ROLE};
+    END IF;
+END $$;
+"""
+
 # Ordered; a schema at version N has had MIGRATIONS[:N] applied. Only ever append.
-MIGRATIONS: list[str] = [_V1, _WRAP_UP, _V3, _REPORTS]
+MIGRATIONS: list[str] = [_V1, _WRAP_UP, _V3, _REPORTS, _SHARED_DNC]
 
 # Run by `team init` when it may (CREATEROLE and owning the tables), else printed for an
 # administrator. Idempotent: running it again changes nothing.
@@ -174,6 +211,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE
 -- Leads edit the team's dispositions (wrap-up); agents read them.
 GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.dispositions TO {LEAD_ROLE};
 GRANT SELECT ON {SCHEMA}.dispositions TO {AGENT_ROLE};
+-- Everyone shares the team's do-not-call numbers (v5): a mark protects the whole team.
+GRANT SELECT, INSERT, UPDATE ON {SCHEMA}.do_not_call TO {LEAD_ROLE}, {AGENT_ROLE};
 -- Agents read team lists and presets, work the leads, and write only their own calls.
 GRANT SELECT ON {SCHEMA}.teams, {SCHEMA}.team_members, {SCHEMA}.presets TO {AGENT_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.leads TO {AGENT_ROLE};

@@ -20,6 +20,7 @@ import psycopg
 from psycopg import errors
 
 from console.store.base import NotALead
+from console.store.donotcall import with_team_marks
 from console.store.leads import lead_from_row
 from console.store.models import (
     FINAL_STATUSES,
@@ -333,7 +334,7 @@ class PgStore(PgWrapUpMixin, PgReportsMixin):
         inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = %s"
         with self._read() as conn:
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
-        return lead_from_row(row) if row else None
+        return with_team_marks([lead_from_row(row)], self._team_marks)[0] if row else None
 
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
@@ -347,7 +348,7 @@ class PgStore(PgWrapUpMixin, PgReportsMixin):
         sql = _LEADS.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
             rows = conn.execute(sql, (*params, limit)).fetchall()
-        return [lead_from_row(row) for row in rows]
+        return with_team_marks([lead_from_row(row) for row in rows], self._team_marks)
 
     def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
         """The calls to ``number``: how many, and the newest ``limit`` without bodies (an

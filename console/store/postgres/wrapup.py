@@ -8,6 +8,7 @@ their own calls (the calls table's row policy).
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,18 @@ from console.store.dispositions import (
     check_wrap_up,
     do_not_call_reason,
 )
+from console.store.donotcall import DoNotCallMark, marked_lead
+from console.store.leads import lead_with_number
 from console.store.models import CallRecord, Disposition, Lead, utc_now
 
 if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
+_MARK_COLUMNS = (
+    "number, reason, marked_by,"
+    """ to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+)
 
 
 def _uuid(text: str) -> str | None:
@@ -151,12 +158,28 @@ class PgWrapUpMixin:
                 raise KeyError(f"no lead with id {lead_id}")
 
     def do_not_call_lead(self, number: str) -> Lead | None:
+        """As Store.do_not_call_lead: a marked lead, else the team's mark on the number (the
+        do_not_call table, schema v5: who and why), else None."""
         with self._read() as conn:
             row = conn.execute(
                 "SELECT id FROM leads WHERE number = %s AND do_not_call ORDER BY id LIMIT 1",
                 (number,),
             ).fetchone()
-        return self.get_lead(int(row[0])) if row else None
+        if row:
+            return self.get_lead(int(row[0]))
+        mark = self._team_marks([number]).get(number)
+        if mark is None:
+            return None
+        return marked_lead(mark, lead_with_number(self, number))  # type: ignore[arg-type]
+
+    def _team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:
+        """The team's marks of these numbers (the do_not_call table), by number."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked AND number = ANY(%s)",
+                (list(numbers),),
+            ).fetchall()
+        return {row[0]: DoNotCallMark(row[0], True, row[1], row[2], row[3]) for row in rows}
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:

@@ -1,0 +1,55 @@
+"""The team's do-not-call numbers (team mode): one mark per number, shared by every desktop.
+
+Leads are each desktop's own (they are not copied), so a lead's "Do not call" mark is shared
+by its number: on the team server in ``do_not_call`` (schema v5), on a desktop in its copy
+``team_do_not_call`` (console.store.teamshare). Both engines' ``do_not_call_lead(number)``
+answer a number the team marked as they answer a marked lead (console.calls.DoNotCall).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from console.store.models import Lead
+
+
+@dataclass(frozen=True)
+class DoNotCallMark:
+    """One number's mark for the team: ``marked`` False is an unmark (sent, never kept in a
+    copy); ``reason`` as the person wrote it or the wrap-up made it; ``marked_by`` the agent
+    (or login) that set it; ``marked_at`` ISO 8601 UTC, the marking desktop's clock: of two
+    changes, the later one wins."""
+
+    number: str
+    marked: bool
+    reason: str
+    marked_by: str
+    marked_at: str
+
+
+def marked_lead(mark: DoNotCallMark, lead: Lead | None) -> Lead:
+    """The lead ``do_not_call_lead`` answers for a number the team marked: the saved lead
+    with that number when there is one (else a lead with no id and no name), marked, its
+    reason saying who marked it for the team and when (the day, UTC)."""
+    who = mark.marked_by or "another desktop"
+    why = mark.reason or "no reason given"
+    reason = f"{why}; marked for the team by {who} on {mark.marked_at[:10]}"
+    base = lead if lead is not None else Lead(None, "", mark.number)
+    return replace(base, do_not_call=True, do_not_call_reason=reason)
+
+
+def with_team_marks(
+    leads: list[Lead], marks_of: Callable[[Iterable[str]], Mapping[str, DoNotCallMark]]
+) -> list[Lead]:
+    """Leads as the team sees them: one not marked itself whose number the team marked
+    carries the team's mark (marked_lead), so a list shows it and "Allow calls again" takes
+    it away. ``marks_of(numbers)`` reads the marks of those numbers (one query)."""
+    wanted = {lead.number for lead in leads if not lead.do_not_call and lead.number}
+    marks = marks_of(sorted(wanted)) if wanted else {}
+    if not marks:
+        return leads
+    return [
+        marked_lead(marks[x.number], x) if not x.do_not_call and x.number in marks else x
+        for x in leads
+    ]
