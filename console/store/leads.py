@@ -114,6 +114,18 @@ class LeadsMixin:
             row = conn.execute(sql, (lead_id,)).fetchone()
         return lead_from_row(row) if row else None
 
+    def lead_with_number(self, number: str) -> Lead | None:
+        """The lead whose number is exactly ``number`` (10 digits), the first by name (then
+        id) if several share it, with its last call and call count; None if there is none."""
+        inner = (
+            f"SELECT {_COLUMNS}, l.name AS sort_key FROM leads l WHERE l.number = ?"
+            " ORDER BY l.name COLLATE NOCASE, l.id LIMIT 1"
+        )
+        sql = _WITH_LAST_CALL.format(inner=inner, order="l.id")
+        with self._read() as conn:
+            row = conn.execute(sql, (number,)).fetchone()
+        return lead_from_row(row) if row else None
+
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
     ) -> list[Lead]:
@@ -154,8 +166,10 @@ class LeadsMixin:
 
 def lead_with_number(store: ConsoleStore, number: str) -> Lead | None:
     """The saved lead whose number is exactly ``number`` (10 digits, as console.phone reads
-    them), or None; the first by name if several share it. Either engine."""
-    return next((x for x in store.search_leads(number, 50) if x.number == number), None)
+    them), or None; the first by name if several share it. Either engine: an exact lookup
+    (``WHERE number = ?``), never a search of the text, which matches names and companies
+    too and keeps only a page of them."""
+    return store.lead_with_number(number) if number else None
 
 
 def lead_from_row(row: tuple) -> Lead:

@@ -335,6 +335,15 @@ class PgStore(PgWrapUpMixin, PgReportsMixin):
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
         return lead_from_row(row) if row else None
 
+    def lead_with_number(self, number: str) -> Lead | None:
+        inner = (
+            f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.number = %s"
+            " ORDER BY lower(l.name), l.id LIMIT 1"
+        )
+        with self._read() as conn:
+            row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (number,)).fetchone()
+        return lead_from_row(row) if row else None
+
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
     ) -> list[Lead]:
