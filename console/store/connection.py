@@ -124,6 +124,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     teamsync_schema.migrate,
     _reports_index,
     watch.migrate,
+    search.index_notes,
 ]
 
 

@@ -95,10 +95,13 @@ class HistoryView(QWidget):
     def _build(self) -> None:
         title = QLabel(self.tr("<b>Hist&ory</b>"), self)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid…"))
+        self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid, notes…"))
         self.filter_edit.setAccessibleName(self.tr("Filter history"))
         self.filter_edit.setToolTip(
-            self.tr("Show only calls whose lead, number, team list, description or sid match")
+            self.tr(
+                "Show only calls whose lead, number, team list, description, sid or wrap-up "
+                "notes match"
+            )
         )
         self.filter_edit.setClearButtonEnabled(True)
         clear_on_escape(self.filter_edit)
