@@ -116,15 +116,14 @@ class LeadsMixin:
 
     def lead_with_number(self, number: str) -> Lead | None:
         """The lead whose number is exactly ``number`` (10 digits), the first by name (then
-        id) if several share it, with its last call and call count; None if there is none."""
-        inner = (
-            f"SELECT {_COLUMNS}, l.name AS sort_key FROM leads l WHERE l.number = ?"
-            " ORDER BY l.name COLLATE NOCASE, l.id LIMIT 1"
-        )
-        sql = _WITH_LAST_CALL.format(inner=inner, order="l.id")
+        id) if several share it, as get_lead reads it; None if there is none."""
         with self._read() as conn:
-            row = conn.execute(sql, (number,)).fetchone()
-        return lead_from_row(row) if row else None
+            row = conn.execute(
+                "SELECT id FROM leads WHERE number = ? ORDER BY name COLLATE NOCASE, id LIMIT 1",
+                (number,),
+            ).fetchone()
+        # Through get_lead: one reading of a lead (its last call, count and marks).
+        return self.get_lead(int(row[0])) if row else None
 
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False

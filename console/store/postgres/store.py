@@ -336,13 +336,12 @@ class PgStore(PgWrapUpMixin, PgReportsMixin):
         return lead_from_row(row) if row else None
 
     def lead_with_number(self, number: str) -> Lead | None:
-        inner = (
-            f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.number = %s"
-            " ORDER BY lower(l.name), l.id LIMIT 1"
-        )
         with self._read() as conn:
-            row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (number,)).fetchone()
-        return lead_from_row(row) if row else None
+            row = conn.execute(
+                "SELECT id FROM leads WHERE number = %s ORDER BY lower(name), id LIMIT 1",
+                (number,),
+            ).fetchone()
+        return self.get_lead(int(row[0])) if row else None  # one reading of a lead
 
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
