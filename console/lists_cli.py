@@ -245,11 +245,16 @@ def _leads_list(args: argparse.Namespace) -> int:
     with _store() as store:
         leads = store.search_leads(args.search, limit=max(store.count_leads(), 1))
     if args.json:
-        keys = ("id", "name", "number", "company", "notes", "last_result", "last_called_at")
+        keys = (
+            "id", "name", "number", "company", "notes", "last_result", "last_called_at",
+            "do_not_call", "do_not_call_reason",
+        )  # fmt: skip
         _print_json([{k: getattr(lead, k) for k in keys} for lead in leads])
         return EXIT_OK
     for lead in leads:
         last = lead.last_result or ""
+        if lead.do_not_call:  # the mark `call` refuses on, said where a script or person reads
+            last = f"{last}  do not call: {lead.do_not_call_reason}".strip()
         print(f"{lead.name or '-':<28} {format_display(lead.number):<15} {lead.company:<24} {last}")
     if not leads:
         print("No leads match." if args.search.strip() else "No leads yet.")

@@ -45,6 +45,13 @@ def _options(value: dict) -> str | None:
     return "must map option names to text or numbers"
 
 
+def _choices(value: dict) -> str | None:
+    # The Reports view's filters: a period in days (null: every call), a team list, an agent.
+    if all(isinstance(v, str | int) or v is None for v in value.values()):
+        return None
+    return "must map names to text, whole numbers or null"
+
+
 def _no_password(value: str) -> str | None:
     # Passwords go to the keyring; a URL carrying one is refused rather than written here.
     from urllib.parse import urlsplit
@@ -98,6 +105,7 @@ IMPORT_MAPPINGS = "import.mappings"
 TEAM_URL = "team.url"
 TEAM_AGENT = "team.agent"
 CALL_LIST_AUTO_ADVANCE = "ui.call_list_auto_advance"
+REPORTS_CHOICES = "ui.reports_choices"
 
 # The sections of the Preferences dialog (shown in the order the table first names them).
 CALLS = "Calls"
@@ -150,6 +158,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(TEAM_AGENT, str, "", "Agent name on the team server"),
     # The call list's checkbox (ui/calllist): call the next lead by itself after a countdown.
     Setting(CALL_LIST_AUTO_ADVANCE, bool, False, "Call list: call the next lead by itself"),
+    # What the Reports view last counted (ui/reports/window.py names the entries).
+    Setting(REPORTS_CHOICES, dict, {}, "Reports: period, team list and agent", _choices),
 )  # fmt: skip
 BY_KEY = {s.key: s for s in SETTINGS}
 # What the Preferences dialog offers, in the table's order.

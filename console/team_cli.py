@@ -16,9 +16,10 @@ Local-first (docs/team-server.md): `call` and `history` use this desktop's SQLit
 in team mode run one pass of the sync (console.team.TeamSync.sync_once) to send its calls and
 bring its copy of the lists and the team's calls up to date; `team sync` runs one pass alone.
 
-Exit codes: 0 done (status: connected, or no team server set), 3 the team server cannot be
-reached (status, sync), 4 a local problem or the server refused (one sentence, nothing
-changed).
+Exit codes, as the README's table has them: 0 done (status: connected, or no team server
+set); 3 the team server cannot be reached, a network failure (connect, status, sync: nothing
+saved by connect); 4 a local problem, or the server refused (the login: wrong password or
+user; a schema this console cannot use), one sentence, nothing changed.
 psycopg is imported only when one of these commands (or a team-mode `teams` command) runs.
 """
 
@@ -47,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "team",
         help="share team lists and history on a PostgreSQL team server (preview)",
         description="Join a team server (PostgreSQL). Exit codes: 0 done, 3 the server "
-        "cannot be reached (status), 4 a local problem or the server refused.",
+        "cannot be reached (connect, status, sync), 4 a local problem or the server refused "
+        "(the login: wrong password or user).",
     )
     actions = team.add_subparsers(dest="team_action", metavar="ACTION", required=True)
     init = actions.add_parser(
@@ -196,7 +198,16 @@ def _connect(args: argparse.Namespace, vault: Vault) -> int:
         print(f"team connect: {exc}.", file=sys.stderr)
         return EXIT_LOCAL
     password = _password(args, inline)
-    joined = join(args.url, password, args.agent, vault, Settings(paths.settings_path()))
+    from console.store.postgres.server import TeamServerProblem
+
+    try:
+        joined = join(args.url, password, args.agent, vault, Settings(paths.settings_path()))
+    except TeamServerProblem as problem:
+        if not problem.unreachable:
+            raise  # refused: a local problem to fix here (exit 4)
+        # Down, or the network: exit 3 as `team status` and `team sync` (a network failure).
+        print(f"team connect: {problem.sentence()} Nothing was saved.", file=sys.stderr)
+        return EXIT_UNREACHABLE
     print(joined.sentence())
     if joined.password_kept_in:
         print(f"The password is kept in {joined.password_kept_in}.")
@@ -248,13 +259,17 @@ def _status(args: argparse.Namespace, vault: Vault) -> int:
             payload["agent"] = store.agent
     except TeamServerProblem as problem:
         payload.update(connected=False, problem=problem.sentence())
+        payload["refused_login"] = problem.refused_login or None
         since = payload["offline_since"]
         if args.json:
             print(json.dumps(payload))
-        else:
+        elif problem.unreachable:
             print(f"Offline: {problem.sentence()}")
             print(f"offline since: {since or 'now'}; {waiting}")
-        return EXIT_UNREACHABLE
+        else:  # it answered and said no: not "offline"
+            print(f"Refused: {problem.sentence()}")
+            print(waiting)
+        return EXIT_UNREACHABLE if problem.unreachable else EXIT_LOCAL
     except LocalProblem:
         raise
     payload.update(connected=True, **facts)
@@ -349,9 +364,13 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
         if report.problem:
             print(f"problem: {report.problem}", file=sys.stderr)
     else:
-        print(f"Offline: {report.problem}", file=sys.stderr)
+        said = "Refused" if state.get("refused_login") else "Offline"
+        print(f"{said}: {report.problem}", file=sys.stderr)
         print(f"rows waiting to be sent: {payload['waiting_to_send']}", file=sys.stderr)
-    return EXIT_OK if report.connected else EXIT_UNREACHABLE
+    if report.connected:
+        return EXIT_OK
+    # The login refused is the password or user here (exit 4); anything else, the network.
+    return EXIT_LOCAL if state.get("refused_login") else EXIT_UNREACHABLE
 
 
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:

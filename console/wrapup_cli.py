@@ -9,7 +9,7 @@
 CALL is the history id or the sid; --notes and --callback left out keep what the call has.
 Exit codes: 0 saved; 2 bad input and nothing changed (no
 such call, a disposition not in the list: the known ones are listed, a call-back time that
-is not one or that goes with another disposition); 4 a local problem (console.problems).
+is not one, is in the past or goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
 taken or unknown, a meaning another one has, an agent's edit in team mode).
 In team mode both run one sync pass before (the team's list) and after (the change goes to the
@@ -23,7 +23,13 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from console.store.dispositions import CALL_BACK, DO_NOT_CALL, UnknownDisposition
+from console.store.dispositions import (
+    CALL_BACK,
+    DO_NOT_CALL,
+    PastCallBack,
+    UnknownDisposition,
+    future_callback,
+)
 
 if TYPE_CHECKING:
     from console.store.models import Disposition
@@ -40,7 +46,8 @@ def register(history_actions: argparse._SubParsersAction) -> None:
         description="Set or change a call's wrap-up, as the window's wrap-up strip does. "
         "A \u201cDo not call\u201d disposition marks the lead so it is not called again "
         "without --override-do-not-call. Exit codes: 0 saved, 2 bad input and nothing "
-        "changed (no such call, an unknown disposition, a bad call-back time), 4 a local "
+        "changed (no such call, an unknown disposition, a bad call-back time or one in the "
+        "past), 4 a local "
         "problem (the store).",
     )
     wrap.add_argument("call", metavar="CALL", help="the call's history id or its sid")
@@ -59,8 +66,8 @@ def register(history_actions: argparse._SubParsersAction) -> None:
     wrap.add_argument(
         "--callback",
         metavar="ISO",
-        help="with the call-back disposition: when, e.g. 2026-12-01T14:30 (local time) "
-        "or with an offset (left out: a call-back time the call has is kept)",
+        help="with the call-back disposition: when, later than now, e.g. 2026-12-01T14:30 "
+        "(local time) or with an offset (left out: a call-back time the call has is kept)",
     )
     wrap.add_argument("--json", action="store_true", help="print the call as one JSON object")
 
@@ -126,6 +133,13 @@ def run(args: argparse.Namespace) -> int:
         kinds = store.list_dispositions()
         if callback is None and call.callback_at and _kind(kinds, args.disposition) == CALL_BACK:
             callback = call.callback_at
+        elif callback is not None and _kind(kinds, args.disposition) == CALL_BACK:
+            try:
+                future_callback(callback, kept=call.callback_at)
+            except PastCallBack as exc:
+                return _fail(f"--callback {exc}")
+            except ValueError as exc:  # not a time at all
+                return _fail(str(exc))
         try:
             done = store.wrap_up(call.id, args.disposition, notes, callback)
         except (UnknownDisposition, ValueError) as exc:

@@ -136,6 +136,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     watch.migrate,
     calllists.migrate,  # the desktop's call list (SQLite only: see console.store.calllists)
     teamshare.migrate,
+    search.index_notes,
 ]
 
 

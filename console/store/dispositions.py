@@ -40,6 +40,10 @@ class UnknownDisposition(ValueError):
     """No disposition by that name; str() lists the known ones."""
 
 
+class PastCallBack(ValueError):
+    """A call-back time being set that is not later than now; str() says so and the rule."""
+
+
 @dataclass(frozen=True)
 class WrapUp:
     """A wrap-up, checked and ready to write: what a call's row will hold."""
@@ -87,6 +91,26 @@ def parse_callback(text: str, now: datetime | None = None) -> str:
     if when.tzinfo is None:
         when = when.astimezone()  # the person's local time
     return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def future_callback(text: str, kept: str | None = None, now: datetime | None = None) -> str:
+    """A call-back time being set, read as parse_callback reads it (ISO 8601 UTC with a Z).
+
+    Raises PastCallBack when it is not later than ``now`` (default: the clock), unless it is
+    ``kept``, the time the call already has (to the minute): changing the notes of a wrap-up
+    whose call-back has come due keeps that time. ValueError for a text that is no time.
+    The store does not apply this rule (a team's wrap-up synced later is not refused); the
+    places a person sets a time (the wrap-up strip, `history wrap-up --callback`) do.
+    """
+    when = parse_callback(text)
+    if kept and when[:16] == kept[:16]:
+        return when
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if datetime.fromisoformat(when.replace("Z", "+00:00")) <= moment:
+        raise PastCallBack(
+            f"{text.strip()} is in the past: a call-back time must be later than now"
+        )
+    return when
 
 
 def check_wrap_up(

@@ -117,6 +117,17 @@ class LeadsMixin:
             return None
         return with_team_marks([lead_from_row(row)], self.team_marks)[0]  # type: ignore[attr-defined]
 
+    def lead_with_number(self, number: str) -> Lead | None:
+        """The lead whose number is exactly ``number`` (10 digits), the first by name (then
+        id) if several share it, as get_lead reads it; None if there is none."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id FROM leads WHERE number = ? ORDER BY name COLLATE NOCASE, id LIMIT 1",
+                (number,),
+            ).fetchone()
+        # Through get_lead: one reading of a lead (its last call, count and marks).
+        return self.get_lead(int(row[0])) if row else None
+
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
     ) -> list[Lead]:
@@ -158,8 +169,10 @@ class LeadsMixin:
 
 def lead_with_number(store: ConsoleStore, number: str) -> Lead | None:
     """The saved lead whose number is exactly ``number`` (10 digits, as console.phone reads
-    them), or None; the first by name if several share it. Either engine."""
-    return next((x for x in store.search_leads(number, 50) if x.number == number), None)
+    them), or None; the first by name if several share it. Either engine: an exact lookup
+    (``WHERE number = ?``), never a search of the text, which matches names and companies
+    too and keeps only a page of them."""
+    return store.lead_with_number(number) if number else None
 
 
 def lead_from_row(row: tuple) -> Lead:

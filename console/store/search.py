@@ -15,24 +15,34 @@ from console.store.models import phone_digits
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("lead_name", "lead_number", "team_name", "description", "sid")
+COLUMNS = ("lead_name", "lead_number", "team_name", "description", "sid", "notes")
+# What schema v2 indexed: the wrap-up's notes came later (dispositions.migrate), and are
+# indexed by index_notes, appended after it.
+_V2_COLUMNS = COLUMNS[:5]
 MIN_CHARS = 3  # the trigram index cannot find shorter text
-_LIST = ", ".join(COLUMNS)
-_NEW = ", ".join(f"new.{c}" for c in COLUMNS)
-_OLD = ", ".join(f"old.{c}" for c in COLUMNS)
-_TRIGGERS = {
-    "history_fts_insert": f"""CREATE TRIGGER history_fts_insert AFTER INSERT ON history BEGIN
-        INSERT INTO history_fts(rowid, {_LIST}) VALUES (new.id, {_NEW});
-    END""",
-    "history_fts_delete": f"""CREATE TRIGGER history_fts_delete AFTER DELETE ON history BEGIN
-        INSERT INTO history_fts(history_fts, rowid, {_LIST}) VALUES ('delete', old.id, {_OLD});
-    END""",
-    "history_fts_update": f"""CREATE TRIGGER history_fts_update AFTER UPDATE OF {_LIST}
-        ON history BEGIN
-        INSERT INTO history_fts(history_fts, rowid, {_LIST}) VALUES ('delete', old.id, {_OLD});
-        INSERT INTO history_fts(rowid, {_LIST}) VALUES (new.id, {_NEW});
-    END""",
-}
+
+
+def _triggers(columns: tuple[str, ...]) -> dict[str, str]:
+    """The triggers keeping an index of ``columns`` in step with history, by name."""
+    listed = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    return {
+        "history_fts_insert": f"""CREATE TRIGGER history_fts_insert AFTER INSERT ON history BEGIN
+            INSERT INTO history_fts(rowid, {listed}) VALUES (new.id, {new});
+        END""",
+        "history_fts_delete": f"""CREATE TRIGGER history_fts_delete AFTER DELETE ON history BEGIN
+            INSERT INTO history_fts(history_fts, rowid, {listed}) VALUES ('delete', old.id, {old});
+        END""",
+        "history_fts_update": f"""CREATE TRIGGER history_fts_update AFTER UPDATE OF {listed}
+            ON history BEGIN
+            INSERT INTO history_fts(history_fts, rowid, {listed}) VALUES ('delete', old.id, {old});
+            INSERT INTO history_fts(rowid, {listed}) VALUES (new.id, {new});
+        END""",
+    }
+
+
+_TRIGGERS = _triggers(COLUMNS)
 
 
 def _names(conn: sqlite3.Connection, kind: str) -> set[str]:
@@ -40,24 +50,40 @@ def _names(conn: sqlite3.Connection, kind: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _create_triggers_and_fill(conn: sqlite3.Connection) -> None:
+def _create_triggers_and_fill(
+    conn: sqlite3.Connection, triggers: dict[str, str] = _TRIGGERS
+) -> None:
     _drop_triggers(conn)
-    for sql in _TRIGGERS.values():
+    for sql in triggers.values():
         conn.execute(sql)
     conn.execute("INSERT INTO history_fts(history_fts) VALUES ('rebuild')")
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Schema v2: the history's trigram index, when this SQLite has one (else nothing)."""
+def _create(conn: sqlite3.Connection, columns: tuple[str, ...]) -> None:
+    """The index of ``columns``, its triggers, filled; nothing when this SQLite has none."""
     try:
         conn.execute(
-            f"CREATE VIRTUAL TABLE history_fts USING fts5({_LIST}, content='history',"
-            " content_rowid='id', tokenize='trigram')"
+            f"CREATE VIRTUAL TABLE history_fts USING fts5({', '.join(columns)},"
+            " content='history', content_rowid='id', tokenize='trigram')"
         )
     except sqlite3.OperationalError as exc:
         log.warning("history search: this SQLite has no FTS5 trigram index (%s)", exc)
         return
-    _create_triggers_and_fill(conn)
+    _create_triggers_and_fill(conn, _triggers(columns))
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Schema v2: the history's trigram index, when this SQLite has one (else nothing)."""
+    _create(conn, _V2_COLUMNS)
+
+
+def index_notes(conn: sqlite3.Connection) -> None:
+    """The index made again over the wrap-up's notes too, so a search finds a word an agent
+    wrote (the scan without an index reads COLUMNS, notes included, already)."""
+    if "history_fts" in _names(conn, "table"):
+        _drop_triggers(conn)
+        conn.execute("DROP TABLE history_fts")
+    _create(conn, COLUMNS)
 
 
 def usable(conn: sqlite3.Connection) -> bool:

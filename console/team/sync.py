@@ -318,7 +318,16 @@ class TeamSync:
         sentence = problem.sentence()
         try:
             since = store.team_state().get("offline_since") or utc_now()
-            wrote = self._note(store, {"connected": "0", "offline_since": since, "error": sentence})
+            wrote = self._note(
+                store,
+                {
+                    "connected": "0",
+                    "offline_since": since,
+                    "error": sentence,
+                    # Not offline: the window says who was refused (ui/common/team_state.py).
+                    "refused_login": problem.refused_login,
+                },
+            )
         except sqlite3.Error as local:
             log.warning("team sync: offline, and the local store is busy (%s)", local)
             return sentence

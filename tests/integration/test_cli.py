@@ -388,6 +388,9 @@ def test_account_forget(run_cli: Run) -> None:
 def test_a_call_to_a_saved_leads_number_carries_its_name(run_cli: Run) -> None:
     # Scripts call by number; the history then named nobody for a lead the desktop knows.
     with Store.open(paths.store_path()) as store:
+        # Leads whose company quotes the number, named before her: found by the number itself,
+        # not by a search of the text that kept the first 50 by name.
+        store.add_leads([Lead(None, f"Aaron {i}", f"555000{i:04d}", LEAD) for i in range(60)])
         store.add_lead(Lead(None, "Ada Loveday", LEAD, "Engines & Co"))
     formatted = f"({LEAD[:3]}) {LEAD[3:6]}-{LEAD[6:]}"
     done = run_cli("call", "--list", LIST, "--phone-to-call", formatted, "--api-url", "sandbox")

@@ -11,7 +11,7 @@ import pytest
 
 from console import paths
 from console.csvio import export_calls
-from console.store import Store, TeamList, TeamMember
+from console.store import Lead, Store, TeamList, TeamMember
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "imports"
 
@@ -141,6 +141,22 @@ def test_leads_list_search_and_export_round_trip(run_cli, tmp_path: Path) -> Non
     back = _json(run_cli("leads", "import", str(out), "--json"))
     assert back["imported"] == 0 and [r["line"] for r in back["skipped"]] == [2, 3]
     assert "'=HYPERLINK(1)'" in back["skipped"][0]["reason"]
+
+
+def test_leads_list_says_which_leads_are_not_to_be_called_and_why(run_cli) -> None:
+    # `leads list --json` left the mark out: a script reading it would call a "Do not call" lead.
+    with Store.open(paths.store_path()) as store:
+        ann = store.add_lead(Lead(None, "Ann", "5552011111"))
+        store.add_lead(Lead(None, "Bob", "5552012222"))
+        store.set_do_not_call(ann.id, "asked to be taken off the list")
+    rows = {r["name"]: r for r in _json(run_cli("leads", "list", "--json"))}
+    assert (rows["Ann"]["do_not_call"], rows["Ann"]["do_not_call_reason"]) == (
+        True, "asked to be taken off the list",
+    )  # fmt: skip
+    assert (rows["Bob"]["do_not_call"], rows["Bob"]["do_not_call_reason"]) == (False, "")
+    text = run_cli("leads", "list").stdout.splitlines()
+    assert text[0].startswith("Ann") and "do not call: asked to be taken off the list" in text[0]
+    assert "do not call" not in text[1]
 
 
 ROSTER = "First Name,Last Name,Mobile\nDee,Dunn,555-111-4444\nEd,Eng,555-111-5555\n"

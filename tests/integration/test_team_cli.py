@@ -70,12 +70,17 @@ def test_connect_keeps_the_password_out_of_settings_and_messages(
         assert pg.ROLE_PASSWORD not in log.read_text(errors="replace")
 
     # This test's keyring is memory only (cli_env), so another process has no password:
-    # the server refuses, and status says offline in one sentence with exit 3.
-    offline = run_cli("team", "status")
-    assert offline.returncode == 3
-    _no_traceback(offline)
-    assert offline.stdout.startswith("Offline: The team server 127.0.0.1:")
-    assert "refused the login" in offline.stdout and "no password supplied" in offline.stdout
+    # the server refuses the login, which status says as such (not "Offline", which it said)
+    # with exit 4, a local problem: the password, not the network.
+    refused = run_cli("team", "status")
+    assert refused.returncode == 4
+    _no_traceback(refused)
+    assert refused.stdout.startswith("Refused: The team server 127.0.0.1:")
+    assert f"refused the login for {pg.LEAD_USER}" in refused.stdout
+    assert "no password supplied" in refused.stdout and "wrong password or user" in refused.stdout
+    assert json.loads(run_cli("team", "status", "--json").stdout)["refused_login"] == pg.LEAD_USER
+    synced = run_cli("team", "sync")
+    assert synced.returncode == 4 and synced.stderr.startswith("Refused: ")
 
     # With the password from the environment (scripts, tests) it is connected.
     env = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.LEAD_USER, pg.ROLE_PASSWORD)}
@@ -98,11 +103,26 @@ def test_connect_to_a_server_that_is_not_there_saves_nothing(run_cli, home: Path
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     result = run_cli("team", "connect", f"postgresql://ann:s3cret-pw@127.0.0.1:{port}/team")
-    assert result.returncode == 4
+    # A network failure: exit 3, as `team status` and `team sync` (it exited 4).
+    assert result.returncode == 3
     _no_traceback(result)
     assert "cannot be reached" in result.stderr and "s3cret-pw" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Nothing was saved" in result.stderr
     settings = home / "settings.json"
     assert not settings.exists() or "team." not in settings.read_text()
+    away = {"FINDME_TEAM_URL": f"postgresql://ann@127.0.0.1:{port}/team"}
+    assert run_cli("team", "status", env=away).returncode == 3
+    assert run_cli("team", "sync", env=away).returncode == 3
+
+
+def test_connect_to_what_is_no_url_is_one_line(run_cli) -> None:
+    # libpq's reason ended with a line break: ").\n" on a line of its own.
+    result = run_cli("team", "connect", "notaurl")
+    assert result.returncode == 4
+    _no_traceback(result)
+    said = result.stderr.strip()
+    assert said.startswith("team connect: not a PostgreSQL URL or connection string (")
+    assert len(said.splitlines()) == 1 and said.endswith(").")
 
 
 def test_an_agent_cannot_edit_a_team_list_a_lead_can(

@@ -95,6 +95,37 @@ def test_bad_wrap_ups_say_why_exit_2_and_change_nothing(run_cli: Any) -> None:
     assert json.loads(later.stdout)["callback_at"] == "2030-01-02T09:30:00.000Z"
 
 
+def test_a_call_back_in_the_past_exits_2_naming_the_option_and_the_rule(run_cli: Any) -> None:
+    # It was saved silently: a call-back "due" the moment it was set.
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    past = run_cli(
+        "history",
+        "wrap-up",
+        call_id,
+        "--disposition",
+        "Call back",
+        "--callback",
+        "2020-01-02T09:30",
+    )
+    assert past.returncode == 2
+    said = past.stderr.strip()
+    assert said.startswith("history wrap-up: --callback 2020-01-02T09:30 is in the past")
+    assert "later than now" in said and len(said.splitlines()) == 1
+    assert _history(run_cli)[0]["disposition"] == ""
+    # A call-back the call already has, come due since, is kept when the notes change.
+    with Store.open(paths.store_path()) as store:
+        store.wrap_up(int(call_id), "Call back", "", "2020-01-02T09:30+00:00")
+    kept = run_cli("history", "wrap-up", call_id, "--disposition", "Call back", "--notes", "late")
+    assert kept.returncode == 0, kept.stderr
+    again = run_cli(
+        "history", "wrap-up", call_id, "--disposition", "Call back",
+        "--callback", "2020-01-02T09:30+00:00", "--notes", "later",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert _history(run_cli)[0]["callback_at"] == "2020-01-02T09:30:00.000Z"
+
+
 def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: Path) -> None:
     with Store.open(paths.store_path()) as store:
         store.add_lead(Lead(None, "Ann", LEAD))

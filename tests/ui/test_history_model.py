@@ -255,3 +255,22 @@ def test_a_call_that_ends_leaves_the_pending_filter(tmp_path, qtbot):
     assert model.total == model.rowCount() == 3 * CHUNK + 3
     assert model.record(2).status == "failed"
     store.close()
+
+
+def test_cells_a_narrow_window_cuts_are_whole_in_their_tooltips(tmp_path, qtbot):
+    # At 1024 px the disposition and sid columns narrow to fit ("…"); their tooltips said
+    # nothing of the disposition and only "Ctrl+C copies the sid".
+    from ui.history.model import COLUMNS
+
+    store = Store.open(tmp_path / "findme.db")
+    call_id = _new_call(store, "Ann")
+    store.finish_call(
+        call_id, status="success", description="Call Connected", sid="261130abcdef0002"
+    )
+    store.wrap_up(call_id, "Left voicemail", "after 5")
+    model = HistoryModel(store)
+    model.refresh()
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert model.index(0, COLUMNS.index("disposition")).data(tip) == "Left voicemail"
+    assert "261130abcdef0002" in model.index(0, SID_COLUMN).data(tip)
+    store.close()

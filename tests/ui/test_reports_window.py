@@ -277,3 +277,40 @@ def test_no_export_of_a_chart_drawn_for_an_earlier_filter(session, arun) -> None
     assert not reports.csv_button.isEnabled() and not reports.png_button.isEnabled()
     arun(until(reports.csv_button.isEnabled, what="the heat map for Renewals"))
     assert {row[0] for row in reports.current_chart().table().rows} == {"Renewals"}
+
+
+def test_the_period_team_list_and_agent_are_kept_across_a_restart(session, arun) -> None:
+    # Each opening started again on the last 30 days, every list and every agent.
+    from console.settings import REPORTS_CHOICES
+
+    engine, window = session.start(seed_with=seed)
+    reports = open_reports(window, arun)
+    choices = ((reports.period, 2), (reports.team, reports.team.findData("Renewals")))
+    for combo, index in (*choices, (reports.agent, reports.agent.findData("bob"))):
+        assert index > 0
+        combo.setCurrentIndex(index)
+        before = reports.figures
+        combo.activated.emit(index)
+        arun(until(lambda b=before: reports.figures is not b, what="counted again"))
+    assert engine.settings.get(REPORTS_CHOICES) == {
+        "period_days": 90, "team": "Renewals", "agent": "bob",
+    }  # fmt: skip
+    reports.close()
+    session.close(engine, window)
+
+    engine, window = session.start()
+    reports = open_reports(window, arun)
+    assert reports.period.currentText() == "Last 90 days"
+    assert (reports.team.currentData(), reports.agent.currentData()) == ("Renewals", "bob")
+    report = reports.figures.report
+    assert (report.team, report.agent) == ("Renewals", "bob")
+    # "All calls" is a choice kept too (None), not the default coming back.
+    reports.period.setCurrentIndex(reports.period.count() - 1)
+    reports.period.activated.emit(reports.period.count() - 1)
+    assert engine.settings.get(REPORTS_CHOICES)["period_days"] is None
+    # Closed before that count ran: it is dropped (it went on to fill the deleted combo
+    # boxes, "Background task failed").
+    reports.close()
+    session.close(engine, window)
+    engine, window = session.start()
+    assert open_reports(window, arun).period.currentText() == "All calls"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from window_kit import open_session, seed_window
@@ -10,6 +13,7 @@ from window_kit import open_session, seed_window
 from ui.common.saved_state import header_state, restore_header
 from ui.history.model import COLUMNS
 from ui.leads.model import COMPANY, NAME
+from ui.leads.model import HEADERS as LEADS_COLUMNS
 from ui.teams.model import LABEL
 
 
@@ -70,3 +74,71 @@ def test_a_layout_saved_for_other_columns_is_ignored(session) -> None:
     assert not restore_header(history, header_state(calls))
     assert not restore_header(history, {"header": "not base64 at all!", "columns": len(COLUMNS)})
     assert [history.columnWidth(c) for c in range(len(COLUMNS))] == before
+
+
+# ---- at 1024x768, every column in view --------------------------------------------------------
+
+COLUMNS_PROBE = Path(__file__).with_name("columns_probe.py")
+
+
+def test_at_1024x768_every_column_and_note_is_in_view(tmp_path: Path, cli_env: dict) -> None:
+    # Found on a 1024x768 screen: the history scrolled sideways at its default widths, the
+    # leads table (no sideways scroll bar) cut its Calls column off, and a disabled option's
+    # note beside its field lost its last line.
+    config = tmp_path / "screen.json"
+    screen = {"name": "probe", "x": 0, "y": 0, "width": 1024, "height": 768}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1.0}
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    env = {**cli_env, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run(
+        [sys.executable, str(COLUMNS_PROBE)], capture_output=True, text=True, env=env, timeout=90
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["leads_rows"] == 3
+    width = seen["leads_viewport"]
+    ends = [start + size for start, size in seen["leads_columns"]]
+    assert len(ends) == len(LEADS_COLUMNS)
+    assert all(size > 0 for _start, size in seen["leads_columns"])
+    assert max(ends) <= width, (width, seen["leads_columns"])
+    assert seen["history_scroll"] == 0
+    assert seen["notes"], "some option's note was shown"
+    cut = [(name, text, height, needed) for name, text, height, needed in seen["notes"]
+           if height < needed]  # fmt: skip
+    assert cut == []
+
+
+def test_columns_narrow_with_the_table_and_a_persons_widths_stand(qtbot) -> None:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    from ui.common.columns import ColumnFit
+
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(QStandardItemModel(3, 4))
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(10)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(0, 100)
+    fit = ColumnFit(table, {1: 200, 2: 100}, fill=3, fill_min=50, floor=30)
+    table.resize(600, 200)
+    table.show()
+    qtbot.waitUntil(lambda: header.width() > 0 and header.sectionSize(1) == 200)
+    assert header.sectionSize(2) == 100  # room for all: as preferred, the fill takes the rest
+    table.resize(100 + 150 + 50 + table.width() - header.width(), 200)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == 100)  # half of each, in proportion
+    assert header.sectionSize(2) == 50 and table.horizontalScrollBar().maximum() == 0
+    table.resize(600, 200)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == 200)  # given back
+    assert fit.state() == {"custom": False}
+    header.resizeSection(2, 140)  # the person's drag: theirs from now on
+    table.resize(300, 200)
+    qtbot.wait(50)
+    assert (header.sectionSize(1), header.sectionSize(2)) == (200, 140)
+    assert fit.state() == {"custom": True}
+    fit.restored({"custom": False}, applied=True)  # a layout the console had fitted
+    assert header.sectionSize(2) < 140 and not fit.custom
+    fit.restored({}, applied=True)  # saved before ColumnFit: the person's
+    assert fit.custom

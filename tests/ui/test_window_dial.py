@@ -127,6 +127,21 @@ def test_a_pasted_formatted_number_of_a_lead_is_dialed_with_ctrl_enter(session, 
     assert len(engine.sandbox.received) == 1
 
 
+def test_the_pad_names_the_saved_lead_among_leads_whose_text_quotes_its_number(session, arun):
+    # The lead was looked up by a search of the text, first 50 by name: 60 leads whose company
+    # quotes the number, named before Jane Roe, hid her ("Not a saved lead").
+    engine, window = session.start()
+    lead, _team = seed_window(engine, window)
+    engine.store.add_leads(
+        [Lead(None, f"Aaron {i:02d}", f"555000{i:04d}", f"Desk {lead.number}") for i in range(60)]
+    )
+    window.leads_panel.refresh()
+    pad = window.dialing.show_pad()
+    QTest.keyClicks(pad.field.edit, lead.number)
+    assert "Jane Roe, a saved lead" in pad.who.text()
+    assert window.leads_panel.find_lead(lead.number).id == lead.id
+
+
 def test_the_clipboard_shortcut_asks_then_calls_once_on_a_double_press(session, arun, clipboard):
     # Real time: a number ending in 9 answers after 9 s, so the call is still pending when
     # the shortcut comes again.

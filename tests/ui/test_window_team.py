@@ -111,6 +111,30 @@ def test_offline_line_read_only_lists_and_own_calls_for_an_agent(
     arun(until(lambda: _settled(window), 5, "the filter"))
 
 
+def test_a_refused_login_is_said_as_such_not_as_offline(
+    session, arun, monkeypatch, pg_cluster: Any, pg_db: str
+) -> None:
+    # The server answered and refused the password: the line said "Team server offline",
+    # which sends the person to look at the network.
+    url = pg_cluster.url(pg_db, pg.AGENT_USER, "not-the-password")
+    monkeypatch.setenv("FINDME_TEAM_URL", url)
+    engine, window = session.start()
+    arun(window.team_mode.start())
+    line = window.team_line
+    arun(until(lambda: engine.store.team_state().get("connected") == "0", 10, "refused"))
+    expected = f"Team server refused the login for {pg.AGENT_USER}: wrong password or user"
+    arun(until(lambda: line.isVisible() and line.text.text() == expected, 2.0, "the line"))
+    assert "offline" not in line.text.text().lower()
+    problem = line.problem.text()
+    assert "refused the login" in problem and "password authentication failed" in problem
+    assert "not-the-password" not in problem
+    window.team_mode._stop_sync(0)
+    # Once connected the mark goes: the state says connected, nothing more.
+    _write_state(engine, {"connected": "1", "error": ""})
+    window.team_mode.read()
+    arun(until(lambda: not line.isVisible(), 5.0, "the team line hidden"))
+
+
 def test_a_lead_edits_lists_and_sees_every_agent(session, arun, monkeypatch) -> None:
     monkeypatch.setenv("FINDME_TEAM_URL", f"postgresql://ann@127.0.0.1:{_closed_port()}/team")
     engine, window = session.start(seed_with=seed)

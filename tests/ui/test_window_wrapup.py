@@ -197,6 +197,36 @@ def test_a_due_call_back_shows_in_the_leads_and_as_a_notification(session, arun)
     assert arun(window.wrap_ups.check()) == []  # told once a run
 
 
+def test_a_call_back_in_the_past_is_refused_with_the_rule_and_loses_nothing(session, arun):
+    # It was saved silently, and the "due" notice came at once for a time already gone.
+    from PySide6.QtCore import QDateTime
+
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    record = _place(window, lead, team, arun)
+    strip = arun(until(lambda: _strip_up(window), what="the wrap-up strip"))
+    strip.choose("Call back")
+    strip.notes.setText("try the mobile")
+    strip.callback.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    assert strip.save() is None
+    said = strip.problem.text()
+    assert said.startswith("Call back at:") and "in the past" in said and "later than now" in said
+    assert strip.problem.isVisible() and strip.isVisible() and strip.record.id == record.id
+    assert (strip.chosen.name, strip.notes.text()) == ("Call back", "try the mobile")
+    assert engine.store.get_call(record.id).disposition == ""  # nothing written
+    strip.callback.setDateTime(QDateTime.currentDateTime().addDays(1))
+    saved = strip.save()
+    assert saved is not None and saved.callback_at is not None
+    # A call-back already saved that has come due is kept when only the notes change.
+    gone = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    engine.store.wrap_up(record.id, "Call back", "try the mobile", gone)
+    strip.edit(engine.store.get_call(record.id))
+    strip.notes.setText("try the mobile after 6")
+    kept = strip.save()
+    assert kept is not None and kept.notes == "try the mobile after 6"
+    assert kept.callback_at == engine.store.get_call(record.id).callback_at
+
+
 def test_a_wrap_up_the_history_cannot_take_keeps_what_was_typed(session, arun, monkeypatch):
     import sqlite3
 

@@ -149,3 +149,49 @@ def test_a_file_whose_triggers_went_missing_is_reindexed(tmp_path: Path) -> None
     with Store.open(path) as reopened:
         assert reopened._history_fts
         assert reopened.count_calls("unindexed") == 1
+
+
+def test_words_of_the_wrap_up_notes_are_found_on_both_engines(any_store) -> None:
+    # The search read the call's lead, list, result and sid, never what the agent wrote.
+    store = any_store
+    ids = []
+    for name in ("Ann Lee", "Bob Hay"):
+        call_id = store.begin_call(
+            lead_name=name,
+            lead_number="5552223334",
+            team_name="Sales",
+            list_value="5551110003",
+            call_type=1,
+            request_redacted="",
+        )
+        store.finish_call(call_id, status="success", description="Connected", sid=f"S{name[0]}")
+        ids.append(call_id)
+    store.wrap_up(ids[0], "Interested", "wants the Blue brochure by Friday")
+
+    def found(text: str) -> list:
+        return [r.uuid if isinstance(ids[0], str) else r.id for r in store.fetch_calls(text)]
+
+    assert found("blue brochure") == [ids[0]] and store.count_calls("BROCHURE") == 1
+    assert found("by") == [ids[0]]  # two letters: the scan, which reads the notes too
+    assert store.count_calls("brochure", "success", disposition="interested") == 1
+    store.wrap_up(ids[0], "Interested", "sent the price list")  # the old words are gone
+    assert found("brochure") == [] and found("price list") == [ids[0]]
+    assert store.count_calls("brochure") == 0
+
+
+def test_a_file_indexed_before_the_notes_finds_them_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "findme.db"
+    before = store_connection.MIGRATIONS.index(search.index_notes)
+    with sqlite3.connect(path) as old:
+        for step in store_connection.MIGRATIONS[:before]:
+            step(old)
+        old.execute(f"PRAGMA user_version = {before}")
+        old.execute(
+            "INSERT INTO history(created_at, lead_name, call_type, status, owner_pid, notes)"
+            " VALUES ('2025-01-02T00:00:00.000Z', 'Ann', 1, 'success', 1, 'gate code 4417')"
+        )
+    old.close()
+    with Store.open(path) as upgraded:
+        assert upgraded._history_fts
+        assert [r.lead_name for r in upgraded.fetch_calls("gate code")] == ["Ann"]
+        assert upgraded.count_calls("4417") == 1 == len(_scan(upgraded, "4417"))

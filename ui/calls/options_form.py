@@ -14,7 +14,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -158,7 +157,7 @@ class OptionField:
 
     @property
     def cell(self) -> QWidget:
-        """The editor and its note, side by side: the form row's field."""
+        """The editor with its note under it: the form row's field."""
         return self._parts()[3]
 
     def build(self, parent: QWidget) -> None:
@@ -174,10 +173,14 @@ class OptionField:
         note.setAccessibleName(_ui("{0}: note").format(_tr(param.label)))
         note.setVisible(False)
         cell = QWidget(parent)
-        row = QHBoxLayout(cell)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(widget, 3)
-        row.addWidget(note, 2)
+        # The note under the editor, the field's whole width: beside it, in a share of a
+        # narrow pane (1024 px screen), the wrapped words were taller than the row Qt gave
+        # them and their last line was cut.
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(note)
         self._widgets = (label, widget, note, cell)
         if isinstance(widget, QLineEdit):
             widget.textChanged.connect(lambda _t: self._recheck())

@@ -21,7 +21,14 @@ def describe(state: dict[str, str]) -> tuple[str, str, str]:
     connected = state.get("connected")
     since = state.get("offline_since", "")
     tip = _tr("Calls go out as usual; the team server gets them when it is back.")
-    if connected == "0":
+    refused = state.get("refused_login", "")
+    if connected == "0" and refused:
+        # The server answered, and said no: "offline" would send the person to the network.
+        parts.append(
+            _tr("Team server refused the login for {0}: wrong password or user").format(refused)
+        )
+        tip = _tr("Connect again with the right password (Account… → Team).") + " " + tip
+    elif connected == "0":
         if since:
             parts.append(_tr("Team server offline since {0}").format(short_time(since)))
             tip = _tr("Offline since {0}.").format(local_time(since)) + " " + tip

@@ -395,13 +395,18 @@ class HistoryModel(QAbstractTableModel):
                 return record.notes
             if column == "disposition" and record.callback_at:
                 return _tr("Call back at {0}").format(local_time(record.callback_at))
+            # A narrow window cuts these cells ("…"): whole here.
+            if column == "disposition" and record.disposition:
+                return record.disposition
+            if column == "agent" and record.agent:
+                return record.agent
             if column == "lead":
                 return f"{record.lead_name} {format_display(record.lead_number)}".strip()
             if column == "team":  # the list's name, cut in its cell, and its numbers
                 numbers = record.list_value.replace("|", ", ")
                 return f"{record.team_name}: {numbers}" if record.team_name else numbers
             if column == "sid" and record.sid:
-                return _tr("Ctrl+C copies the sid")
+                return _tr("{0} (Ctrl+C copies the sid)").format(record.sid)
         return None
 
     def _icon(self, status: str) -> QIcon | None:

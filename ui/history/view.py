@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.store import CALL_STATUSES, CallRecord, Store
+from ui.common.columns import ColumnFit
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.resources import icon
 from ui.common.saved_state import header_state, restore_header
@@ -95,10 +96,13 @@ class HistoryView(QWidget):
     def _build(self) -> None:
         title = QLabel(self.tr("<b>Hist&ory</b>"), self)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid…"))
+        self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid, notes…"))
         self.filter_edit.setAccessibleName(self.tr("Filter history"))
         self.filter_edit.setToolTip(
-            self.tr("Show only calls whose lead, number, team list, description or sid match")
+            self.tr(
+                "Show only calls whose lead, number, team list, description, sid or wrap-up "
+                "notes match"
+            )
         )
         self.filter_edit.setClearButtonEnabled(True)
         clear_on_escape(self.filter_edit)
@@ -166,6 +170,18 @@ class HistoryView(QWidget):
             self.table.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index("description"), QHeaderView.ResizeMode.Stretch)
         self.table.setColumnHidden(AGENT_COLUMN, True)  # team mode only (show_team)
+        # The columns of text that can be long narrow in a narrow window (cut with "…", whole
+        # in their tooltips) rather than the table scrolling sideways; the time, type and
+        # result keep their widths.
+        em = self.fontMetrics().horizontalAdvance("M")
+        narrowing = ("agent", "lead", "team", "disposition", "notes", "sid")
+        self.column_fit = ColumnFit(
+            self.table,
+            {COLUMNS.index(c): widths[c] for c in narrowing},
+            fill=COLUMNS.index("description"),
+            fill_min=em * 8,
+            floor=em * 4,
+        )
         title.setBuddy(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -350,11 +366,11 @@ class HistoryView(QWidget):
 
     def save_state(self) -> dict[str, Any]:
         """What of this pane to keep for the next run: the history table's column widths."""
-        return header_state(self.table)
+        return {**header_state(self.table), **self.column_fit.state()}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        restore_header(self.table, state)
+        self.column_fit.restored(state, restore_header(self.table, state))
 
     # What the window may ask of the view
     def focus_calls(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.store.base import ConsoleStore
+from ui.common.columns import ColumnFit
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
@@ -132,11 +133,16 @@ class LeadsPanelBase(QWidget):
         # Notes give way altogether in a narrow window (1024 px) rather than the table
         # scrolling sideways, which took one of the few rows there: a note is whole in its
         # tooltip and its window.
-        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 2)
+        em = self.fontMetrics().horizontalAdvance("M")
+        header.setMinimumSectionSize(em * 2)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Notes come last: in a narrow window they give way first.
+        # Notes come last: in a narrow window they give way first; then the name and the
+        # company narrow (cut with "…", whole in their tooltips) so that Calls stays in view.
         self.table.setColumnWidth(NAME, 110)
         self.table.setColumnWidth(COMPANY, 90)
+        self.column_fit = ColumnFit(
+            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 2, floor=em * 4
+        )
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
         self.delete_button = button(

@@ -120,11 +120,11 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def save_state(self) -> dict[str, Any]:
         """What of this panel to keep for the next run: the leads table's column widths."""
-        return header_state(self.table)
+        return {**header_state(self.table), **self.column_fit.state()}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        restore_header(self.table, state)
+        self.column_fit.restored(state, restore_header(self.table, state))
 
     # ---- reading ---------------------------------------------------------------------------
 

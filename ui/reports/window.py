@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.problems import LocalProblem
+from console.settings import REPORTS_CHOICES, Settings
 from console.store.base import ConsoleStore
 from console.store.reports import ReportFilter
 from ui.common.errors import show_error
@@ -47,6 +49,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("All calls", None),
 )
 DEFAULT_PERIOD = 1
+# The entries of the REPORTS_CHOICES setting: the period by its days (None: every call), the
+# team list and the agent by name (None: all).
+PERIOD_DAYS, TEAM, AGENT = "period_days", "team", "agent"
 TAB_NAMES = ("Calls per da&y", "&Answer rate", "&Wait for the first leg", "&Dispositions")
 
 
@@ -63,7 +68,9 @@ def period_filter(days: int | None, now: datetime | None = None, **chosen) -> Re
 
 
 class ReportsWindow(QDialog):
-    """Non-modal; ``counted`` is emitted each time the charts show new figures."""
+    """Non-modal; ``counted`` is emitted each time the charts show new figures. With
+    ``settings`` the period, team list and agent chosen are kept for the next time it opens
+    (REPORTS_CHOICES), in this run and after a restart."""
 
     counted = Signal()
 
@@ -73,11 +80,14 @@ class ReportsWindow(QDialog):
         tasks: TaskRunner,
         folders: Folders | None = None,
         parent: QWidget | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.tasks = tasks
         self._folders = folders or Folders()
+        self._settings = settings
+        self._saved = settings.get(REPORTS_CHOICES) if settings is not None else {}
         self.figures: Figures | None = None
         self._period = ""
         self.count_seconds = 0.0
@@ -85,6 +95,9 @@ class ReportsWindow(QDialog):
         self.setWindowTitle(self.tr("Reports"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self._build()
+        # Closed while counting (it is deleted on close): the count must not go on to fill
+        # combo boxes that are gone.
+        self.finished.connect(self._stop_counting)
         fit_to_screen(self, DEFAULT_SIZE)
         self.refresh(choices=True)
 
@@ -95,7 +108,9 @@ class ReportsWindow(QDialog):
         self.period = self._combo(filters, self.tr("&Period:"), self.tr("Which calls to count"))
         for words, _days in PERIODS:
             self.period.addItem(self.tr(words))
-        self.period.setCurrentIndex(DEFAULT_PERIOD)
+        days = [days for _words, days in PERIODS]
+        kept = self._saved.get(PERIOD_DAYS, -1)  # -1: none kept (None is "All calls")
+        self.period.setCurrentIndex(days.index(kept) if kept in days else DEFAULT_PERIOD)
         self.team = self._combo(filters, self.tr("&Team list:"), self.tr("One team list's calls"))
         self.agent = self._combo(filters, self.tr("A&gent:"), self.tr("One agent's calls"))
         filters.addStretch(1)
@@ -137,7 +152,7 @@ class ReportsWindow(QDialog):
         self.csv_button.clicked.connect(self.ask_csv)
         self.close_button.clicked.connect(self.close)
         for combo in (self.period, self.team, self.agent):
-            combo.activated.connect(lambda _i: self.refresh())
+            combo.activated.connect(lambda _i: self._chosen())
 
     def _combo(self, row: QHBoxLayout, text: str, tip: str) -> QComboBox:
         label = QLabel(text, self)
@@ -150,6 +165,29 @@ class ReportsWindow(QDialog):
         row.addWidget(combo)
         row.addSpacing(8)
         return combo
+
+    def _stop_counting(self) -> None:
+        task = self.tasks.running(COUNT_TASK)
+        if task is not None:
+            task.cancel()
+
+    def _chosen(self) -> None:
+        self._remember()
+        self.refresh()
+
+    def _remember(self) -> None:
+        """Keep the filters chosen for the next time the view opens (a convenience: a
+        settings file that cannot be written is logged, and the view counts anyway)."""
+        days = PERIODS[max(self.period.currentIndex(), 0)][1]
+        chosen = {PERIOD_DAYS: days, TEAM: self.team.currentData(), AGENT: self.agent.currentData()}
+        self._saved = chosen
+        if self._settings is None:
+            return
+        self._settings.set(REPORTS_CHOICES, chosen)
+        try:
+            self._settings.save()
+        except (LocalProblem, OSError) as exc:
+            log.warning("could not keep the reports' filters: %s", exc)
 
     # Counting
     def current_filter(self) -> ReportFilter:
@@ -166,8 +204,10 @@ class ReportsWindow(QDialog):
         if choices:
             teams = await off_thread(self.store.report_teams)
             agents = await off_thread(self.store.list_agents)
-            self._fill(self.team, self.tr("All team lists"), [(team_text(t), t) for t in teams])
-            self._fill(self.agent, self.tr("All agents"), [(a, a) for a in agents])
+            teams_shown = [(team_text(t), t) for t in teams]
+            self._fill(self.team, self.tr("All team lists"), teams_shown, self._saved.get(TEAM))
+            agents_shown = [(a, a) for a in agents]
+            self._fill(self.agent, self.tr("All agents"), agents_shown, self._saved.get(AGENT))
             self.agent.setEnabled(bool(agents))
             if not agents:
                 self.agent.setToolTip(self.tr("The calls name their agent on a team server"))
@@ -183,8 +223,12 @@ class ReportsWindow(QDialog):
         self.count_seconds = time.perf_counter() - started
         self.show_figures(figures)
 
-    def _fill(self, combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
-        chosen = combo.currentData()
+    def _fill(
+        self, combo: QComboBox, everything: str, items: list[tuple[str, str]], saved: object
+    ) -> None:
+        # The choice shown, else (when first filled) the one kept from last time; one that is
+        # gone (a list without calls now) shows all.
+        chosen = combo.currentData() if combo.count() else saved
         combo.clear()
         combo.addItem(everything, None)
         for text, value in items:

@@ -64,8 +64,11 @@ class WindowDialogs:
     def show_reports(self) -> QWidget:
         from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
 
-        store, folders = self.engine.store, Folders(self.engine.settings)
-        return self._open("reports", lambda: ReportsWindow(store, self.tasks, folders, self))
+        store, settings = self.engine.store, self.engine.settings
+        return self._open(
+            "reports",
+            lambda: ReportsWindow(store, self.tasks, Folders(settings), self, settings=settings),
+        )
 
     def show_outbox(self) -> QWidget:
         from ui.account.outbox import OutboxDialog

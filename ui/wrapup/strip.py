@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from console.phone import format_display
 from console.store import CallRecord
 from console.store.base import ConsoleStore
-from console.store.dispositions import CALL_BACK, DO_NOT_CALL
+from console.store.dispositions import CALL_BACK, DO_NOT_CALL, PastCallBack, future_callback
 from console.store.models import Disposition
 from ui.common.widgets import ElidedLabel
 from ui.common.words import local_time, status_text
@@ -342,6 +342,16 @@ class WrapUpStrip(QFrame):
         callback = None
         if self._chosen is not None and self._chosen.kind == CALL_BACK:
             callback = self.callback.dateTime().toPython().isoformat(timespec="minutes")
+            try:  # the store takes any time (a team's wrap-up synced late): a person's is checked
+                future_callback(callback, kept=record.callback_at)
+            except PastCallBack:
+                shown = self.callback.dateTime().toString("yyyy-MM-dd HH:mm")
+                self._refuse(
+                    self.tr("Call back at: {0} is in the past; a call-back time must be later "
+                            "than now.").format(shown)
+                )  # fmt: skip
+                self.callback.setFocus(Qt.FocusReason.OtherFocusReason)
+                return None
         try:
             saved = self.store.wrap_up(record.id, name, notes, callback)
         except (ValueError, KeyError) as exc:

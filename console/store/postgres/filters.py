@@ -49,7 +49,7 @@ def call_filter(
     text = text.strip()
     if text:
         pattern = like_pattern(text)
-        columns = ("lead_name", "lead_number", "team_name", "description", "sid", "agent")
+        columns = ("lead_name", "lead_number", "team_name", "description", "sid", "agent", "notes")
         matches = [f"{c} ILIKE %s ESCAPE '\\'" for c in columns]
         params.extend([pattern] * len(columns))
         digits = phone_digits(text)

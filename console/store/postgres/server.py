@@ -8,6 +8,7 @@ registered with console.masking.SECRETS so no message or log line shows it.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,10 +27,25 @@ KEEPALIVES_COUNT = 3
 
 
 class TeamServerProblem(LocalProblem):
-    """The team server cannot be reached, refused the login, or holds a schema we cannot use."""
+    """The team server cannot be reached, refused the login, or holds a schema we cannot use.
 
-    def __init__(self, problem: str, hint: str, where: str) -> None:
+    ``unreachable``: the network or the server is down (the command line's exit code 3, as
+    for any network failure); ``refused_login``: the user name it refused (wrong password or
+    user: exit 4, fixed here by connecting again), '' otherwise.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        hint: str,
+        where: str,
+        *,
+        unreachable: bool = False,
+        refused_login: str = "",
+    ) -> None:
         super().__init__(problem, where=where, hint=hint, kind="team server")
+        self.unreachable = unreachable
+        self.refused_login = refused_login
 
 
 def _is_url(url: str) -> bool:
@@ -56,7 +72,7 @@ def split_password(url: str) -> tuple[str, str | None]:
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
-        raise ValueError(f"not a PostgreSQL URL or connection string ({exc})") from None
+        raise ValueError(_not_a_url(exc)) from None
     password = params.pop("password", None)
     return make_conninfo(**params), (str(password) if password else None)
 
@@ -87,7 +103,13 @@ def describe_params(url: str) -> dict[str, Any]:
     try:
         return conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
-        raise ValueError(f"not a PostgreSQL URL or connection string ({exc})") from None
+        raise ValueError(_not_a_url(exc)) from None
+
+
+def _not_a_url(exc: Exception) -> str:
+    # libpq's message ends with a line break: one sentence on one line.
+    detail = " ".join(str(exc).split())
+    return f"not a PostgreSQL URL or connection string ({detail})"
 
 
 def where(url: str) -> str:
@@ -127,13 +149,40 @@ def connect(url: str, password: str | None = None, **extra: Any) -> psycopg.Conn
 
 
 def unreachable(exc: BaseException, url: str) -> TeamServerProblem:
-    """What the person is told when connecting to ``url`` failed with ``exc``."""
+    """What the person is told when connecting to ``url`` failed with ``exc``: the server
+    refused the login (its user named), refused the connection otherwise (a database that
+    does not exist), or cannot be reached."""
     detail = SECRETS.mask(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
     detail = detail.removeprefix("connection failed: ")
-    login = any(w in detail for w in ("password", "authentication", "does not exist"))
-    what = "refused the login" if login else "cannot be reached"
+    place = where(url)
+    named = re.search(r'(?:for user|role) "([^"]+)"', detail)
+    login = (
+        "password" in detail
+        or "authentication" in detail
+        or (named is not None and "does not exist" in detail)
+    )
+    if login:
+        try:
+            user = named.group(1) if named else str(describe_params(url).get("user") or "")
+        except ValueError:
+            user = ""
+        user = user or "this user"
+        return TeamServerProblem(
+            f"the team server {place} refused the login for {user} ({detail})",
+            "wrong password or user: connect again with the right ones (`team connect`, or "
+            "Account… → Team)",
+            place,
+            refused_login=user,
+        )
+    if "does not exist" in detail:
+        return TeamServerProblem(
+            f"the team server {place} refused the connection ({detail})",
+            "check the database name in the address",
+            place,
+        )
     return TeamServerProblem(
-        f"the team server {where(url)} {what} ({detail or type(exc).__name__})",
-        "check the address, the password (`team connect`) and that the server is running",
-        where(url),
+        f"the team server {place} cannot be reached ({detail or type(exc).__name__})",
+        "check the address and that the server is running",
+        place,
+        unreachable=True,
     )

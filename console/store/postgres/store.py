@@ -336,6 +336,14 @@ class PgStore(PgWrapUpMixin, PgReportsMixin):
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
         return with_team_marks([lead_from_row(row)], self._team_marks)[0] if row else None
 
+    def lead_with_number(self, number: str) -> Lead | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id FROM leads WHERE number = %s ORDER BY lower(name), id LIMIT 1",
+                (number,),
+            ).fetchone()
+        return self.get_lead(int(row[0])) if row else None  # one reading of a lead
+
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
     ) -> list[Lead]:

@@ -1,0 +1,98 @@
+"""A table's columns kept within its width: no column cut off, no sideways scroll bar.
+
+Qt's header gives each interactive column the width it was set to and scrolls (or, with the
+scroll bar off, cuts the last columns) once they add up to more than the table is wide: on a
+1024 px screen the history scrolled sideways and the leads table lost its Calls column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QTableView
+
+
+class ColumnFit(QObject):
+    """Narrows a table's ``elastic`` columns (logical index: preferred width in px), in
+    proportion and down to ``floor`` px each, so that every column fits the viewport with
+    ``fill_min`` px left for the ``fill`` column (the one in Stretch mode, which takes the rest);
+    the preferred widths come back as room returns. Their text is elided by the view (the
+    models give the whole in a tooltip).
+
+    A column the person resizes by hand is theirs: from then on the widths stand as they set
+    them (``custom``, kept with the header's saved state: see ``state`` and ``restored``).
+    """
+
+    def __init__(
+        self,
+        table: QTableView,
+        elastic: dict[int, int],
+        fill: int,
+        fill_min: int,
+        floor: int,
+    ) -> None:
+        super().__init__(table)
+        self.table = table
+        self.preferred = dict(elastic)
+        self.fill = fill
+        self.fill_min = fill_min
+        self.floor = floor
+        self.custom = False
+        self._fitting = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+        # The table's resizes, not its viewport's: a Python filter on the viewport (a widget
+        # Qt made) has PySide6 make a type for every widget class at start
+        # (tests/ui/test_startup_weight.py). A vertical scroll bar coming or going resizes
+        # the fill column, which is seen in _resized.
+        table.installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self._timer.start()  # once the table has laid out its header and viewport
+        return False
+
+    def _resized(self, column: int, old: int, new: int) -> None:
+        if self._fitting or old == 0 or new == 0:  # ours, or a column hidden or shown
+            return
+        if column in self.preferred:
+            self.custom = True  # dragged by the person (or restored: see ``restored``)
+        else:  # sized to its contents, or the fill column as the viewport's width changed
+            self._timer.start()
+
+    def fit(self) -> None:
+        """Set the elastic columns' widths for the viewport's width now (unless custom)."""
+        if self.custom:
+            return
+        table, header = self.table, self.table.horizontalHeader()
+        shown = [c for c in range(header.count()) if not table.isColumnHidden(c)]
+        elastic = [c for c in shown if c in self.preferred]
+        others = sum(header.sectionSize(c) for c in shown if c not in elastic and c != self.fill)
+        # The header is as wide as the viewport (asking for the viewport itself: see above).
+        room = header.width() - others - self.fill_min
+        wanted = sum(self.preferred[c] for c in elastic)
+        scale = min(1.0, max(room, 0) / wanted) if wanted else 1.0
+        self._fitting = True
+        try:
+            for column in elastic:
+                width = max(self.floor, int(self.preferred[column] * scale))
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def state(self) -> dict[str, Any]:
+        """What to keep with the header's saved state."""
+        return {"custom": self.custom}
+
+    def restored(self, state: dict[str, Any], applied: bool) -> None:
+        """After the header's saved state was put back (``applied``) or refused: a layout the
+        person set stands; one the console fitted is fitted again, for this window's width. A
+        state saved before this existed counts as the person's."""
+        self.custom = applied and bool(state.get("custom", True))
+        self.fit()
