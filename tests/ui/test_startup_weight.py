@@ -59,6 +59,22 @@ def test_no_type_is_made_for_every_qt_widget_class(loaded, loaded_again, start):
     assert "QtGui.QRasterWindow" not in made
 
 
+def test_the_style_is_not_touched_from_python_at_a_next_start(loaded, loaded_again):
+    # QStyle's type (~600 enum members, ~10 ms): the window's start needs the style's name
+    # and a title bar's height, kept from the last start and checked once the window is idle
+    # (ui/shell/style_facts.py); the calls-in-flight rows are sized by a push button; the
+    # history's status icons ask the style when first drawn (no call in this history).
+    style = {
+        "QtWidgets.QStyle",
+        "QtWidgets.QCommonStyle",
+        "QtWidgets.QStyleOption",
+        "QtWidgets.QStyleOptionButton",
+        "QtWidgets.QStyleOptionViewItem",
+    }
+    assert "QtWidgets.QStyle" in loaded["qt_types"]  # a first start asks it at once
+    assert set(loaded_again["qt_types"]) & style == set()
+
+
 def test_dialogs_are_not_loaded_before_they_are_opened(loaded):
     made = set(loaded["qt_types"])
     dialog_only = {
