@@ -75,6 +75,14 @@ def test_the_style_is_not_touched_from_python_at_a_next_start(loaded, loaded_aga
     assert set(loaded_again["qt_types"]) & style == set()
 
 
+@pytest.mark.parametrize("start", ["first", "next"])
+def test_no_other_python_thread_runs_while_the_window_is_built(loaded, loaded_again, start):
+    # The engine's deferred start (HTTP client, sandbox) and the team sync's configuration
+    # (keyring) run on other threads once the window is idle: before, they would hold the
+    # GIL while Qt calls into Python to lay out and paint the window.
+    assert (loaded if start == "first" else loaded_again)["python_threads"] == ["MainThread"]
+
+
 def test_dialogs_are_not_loaded_before_they_are_opened(loaded):
     made = set(loaded["qt_types"])
     dialog_only = {

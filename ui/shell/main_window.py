@@ -101,7 +101,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         # Edits made by another connection (the team's sync, the command line) show too.
         parts = (self.teams, self.call_panel, self.leads_panel, self.history)
         self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
-        QTimer.singleShot(0, self, self.team_mode.start)  # once the loop runs
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
@@ -387,6 +386,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.style_facts.check():  # the style changed since the answers were kept
             self._fit_to_screen()
             self.teams.panel()  # its remembered size was the old style's
+        # Its configuration is read (keyring, settings) on another thread: not while the
+        # window lays itself out and paints, when each Python call from Qt waits for the GIL.
+        self.team_mode.start()
 
     # Closing
     def quit(self) -> None:
