@@ -157,6 +157,7 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
     sizes = engine.settings.get(PAGE_SIZES)
     sizes["teams"]["environment"] += " and another font"
     engine.settings.set(PAGE_SIZES, sizes)
+    engine.settings.set(STYLE_FACTS, {})  # the style is asked at once, and kept: that fails too
     assert window.close()
     settings_file = engine.settings.path
     settings_file.unlink()
@@ -167,6 +168,8 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
         settings_file.rmdir()
     assert again.teams.is_built and again.teams_panel.isVisibleTo(again.teams.page)
     assert "could not remember the teams page's size" in caplog.text
+    assert "could not remember the style's answers" in caplog.text
+    assert again.style_facts.asked and again.style_facts.name == again.style().name()
 
 
 def test_closing_with_a_settings_file_that_cannot_be_written_still_closes(session, caplog):
