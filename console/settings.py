@@ -100,6 +100,7 @@ CONFIRM_REPEAT_CALL = "ui.confirm_repeat_call"
 CLOSE_TO_TRAY = "ui.close_to_tray"
 WINDOW_STATE = "ui.window_state"
 PAGE_SIZES = "ui.page_sizes"
+STYLE_FACTS = "ui.style_facts"
 LAST_FOLDERS = "ui.last_folders"
 IMPORT_MAPPINGS = "import.mappings"
 TEAM_URL = "team.url"
@@ -148,6 +149,8 @@ SETTINGS: tuple[Setting, ...] = (
     # A tab page built when first shown holds its panel's minimum size until then, so the
     # window's own minimum does not change: measured when last built, with what it depends on.
     Setting(PAGE_SIZES, dict, {}, "Minimum sizes of tab pages built when first shown"),
+    # What the window asks of the style before it is shown (ui/shell/style_facts.py).
+    Setting(STYLE_FACTS, dict, {}, "The style's name and title bar height at the last start"),
     # Folders only (never a file's content): where each kind of file dialog opens next time.
     Setting(LAST_FOLDERS, dict, {}, "Last folder used for each kind of file"),
     # Columns a person picked for a CSV file the console did not recognise, by header_key.

@@ -14,6 +14,7 @@ import json
 import linecache
 import os
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,8 @@ def _report() -> dict:
         "frozen": gc.get_freeze_count(),
         # PySide6's __feature__ hook, left as it is, reads each module's source into linecache
         "sources_read": sorted(linecache.cache),
+        # Work on other threads holds the GIL while the window lays itself out and paints.
+        "python_threads": sorted(t.name for t in threading.enumerate()),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -156,6 +157,31 @@ def test_a_finished_call_repaints_only_its_row(tmp_path, qtbot):
     assert model.index(0, RESULT_COLUMN).data(Qt.ItemDataRole.DisplayRole) == "Success"
     assert resets == []
     assert model.total == 501
+    store.close()
+
+
+def test_each_final_result_has_its_icon_and_a_pending_call_none(tmp_path, qtbot):
+    # The icons are named in the model and looked up in the style when first drawn.
+    from PySide6.QtGui import QIcon
+
+    from console.calls.outcome import Status
+
+    store = Store.open(tmp_path / "findme.db")
+    finals = [s for s in Status if s.is_final]
+    records = _records(len(finals))
+    store.add_calls_bulk([replace(r, status=str(s)) for r, s in zip(records, finals, strict=True)])
+    _new_call(store)
+    model = HistoryModel(store)
+    model.refresh()
+    icons = {
+        model.record(row).status: model.index(row, RESULT_COLUMN).data(
+            Qt.ItemDataRole.DecorationRole
+        )
+        for row in range(model.rowCount())
+    }
+    assert icons.pop("pending") is None
+    assert set(icons) == {str(s) for s in finals}
+    assert all(isinstance(i, QIcon) and not i.isNull() for i in icons.values())
     store.close()
 
 

@@ -105,6 +105,34 @@ def open_reports(window, arun):
     return reports
 
 
+def test_opening_reports_says_the_charts_are_loading_meanwhile(session, arun, monkeypatch):
+    # The first opening imports pyqtgraph and numpy (~2 s): the window says so at once, with a
+    # busy cursor, instead of freezing without a word; both go once the view is there.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    import ui.reports.window as reports_window
+
+    _engine, window = session.start()
+    seen = []
+    real = reports_window.ReportsWindow
+
+    def watched(*args, **kwargs):
+        cursor = QApplication.overrideCursor()
+        seen.append((window.statusBar().currentMessage(), cursor and cursor.shape()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports_window, "ReportsWindow", watched)
+    window.menu_actions.reports.trigger()
+    assert seen == [("Loading charts…", Qt.CursorShape.WaitCursor)]
+    assert window.statusBar().currentMessage() == ""
+    assert QApplication.overrideCursor() is None
+    reports = window._dialogs["reports"]
+    arun(until(lambda: reports.figures is not None, what="the reports counted"))
+    window.menu_actions.reports.trigger()  # open already: raised, not made again
+    assert len(seen) == 1 and window._dialogs["reports"] is reports
+
+
 def test_reports_show_the_store_figures_filter_and_export(session, arun, tmp_path) -> None:
     calls: list[CallRecord] = []
     engine, window = session.start(seed_with=lambda store: calls.extend(seed(store)))

@@ -59,6 +59,30 @@ def test_no_type_is_made_for_every_qt_widget_class(loaded, loaded_again, start):
     assert "QtGui.QRasterWindow" not in made
 
 
+def test_the_style_is_not_touched_from_python_at_a_next_start(loaded, loaded_again):
+    # QStyle's type (~600 enum members, ~10 ms): the window's start needs the style's name
+    # and a title bar's height, kept from the last start and checked once the window is idle
+    # (ui/shell/style_facts.py); the calls-in-flight rows are sized by a push button; the
+    # history's status icons ask the style when first drawn (no call in this history).
+    style = {
+        "QtWidgets.QStyle",
+        "QtWidgets.QCommonStyle",
+        "QtWidgets.QStyleOption",
+        "QtWidgets.QStyleOptionButton",
+        "QtWidgets.QStyleOptionViewItem",
+    }
+    assert "QtWidgets.QStyle" in loaded["qt_types"]  # a first start asks it at once
+    assert set(loaded_again["qt_types"]) & style == set()
+
+
+@pytest.mark.parametrize("start", ["first", "next"])
+def test_no_other_python_thread_runs_while_the_window_is_built(loaded, loaded_again, start):
+    # The engine's deferred start (HTTP client, sandbox) and the team sync's configuration
+    # (keyring) run on other threads once the window is idle: before, they would hold the
+    # GIL while Qt calls into Python to lay out and paint the window.
+    assert (loaded if start == "first" else loaded_again)["python_threads"] == ["MainThread"]
+
+
 def test_dialogs_are_not_loaded_before_they_are_opened(loaded):
     made = set(loaded["qt_types"])
     dialog_only = {
@@ -85,6 +109,7 @@ def test_what_only_later_work_needs_is_not_loaded_at_start(loaded):
         "uuid",  # it imports platform (~10 ms); the store's lock names need no uuid
         "PySide6.QtNetwork",  # with the Kerberos libraries: only when a launch hands over
         "html",  # its table of 2,000 entity names: escaping is for later messages
+        "ui.history.agents",  # the history's Agent filter: team mode only
     }
     assert modules & later == set()
 

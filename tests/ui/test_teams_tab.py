@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from window_kit import open_session, seed
 
-from console.settings import PAGE_SIZES
+from console.settings import PAGE_SIZES, STYLE_FACTS
 from tests.conftest import until
 from ui.teams.model import LABEL
 
@@ -63,6 +63,29 @@ def test_a_changed_font_or_style_builds_it_at_start_again(session):
     engine.settings.set(PAGE_SIZES, sizes)
     again = _restart(session, engine, window)
     assert again.teams.is_built
+
+
+def test_the_style_is_asked_once_shown_and_a_changed_one_builds_it_then(session, arun):
+    # A start uses the style's name and title bar kept by the last one (asking the style makes
+    # PySide6 build QStyle's type, ~10 ms), and asks it once the window is shown and idle.
+    engine, window = session.start()
+    kept = engine.settings.get(STYLE_FACTS)
+    assert kept["name"] == window.style().name()
+    again = _restart(session, engine, window)
+    assert not again.style_facts.asked and not again.teams.is_built
+    arun(until(lambda: again.style_facts.asked, what="the style asked once shown"))
+    assert not again.teams.is_built  # it answered as kept
+    # The desktop's style changed since the page's size and the answers were kept.
+    sizes = engine.settings.get(PAGE_SIZES)
+    name = kept["name"]
+    sizes["teams"]["environment"] = sizes["teams"]["environment"].replace(name, "another")
+    engine.settings.set(PAGE_SIZES, sizes)
+    engine.settings.set(STYLE_FACTS, {**kept, "name": "another", "title_bar": 90})
+    third = _restart(session, engine, again)
+    assert not third.teams.is_built  # as the kept answers say
+    arun(until(lambda: third.teams.is_built, what="the page built once the style answered"))
+    assert engine.settings.get(STYLE_FACTS) == kept
+    assert name in engine.settings.get(PAGE_SIZES)["teams"]["environment"]
 
 
 def test_tab_goes_through_the_panel_where_it_was_built_at_start(session):
@@ -134,6 +157,7 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
     sizes = engine.settings.get(PAGE_SIZES)
     sizes["teams"]["environment"] += " and another font"
     engine.settings.set(PAGE_SIZES, sizes)
+    engine.settings.set(STYLE_FACTS, {})  # the style is asked at once, and kept: that fails too
     assert window.close()
     settings_file = engine.settings.path
     settings_file.unlink()
@@ -144,6 +168,8 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
         settings_file.rmdir()
     assert again.teams.is_built and again.teams_panel.isVisibleTo(again.teams.page)
     assert "could not remember the teams page's size" in caplog.text
+    assert "could not remember the style's answers" in caplog.text
+    assert again.style_facts.asked and again.style_facts.name == again.style().name()
 
 
 def test_closing_with_a_settings_file_that_cannot_be_written_still_closes(session, caplog):

@@ -163,6 +163,23 @@ def test_long_names_are_cut_where_they_show_and_whole_in_tooltips(session, arun)
     arun(scenario())
 
 
+def test_the_calls_in_flight_rows_fit_the_cancel_button_the_delegate_paints(session):
+    # The rows and the Cancel column are sized at start from a push button like the one the
+    # delegate paints (so the style is not asked from Python at start): the same size the
+    # delegate itself gives.
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    _engine, window = session.start()
+    panel = window.call_panel.pending
+    option = QStyleOptionViewItem()
+    option.initFrom(panel.view)
+    option.widget = panel.view
+    option.text = "Cancel"
+    button = panel.cancel_delegate.sizeHint(option, panel.model.index(0, 0))
+    assert panel.view.verticalHeader().defaultSectionSize() == max(button.height(), 24)
+    assert panel.view.horizontalHeader().sectionSize(2) == button.width() + 4
+
+
 def test_a_long_account_label_is_cut_in_the_status_bar(session, arun):
     engine, window = session.start()
     narrowest = window.minimumSizeHint().width()

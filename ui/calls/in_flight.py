@@ -10,7 +10,7 @@ Cancel buttons are painted by a delegate.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -29,10 +29,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QStyle,
+    QPushButton,
     QStyledItemDelegate,
-    QStyleOptionButton,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +40,12 @@ from console.calls import CallService, InFlight
 from ui.common.errors import ask
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
+
+# QStyle and its option classes are imported where a Cancel button is painted or measured:
+# PySide6 makes a Python type for a Qt class on first use, and QStyle's (~600 enum members,
+# ~10 ms) is not needed to show the window (the list is empty at start).
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionButton, QStyleOptionViewItem
 
 _Index = QModelIndex | QPersistentModelIndex
 CALL_COLUMN, ELAPSED_COLUMN, CANCEL_COLUMN = range(3)
@@ -143,9 +147,11 @@ class CancelButtonDelegate(QStyledItemDelegate):
         self._pressed: QPersistentModelIndex | None = None
 
     def _button(self, option: QStyleOptionViewItem, index: _Index) -> QStyleOptionButton:
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
         button = QStyleOptionButton()
         button.rect = QRect(option.rect).adjusted(2, 1, -2, -1)
-        # The row's own words; measuring with no row yet, the option's (see _view_option).
+        # The row's own words; with no row (measuring), the option's.
         button.text = str(index.data()) if index.isValid() else option.text
         button.icon = icon("cancel")
         button.iconSize = QSize(16, 16)
@@ -155,6 +161,8 @@ class CancelButtonDelegate(QStyledItemDelegate):
         return button
 
     def paint(self, painter, option: QStyleOptionViewItem, index: _Index) -> None:
+        from PySide6.QtWidgets import QStyle
+
         widget = option.widget
         style = widget.style() if widget is not None else None
         if style is None:
@@ -165,6 +173,8 @@ class CancelButtonDelegate(QStyledItemDelegate):
         )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        from PySide6.QtWidgets import QStyle
+
         widget = option.widget
         if widget is None:
             return super().sizeHint(option, index)
@@ -250,7 +260,7 @@ class PendingCallsPanel(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802
         # Measured once the style and font are final: rows as tall as a button, the clock
         # as wide as "00:00".
-        button = self.cancel_delegate.sizeHint(self._view_option(), self.model.index(0, 0))
+        button = self.cancel_button_size()
         row = max(button.height(), 24)
         self.view.verticalHeader().setDefaultSectionSize(row)
         header = self.view.horizontalHeader()
@@ -264,12 +274,14 @@ class PendingCallsPanel(QWidget):
         self.setFixedHeight(self.title.sizeHint().height() + spacing + VISIBLE_ROWS * row + frame)
         super().showEvent(event)
 
-    def _view_option(self) -> QStyleOptionViewItem:
-        option = QStyleOptionViewItem()
-        option.initFrom(self.view)
-        option.widget = self.view
-        option.text = self.tr("Cancel")
-        return option
+    def cancel_button_size(self) -> QSize:
+        """The size the delegate gives a Cancel button (CancelButtonDelegate.sizeHint), asked
+        of a push button with the same text, icon and font: Qt sizes it with the same style
+        call, and Python never sees the style (see the imports)."""
+        probe = QPushButton(icon("cancel"), self.tr("Cancel"))
+        probe.setIconSize(QSize(16, 16))
+        probe.setFont(self.view.font())
+        return probe.sizeHint()
 
     def follow(self, calls: CallService) -> None:
         """Show ``calls``' calls in flight, now and as they come and go."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 
 
+@cache  # resolving the path asks the file system for each folder on the way, per icon
 def resources_dir() -> Path:
     """The resources/ folder: beside the package in source, in sys._MEIPASS when frozen."""
     frozen_root = getattr(sys, "_MEIPASS", None)

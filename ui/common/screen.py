@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QRect, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 def fit_within(rect: QRect, available: QRect, frame: QMargins | None = None) -> QRect:
@@ -24,9 +24,21 @@ def fit_within(rect: QRect, available: QRect, frame: QMargins | None = None) -> 
     return QRect(left, top, width, height).marginsRemoved(frame)
 
 
-def frame_margins(window: QWidget) -> QMargins:
+def title_bar_height(window: QWidget) -> int:
+    """A title bar's height as the window's style gives it (PM_TitleBarHeight), in pixels.
+
+    QStyle is imported here: PySide6 makes its type (~600 enum members, ~10 ms) on first use,
+    which the start avoids (ui/shell/style_facts.py).
+    """
+    from PySide6.QtWidgets import QStyle
+
+    return window.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight, None, window)
+
+
+def frame_margins(window: QWidget, title_bar: int | None = None) -> QMargins:
     """The window's frame, once the window system has given it one; before that, a title
-    bar's height from the style (as Qt's own restoreGeometry assumes) and thin borders."""
+    bar's height from the style (as Qt's own restoreGeometry assumes; ``title_bar`` when the
+    caller knows it) and thin borders."""
     if window.isVisible():
         # The window's frame as Qt keeps it for the widget (its QWindow's frame margins),
         # read without asking for the QWindow: PySide6 would first make a Python type for
@@ -40,7 +52,7 @@ def frame_margins(window: QWidget) -> QMargins:
         )
         if not margins.isNull():
             return margins
-    title = window.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight, None, window)
+    title = title_bar_height(window) if title_bar is None else title_bar
     return QMargins(4, max(title, 24) + 4, 4, 4)
 
 
@@ -51,9 +63,12 @@ def available_area(window: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
-def fit_to_screen(window: QWidget, wanted: QRect | QSize | None = None) -> QRect:
+def fit_to_screen(
+    window: QWidget, wanted: QRect | QSize | None = None, *, title_bar: int | None = None
+) -> QRect:
     """Give ``window`` the geometry ``wanted`` (or its own), clamped to its screen's free area;
-    a size alone is centred on that screen. Returns the geometry set."""
+    a size alone is centred on that screen. Returns the geometry set. ``title_bar``: see
+    frame_margins."""
     area = available_area(window)
     if wanted is None:
         wanted = window.geometry()
@@ -61,7 +76,7 @@ def fit_to_screen(window: QWidget, wanted: QRect | QSize | None = None) -> QRect
         rect = QRect(0, 0, wanted.width(), wanted.height())
         rect.moveCenter(area.center())
         wanted = rect
-    fitted = fit_within(wanted, area, frame_margins(window))
+    fitted = fit_within(wanted, area, frame_margins(window, title_bar))
     if fitted != window.geometry():  # setting it again would undo a window manager's placing
         window.setGeometry(fitted)
     return fitted

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication
 
 from console.calls.outcome import Status
 from console.phone import format_display
@@ -45,15 +45,17 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _MARKS = frozenset((_FOREGROUND, _DECORATION))
 _SERVED = frozenset((_DISPLAY, _TOOLTIP)) | _MARKS
 RESULT_COLUMN = COLUMNS.index("result")
-# A shape as well as a colour, so a result reads without telling red from green.
+# A shape as well as a colour, so a result reads without telling red from green. By name:
+# QStyle is imported when the first icon is drawn (PySide6 makes its type, ~600 enum
+# members and ~10 ms, on first use; a start with no finished call in view never needs it).
 _STATUS_ICONS = {
-    Status.SUCCESS: QStyle.StandardPixmap.SP_DialogApplyButton,
-    Status.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
-    Status.INVALID: QStyle.StandardPixmap.SP_MessageBoxCritical,
-    Status.NETWORK: QStyle.StandardPixmap.SP_MessageBoxCritical,
-    Status.UNKNOWN: QStyle.StandardPixmap.SP_MessageBoxWarning,
-    Status.INTERRUPTED: QStyle.StandardPixmap.SP_MessageBoxWarning,
-    Status.CANCELLED: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Status.SUCCESS: "SP_DialogApplyButton",
+    Status.FAILED: "SP_MessageBoxCritical",
+    Status.INVALID: "SP_MessageBoxCritical",
+    Status.NETWORK: "SP_MessageBoxCritical",
+    Status.UNKNOWN: "SP_MessageBoxWarning",
+    Status.INTERRUPTED: "SP_MessageBoxWarning",
+    Status.CANCELLED: "SP_MessageBoxWarning",
 }
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -113,7 +115,7 @@ class HistoryModel(QAbstractTableModel):
         self._agent: str | None = None  # one agent's calls (team mode); None: everyone's
         # Calls whose ending the history could not take (see keep): shown from memory.
         self.unsaved: dict[int, CallRecord] = {}
-        self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
+        self._icons: dict[str, QIcon] = {}  # by _STATUS_ICONS' names
         self.headers = (
             _tr("Time"),
             _tr("Agent"),
@@ -415,7 +417,10 @@ class HistoryModel(QAbstractTableModel):
             return None
         icon = self._icons.get(pixmap)
         if icon is None:
-            icon = self._icons[pixmap] = QApplication.style().standardIcon(pixmap)
+            from PySide6.QtWidgets import QStyle
+
+            standard = getattr(QStyle.StandardPixmap, pixmap)
+            icon = self._icons[pixmap] = QApplication.style().standardIcon(standard)
         return icon
 
     @staticmethod

@@ -32,13 +32,13 @@ from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import clear_on_escape
 from ui.common.words import status_text
-from ui.history.agents import AgentFilter
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
 
 # The details dialog, the menu and the file dialog are imported when first used.
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QFileDialog
 
+    from ui.history.agents import AgentFilter
     from ui.history.details import CallDetailDialog
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,6 @@ class HistoryView(QWidget):
         self._update_timer.timeout.connect(self._show_calls)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.disposition_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        self.agent_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.refresh()
         self._update_count()
 
@@ -121,8 +120,8 @@ class HistoryView(QWidget):
         )
         self.disposition_combo.setMinimumContentsLength(10)
         self.refresh_dispositions()
-        self.agent_filter = AgentFilter(self)
-        self.agent_filter.setVisible(False)  # team mode only (show_team)
+        # The Agent filter: team mode only, made when first used (see agent_filter).
+        self._agent_filter: AgentFilter | None = None
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("Matching calls"))
         self.copy_button = self._button(self.tr("Copy sid"), self.tr("Copy the sid (Ctrl+C)"))
@@ -202,7 +201,6 @@ class HistoryView(QWidget):
         bar.addWidget(self.filter_edit, 2)
         bar.addWidget(self.status_combo)
         bar.addWidget(self.disposition_combo)
-        bar.addWidget(self.agent_filter)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
         for button in (
@@ -212,11 +210,26 @@ class HistoryView(QWidget):
             self.export_button,
         ):
             bar.addWidget(button)
+        self._bar = bar
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self._update_buttons()
+
+    @property
+    def agent_filter(self) -> AgentFilter:
+        """The Agent filter, beside the disposition's (hidden out of team mode), made on
+        first use: most desktops are on their own."""
+        if self._agent_filter is None:
+            from ui.history.agents import AgentFilter
+
+            agents = self._agent_filter = AgentFilter(self)
+            agents.setVisible(False)
+            self._bar.insertWidget(self._bar.indexOf(self.disposition_combo) + 1, agents)
+            QWidget.setTabOrder(self.disposition_combo, agents)  # not after the window's last
+            agents.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        return self._agent_filter
 
     def _button(self, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -247,7 +260,9 @@ class HistoryView(QWidget):
     def _filters(self) -> tuple[str, str | None, str | None, str | None]:
         """The filter as chosen: text, result, disposition and agent (None: any)."""
         text, status = self.filter_edit.text(), self.status_combo.currentData()
-        return text, status, self.disposition_combo.currentData(), self.agent_filter.currentData()
+        agents = self._agent_filter
+        agent = agents.currentData() if agents is not None else None
+        return text, status, self.disposition_combo.currentData(), agent
 
     async def _filter(self) -> None:
         text, status, disposition, agent = self._filters()
@@ -298,15 +313,18 @@ class HistoryView(QWidget):
         are hidden and every call is shown.
         """
         team = own is not None
-        self.agent_filter.setVisible(team)
+        if team or self._agent_filter is not None:
+            self.agent_filter.setVisible(team)
         if team and self.table.isColumnHidden(AGENT_COLUMN):
             QTimer.singleShot(0, self, self._make_room_for_agents)  # once laid out
         self.table.setColumnHidden(AGENT_COLUMN, not team)
-        self.agent_filter.set_agents(list(agents), own or "")
+        if self._agent_filter is not None:
+            self._agent_filter.set_agents(list(agents), own or "")
         if (own, lead) == self._team:
             return
         self._team = (own, lead)
-        self.agent_filter.pick(own if team and not lead and own else None)
+        if self._agent_filter is not None:
+            self._agent_filter.pick(own if team and not lead and own else None)
         self.apply_filter()
 
     def _make_room_for_agents(self) -> None:

@@ -29,12 +29,21 @@ class SettingsLike(Protocol):  # the part of console.settings.Settings used here
     def save(self) -> None: ...
 
 
-def environment() -> str:
-    """What a widget's minimum size depends on besides its own code, as one string."""
+def style_name() -> str:
+    """The application's style's name ("" without a QApplication): this makes QStyle's type."""
     app = QApplication.instance()
+    return app.style().name() if isinstance(app, QApplication) else ""
+
+
+def environment(style: str | None = None) -> str:
+    """What a widget's minimum size depends on besides its own code, as one string.
+
+    ``style`` is the style's name, when known (asked of Qt when None: see style_facts.py).
+    """
     screen = QApplication.primaryScreen()
     scale = (screen.logicalDotsPerInch(), screen.devicePixelRatio()) if screen else ()
-    style = app.style().name() if isinstance(app, QApplication) else ""
+    if style is None:
+        style = style_name()
     return " | ".join(
         str(part)
         for part in (qVersion(), style, QApplication.font().toString(), scale, __version__)
@@ -46,6 +55,7 @@ class LazyPage(QWidget):
 
     ``make(parent)`` builds the panel, which offers ``tab_stops()``; ``built(panel)`` is
     called once it is in the page. ``name`` keys its remembered size in the settings.
+    ``style`` gives the style's name (default: asked of Qt, see environment()).
     """
 
     def __init__(
@@ -55,10 +65,13 @@ class LazyPage(QWidget):
         built: Callable[[QWidget], None],
         settings: SettingsLike,
         parent: QWidget | None = None,
+        *,
+        style: Callable[[], str] = style_name,
     ) -> None:
         super().__init__(parent)
         self.name = name
         self._make, self._built, self._settings = make, built, settings
+        self._style = style
         self._panel: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +122,7 @@ class LazyPage(QWidget):
     def _remembered(self) -> QSize | None:
         entry = (self._settings.get(PAGE_SIZES) or {}).get(self.name)
         try:
-            if entry["environment"] == environment():
+            if entry["environment"] == environment(self._style()):
                 width, height = entry["minimum"]
                 return QSize(int(width), int(height))
         except (KeyError, TypeError, ValueError):
@@ -117,7 +130,10 @@ class LazyPage(QWidget):
         return None
 
     def _remember(self, size: QSize) -> None:
-        entry = {"minimum": [size.width(), size.height()], "environment": environment()}
+        entry = {
+            "minimum": [size.width(), size.height()],
+            "environment": environment(self._style()),
+        }
         sizes = dict(self._settings.get(PAGE_SIZES) or {})
         if sizes.get(self.name) == entry:
             return

@@ -41,6 +41,7 @@ from ui.shell.dialing import Dialing
 from ui.shell.live import follow_store
 from ui.shell.menus import build_menus
 from ui.shell.parts import SandboxBanner
+from ui.shell.style_facts import StyleFacts
 from ui.shell.team_mode import TeamLine, TeamMode
 from ui.shell.teams_tab import TeamsTab
 from ui.shell.tray import Tray, closes_to_tray
@@ -74,6 +75,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._shown_once = False
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
+        # The style's name and a title bar's height as last found, checked once shown.
+        self.style_facts = StyleFacts(self, engine.settings)
         self._build()
         self.dialing = Dialing(
             self, self.left_tabs, self.leads_panel, self.call_panel, self.present, self.show_message
@@ -104,7 +107,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         # Edits made by another connection (the team's sync, the command line) show too.
         parts = (self.teams, self.call_panel, self.leads_panel, self.history)
         self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
-        QTimer.singleShot(0, self, self.team_mode.start)  # once the loop runs
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it
@@ -163,6 +165,7 @@ class MainWindow(WindowDialogs, QMainWindow):
             folders=folders,
             tasks=self.tasks,
             changed=self._teams_changed,
+            style=lambda: self.style_facts.name,
         )
         # The call list's tab (built when first shown); its calls go through the call panel.
         self.call_list = CallListTab(
@@ -342,7 +345,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         if state.get("geometry") and self.restoreGeometry(from_text(state["geometry"])):
             self._fit_to_screen()  # saved on a larger screen, or with a screen now gone
         else:
-            size = fit_to_screen(self, QSize(*DEFAULT_SIZE)).size()
+            size = fit_to_screen(
+                self, QSize(*DEFAULT_SIZE), title_bar=self.style_facts.title_bar
+            ).size()
             # The leads table's columns without scrolling (600 of 1280 px); on a smaller
             # screen, in proportion, or nearly all of them when the call panel has room.
             spare = size.width() - self.call_panel.minimumSizeHint().width() - 40
@@ -378,14 +383,28 @@ class MainWindow(WindowDialogs, QMainWindow):
         if not self.windowState() & (
             Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
         ):
-            fit_to_screen(self)
+            fit_to_screen(self, title_bar=self.style_facts.title_bar)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            # Again once shown: the frame's real size (title bar) is known only now.
-            QTimer.singleShot(0, self, self._fit_to_screen)  # dropped if the window goes first
+            QTimer.singleShot(0, self, self._first_turn)  # dropped if the window goes first
+
+    def _first_turn(self) -> None:
+        # Again once shown: the frame's real size (title bar) is known only now.
+        self._fit_to_screen()
+        # Queued behind what the first turn of the loop has to do (show, expose, paint).
+        QTimer.singleShot(0, self, self._after_first_idle)
+
+    def _after_first_idle(self) -> None:
+        """Once the window is shown and idle: what was left from the start."""
+        if self.style_facts.check():  # the style changed since the answers were kept
+            self._fit_to_screen()
+            self.teams.panel()  # its remembered size was the old style's
+        # Its configuration is read (keyring, settings) on another thread: not while the
+        # window lays itself out and paints, when each Python call from Qt waits for the GIL.
+        self.team_mode.start()
 
     # Closing
     def quit(self) -> None:

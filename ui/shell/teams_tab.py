@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from console.store import Store
 from ui.common.file_dialogs import Folders
 from ui.common.tasks import TaskRunner
-from ui.shell.lazy_page import LazyPage, SettingsLike
+from ui.shell.lazy_page import LazyPage, SettingsLike, style_name
 from ui.teams.actions import TeamFileActions
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 class TeamsTab:
     """``panel()`` is the Teams panel, built on demand; ``files`` its File-menu actions.
 
-    ``changed`` is called when the panel has saved a change to the team lists.
+    ``changed`` is called when the panel has saved a change to the team lists; ``style``
+    gives the style's name (see LazyPage).
     """
 
     def __init__(
@@ -40,6 +41,7 @@ class TeamsTab:
         folders: Folders,
         tasks: TaskRunner,
         changed: Callable[[], object],
+        style: Callable[[], str] = style_name,
     ) -> None:
         self._store, self._settings, self._folders, self._tasks = store, settings, folders, tasks
         self._changed = changed
@@ -48,7 +50,7 @@ class TeamsTab:
         self.files = TeamFileActions(window, store)
         self.files.import_.triggered.connect(self._import_before_built)
         self.files.export.triggered.connect(self._export_before_built)
-        self.page = LazyPage("teams", self._make, self._built, settings, tabs)
+        self.page = LazyPage("teams", self._make, self._built, settings, tabs, style=style)
         tabs.addTab(self.page, window.tr("Tea&ms"))
         self._tabs = tabs
         tabs.currentChanged.connect(self._shown)

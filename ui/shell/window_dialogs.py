@@ -4,11 +4,12 @@ the menus, the tray and links reach them as the window's own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from console import APP_NAME, __version__
 from ui.common.file_dialogs import Folders
@@ -17,7 +18,7 @@ from ui.common.widgets import fit_title
 from ui.shell.parts import TextDialog
 
 if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QMessageBox, QStatusBar
 
     from console.engine import Engine
     from ui.calls.panel import CallPanel
@@ -37,6 +38,7 @@ class WindowDialogs:
 
         def tr(self, text: str) -> str: ...
         def update_account(self) -> None: ...
+        def statusBar(self) -> QStatusBar: ...  # noqa: N802
 
     def _open(self, key: str, make: Callable[[], QWidget]) -> QWidget:
         dialog = self._dialogs.get(key)
@@ -62,13 +64,34 @@ class WindowDialogs:
         return self._open("account", make)
 
     def show_reports(self) -> QWidget:
-        from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
+        if "reports" in self._dialogs:
+            return self._open("reports", lambda: self._dialogs["reports"])  # raised
+        # The first opening imports pyqtgraph and numpy (~2 s on a slow machine), each one
+        # builds the charts (~0.4 s): said at once, not a window that stops answering.
+        with self._busy(self.tr("Loading charts…")):
+            from ui.reports.window import ReportsWindow  # with pyqtgraph: only when opened
 
-        store, settings = self.engine.store, self.engine.settings
-        return self._open(
-            "reports",
-            lambda: ReportsWindow(store, self.tasks, Folders(settings), self, settings=settings),
-        )
+            store, settings = self.engine.store, self.engine.settings
+            folders = Folders(settings)
+            return self._open(
+                "reports",
+                lambda: ReportsWindow(store, self.tasks, folders, self, settings=settings),
+            )
+
+    @contextmanager
+    def _busy(self, say: str) -> Iterator[None]:
+        """``say`` in the status bar, painted now, and a busy cursor, while the block runs on
+        this thread."""
+        bar = self.statusBar()
+        bar.showMessage(say)
+        bar.repaint()  # now: the work that follows holds the thread
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            if bar.currentMessage() == say:
+                bar.clearMessage()
 
     def show_outbox(self) -> QWidget:
         from ui.account.outbox import OutboxDialog
