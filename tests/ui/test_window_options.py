@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox
 from window_kit import answer, open_session, pick, seed_window
 
 from console.calls.params import BY_NAME, OPTION_NAMES
@@ -169,7 +169,11 @@ def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
     record = arun(scenario())
     window.resize(window.minimumWidth(), 560)  # the offscreen screen is only 800x600
     window.outer_split.setSizes([300, 400])
-    sizes = window.outer_split.sizes()
+    # The call's result line may still grow the window's minimum height (a layout request
+    # posted when it was set): what is kept is the layout as it stands when the window closes.
+    QApplication.processEvents()
+    height, sizes = window.height(), window.outer_split.sizes()
+    assert abs(height - 560) <= 40  # the resize took (give or take a line of text)
     session.close(engine, window)
 
     engine, window = session.start()
@@ -179,7 +183,7 @@ def test_restart_restores_history_presets_and_layout(session, arun, qtbot):
     assert panel.presets.current_name() == "Quick ring"
     assert panel.form.values() == {"timeout": 15}
     assert panel.current_team().name == "Sales East"
-    assert window.height() == 560
+    assert window.height() == height
     assert window.outer_split.sizes() == sizes
 
 
