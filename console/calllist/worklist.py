@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
+def no_leads_in(path: str | os.PathLike[str]) -> str:
+    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``)."""
+    return f"{os.path.basename(os.fspath(path))} has no leads to call"
+
+
 def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
     """A change to the list: what it changed is written once, as it returns (or raises), in
     one go with anything an earlier write left unsaved (see CallList._flush)."""
@@ -143,9 +148,11 @@ class CallList:
 
     # Building
     @_writes
-    def from_lead_ids(self, lead_ids: Iterable[int], source: str) -> int:
+    def from_lead_ids(self, lead_ids: Iterable[int], source: str, empty: str = "") -> int:
         """A new list of these saved leads, in this order (repeats and unknown ids dropped);
-        returns its length. Replaces the list in use; refused while its call is pending."""
+        returns its length. Replaces the list in use; refused while its call is pending, and
+        when none of them is a saved lead (``empty`` says why, in words: "The search “x”
+        finds no leads"), as an empty list would only lose the one in use."""
         self._refuse_if_calling()
         seen: set[int] = set()
         entries: list[Entry] = []
@@ -156,6 +163,9 @@ class CallList:
             lead = self.store.get_lead(lead_id)
             if lead is not None and lead.id is not None:
                 entries.append(Entry(lead.id, lead.name, lead.number))
+        if not entries:
+            why = empty or "None of these leads is saved any more"
+            raise CallListRefused(f"{why}; the call list in use is kept.")
         self._stored = self.store.replace_call_list(source, entries)
         self._unsaved, self._place_unsaved, self.save_problem = set(), False, ""
         self._wrapping = None
@@ -168,7 +178,8 @@ class CallList:
         leads = self.store.search_leads(text, limit)
         ids = [lead.id for lead in leads if lead.id is not None]
         words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
-        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}")
+        empty = f"The {words} finds no leads" if text.strip() else "There are no leads yet"
+        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}", empty)
 
     def read_file(
         self,
@@ -217,7 +228,7 @@ class CallList:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
         self._refuse_if_calling()
         report, ids, source = self.read_file(path, mapping, progress)
-        self.from_lead_ids(ids, source)
+        self.from_lead_ids(ids, source, no_leads_in(path))
         return report
 
     def _all_leads(self) -> list[Lead]:

@@ -212,3 +212,23 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
     assert reopened.entries[0].state == EntryState.CALLED
     assert reopened.entries[0].note.endswith(": interrupted")
     assert reopened.current().name == "Bob"
+
+
+def test_a_new_list_with_no_leads_keeps_the_one_in_use(store, tmp_path):
+    # Found by trying it: a search that finds nobody (or a file of bad rows) replaced a list
+    # with leads still waiting by an empty one; the list in use was lost.
+    ids = add(store, "Ann", "Bob")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(ids, "2 selected leads")
+    calls.skip()
+    with pytest.raises(CallListRefused, match="finds no leads; the call list in use is kept"):
+        calls.from_search("nobody")
+    path = tmp_path / "bad.csv"
+    path.write_text("name,phone\nx,12\n", encoding="utf-8")
+    with pytest.raises(CallListRefused, match="bad.csv has no leads to call; the call list in use"):
+        calls.from_file(path)
+    with pytest.raises(CallListRefused, match="None of these leads is saved any more; the"):
+        calls.from_lead_ids([9999], "1 selected lead")  # deleted since it was picked
+    for reopened in (calls, CallList(store, CallRegistry(), clock)):
+        assert reopened.source == "2 selected leads"
+        assert reopened.current().name == "Bob"

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSizePolicy, QTabWidget, QWidget
 
-from console.calllist import CallList, CallListRefused
+from console.calllist import CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
 from console.phone import format_display
@@ -304,7 +304,7 @@ class CallListTab(QObject):
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
         # The list itself changes here, on the window's thread.
-        self._built_list(lambda: self.list.from_lead_ids(ids, source))
+        self._built_list(lambda: self.list.from_lead_ids(ids, source, no_leads_in(path)))
         self._leads.refresh()  # the file's new leads
         if report.problems or report.notices:
             from ui.leads.importer import ImportSummary, LeadImport
