@@ -259,3 +259,29 @@ def test_a_store_another_program_holds_is_said_in_one_sentence(session):
     stored = engine.store.load_call_list()
     assert stored.position == 2
     assert [e.state for e in stored.entries[:2]] == [EntryState.SKIPPED, EntryState.SKIPPED]
+
+
+def test_a_long_name_on_a_small_screen_keeps_the_number_and_the_notes_in_view(session, qtbot):
+    # Found on a 1024x768 screenshot: the lead line is bold as a whole, but a long name was
+    # cut as if it were not, so the bold name pushed the number out of the line; and the
+    # leads' table grew as wide as the name, its State and Note columns out of view.
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.calllist.model import NOTE, STATE
+
+    engine, window, leads = start(session)
+    name = "Konstantinos Papadopoulos-Alexandropoulos of the Very Long Name Family"
+    long = engine.store.add_lead(Lead(None, name, "5552223376", "Tailspin Toys Worldwide"))
+    window.resize(1024, 740)
+    window.call_list.list.from_lead_ids([long.id, leads[0].id], "2 leads")
+    page = window.call_list.show()
+    qtbot.wait(50)  # the layout settles
+    shown = page.lead.text()
+    assert shown.startswith("Up next: Konstantinos") and "…" in shown
+    assert shown.endswith("· (555) 222-3376")
+    drawn = QFontMetrics(page.lead.font()).horizontalAdvance(shown)
+    assert drawn <= page.lead.contentsRect().width()
+    table = page.entries
+    for column in (STATE, NOTE):
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert table.columnViewportPosition(column) >= 0 and right <= table.viewport().width()

@@ -32,7 +32,7 @@ from console.calllist import CallList, CallListRefused, Countdown
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
-from ui.calllist.model import NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
+from ui.calllist.model import LEAD, NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
 from ui.common.resources import icon
 from ui.common.widgets import ElidedLabel, KeepFocusButton, button
 
@@ -131,7 +131,12 @@ class CallListPage(QWidget):
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.entries_model = EntriesModel(self)
         self.entries = self._table(self.entries_model, tr("The leads of the call list"))
-        self.entries.horizontalHeader().setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
+        # The name and the note share what room there is (cut with "…", whole in the tip):
+        # sized to a long name, the table hid its State and Note columns on a small screen.
+        for column in (LEAD, NOTE):
+            self.entries.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch
+            )
         self.entries.horizontalHeader().setSectionResizeMode(
             ROW, QHeaderView.ResizeMode.ResizeToContents
         )
