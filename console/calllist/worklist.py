@@ -248,22 +248,41 @@ class CallList:
         while index < len(stored.entries):
             entry = stored.entries[index]
             if entry.state == EntryState.WAITING:
-                why = self._rule_skips(entry)
+                why = self._rule_skips(index)
                 if why is None:
                     break
                 entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
-                self.store.save_call_list_entry(stored.id, index, entry)
+                self._save_entry(index)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
         return self.current()
 
-    def _rule_skips(self, entry: Entry) -> str | None:
-        """Why the rules pass this lead over ("Do not call", "reached today at 10:14"), or
-        None; the entry's name and number are refreshed from the lead as it is now."""
+    @_writes
+    def lead_up(self) -> tuple[Entry, Lead | None] | None:
+        """The current entry and its lead as saved now (None once deleted), or None when the
+        list is empty or done. The entry takes the lead's name and number as they are now
+        (written when they changed): the lead shown is the one Call dials."""
+        entry = self.current()
+        if entry is None:
+            return None
+        lead = self.store.get_lead(entry.lead_id)
+        if lead is not None:
+            self._follow(self.position, entry, lead)
+        return entry, lead
+
+    def _follow(self, index: int, entry: Entry, lead: Lead) -> None:
+        if (entry.name, entry.number) != (lead.name, lead.number):
+            entry.name, entry.number = lead.name, lead.number
+            self._save_entry(index)
+
+    def _rule_skips(self, index: int) -> str | None:
+        """Why the rules pass the entry at ``index`` over ("Do not call", "reached today at
+        10:14"), or None; its name and number are refreshed from the lead as it is now."""
+        entry = self.entries[index]
         lead = self.store.get_lead(entry.lead_id)
         if lead is None:
             return "no longer a saved lead"
-        entry.name, entry.number = lead.name, lead.number
+        self._follow(index, entry, lead)
         if lead.do_not_call:
             return "Do not call"
         reached = self.reached_today(lead.number)
@@ -345,7 +364,7 @@ class CallList:
             entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
             raise CallListRefused(self._nothing_left())
-        why = self._rule_skips(entry)
+        why = self._rule_skips(self.position)
         if why is not None:
             who = entry.name or format_display(entry.number)
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"

@@ -285,3 +285,22 @@ def test_a_long_name_on_a_small_screen_keeps_the_number_and_the_notes_in_view(se
     for column in (STATE, NOTE):
         right = table.columnViewportPosition(column) + table.columnWidth(column)
         assert table.columnViewportPosition(column) >= 0 and right <= table.viewport().width()
+
+
+def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
+    # Found by trying it: the lead's name and number edited in the Leads tab, the list still
+    # showed the old ones (and the old number's calls) while Call dialed the new number.
+    engine, window, leads = start(session)
+    nameless = engine.store.add_lead(Lead(None, "", "5553330006"))
+    window.call_list.list.from_lead_ids([leads[0].id, nameless.id], "2 leads")
+    page = window.call_list.show()
+    engine.store.update_lead(Lead(leads[0].id, "Ann Married", "5552220009"))
+    window.left_tabs.setCurrentWidget(window.leads_panel)
+    window.call_list.show()  # back on the tab: read again
+    assert page.lead.full_text() == "Up next: Ann Married · (555) 222-0009"
+    assert page.calls_title.full_text() == "Calls to Ann Married: none yet."
+    strip = call_and_wait(window, arun, "Ann Married")
+    assert engine.store.fetch_calls(limit=1)[0].lead_number == "5552220009"
+    strip.skip()
+    # A lead without a name is its number, said once.
+    assert page.lead.full_text() == "Up next: (555) 333-0006"

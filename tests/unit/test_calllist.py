@@ -232,3 +232,45 @@ def test_a_new_list_with_no_leads_keeps_the_one_in_use(store, tmp_path):
     for reopened in (calls, CallList(store, CallRegistry(), clock)):
         assert reopened.source == "2 selected leads"
         assert reopened.current().name == "Bob"
+
+
+def test_the_lead_up_is_the_lead_as_saved_now(store, tmp_path):
+    # Found by trying it: after the lead's name and number were edited, the list still showed
+    # the old ones (and the old number's calls) while Call dialed the new number.
+    ann, bob = add(store, "Ann", "Bob")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    store.update_lead(Lead(ann, "Ann Edited", "5559990001"))
+    entry, lead = calls.lead_up()
+    assert (entry.name, entry.number) == ("Ann Edited", "5559990001") == (lead.name, lead.number)
+    with Store.open(tmp_path / "store.db") as again:  # written, not only in memory
+        assert again.load_call_list().entries[0].number == "5559990001"
+    store.delete_lead(ann)
+    entry, lead = calls.lead_up()
+    assert lead is None and entry.name == "Ann Edited"  # still reads as it last was
+
+
+def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store, tmp_path):
+    # The rules' own skips were written at once, outside the one write per change: a store
+    # another program held raised out of Skip (a traceback) instead of going on in memory.
+    import sqlite3
+
+    ann, bob, cy = add(store, "Ann", "Bob", "Cy")
+    store.set_do_not_call(bob, "asked")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann, bob, cy], "3 leads")
+    other = sqlite3.connect(str(tmp_path / "store.db"), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        assert calls.skip().name == "Cy"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert calls.save_problem.startswith("The call list could not be saved just now (")
+    calls.pause()  # the next change writes what was kept
+    assert calls.save_problem == ""
+    with Store.open(tmp_path / "store.db") as again:
+        stored = again.load_call_list()
+        notes = [e.note for e in stored.entries[:2]]
+        assert notes == ["skipped: by the agent", "skipped: Do not call"]
+        assert stored.position == 2

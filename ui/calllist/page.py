@@ -210,8 +210,12 @@ class CallListPage(QWidget):
         self.changed.emit()
 
     def _show_lead(self) -> None:
-        entry = self.calls.current()
-        if entry is None:
+        try:
+            up = self.calls.lead_up()  # the lead as saved now: the one Call dials
+        except sqlite3.Error as exc:
+            log.warning("the lead up next not read: %s", exc)
+            up = (entry, None) if (entry := self.calls.current()) is not None else None
+        if up is None:
             text = (
                 self.tr("All %n lead(s) are done.", "", len(self.calls.entries))
                 if self.calls.entries
@@ -223,11 +227,10 @@ class CallListPage(QWidget):
             self.recent_model.set_calls([])
             self.recent.setVisible(False)
             return
-        lead = self._store.get_lead(entry.lead_id)
-        head, keep = (
-            entry.name or format_display(entry.number),
-            f" · {format_display(entry.number)}",
-        )
+        entry, lead = up
+        number = format_display(entry.number)
+        # A lead without a name is its number: said once.
+        head, keep = (entry.name, f" · {number}") if entry.name else (number, "")
         tail = ""
         if lead is not None:
             if lead.do_not_call:
