@@ -19,7 +19,7 @@ from console.calllist.parts import (
     local_now,
 )
 from console.calls.outcome import Status
-from console.calls.registry import CallRegistry, InFlight
+from console.calls.registry import CallRegistry, InFlight, call_key
 from console.phone import format_display
 from console.store.calllists import Entry, EntryState, StoredList
 from console.store.models import CallRecord, Lead
@@ -153,7 +153,7 @@ class CallList:
         returns its length. Replaces the list in use; refused while its call is pending, and
         when none of them is a saved lead (``empty`` says why, in words: "The search “x”
         finds no leads"), as an empty list would only lose the one in use."""
-        self._refuse_if_calling()
+        self._refuse_if_calling("the call list in use is kept until it ends")
         seen: set[int] = set()
         entries: list[Entry] = []
         for lead_id in lead_ids:
@@ -226,7 +226,7 @@ class CallList:
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
-        self._refuse_if_calling()
+        self._refuse_if_calling("the call list in use is kept until it ends")
         report, ids, source = self.read_file(path, mapping, progress)
         self.from_lead_ids(ids, source, no_leads_in(path))
         return report
@@ -310,7 +310,7 @@ class CallList:
         After a call from the list (its wrap-up awaited) it simply moves on. Refused
         (CallListRefused) while the list's call is pending, and when nothing is left.
         """
-        self._refuse_if_calling()
+        self._refuse_if_calling("Skip waits until it ends")
         entry = self.current()
         if entry is None:
             raise CallListRefused(self._nothing_left())
@@ -371,6 +371,7 @@ class CallList:
             self._save_entry(self.position)
             self.next()
             raise CallListRefused(f"{who} was skipped ({why}); nothing was sent.")
+        self._refuse_if_called_elsewhere(entry)
         return entry
 
     def calling(self, call: InFlight) -> None:
@@ -426,11 +427,22 @@ class CallList:
     def _call_entry_now(self) -> Entry | None:
         return next((e for e in self.entries if e.call_id == self._wrapping), None)
 
-    def _refuse_if_calling(self) -> None:
+    def _refuse_if_calling(self, then: str = "nothing more was sent") -> None:
+        """``then``: what the refusal means for what was asked ("Skip waits until it ends")."""
         call = self.pending()
         if call is not None:
+            raise CallListRefused(f"A call to {call.lead} is still in progress; {then}.")
+
+    def _refuse_if_called_elsewhere(self, entry: Entry) -> None:
+        """A call to this lead placed outside the list (the call panel, a link) and still
+        pending holds the list: calling now would be the panel's "Call again?", whose call
+        the list would never know of."""
+        number = call_key(entry.number, "")[0]
+        other = next((call for call in self.registry if call.key[0] == number), None)
+        if other is not None:
             raise CallListRefused(
-                f"A call to {call.lead} is still in progress; nothing more was sent."
+                f"A call to {other.lead} placed outside the list is still in progress;"
+                " nothing more was sent."
             )
 
     def _nothing_left(self) -> str:

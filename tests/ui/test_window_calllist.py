@@ -304,3 +304,22 @@ def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
     strip.skip()
     # A lead without a name is its number, said once.
     assert page.lead.full_text() == "Up next: (555) 333-0006"
+
+
+def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun):
+    # Found by trying it: the list's Call then went on to the panel's "Call again?", and a
+    # Yes there placed a call the list never knew of.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    window.call_panel.set_lead(leads[0])
+    window.call_panel.call()  # Ann, from the call panel
+    page = window.call_list.show()
+    page.call_button.click()
+    assert page.message.text() == (
+        "A call to Ann Archer placed outside the list is still in progress; nothing more was sent."
+    )
+    assert window.call_panel._asking == {}  # no "Call again?" asked
+    arun(until(lambda: strip_for(window, "Ann Archer"), what="the panel's call to end")).skip()
+    page.call_button.click()  # reached by that call: passed over, as the rules say
+    assert page.message.text().startswith("Ann Archer was skipped (reached today at ")
+    assert len(engine.store.fetch_calls(limit=10)) == 1

@@ -58,6 +58,10 @@ def place(calls: CallList, registry: CallRegistry, store: Store, status: Status)
     registry.record(reservation, call_id)
     with pytest.raises(CallListRefused, match=f"A call to {entry.name} is still in progress"):
         calls.check_call()
+    with pytest.raises(CallListRefused, match="in progress; Skip waits until it ends"):
+        calls.skip()  # said as what Skip does, not "nothing more was sent"
+    with pytest.raises(CallListRefused, match="in progress; the call list in use is kept"):
+        calls.from_search("")
     store.finish_call(call_id, status=str(status), description="")
     reservation.status = status
     registry.release(reservation)
@@ -274,3 +278,21 @@ def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store
         notes = [e.note for e in stored.entries[:2]]
         assert notes == ["skipped: by the agent", "skipped: Do not call"]
         assert stored.position == 2
+
+
+def test_a_call_to_the_lead_up_placed_outside_the_list_holds_the_list(store):
+    # Found by trying it: with a call to the lead up next pending from the call panel, Call on
+    # the list went on to the panel's "Call again?"; a Yes there placed a call the list never
+    # knew of (the lead stayed up, to be called a third time).
+    ann, bob = add(store, "Ann", "Bob")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    other = registry.reserve("+1 (555) 222-0000", "5550001111", lead_name="Ann")  # any list
+    with pytest.raises(CallListRefused) as refused:
+        calls.check_call()
+    assert str(refused.value) == (
+        "A call to Ann placed outside the list is still in progress; nothing more was sent."
+    )
+    registry.release(other)
+    assert calls.check_call().name == "Ann"
