@@ -323,3 +323,23 @@ def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun)
     page.call_button.click()  # reached by that call: passed over, as the rules say
     assert page.message.text().startswith("Ann Archer was skipped (reached today at ")
     assert len(engine.store.fetch_calls(limit=10)) == 1
+
+
+def test_ctrl_enter_during_the_countdown_calls_once_and_the_countdown_goes(session, arun, qtbot):
+    # Found by trying it: Ctrl+Enter (or Call) during the countdown placed the call, and the
+    # line above still said "Auto-advance stopped: press Call when ready." beside it.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    call_and_wait(window, arun, "Ann Archer").skip()
+    assert page.countdown.running
+    qtbot.keyClick(page.call_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text() == "Calling Bob Baker…"
+    assert not page.countdown.running and page.countdown_label.isHidden()
+    arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's call")).skip()
+    assert page.countdown.running  # counting to Cy now; Call itself ends it the same way
+    page.call_button.click()
+    assert page.message.text() == "Calling Cy Cole…" and page.countdown_label.isHidden()
+    arun(until(lambda: strip_for(window, "Cy Cole"), what="Cy's call"))
+    assert len(engine.store.fetch_calls(limit=10)) == 3

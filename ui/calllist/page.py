@@ -265,7 +265,7 @@ class CallListPage(QWidget):
 
     # What the buttons do
     def ask_call(self) -> None:
-        self.cancel_countdown()
+        self.end_countdown()
         self.call_asked.emit()
 
     def skip(self) -> None:
@@ -317,9 +317,7 @@ class CallListPage(QWidget):
 
     def _tick(self) -> None:
         if self.countdown.tick():
-            self._stop_timer()
-            self.countdown_label.clear()
-            self.countdown_label.hide()
+            self.end_countdown()
             self.call_asked.emit()
         else:
             self._show_countdown()
@@ -340,6 +338,14 @@ class CallListPage(QWidget):
             return False
         self.countdown_label.setText(self.tr("Auto-advance stopped: press Call when ready."))
         return True
+
+    def end_countdown(self) -> None:
+        """A call is asked for (Call, Ctrl+Enter): the countdown, if any, has no more to say;
+        "stopped: press Call when ready" beside the call being placed read as a refusal."""
+        self._stop_timer()
+        self.countdown.cancel()
+        self.countdown_label.clear()
+        self.countdown_label.hide()
 
     def _stop_timer(self) -> None:
         self._timer.stop()

@@ -162,6 +162,7 @@ class CallListTab(QObject):
     def call_current(self) -> asyncio.Task | None:
         """Call the lead up next through the call panel; None (and why) when not started."""
         page = self.panel()
+        page.end_countdown()  # Ctrl+Enter during the countdown: the call it counted to
         try:
             entry = self.list.check_call()
         except CallListRefused as exc:
