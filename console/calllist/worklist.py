@@ -411,16 +411,19 @@ class CallList:
 
     @_writes
     def wrapped_up(self, record: CallRecord, saved: bool = True) -> Entry | None:
-        """A call's wrap-up was saved (or skipped: ``saved`` False). When it is the list's
-        awaited call, its disposition joins the note and the next lead comes up (returned);
+        """A call's wrap-up was saved (or skipped: ``saved`` False). A call of the list's
+        has its disposition join its lead's note (even after Skip moved on, or edited later
+        from the history); when it is the awaited one, the next lead comes up (returned).
         None otherwise."""
-        if record.id is None or record.id != self._wrapping:
+        if record.id is None:
             return None
-        self._wrapping = None
         for index, entry in enumerate(self.entries):
             if entry.call_id == record.id and saved and record.disposition:
                 entry.note = f"{entry.note.split(' · ')[0]} · {record.disposition}"
                 self._save_entry(index)
+        if record.id != self._wrapping:
+            return None
+        self._wrapping = None
         return self.next()
 
     # Inside

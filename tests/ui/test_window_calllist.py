@@ -343,3 +343,21 @@ def test_ctrl_enter_during_the_countdown_calls_once_and_the_countdown_goes(sessi
     assert page.message.text() == "Calling Cy Cole…" and page.countdown_label.isHidden()
     arun(until(lambda: strip_for(window, "Cy Cole"), what="Cy's call"))
     assert len(engine.store.fetch_calls(limit=10)) == 3
+
+
+def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session, arun):
+    # Found by trying it: Skip during the wrap-up said "Skipped Ann Archer." of a lead the
+    # list had called and reached; the wrap-up saved afterwards was left out of its note.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    page = window.call_list.show()
+    strip = call_and_wait(window, arun, "Ann Archer")
+    page.skip_button.click()
+    assert page.message.text() == (
+        "Went on; the wrap-up of the call to Ann Archer can still be saved."
+    )
+    assert page.lead.full_text().startswith("Up next: Bob Baker")
+    strip.choose("Interested")
+    strip.save()
+    assert page.lead.full_text().startswith("Up next: Bob Baker")  # not moved again
+    assert page.entries_model.entry(0).note.endswith("· Interested")

@@ -296,3 +296,19 @@ def test_a_call_to_the_lead_up_placed_outside_the_list_holds_the_list(store):
     )
     registry.release(other)
     assert calls.check_call().name == "Ann"
+
+
+def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
+    # Skip after a call goes on without its wrap-up; saved later (the strip, the history),
+    # the disposition was dropped from the lead's note, and the list must not move again.
+    ids = add(store, "Ann", "Bob", "Cy")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids(ids, "3 leads")
+    record = place(calls, registry, store, Status.SUCCESS)
+    assert calls.skip().name == "Bob"
+    assert calls.entries[0].state == EntryState.REACHED  # called, not skipped
+    store.wrap_up(record.id, "Interested")
+    assert calls.wrapped_up(store.get_call(record.id)) is None
+    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    assert calls.current().name == "Bob"

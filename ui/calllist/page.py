@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.calllist import CallList, CallListRefused, Countdown
+from console.calllist import CallList, CallListRefused, Countdown, EntryState
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
@@ -277,7 +277,14 @@ class CallListPage(QWidget):
             self.say(str(exc))
             return
         if entry is not None:
-            self.say(self.tr("Skipped {0}.").format(entry.name or format_display(entry.number)))
+            who = entry.name or format_display(entry.number)
+            if entry.state == EntryState.SKIPPED:
+                self.say(self.tr("Skipped {0}.").format(who))
+            else:  # called already: Skip went on without waiting for its wrap-up
+                self.say(
+                    self.tr("Went on; the wrap-up of the call to {0} can still be saved.")
+                    .format(who)
+                )  # fmt: skip
         self.refresh()
 
     def toggle_pause(self) -> None:

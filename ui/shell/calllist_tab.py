@@ -206,14 +206,17 @@ class CallListTab(QObject):
                        .format(entry.name or format_display(entry.number)))  # fmt: skip
 
     def wrap_up_done(self, record: CallRecord, saved: bool) -> None:
-        """A wrap-up was saved (or skipped): the list's awaited one brings the next lead."""
-        if record.id is None or record.id != self.list.awaiting_wrap_up:
-            return
+        """A wrap-up was saved (or skipped): a list's call keeps its disposition in its
+        lead's note, and the awaited one brings the next lead."""
+        awaited = record.id is not None and record.id == self.list.awaiting_wrap_up
         try:
             self.list.wrapped_up(record, saved)
         except sqlite3.Error as exc:  # reading the next lead
             self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
-        self._next_up()
+        if awaited:
+            self._next_up()
+        else:
+            self._refresh()
 
     def _next_up(self) -> None:
         entry = self.list.current()
