@@ -361,3 +361,19 @@ def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session
     strip.save()
     assert page.lead.full_text().startswith("Up next: Bob Baker")  # not moved again
     assert page.entries_model.entry(0).note.endswith("· Interested")
+
+
+def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
+    # Found by trying it: a lead whose number the request's checks refuse left the list
+    # saying "Calling Bad Number…" for good, while the call panel said nothing was sent.
+    engine, window, leads = start(session)
+    bad = engine.store.add_lead(Lead(None, "Bad Number", "1234567890"))
+    window.call_list.list.from_lead_ids([bad.id, leads[0].id], "2 leads")
+    page = window.call_list.show()
+    task = window.call_list.call_current()
+    assert page.message.text() == "Calling Bad Number…"
+    arun(task)
+    arun(until(lambda: "was not called" in page.message.text(), what="the refusal said"))
+    assert page.message.text() == "Bad Number was not called: see the line beside Call."
+    assert "nothing was sent" in window.call_panel.feedback.text()
+    assert engine.store.fetch_calls(limit=5) == []

@@ -186,10 +186,18 @@ class CallListTab(QObject):
         if not mine:  # refused by the call panel: it says why beside its Call button
             self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))
             return task
-        self.list.calling(mine[0])
+        call = mine[0]
+        self.list.calling(call)
         self._tell(self.tr("Calling {0}…").format(who))
         page.refresh()
+        if task is not None:  # refused after the checks (the request, the keyring): said
+            task.add_done_callback(lambda _task: self._not_placed(call, who))
         return task
+
+    def _not_placed(self, call: InFlight, who: str) -> None:
+        if call.call_id is None:  # never recorded: nothing was sent ("Calling…" stood on)
+            self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))
+            self._refresh()
 
     def _call_started(self, call: InFlight) -> None:
         self.list.call_started(call)  # a write refused is kept (CallList.save_problem)
