@@ -313,7 +313,7 @@ class CallList:
         self._refuse_if_calling("Skip waits until it ends")
         entry = self.current()
         if entry is None:
-            raise CallListRefused(self._nothing_left())
+            raise CallListRefused(self.nothing_left())
         if entry.state == EntryState.WAITING:
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {reason}"
             self._save_entry(self.position)
@@ -363,7 +363,7 @@ class CallList:
         if entry is not None and entry.state != EntryState.WAITING:
             entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
-            raise CallListRefused(self._nothing_left())
+            raise CallListRefused(self.nothing_left())
         why = self._rule_skips(self.position)
         if why is not None:
             who = entry.name or format_display(entry.number)
@@ -448,7 +448,8 @@ class CallList:
                 " nothing more was sent."
             )
 
-    def _nothing_left(self) -> str:
+    def nothing_left(self) -> str:
+        """The list done, in words: "All 12 leads are done." ("The one lead is done.")."""
         total = len(self.entries)
         return f"All {total} leads are done." if total != 1 else "The one lead is done."
 

@@ -377,3 +377,12 @@ def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
     assert page.message.text() == "Bad Number was not called: see the line beside Call."
     assert "nothing was sent" in window.call_panel.feedback.text()
     assert engine.store.fetch_calls(limit=5) == []
+
+
+def test_a_list_of_one_done_says_so_in_words(session):
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([leads[0].id], "1 selected lead")
+    page = window.call_list.show()
+    page.skip_button.click()
+    assert page.lead.full_text() == "The one lead is done."  # was "All 1 lead are done."
+    assert page.progress.text() == "1 of 1 · 0 reached"

@@ -217,7 +217,7 @@ class CallListPage(QWidget):
             up = (entry, None) if (entry := self.calls.current()) is not None else None
         if up is None:
             text = (
-                self.tr("All %n lead(s) are done.", "", len(self.calls.entries))
+                self.calls.nothing_left()  # the engine's sentence, one lead or many
                 if self.calls.entries
                 else self.tr("No call list yet: build one from the buttons below.")
             )

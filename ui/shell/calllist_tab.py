@@ -229,7 +229,7 @@ class CallListTab(QObject):
     def _next_up(self) -> None:
         entry = self.list.current()
         if entry is None:
-            self._tell(self.tr("All %n lead(s) are done.", "", len(self.list.entries)))
+            self._tell(self.list.nothing_left())
         else:
             who = entry.name or format_display(entry.number)
             self._tell(self.tr("Up next: {0}.").format(who))
