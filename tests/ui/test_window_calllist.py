@@ -386,3 +386,22 @@ def test_a_list_of_one_done_says_so_in_words(session):
     page.skip_button.click()
     assert page.lead.full_text() == "The one lead is done."  # was "All 1 lead are done."
     assert page.progress.text() == "1 of 1 · 0 reached"
+
+
+def test_the_countdown_is_in_the_status_bar_whatever_the_tab(session, arun, qtbot):
+    # Found by trying it: the wrap-up saved from the Leads tab (the strip is under every
+    # tab), auto-advance counted down on the Call list tab, out of sight, and then called.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    strip = call_and_wait(window, arun, "Ann Archer")
+    window.focus_leads()
+    strip.skip()
+    assert page.countdown.running
+    said = "Calling Bob Baker in 5 s: any key or Pause stops it."
+    assert window.statusBar().currentMessage() == said
+    page._tick()  # a second
+    assert window.statusBar().currentMessage() == said.replace("5 s", "4 s")
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_X)
+    assert window.statusBar().currentMessage() == "Auto-advance stopped: press Call when ready."

@@ -43,10 +43,12 @@ RECENT_ROWS = 3  # the list's height in rows; more scroll
 
 class CallListPage(QWidget):
     """``call_asked``: Call was pressed, or the countdown ran out (the window places it).
-    ``changed``: the list moved (its progress changed)."""
+    ``changed``: the list moved (its progress changed). ``countdown_said(text)``: the
+    countdown's line changed (a call is coming, or it was stopped)."""
 
     call_asked = Signal()
     changed = Signal()
+    countdown_said = Signal(str)  # the countdown's line: for the status bar, on every tab
 
     def __init__(
         self,
@@ -337,6 +339,7 @@ class CallListPage(QWidget):
                 who, self.countdown.left
             )
         )
+        self.countdown_said.emit(self.countdown_label.text())
 
     def cancel_countdown(self) -> bool:
         """Stop the countdown; whether one was running."""
@@ -344,6 +347,7 @@ class CallListPage(QWidget):
         if not self.countdown.cancel():
             return False
         self.countdown_label.setText(self.tr("Auto-advance stopped: press Call when ready."))
+        self.countdown_said.emit(self.countdown_label.text())
         return True
 
     def end_countdown(self) -> None:

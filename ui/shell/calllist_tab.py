@@ -125,6 +125,9 @@ class CallListTab(QObject):
     def _built(self, panel: QWidget) -> None:
         panel.call_asked.connect(self.call_current)  # type: ignore[attr-defined]
         panel.changed.connect(self._show_status)  # type: ignore[attr-defined]
+        # The countdown can run with another tab in front (the wrap-up strip is under every
+        # tab): its line is in the status bar too, so no call comes unannounced.
+        panel.countdown_said.connect(self._say)  # type: ignore[attr-defined]
 
     def _shown(self, index: int) -> None:
         if self._tabs.widget(index) is self.page:
