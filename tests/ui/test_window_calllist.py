@@ -405,3 +405,23 @@ def test_the_countdown_is_in_the_status_bar_whatever_the_tab(session, arun, qtbo
     assert window.statusBar().currentMessage() == said.replace("5 s", "4 s")
     qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_X)
     assert window.statusBar().currentMessage() == "Auto-advance stopped: press Call when ready."
+
+
+def test_a_new_list_during_the_countdown_stops_it(session, arun):
+    # Found by trying it: counting down to Bob, a new list made with the mouse (the question
+    # answered by a click, not a key) kept counting, and called the new list's first lead,
+    # whom the agent had not yet seen.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    call_and_wait(window, arun, "Ann Archer").skip()
+    assert page.countdown.running
+    window.leads_panel.search.setText("Eve")
+    window.call_list.from_search.trigger()
+    answer(window.call_list.question, yes=True)  # "Replace the call list?"
+    assert page.lead.full_text().startswith("Up next: Eve Evans")
+    assert not page.countdown.running
+    for _ in range(page.countdown.seconds):
+        page._tick()
+    assert len(engine.store.fetch_calls(limit=10)) == 1  # Ann's only

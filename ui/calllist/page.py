@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.calllist import CallList, CallListRefused, Countdown, EntryState
+from console.calllist import CallList, CallListRefused, Countdown, Entry, EntryState
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
@@ -62,6 +62,7 @@ class CallListPage(QWidget):
         super().__init__(parent)
         self.calls, self._store, self._settings = calls, store, settings
         self.countdown = Countdown()
+        self._counting_to: Entry | None = None  # the entry the countdown calls when it runs out
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -192,6 +193,8 @@ class CallListPage(QWidget):
     def refresh(self) -> None:
         """Read the list, its lead up next (notes, last calls) and its progress again."""
         calls = self.calls
+        if self.countdown.running and calls.current() is not self._counting_to:
+            self.cancel_countdown()  # a new list: its lead was not the one counted to
         entries = calls.entries
         self.progress.setText(calls.progress().text() if entries else self.tr("No call list"))
         if calls.paused:
@@ -316,6 +319,7 @@ class CallListPage(QWidget):
         entry = self.calls.auto_advance_to(self.auto.isChecked())
         if entry is None:
             return
+        self._counting_to = entry
         self.countdown.start()
         self._show_countdown()
         self.countdown_label.show()
