@@ -374,7 +374,9 @@ def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
     assert page.message.text() == "Calling Bad Number…"
     arun(task)
     arun(until(lambda: "was not called" in page.message.text(), what="the refusal said"))
-    assert page.message.text() == "Bad Number was not called: see the line beside Call."
+    assert page.message.text() == (
+        "Bad Number was not called: the call panel says why, beside its Call button."
+    )
     assert "nothing was sent" in window.call_panel.feedback.text()
     assert engine.store.fetch_calls(limit=5) == []
 

@@ -187,7 +187,7 @@ class CallListTab(QObject):
         task = panel.call()
         mine = [call for call in registry if call not in before]
         if not mine:  # refused by the call panel: it says why beside its Call button
-            self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))
+            self._tell(self._not_called(who))
             return task
         call = mine[0]
         self.list.calling(call)
@@ -199,8 +199,14 @@ class CallListTab(QObject):
 
     def _not_placed(self, call: InFlight, who: str) -> None:
         if call.call_id is None:  # never recorded: nothing was sent ("Calling…" stood on)
-            self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))
+            self._tell(self._not_called(who))
             self._refresh()
+
+    def _not_called(self, who: str) -> str:
+        # Not "beside Call": the tab has a Call of its own, with no such line by it.
+        return self.tr(
+            "{0} was not called: the call panel says why, beside its Call button."
+        ).format(who)
 
     def _call_started(self, call: InFlight) -> None:
         self.list.call_started(call)  # a write refused is kept (CallList.save_problem)
