@@ -304,6 +304,13 @@ def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
     strip.skip()
     # A lead without a name is its number, said once.
     assert page.lead.full_text() == "Up next: (555) 333-0006"
+    engine.store.delete_lead(nameless.id)
+    page.refresh()
+    assert page.lead.full_text() == "Up next: (555) 333-0006 · no longer a saved lead"
+    page.call_button.click()
+    assert page.message.text() == (
+        "(555) 333-0006 was skipped (no longer a saved lead); nothing was sent."
+    )
 
 
 def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun):

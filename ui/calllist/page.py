@@ -237,7 +237,9 @@ class CallListPage(QWidget):
         # A lead without a name is its number: said once.
         head, keep = (entry.name, f" · {number}") if entry.name else (number, "")
         tail = ""
-        if lead is not None:
+        if lead is None:  # deleted since the list was made: Call passes it over, and says so
+            keep += " · " + self.tr("no longer a saved lead")
+        else:
             if lead.do_not_call:
                 keep += " · " + self.tr("Do not call")
             tail = f" · {lead.company}" if lead.company else ""
