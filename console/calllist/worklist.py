@@ -153,7 +153,7 @@ class CallList:
         returns its length. Replaces the list in use; refused while its call is pending, and
         when none of them is a saved lead (``empty`` says why, in words: "The search “x”
         finds no leads"), as an empty list would only lose the one in use."""
-        self._refuse_if_calling("the call list in use is kept until it ends")
+        self._refuse_if_calling("no new list was made")
         seen: set[int] = set()
         entries: list[Entry] = []
         for lead_id in lead_ids:
@@ -226,7 +226,7 @@ class CallList:
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
-        self._refuse_if_calling("the call list in use is kept until it ends")
+        self._refuse_if_calling("no new list was made")
         report, ids, source = self.read_file(path, mapping, progress)
         self.from_lead_ids(ids, source, no_leads_in(path))
         return report
@@ -310,7 +310,7 @@ class CallList:
         After a call from the list (its wrap-up awaited) it simply moves on. Refused
         (CallListRefused) while the list's call is pending, and when nothing is left.
         """
-        self._refuse_if_calling("Skip waits until it ends")
+        self._refuse_if_calling("nothing was skipped")
         entry = self.current()
         if entry is None:
             raise CallListRefused(self.nothing_left())
@@ -431,7 +431,7 @@ class CallList:
         return next((e for e in self.entries if e.call_id == self._wrapping), None)
 
     def _refuse_if_calling(self, then: str = "nothing more was sent") -> None:
-        """``then``: what the refusal means for what was asked ("Skip waits until it ends")."""
+        """``then``: what the refusal means for what was asked ("nothing was skipped")."""
         call = self.pending()
         if call is not None:
             raise CallListRefused(f"A call to {call.lead} is still in progress; {then}.")

@@ -58,9 +58,9 @@ def place(calls: CallList, registry: CallRegistry, store: Store, status: Status)
     registry.record(reservation, call_id)
     with pytest.raises(CallListRefused, match=f"A call to {entry.name} is still in progress"):
         calls.check_call()
-    with pytest.raises(CallListRefused, match="in progress; Skip waits until it ends"):
+    with pytest.raises(CallListRefused, match="in progress; nothing was skipped"):
         calls.skip()  # said as what Skip does, not "nothing more was sent"
-    with pytest.raises(CallListRefused, match="in progress; the call list in use is kept"):
+    with pytest.raises(CallListRefused, match="in progress; no new list was made"):
         calls.from_search("")
     store.finish_call(call_id, status=str(status), description="")
     reservation.status = status
