@@ -257,7 +257,6 @@ class CallList:
         self._move(index)
         return self.current()
 
-    @_writes
     def lead_up(self) -> tuple[Entry, Lead | None] | None:
         """The current entry and its lead as saved now (None once deleted), or None when the
         list is empty or done. The entry takes the lead's name and number as they are now
@@ -266,14 +265,19 @@ class CallList:
         if entry is None:
             return None
         lead = self.store.get_lead(entry.lead_id)
-        if lead is not None:
-            self._follow(self.position, entry, lead)
+        # Written only when it changed: the window reads this on every refresh, and a store
+        # another program holds would make each read wait for it.
+        if lead is not None and self._follow(self.position, entry, lead) and not self._depth:
+            self._flush()
         return entry, lead
 
-    def _follow(self, index: int, entry: Entry, lead: Lead) -> None:
-        if (entry.name, entry.number) != (lead.name, lead.number):
-            entry.name, entry.number = lead.name, lead.number
-            self._save_entry(index)
+    def _follow(self, index: int, entry: Entry, lead: Lead) -> bool:
+        """The entry takes the lead's name and number; whether they changed."""
+        if (entry.name, entry.number) == (lead.name, lead.number):
+            return False
+        entry.name, entry.number = lead.name, lead.number
+        self._save_entry(index)
+        return True
 
     def _rule_skips(self, index: int) -> str | None:
         """Why the rules pass the entry at ``index`` over ("Do not call", "reached today at

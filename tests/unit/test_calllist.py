@@ -3,6 +3,7 @@ progress, never two calls at once, and the list kept across a reopen."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -267,6 +268,9 @@ def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store
     try:
         other.execute("BEGIN IMMEDIATE")
         assert calls.skip().name == "Cy"
+        began = time.monotonic()
+        assert calls.lead_up()[0].name == "Cy"  # the window's read: no write, no wait
+        assert time.monotonic() - began < 2  # the store's busy wait is 5 s
     finally:
         other.execute("ROLLBACK")
         other.close()
