@@ -287,7 +287,9 @@ class CallList:
         if lead is None:
             return "no longer a saved lead"
         self._follow(index, entry, lead)
-        if lead.do_not_call:
+        # The engine's rule (CallService): a number is not called while any lead with it is
+        # marked, so a copy of a marked lead saved by hand is passed over too.
+        if lead.do_not_call or self.store.do_not_call_lead(lead.number) is not None:
             return "Do not call"
         reached = self.reached_today(lead.number)
         if reached is not None:

@@ -316,3 +316,14 @@ def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
     assert calls.wrapped_up(store.get_call(record.id)) is None
     assert calls.entries[0].note == "reached at 15:00 · Interested"
     assert calls.current().name == "Bob"
+
+
+def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
+    # The engine refuses a number any marked lead has (then asks for an override the list
+    # never hears of); the list passed over only the lead itself when marked.
+    (ann,) = add(store, "Ann")
+    copy = store.add_lead(Lead(None, "Ann (copy)", store.get_lead(ann).number))
+    store.set_do_not_call(copy.id, "asked to be removed")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann], "1 lead")
+    assert calls.entries[0].note == "skipped: Do not call"
