@@ -33,7 +33,7 @@ from console.calllist.parts import (
     Countdown,
     Progress,
 )
-from console.calllist.worklist import CallList
+from console.calllist.worklist import CallList, no_leads_in
 from console.store.calllists import Entry, EntryState
 
 __all__ = [
@@ -45,4 +45,5 @@ __all__ = [
     "Entry",
     "EntryState",
     "Progress",
+    "no_leads_in",
 ]

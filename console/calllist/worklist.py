@@ -19,7 +19,7 @@ from console.calllist.parts import (
     local_now,
 )
 from console.calls.outcome import Status
-from console.calls.registry import CallRegistry, InFlight
+from console.calls.registry import CallRegistry, InFlight, call_key
 from console.phone import format_display
 from console.store.calllists import Entry, EntryState, StoredList
 from console.store.models import CallRecord, Lead
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from console.csvlayout import Mapping
 
 _T = TypeVar("_T")
+
+
+def no_leads_in(path: str | os.PathLike[str]) -> str:
+    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``)."""
+    return f"{os.path.basename(os.fspath(path))} has no leads to call"
 
 
 def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -143,10 +148,12 @@ class CallList:
 
     # Building
     @_writes
-    def from_lead_ids(self, lead_ids: Iterable[int], source: str) -> int:
+    def from_lead_ids(self, lead_ids: Iterable[int], source: str, empty: str = "") -> int:
         """A new list of these saved leads, in this order (repeats and unknown ids dropped);
-        returns its length. Replaces the list in use; refused while its call is pending."""
-        self._refuse_if_calling()
+        returns its length. Replaces the list in use; refused while its call is pending, and
+        when none of them is a saved lead (``empty`` says why, in words: "The search “x”
+        finds no leads"), as an empty list would only lose the one in use."""
+        self._refuse_if_calling("no new list was made")
         seen: set[int] = set()
         entries: list[Entry] = []
         for lead_id in lead_ids:
@@ -156,6 +163,9 @@ class CallList:
             lead = self.store.get_lead(lead_id)
             if lead is not None and lead.id is not None:
                 entries.append(Entry(lead.id, lead.name, lead.number))
+        if not entries:
+            why = empty or "None of these leads is saved any more"
+            raise CallListRefused(f"{why}; the call list in use is kept.")
         self._stored = self.store.replace_call_list(source, entries)
         self._unsaved, self._place_unsaved, self.save_problem = set(), False, ""
         self._wrapping = None
@@ -168,7 +178,8 @@ class CallList:
         leads = self.store.search_leads(text, limit)
         ids = [lead.id for lead in leads if lead.id is not None]
         words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
-        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}")
+        empty = f"The {words} finds no leads" if text.strip() else "There are no leads yet"
+        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}", empty)
 
     def read_file(
         self,
@@ -215,9 +226,9 @@ class CallList:
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
-        self._refuse_if_calling()
+        self._refuse_if_calling("no new list was made")
         report, ids, source = self.read_file(path, mapping, progress)
-        self.from_lead_ids(ids, source)
+        self.from_lead_ids(ids, source, no_leads_in(path))
         return report
 
     def _all_leads(self) -> list[Lead]:
@@ -237,23 +248,48 @@ class CallList:
         while index < len(stored.entries):
             entry = stored.entries[index]
             if entry.state == EntryState.WAITING:
-                why = self._rule_skips(entry)
+                why = self._rule_skips(index)
                 if why is None:
                     break
                 entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
-                self.store.save_call_list_entry(stored.id, index, entry)
+                self._save_entry(index)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
         return self.current()
 
-    def _rule_skips(self, entry: Entry) -> str | None:
-        """Why the rules pass this lead over ("Do not call", "reached today at 10:14"), or
-        None; the entry's name and number are refreshed from the lead as it is now."""
+    def lead_up(self) -> tuple[Entry, Lead | None] | None:
+        """The current entry and its lead as saved now (None once deleted), or None when the
+        list is empty or done. The entry takes the lead's name and number as they are now
+        (written when they changed): the lead shown is the one Call dials."""
+        entry = self.current()
+        if entry is None:
+            return None
+        lead = self.store.get_lead(entry.lead_id)
+        # Written only when it changed: the window reads this on every refresh, and a store
+        # another program holds would make each read wait for it.
+        if lead is not None and self._follow(self.position, entry, lead) and not self._depth:
+            self._flush()
+        return entry, lead
+
+    def _follow(self, index: int, entry: Entry, lead: Lead) -> bool:
+        """The entry takes the lead's name and number; whether they changed."""
+        if (entry.name, entry.number) == (lead.name, lead.number):
+            return False
+        entry.name, entry.number = lead.name, lead.number
+        self._save_entry(index)
+        return True
+
+    def _rule_skips(self, index: int) -> str | None:
+        """Why the rules pass the entry at ``index`` over ("Do not call", "reached today at
+        10:14"), or None; its name and number are refreshed from the lead as it is now."""
+        entry = self.entries[index]
         lead = self.store.get_lead(entry.lead_id)
         if lead is None:
             return "no longer a saved lead"
-        entry.name, entry.number = lead.name, lead.number
-        if lead.do_not_call:
+        self._follow(index, entry, lead)
+        # The engine's rule (CallService): a number is not called while any lead with it is
+        # marked, so a copy of a marked lead saved by hand is passed over too.
+        if lead.do_not_call or self.store.do_not_call_lead(lead.number) is not None:
             return "Do not call"
         reached = self.reached_today(lead.number)
         if reached is not None:
@@ -280,10 +316,10 @@ class CallList:
         After a call from the list (its wrap-up awaited) it simply moves on. Refused
         (CallListRefused) while the list's call is pending, and when nothing is left.
         """
-        self._refuse_if_calling()
+        self._refuse_if_calling("nothing was skipped")
         entry = self.current()
         if entry is None:
-            raise CallListRefused(self._nothing_left())
+            raise CallListRefused(self.nothing_left())
         if entry.state == EntryState.WAITING:
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {reason}"
             self._save_entry(self.position)
@@ -333,14 +369,15 @@ class CallList:
         if entry is not None and entry.state != EntryState.WAITING:
             entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
-            raise CallListRefused(self._nothing_left())
-        why = self._rule_skips(entry)
+            raise CallListRefused(self.nothing_left())
+        why = self._rule_skips(self.position)
         if why is not None:
             who = entry.name or format_display(entry.number)
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
             self._save_entry(self.position)
             self.next()
             raise CallListRefused(f"{who} was skipped ({why}); nothing was sent.")
+        self._refuse_if_called_elsewhere(entry)
         return entry
 
     def calling(self, call: InFlight) -> None:
@@ -380,30 +417,45 @@ class CallList:
 
     @_writes
     def wrapped_up(self, record: CallRecord, saved: bool = True) -> Entry | None:
-        """A call's wrap-up was saved (or skipped: ``saved`` False). When it is the list's
-        awaited call, its disposition joins the note and the next lead comes up (returned);
+        """A call's wrap-up was saved (or skipped: ``saved`` False). A call of the list's
+        has its disposition join its lead's note (even after Skip moved on, or edited later
+        from the history); when it is the awaited one, the next lead comes up (returned).
         None otherwise."""
-        if record.id is None or record.id != self._wrapping:
+        if record.id is None:
             return None
-        self._wrapping = None
         for index, entry in enumerate(self.entries):
             if entry.call_id == record.id and saved and record.disposition:
                 entry.note = f"{entry.note.split(' · ')[0]} · {record.disposition}"
                 self._save_entry(index)
+        if record.id != self._wrapping:
+            return None
+        self._wrapping = None
         return self.next()
 
     # Inside
     def _call_entry_now(self) -> Entry | None:
         return next((e for e in self.entries if e.call_id == self._wrapping), None)
 
-    def _refuse_if_calling(self) -> None:
+    def _refuse_if_calling(self, then: str = "nothing more was sent") -> None:
+        """``then``: what the refusal means for what was asked ("nothing was skipped")."""
         call = self.pending()
         if call is not None:
+            raise CallListRefused(f"A call to {call.lead} is still in progress; {then}.")
+
+    def _refuse_if_called_elsewhere(self, entry: Entry) -> None:
+        """A call to this lead placed outside the list (the call panel, a link) and still
+        pending holds the list: calling now would be the panel's "Call again?", whose call
+        the list would never know of."""
+        number = call_key(entry.number, "")[0]
+        other = next((call for call in self.registry if call.key[0] == number), None)
+        if other is not None:
             raise CallListRefused(
-                f"A call to {call.lead} is still in progress; nothing more was sent."
+                f"A call to {other.lead} placed outside the list is still in progress;"
+                " nothing more was sent."
             )
 
-    def _nothing_left(self) -> str:
+    def nothing_left(self) -> str:
+        """The list done, in words: "All 12 leads are done." ("The one lead is done.")."""
         total = len(self.entries)
         return f"All {total} leads are done." if total != 1 else "The one lead is done."
 

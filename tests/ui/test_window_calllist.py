@@ -259,3 +259,178 @@ def test_a_store_another_program_holds_is_said_in_one_sentence(session):
     stored = engine.store.load_call_list()
     assert stored.position == 2
     assert [e.state for e in stored.entries[:2]] == [EntryState.SKIPPED, EntryState.SKIPPED]
+
+
+def test_a_long_name_on_a_small_screen_keeps_the_number_and_the_notes_in_view(session, qtbot):
+    # Found on a 1024x768 screenshot: the lead line is bold as a whole, but a long name was
+    # cut as if it were not, so the bold name pushed the number out of the line; and the
+    # leads' table grew as wide as the name, its State and Note columns out of view.
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.calllist.model import NOTE, STATE
+
+    engine, window, leads = start(session)
+    name = "Konstantinos Papadopoulos-Alexandropoulos of the Very Long Name Family"
+    long = engine.store.add_lead(Lead(None, name, "5552223376", "Tailspin Toys Worldwide"))
+    window.resize(1024, 740)
+    window.call_list.list.from_lead_ids([long.id, leads[0].id], "2 leads")
+    page = window.call_list.show()
+    qtbot.wait(50)  # the layout settles
+    shown = page.lead.text()
+    assert shown.startswith("Up next: Konstantinos") and "…" in shown
+    assert shown.endswith("· (555) 222-3376")
+    drawn = QFontMetrics(page.lead.font()).horizontalAdvance(shown)
+    assert drawn <= page.lead.contentsRect().width()
+    table = page.entries
+    for column in (STATE, NOTE):
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert table.columnViewportPosition(column) >= 0 and right <= table.viewport().width()
+
+
+def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
+    # Found by trying it: the lead's name and number edited in the Leads tab, the list still
+    # showed the old ones (and the old number's calls) while Call dialed the new number.
+    engine, window, leads = start(session)
+    nameless = engine.store.add_lead(Lead(None, "", "5553330006"))
+    window.call_list.list.from_lead_ids([leads[0].id, nameless.id], "2 leads")
+    page = window.call_list.show()
+    engine.store.update_lead(Lead(leads[0].id, "Ann Married", "5552220009"))
+    window.left_tabs.setCurrentWidget(window.leads_panel)
+    window.call_list.show()  # back on the tab: read again
+    assert page.lead.full_text() == "Up next: Ann Married · (555) 222-0009"
+    assert page.calls_title.full_text() == "Calls to Ann Married: none yet."
+    strip = call_and_wait(window, arun, "Ann Married")
+    assert engine.store.fetch_calls(limit=1)[0].lead_number == "5552220009"
+    strip.skip()
+    # A lead without a name is its number, said once.
+    assert page.lead.full_text() == "Up next: (555) 333-0006"
+    engine.store.delete_lead(nameless.id)
+    page.refresh()
+    assert page.lead.full_text() == "Up next: (555) 333-0006 · no longer a saved lead"
+    page.call_button.click()
+    assert page.message.text() == (
+        "(555) 333-0006 was skipped (no longer a saved lead); nothing was sent."
+    )
+
+
+def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun):
+    # Found by trying it: the list's Call then went on to the panel's "Call again?", and a
+    # Yes there placed a call the list never knew of.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    window.call_panel.set_lead(leads[0])
+    window.call_panel.call()  # Ann, from the call panel
+    page = window.call_list.show()
+    page.call_button.click()
+    assert page.message.text() == (
+        "A call to Ann Archer placed outside the list is still in progress; nothing more was sent."
+    )
+    assert window.call_panel._asking == {}  # no "Call again?" asked
+    arun(until(lambda: strip_for(window, "Ann Archer"), what="the panel's call to end")).skip()
+    page.call_button.click()  # reached by that call: passed over, as the rules say
+    assert page.message.text().startswith("Ann Archer was skipped (reached today at ")
+    assert len(engine.store.fetch_calls(limit=10)) == 1
+
+
+def test_ctrl_enter_during_the_countdown_calls_once_and_the_countdown_goes(session, arun, qtbot):
+    # Found by trying it: Ctrl+Enter (or Call) during the countdown placed the call, and the
+    # line above still said "Auto-advance stopped: press Call when ready." beside it.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    call_and_wait(window, arun, "Ann Archer").skip()
+    assert page.countdown.running
+    qtbot.keyClick(page.call_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text() == "Calling Bob Baker…"
+    assert not page.countdown.running and page.countdown_label.isHidden()
+    arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's call")).skip()
+    assert page.countdown.running  # counting to Cy now; Call itself ends it the same way
+    page.call_button.click()
+    assert page.message.text() == "Calling Cy Cole…" and page.countdown_label.isHidden()
+    arun(until(lambda: strip_for(window, "Cy Cole"), what="Cy's call"))
+    assert len(engine.store.fetch_calls(limit=10)) == 3
+
+
+def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session, arun):
+    # Found by trying it: Skip during the wrap-up said "Skipped Ann Archer." of a lead the
+    # list had called and reached; the wrap-up saved afterwards was left out of its note.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    page = window.call_list.show()
+    strip = call_and_wait(window, arun, "Ann Archer")
+    page.skip_button.click()
+    assert page.message.text() == (
+        "Went on; the wrap-up of the call to Ann Archer can still be saved."
+    )
+    assert page.lead.full_text().startswith("Up next: Bob Baker")
+    strip.choose("Interested")
+    strip.save()
+    assert page.lead.full_text().startswith("Up next: Bob Baker")  # not moved again
+    assert page.entries_model.entry(0).note.endswith("· Interested")
+
+
+def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
+    # Found by trying it: a lead whose number the request's checks refuse left the list
+    # saying "Calling Bad Number…" for good, while the call panel said nothing was sent.
+    engine, window, leads = start(session)
+    bad = engine.store.add_lead(Lead(None, "Bad Number", "1234567890"))
+    window.call_list.list.from_lead_ids([bad.id, leads[0].id], "2 leads")
+    page = window.call_list.show()
+    task = window.call_list.call_current()
+    assert page.message.text() == "Calling Bad Number…"
+    arun(task)
+    arun(until(lambda: "was not called" in page.message.text(), what="the refusal said"))
+    assert page.message.text() == (
+        "Bad Number was not called: the call panel says why, beside its Call button."
+    )
+    assert "nothing was sent" in window.call_panel.feedback.text()
+    assert engine.store.fetch_calls(limit=5) == []
+
+
+def test_a_list_of_one_done_says_so_in_words(session):
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([leads[0].id], "1 selected lead")
+    page = window.call_list.show()
+    page.skip_button.click()
+    assert page.lead.full_text() == "The one lead is done."  # was "All 1 lead are done."
+    assert page.progress.text() == "1 of 1 · 0 reached"
+
+
+def test_the_countdown_is_in_the_status_bar_whatever_the_tab(session, arun, qtbot):
+    # Found by trying it: the wrap-up saved from the Leads tab (the strip is under every
+    # tab), auto-advance counted down on the Call list tab, out of sight, and then called.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    strip = call_and_wait(window, arun, "Ann Archer")
+    window.focus_leads()
+    strip.skip()
+    assert page.countdown.running
+    said = "Calling Bob Baker in 5 s: any key or Pause stops it."
+    assert window.statusBar().currentMessage() == said
+    page._tick()  # a second
+    assert window.statusBar().currentMessage() == said.replace("5 s", "4 s")
+    qtbot.keyClick(window.leads_panel.search, Qt.Key.Key_X)
+    assert window.statusBar().currentMessage() == "Auto-advance stopped: press Call when ready."
+
+
+def test_a_new_list_during_the_countdown_stops_it(session, arun):
+    # Found by trying it: counting down to Bob, a new list made with the mouse (the question
+    # answered by a click, not a key) kept counting, and called the new list's first lead,
+    # whom the agent had not yet seen.
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
+    page = window.call_list.show()
+    page.auto.setChecked(True)
+    call_and_wait(window, arun, "Ann Archer").skip()
+    assert page.countdown.running
+    window.leads_panel.search.setText("Eve")
+    window.call_list.from_search.trigger()
+    answer(window.call_list.question, yes=True)  # "Replace the call list?"
+    assert page.lead.full_text().startswith("Up next: Eve Evans")
+    assert not page.countdown.running
+    for _ in range(page.countdown.seconds):
+        page._tick()
+    assert len(engine.store.fetch_calls(limit=10)) == 1  # Ann's only

@@ -3,6 +3,7 @@ progress, never two calls at once, and the list kept across a reopen."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -58,6 +59,10 @@ def place(calls: CallList, registry: CallRegistry, store: Store, status: Status)
     registry.record(reservation, call_id)
     with pytest.raises(CallListRefused, match=f"A call to {entry.name} is still in progress"):
         calls.check_call()
+    with pytest.raises(CallListRefused, match="in progress; nothing was skipped"):
+        calls.skip()  # said as what Skip does, not "nothing more was sent"
+    with pytest.raises(CallListRefused, match="in progress; no new list was made"):
+        calls.from_search("")
     store.finish_call(call_id, status=str(status), description="")
     reservation.status = status
     registry.release(reservation)
@@ -212,3 +217,113 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
     assert reopened.entries[0].state == EntryState.CALLED
     assert reopened.entries[0].note.endswith(": interrupted")
     assert reopened.current().name == "Bob"
+
+
+def test_a_new_list_with_no_leads_keeps_the_one_in_use(store, tmp_path):
+    # Found by trying it: a search that finds nobody (or a file of bad rows) replaced a list
+    # with leads still waiting by an empty one; the list in use was lost.
+    ids = add(store, "Ann", "Bob")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(ids, "2 selected leads")
+    calls.skip()
+    with pytest.raises(CallListRefused, match="finds no leads; the call list in use is kept"):
+        calls.from_search("nobody")
+    path = tmp_path / "bad.csv"
+    path.write_text("name,phone\nx,12\n", encoding="utf-8")
+    with pytest.raises(CallListRefused, match="bad.csv has no leads to call; the call list in use"):
+        calls.from_file(path)
+    with pytest.raises(CallListRefused, match="None of these leads is saved any more; the"):
+        calls.from_lead_ids([9999], "1 selected lead")  # deleted since it was picked
+    for reopened in (calls, CallList(store, CallRegistry(), clock)):
+        assert reopened.source == "2 selected leads"
+        assert reopened.current().name == "Bob"
+
+
+def test_the_lead_up_is_the_lead_as_saved_now(store, tmp_path):
+    # Found by trying it: after the lead's name and number were edited, the list still showed
+    # the old ones (and the old number's calls) while Call dialed the new number.
+    ann, bob = add(store, "Ann", "Bob")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    store.update_lead(Lead(ann, "Ann Edited", "5559990001"))
+    entry, lead = calls.lead_up()
+    assert (entry.name, entry.number) == ("Ann Edited", "5559990001") == (lead.name, lead.number)
+    with Store.open(tmp_path / "store.db") as again:  # written, not only in memory
+        assert again.load_call_list().entries[0].number == "5559990001"
+    store.delete_lead(ann)
+    entry, lead = calls.lead_up()
+    assert lead is None and entry.name == "Ann Edited"  # still reads as it last was
+
+
+def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store, tmp_path):
+    # The rules' own skips were written at once, outside the one write per change: a store
+    # another program held raised out of Skip (a traceback) instead of going on in memory.
+    import sqlite3
+
+    ann, bob, cy = add(store, "Ann", "Bob", "Cy")
+    store.set_do_not_call(bob, "asked")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann, bob, cy], "3 leads")
+    other = sqlite3.connect(str(tmp_path / "store.db"), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        assert calls.skip().name == "Cy"
+        began = time.monotonic()
+        assert calls.lead_up()[0].name == "Cy"  # the window's read: no write, no wait
+        assert time.monotonic() - began < 2  # the store's busy wait is 5 s
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert calls.save_problem.startswith("The call list could not be saved just now (")
+    calls.pause()  # the next change writes what was kept
+    assert calls.save_problem == ""
+    with Store.open(tmp_path / "store.db") as again:
+        stored = again.load_call_list()
+        notes = [e.note for e in stored.entries[:2]]
+        assert notes == ["skipped: by the agent", "skipped: Do not call"]
+        assert stored.position == 2
+
+
+def test_a_call_to_the_lead_up_placed_outside_the_list_holds_the_list(store):
+    # Found by trying it: with a call to the lead up next pending from the call panel, Call on
+    # the list went on to the panel's "Call again?"; a Yes there placed a call the list never
+    # knew of (the lead stayed up, to be called a third time).
+    ann, bob = add(store, "Ann", "Bob")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids([ann, bob], "2 leads")
+    other = registry.reserve("+1 (555) 222-0000", "5550001111", lead_name="Ann")  # any list
+    with pytest.raises(CallListRefused) as refused:
+        calls.check_call()
+    assert str(refused.value) == (
+        "A call to Ann placed outside the list is still in progress; nothing more was sent."
+    )
+    registry.release(other)
+    assert calls.check_call().name == "Ann"
+
+
+def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
+    # Skip after a call goes on without its wrap-up; saved later (the strip, the history),
+    # the disposition was dropped from the lead's note, and the list must not move again.
+    ids = add(store, "Ann", "Bob", "Cy")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids(ids, "3 leads")
+    record = place(calls, registry, store, Status.SUCCESS)
+    assert calls.skip().name == "Bob"
+    assert calls.entries[0].state == EntryState.REACHED  # called, not skipped
+    store.wrap_up(record.id, "Interested")
+    assert calls.wrapped_up(store.get_call(record.id)) is None
+    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    assert calls.current().name == "Bob"
+
+
+def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
+    # The engine refuses a number any marked lead has (then asks for an override the list
+    # never hears of); the list passed over only the lead itself when marked.
+    (ann,) = add(store, "Ann")
+    copy = store.add_lead(Lead(None, "Ann (copy)", store.get_lead(ann).number))
+    store.set_do_not_call(copy.id, "asked to be removed")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann], "1 lead")
+    assert calls.entries[0].note == "skipped: Do not call"

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.calllist import CallList, CallListRefused, Countdown
+from console.calllist import CallList, CallListRefused, Countdown, Entry, EntryState
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
-from ui.calllist.model import NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
+from ui.calllist.model import LEAD, NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
 from ui.common.resources import icon
 from ui.common.widgets import ElidedLabel, KeepFocusButton, button
 
@@ -43,10 +43,12 @@ RECENT_ROWS = 3  # the list's height in rows; more scroll
 
 class CallListPage(QWidget):
     """``call_asked``: Call was pressed, or the countdown ran out (the window places it).
-    ``changed``: the list moved (its progress changed)."""
+    ``changed``: the list moved (its progress changed). ``countdown_said(text)``: the
+    countdown's line changed (a call is coming, or it was stopped)."""
 
     call_asked = Signal()
     changed = Signal()
+    countdown_said = Signal(str)  # the countdown's line: for the status bar, on every tab
 
     def __init__(
         self,
@@ -60,6 +62,7 @@ class CallListPage(QWidget):
         super().__init__(parent)
         self.calls, self._store, self._settings = calls, store, settings
         self.countdown = Countdown()
+        self._counting_to: Entry | None = None  # the entry the countdown calls when it runs out
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -131,7 +134,12 @@ class CallListPage(QWidget):
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.entries_model = EntriesModel(self)
         self.entries = self._table(self.entries_model, tr("The leads of the call list"))
-        self.entries.horizontalHeader().setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
+        # The name and the note share what room there is (cut with "…", whole in the tip):
+        # sized to a long name, the table hid its State and Note columns on a small screen.
+        for column in (LEAD, NOTE):
+            self.entries.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch
+            )
         self.entries.horizontalHeader().setSectionResizeMode(
             ROW, QHeaderView.ResizeMode.ResizeToContents
         )
@@ -185,6 +193,8 @@ class CallListPage(QWidget):
     def refresh(self) -> None:
         """Read the list, its lead up next (notes, last calls) and its progress again."""
         calls = self.calls
+        if self.countdown.running and calls.current() is not self._counting_to:
+            self.cancel_countdown()  # a new list: its lead was not the one counted to
         entries = calls.entries
         self.progress.setText(calls.progress().text() if entries else self.tr("No call list"))
         if calls.paused:
@@ -205,10 +215,14 @@ class CallListPage(QWidget):
         self.changed.emit()
 
     def _show_lead(self) -> None:
-        entry = self.calls.current()
-        if entry is None:
+        try:
+            up = self.calls.lead_up()  # the lead as saved now: the one Call dials
+        except sqlite3.Error as exc:
+            log.warning("the lead up next not read: %s", exc)
+            up = (entry, None) if (entry := self.calls.current()) is not None else None
+        if up is None:
             text = (
-                self.tr("All %n lead(s) are done.", "", len(self.calls.entries))
+                self.calls.nothing_left()  # the engine's sentence, one lead or many
                 if self.calls.entries
                 else self.tr("No call list yet: build one from the buttons below.")
             )
@@ -218,13 +232,14 @@ class CallListPage(QWidget):
             self.recent_model.set_calls([])
             self.recent.setVisible(False)
             return
-        lead = self._store.get_lead(entry.lead_id)
-        head, keep = (
-            entry.name or format_display(entry.number),
-            f" · {format_display(entry.number)}",
-        )
+        entry, lead = up
+        number = format_display(entry.number)
+        # A lead without a name is its number: said once.
+        head, keep = (entry.name, f" · {number}") if entry.name else (number, "")
         tail = ""
-        if lead is not None:
+        if lead is None:  # deleted since the list was made: Call passes it over, and says so
+            keep += " · " + self.tr("no longer a saved lead")
+        else:
             if lead.do_not_call:
                 keep += " · " + self.tr("Do not call")
             tail = f" · {lead.company}" if lead.company else ""
@@ -257,7 +272,7 @@ class CallListPage(QWidget):
 
     # What the buttons do
     def ask_call(self) -> None:
-        self.cancel_countdown()
+        self.end_countdown()
         self.call_asked.emit()
 
     def skip(self) -> None:
@@ -269,7 +284,14 @@ class CallListPage(QWidget):
             self.say(str(exc))
             return
         if entry is not None:
-            self.say(self.tr("Skipped {0}.").format(entry.name or format_display(entry.number)))
+            who = entry.name or format_display(entry.number)
+            if entry.state == EntryState.SKIPPED:
+                self.say(self.tr("Skipped {0}.").format(who))
+            else:  # called already: Skip went on without waiting for its wrap-up
+                self.say(
+                    self.tr("Went on; the wrap-up of the call to {0} can still be saved.")
+                    .format(who)
+                )  # fmt: skip
         self.refresh()
 
     def toggle_pause(self) -> None:
@@ -299,6 +321,7 @@ class CallListPage(QWidget):
         entry = self.calls.auto_advance_to(self.auto.isChecked())
         if entry is None:
             return
+        self._counting_to = entry
         self.countdown.start()
         self._show_countdown()
         self.countdown_label.show()
@@ -309,9 +332,7 @@ class CallListPage(QWidget):
 
     def _tick(self) -> None:
         if self.countdown.tick():
-            self._stop_timer()
-            self.countdown_label.clear()
-            self.countdown_label.hide()
+            self.end_countdown()
             self.call_asked.emit()
         else:
             self._show_countdown()
@@ -324,6 +345,7 @@ class CallListPage(QWidget):
                 who, self.countdown.left
             )
         )
+        self.countdown_said.emit(self.countdown_label.text())
 
     def cancel_countdown(self) -> bool:
         """Stop the countdown; whether one was running."""
@@ -331,7 +353,16 @@ class CallListPage(QWidget):
         if not self.countdown.cancel():
             return False
         self.countdown_label.setText(self.tr("Auto-advance stopped: press Call when ready."))
+        self.countdown_said.emit(self.countdown_label.text())
         return True
+
+    def end_countdown(self) -> None:
+        """A call is asked for (Call, Ctrl+Enter): the countdown, if any, has no more to say;
+        "stopped: press Call when ready" beside the call being placed read as a refusal."""
+        self._stop_timer()
+        self.countdown.cancel()
+        self.countdown_label.clear()
+        self.countdown_label.hide()
 
     def _stop_timer(self) -> None:
         self._timer.stop()

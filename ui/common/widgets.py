@@ -72,7 +72,8 @@ class ElidedLabel(QLabel):
 
     def _head_metrics(self) -> QFontMetrics:
         font = QFont(self.font())
-        font.setBold(self._bold)
+        if self._bold:  # a label bold as a whole (its font) stays bold: measured as drawn
+            font.setBold(True)
         return QFontMetrics(font)
 
     def _margins(self) -> int:

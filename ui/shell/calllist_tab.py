@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSizePolicy, QTabWidget, QWidget
 
-from console.calllist import CallList, CallListRefused
+from console.calllist import CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
 from console.phone import format_display
@@ -125,6 +125,9 @@ class CallListTab(QObject):
     def _built(self, panel: QWidget) -> None:
         panel.call_asked.connect(self.call_current)  # type: ignore[attr-defined]
         panel.changed.connect(self._show_status)  # type: ignore[attr-defined]
+        # The countdown can run with another tab in front (the wrap-up strip is under every
+        # tab): its line is in the status bar too, so no call comes unannounced.
+        panel.countdown_said.connect(self._say)  # type: ignore[attr-defined]
 
     def _shown(self, index: int) -> None:
         if self._tabs.widget(index) is self.page:
@@ -162,6 +165,7 @@ class CallListTab(QObject):
     def call_current(self) -> asyncio.Task | None:
         """Call the lead up next through the call panel; None (and why) when not started."""
         page = self.panel()
+        page.end_countdown()  # Ctrl+Enter during the countdown: the call it counted to
         try:
             entry = self.list.check_call()
         except CallListRefused as exc:
@@ -183,12 +187,26 @@ class CallListTab(QObject):
         task = panel.call()
         mine = [call for call in registry if call not in before]
         if not mine:  # refused by the call panel: it says why beside its Call button
-            self._tell(self.tr("{0} was not called: see the line beside Call.").format(who))
+            self._tell(self._not_called(who))
             return task
-        self.list.calling(mine[0])
+        call = mine[0]
+        self.list.calling(call)
         self._tell(self.tr("Calling {0}…").format(who))
         page.refresh()
+        if task is not None:  # refused after the checks (the request, the keyring): said
+            task.add_done_callback(lambda _task: self._not_placed(call, who))
         return task
+
+    def _not_placed(self, call: InFlight, who: str) -> None:
+        if call.call_id is None:  # never recorded: nothing was sent ("Calling…" stood on)
+            self._tell(self._not_called(who))
+            self._refresh()
+
+    def _not_called(self, who: str) -> str:
+        # Not "beside Call": the tab has a Call of its own, with no such line by it.
+        return self.tr(
+            "{0} was not called: the call panel says why, beside its Call button."
+        ).format(who)
 
     def _call_started(self, call: InFlight) -> None:
         self.list.call_started(call)  # a write refused is kept (CallList.save_problem)
@@ -205,19 +223,22 @@ class CallListTab(QObject):
                        .format(entry.name or format_display(entry.number)))  # fmt: skip
 
     def wrap_up_done(self, record: CallRecord, saved: bool) -> None:
-        """A wrap-up was saved (or skipped): the list's awaited one brings the next lead."""
-        if record.id is None or record.id != self.list.awaiting_wrap_up:
-            return
+        """A wrap-up was saved (or skipped): a list's call keeps its disposition in its
+        lead's note, and the awaited one brings the next lead."""
+        awaited = record.id is not None and record.id == self.list.awaiting_wrap_up
         try:
             self.list.wrapped_up(record, saved)
         except sqlite3.Error as exc:  # reading the next lead
             self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
-        self._next_up()
+        if awaited:
+            self._next_up()
+        else:
+            self._refresh()
 
     def _next_up(self) -> None:
         entry = self.list.current()
         if entry is None:
-            self._tell(self.tr("All %n lead(s) are done.", "", len(self.list.entries)))
+            self._tell(self.list.nothing_left())
         else:
             who = entry.name or format_display(entry.number)
             self._tell(self.tr("Up next: {0}.").format(who))
@@ -304,7 +325,7 @@ class CallListTab(QObject):
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
         # The list itself changes here, on the window's thread.
-        self._built_list(lambda: self.list.from_lead_ids(ids, source))
+        self._built_list(lambda: self.list.from_lead_ids(ids, source, no_leads_in(path)))
         self._leads.refresh()  # the file's new leads
         if report.problems or report.notices:
             from ui.leads.importer import ImportSummary, LeadImport
