@@ -171,6 +171,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.call_list = CallListTab(
             self, self.left_tabs, self.engine, self.leads_panel, lambda: self.call_panel,
             tasks=self.tasks, folders=folders, say=self.show_message,
+            style=lambda: self.style_facts.name,
         )  # fmt: skip
         self.call_panel = CallPanel(self.engine, self.tasks, self.main_split)
         self.main_split.addWidget(self.call_panel)
@@ -401,7 +402,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         """Once the window is shown and idle: what was left from the start."""
         if self.style_facts.check():  # the style changed since the answers were kept
             self._fit_to_screen()
-            self.teams.panel()  # its remembered size was the old style's
+            self.teams.panel()  # their remembered sizes were the old style's
+            self.call_list.page.panel()
         # Its configuration is read (keyring, settings) on another thread: not while the
         # window lays itself out and paints, when each Python call from Qt waits for the GIL.
         self.team_mode.start()
