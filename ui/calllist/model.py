@@ -1,4 +1,5 @@
-"""The call list's tables: its leads with their state and notes, and the current lead's calls."""
+"""The call list's table: its leads with their state and notes (the lead up next's calls are
+ui/common/lead_calls.py's model)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from PySide6.QtGui import QFont
 
 from console.calllist import Entry, EntryState
 from console.phone import format_display
-from console.store import CallRecord
-from ui.common.words import local_time, short_time, status_text
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW, LEAD, NUMBER, STATE, NOTE = range(5)
@@ -32,14 +31,6 @@ STATES = {
     EntryState.REACHED: QT_TRANSLATE_NOOP("CallListModel", "reached"),
     EntryState.SKIPPED: QT_TRANSLATE_NOOP("CallListModel", "skipped"),
 }
-TIME, TEAM, RESULT, DISPOSITION, NOTES = range(5)
-CALL_HEADERS = (
-    QT_TRANSLATE_NOOP("CallListModel", "Time"),
-    QT_TRANSLATE_NOOP("CallListModel", "Team list"),
-    QT_TRANSLATE_NOOP("CallListModel", "Result"),
-    QT_TRANSLATE_NOOP("CallListModel", "Disposition"),
-    QT_TRANSLATE_NOOP("CallListModel", "Notes"),
-)
 
 
 def _tr(text: str) -> str:
@@ -96,39 +87,4 @@ class EntriesModel(_Table):
             font = QFont()
             font.setBold(True)
             return font
-        return None
-
-
-class RecentCallsModel(_Table):
-    """The current lead's newest calls (console.store.LeadCalls.recent), newest first."""
-
-    headers = CALL_HEADERS
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._calls: list[CallRecord] = []
-
-    def set_calls(self, calls: list[CallRecord]) -> None:
-        self.beginResetModel()
-        self._calls = list(calls)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._calls)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._calls):
-            return None
-        call = self._calls[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                TIME: short_time(call.created_at),
-                TEAM: call.team_name or _tr("ad-hoc list"),
-                RESULT: status_text(call.status),
-                DISPOSITION: call.disposition,
-                NOTES: call.notes.splitlines()[0] if call.notes else "",
-            }.get(index.column(), "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{local_time(call.created_at)} · {status_text(call.status)}"
-            return f"{tip}\n{call.notes}" if call.notes else tip
         return None

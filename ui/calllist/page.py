@@ -32,7 +32,8 @@ from console.calllist import CallList, CallListRefused, Countdown, Entry, EntryS
 from console.phone import format_display
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
-from ui.calllist.model import LEAD, NOTE, NOTES, ROW, EntriesModel, RecentCallsModel
+from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
+from ui.common.lead_calls import NOTES, LeadCallsModel
 from ui.common.resources import icon
 from ui.common.widgets import ElidedLabel, KeepFocusButton, button
 
@@ -96,7 +97,7 @@ class CallListPage(QWidget):
         self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.calls_title = ElidedLabel(self)
         self.calls_title.setAccessibleName(tr("The lead's calls"))
-        self.recent_model = RecentCallsModel(self)
+        self.recent_model = LeadCallsModel(self)
         self.recent = self._table(self.recent_model, tr("Calls to the lead up next"))
         header = self.recent.horizontalHeader()
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
