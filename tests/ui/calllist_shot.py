@@ -98,4 +98,7 @@ async def main() -> None:
 
 if __name__ == "__main__":
     app = QApplication(sys.argv)
+    from ui.common.words import install_translators
+
+    install_translators(app)  # "1 call", not "1 call(s)", as ui.shell.app does
     qasync.run(main())
