@@ -188,7 +188,7 @@ def _dispositions(args: argparse.Namespace) -> int:
     from console import paths, team_cli
     from console.store import Store
     from console.store.damage import store_problem
-    from console.store.dispositions import find_disposition
+    from console.store.dispositions import edit_refusal, find_disposition, next_position
     from console.store.models import Disposition
 
     action = args.dispositions_action
@@ -196,9 +196,8 @@ def _dispositions(args: argparse.Namespace) -> int:
     with Store.open(paths.store_path()) as store:
         try:
             known = store.list_dispositions()
-            if action != "list" and store.team_state().get("role") == "agent":
-                # The team's list: the server would refuse the edit and the copy come back.
-                return _fail("Only a team lead can edit dispositions.", "dispositions")
+            if action != "list" and (refusal := edit_refusal(store.team_state())):
+                return _fail(refusal, "dispositions")
             if action == "list":
                 if args.json:
                     fields = ("name", "position", "kind")
@@ -209,8 +208,7 @@ def _dispositions(args: argparse.Namespace) -> int:
                         print(f"{index}. {d.name}{meaning}")
                 return EXIT_OK
             if action == "add":
-                last = max((d.position for d in known), default=-1)
-                position = last + 1 if args.position is None else args.position
+                position = next_position(known) if args.position is None else args.position
                 added = store.save_disposition(
                     Disposition(None, args.name, position, args.kind or "")
                 )

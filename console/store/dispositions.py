@@ -8,9 +8,9 @@ and WrapUpMixin). PostgreSQL's side is console.store.postgres.wrapup.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -34,10 +34,24 @@ DEFAULTS: tuple[tuple[str, str], ...] = (
     ("Do not call", DO_NOT_CALL),
 )
 MAX_NOTES = 10_000  # characters; a wrap-up is a few lines, not a transcript
+# A disposition's name is a button of the wrap-up strip (four to a row) and a filter choice.
+MAX_NAME = 40  # characters
+# In team mode the list is the team's: the server refuses an agent's edit and the sync
+# would bring the team's copy back, so the command line and the window refuse it first.
+LEAD_ONLY = "Only a team lead can edit dispositions."
 
 
 class UnknownDisposition(ValueError):
     """No disposition by that name; str() lists the known ones."""
+
+
+class BadDisposition(ValueError):
+    """A disposition the rules refuse; ``field`` is the one at fault ("name" or "kind"), str()
+    one sentence naming the rule."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class PastCallBack(ValueError):
@@ -145,18 +159,59 @@ def do_not_call_reason(wrap: WrapUp, day: str) -> str:
 
 
 def check_disposition(disposition: Disposition, known: Iterable[Disposition]) -> Disposition:
-    """A disposition's name stripped and non-empty, its kind known and no other's in
-    ``known`` (the list as it is); ValueError otherwise."""
+    """A disposition's name stripped, non-empty, at most MAX_NAME characters and no other's
+    in ``known`` (the list as it is; case ignored), its kind known and no other's;
+    BadDisposition (a ValueError: one sentence naming the rule; ``field``) otherwise."""
     name = disposition.name.strip()
     if not name:
-        raise ValueError("a disposition needs a name")
+        raise BadDisposition("name", "a disposition needs a name")
+    if len(name) > MAX_NAME:
+        raise BadDisposition(
+            "name", f"a disposition's name is limited to {MAX_NAME} characters ({len(name)} given)"
+        )
     if disposition.kind not in KINDS:
-        raise ValueError(f"a disposition's kind is one of {', '.join(k for k in KINDS if k)}")
+        raise BadDisposition(
+            "kind", f"a disposition's kind is one of {', '.join(k for k in KINDS if k)}"
+        )
+    known = list(known)
+    for other in known:
+        if other.name.casefold() == name.casefold() and other.id != disposition.id:
+            raise BadDisposition(
+                "name", f"a disposition named {name!r} already exists (names ignore case)"
+            )
     for other in known:
         if disposition.kind and other.kind == disposition.kind and other.id != disposition.id:
             meaning = disposition.kind.replace("_", " ")
-            raise ValueError(f"{other.name!r} already means {meaning}; only one disposition can")
+            raise BadDisposition(
+                "kind", f"{other.name!r} already means {meaning}; only one disposition can"
+            )
     return Disposition(disposition.id, name, disposition.position, disposition.kind)
+
+
+def edit_refusal(team_state: Mapping[str, str]) -> str:
+    """Why this desktop may not edit the dispositions (LEAD_ONLY for an agent in team mode),
+    or "" when it may; ``team_state`` is the store's (keys in docs/team-server.md)."""
+    return LEAD_ONLY if team_state.get("role") == "agent" else ""
+
+
+def next_position(known: Iterable[Disposition]) -> int:
+    """The position of a disposition added at the end of ``known``."""
+    return max((d.position for d in known), default=-1) + 1
+
+
+def moved(known: Sequence[Disposition], index: int, step: int) -> list[Disposition]:
+    """The list with the disposition at ``index`` moved ``step`` places (-1 up, +1 down),
+    every position renumbered 0..n-1 (two may share one after an add with --position).
+
+    The order is the digit the wrap-up strip gives each (1..9). IndexError when it would
+    leave the list.
+    """
+    target = index + step
+    if not (0 <= index < len(known) and 0 <= target < len(known)):
+        raise IndexError(f"cannot move disposition {index + 1} to {target + 1}")
+    order = list(known)
+    order.insert(target, order.pop(index))
+    return [replace(d, position=position) for position, d in enumerate(order)]
 
 
 def migrate(conn: sqlite3.Connection) -> None:

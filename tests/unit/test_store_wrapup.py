@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -181,3 +182,42 @@ def test_an_agent_reads_dispositions_and_only_a_lead_edits_them(
         theirs = _call(lead, "Bob", "5553334444")
         with pytest.raises(KeyError):
             agent.wrap_up(theirs, "Connected")
+
+
+def test_a_name_too_long_or_taken_by_a_rename_is_refused_and_nothing_changes(
+    any_store: ConsoleStore,
+) -> None:
+    store = any_store
+    before = store.list_dispositions()
+    with pytest.raises(ValueError, match=r"name is limited to 40 characters \(41 given\)"):
+        store.save_disposition(Disposition(None, "x" * 41, 30))
+    # A rename onto another's name (case ignored) says so before the database is asked.
+    with pytest.raises(ValueError, match="named 'NO ANSWER' already exists"):
+        store.save_disposition(replace(before[0], name="NO ANSWER"))
+    # Its own name in another case is a rename, not a duplicate.
+    store.save_disposition(replace(before[0], name="CONNECTED"))
+    assert [d.name for d in store.list_dispositions()][0] == "CONNECTED"
+    assert len(store.list_dispositions()) == len(before)
+
+
+def test_moving_a_disposition_renumbers_the_list_and_stays_inside_it() -> None:
+    from console.store.dispositions import moved, next_position
+
+    known = [Disposition(1, "A", 0), Disposition(2, "B", 5), Disposition(3, "C", 5)]
+    down = moved(known, 0, 1)
+    assert [(d.name, d.position) for d in down] == [("B", 0), ("A", 1), ("C", 2)]
+    up = moved(known, 2, -1)
+    assert [(d.id, d.position) for d in up] == [(1, 0), (3, 1), (2, 2)]
+    with pytest.raises(IndexError):
+        moved(known, 0, -1)
+    with pytest.raises(IndexError):
+        moved(known, 2, 1)
+    assert next_position(known) == 6 and next_position([]) == 0
+
+
+def test_only_an_agent_is_refused_an_edit() -> None:
+    from console.store.dispositions import LEAD_ONLY, edit_refusal
+
+    assert edit_refusal({"mode": "team", "role": "agent"}) == LEAD_ONLY
+    assert edit_refusal({"mode": "team", "role": "lead"}) == ""
+    assert edit_refusal({}) == ""
