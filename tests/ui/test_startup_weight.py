@@ -110,6 +110,7 @@ def test_what_only_later_work_needs_is_not_loaded_at_start(loaded):
         "PySide6.QtNetwork",  # with the Kerberos libraries: only when a launch hands over
         "html",  # its table of 2,000 entity names: escaping is for later messages
         "ui.history.agents",  # the history's Agent filter: team mode only
+        "ui.dispositions.dialog",  # Edit → Dispositions…: built when first opened
     }
     assert modules & later == set()
 

@@ -68,9 +68,11 @@ def follow_store(
     leads: LeadsPanel,
     history: HistoryView,
     team: Callable[[], object],
+    dispositions: Callable[[], object],
 ) -> StoreWatcher:
     """Keep the window's team lists, presets, leads and history as the store has them;
-    ``team`` is called when the team sync's state or what waits to be sent changed."""
+    ``team`` is called when the team sync's state or what waits to be sent changed,
+    ``dispositions`` when the team's dispositions did (the history's filter, the strip)."""
     watcher = StoreWatcher(store, parent)
 
     def show(tables: frozenset[str]) -> None:
@@ -84,7 +86,7 @@ def follow_store(
         if "history" in tables:
             history.changed_elsewhere()
         if "dispositions" in tables:  # the team's list, copied by the team sync
-            history.refresh_dispositions()
+            dispositions()
         if tables & {"team", "history"}:  # a call recorded elsewhere waits to be sent too
             team()
 

@@ -106,7 +106,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._keep_store_checkpointed()
         # Edits made by another connection (the team's sync, the command line) show too.
         parts = (self.teams, self.call_panel, self.leads_panel, self.history)
-        self.store_watcher = follow_store(engine.store, self, *parts, self.team_mode.read)
+        self.store_watcher = follow_store(
+            engine.store, self, *parts, self.team_mode.read, self.dispositions_changed
+        )
 
     def _keep_store_checkpointed(self) -> None:
         """Commits on this thread never stop to checkpoint the store's log; a timer has it

@@ -27,6 +27,7 @@ class MenuHost(Protocol):
     def show_account(self) -> object: ...
     def show_outbox(self) -> object: ...
     def show_preferences(self) -> object: ...
+    def show_dispositions(self) -> object: ...
     def show_rules(self) -> object: ...
     def show_about(self) -> object: ...
 
@@ -45,6 +46,7 @@ class WindowActions:
     account: QAction
     outbox: QAction
     prefs: QAction
+    dispositions: QAction
     rules: QAction
     about: QAction
 
@@ -175,7 +177,13 @@ def build_menus(
         prefs_keys,
     )
     prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
-    edit_menu.addAction(prefs)
+    dispositions = _action(
+        window,
+        tr("&Dispositions…"),
+        tr("The list the wrap-up offers: add, rename, remove, order"),
+        host.show_dispositions,
+    )
+    edit_menu.addActions([dispositions, prefs])
 
     help_menu = bar.addMenu(tr("&Help"))
     rules = _action(
@@ -206,6 +214,7 @@ def build_menus(
         account=account,
         outbox=outbox,
         prefs=prefs,
+        dispositions=dispositions,
         rules=rules,
         about=about,
     )

@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at 
     from console.engine import Engine
     from ui.calls.panel import CallPanel
     from ui.common.tasks import TaskRunner
+    from ui.history.view import HistoryView
     from ui.shell.team_mode import TeamMode
+    from ui.shell.wrapups import WrapUps
 
 
 class WindowDialogs:
@@ -33,6 +35,8 @@ class WindowDialogs:
         engine: Engine
         tasks: TaskRunner
         call_panel: CallPanel
+        history: HistoryView
+        wrap_ups: WrapUps
         team_mode: TeamMode
         _dialogs: dict[str, QWidget]
 
@@ -107,6 +111,27 @@ class WindowDialogs:
             return dialog
 
         return self._open("preferences", make)
+
+    def show_dispositions(self) -> QWidget:
+        from console.store.dispositions import edit_refusal
+        from ui.dispositions.dialog import DispositionsDialog
+
+        def make():
+            dialog = DispositionsDialog(self.engine.store, self)
+            # What the wrap-up offers follows each edit at once (another desktop's edit comes
+            # through the store watcher: ui.shell.live).
+            dialog.changed.connect(self.dispositions_changed)
+            return dialog
+
+        dialog = self._open("dispositions", make)
+        # The role the team sync last read (the Teams tab's read-only lists use it too).
+        dialog.set_read_only(edit_refusal(self.team_mode.state))
+        return dialog
+
+    def dispositions_changed(self) -> None:
+        """The team's dispositions changed: the history's filter and the wrap-up strip."""
+        self.history.refresh_dispositions()
+        self.wrap_ups.refresh_dispositions()
 
     def _preferences_saved(self) -> None:
         self.call_panel.presets.defaults_changed()

@@ -96,6 +96,11 @@ class WrapUps(QObject):
         """Change a call's wrap-up (the history's menu or details)."""
         self._strip().edit(record)
 
+    def refresh_dispositions(self) -> None:
+        """The team's list changed: the strip, if shown, offers it now."""
+        if self.strip is not None:
+            self.strip.refresh_dispositions()
+
     def ask_before_close(self, then: Callable[[], object]) -> bool:
         """Before the window closes on a wrap-up begun and not saved (a disposition picked or
         notes typed, lost with the window): Save and quit, Quit without it, or Keep working.

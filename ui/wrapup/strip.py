@@ -225,9 +225,25 @@ class WrapUpStrip(QFrame):
         # Else never taken from a search or a field in progress: Alt+W comes here. (Not said
         # in the status bar, which is saying how the call ended.)
 
+    def refresh_dispositions(self) -> None:
+        """Read the team's list again (it was edited): the buttons and their digits follow,
+        and what was picked stays picked while it is still on the list."""
+        if self.record is None:
+            return  # read again when the next call is shown
+        picked = self._chosen.id if self._chosen else None
+        self.dispositions = self.store.list_dispositions()
+        self._fill_buttons()
+        self._chosen = None
+        again = next((d for d in self.dispositions if d.id == picked), None)
+        if again is not None:
+            self._pick(again)
+        else:
+            self._update_callback()
+
     def _fill_buttons(self) -> None:
         for button in self.group.buttons():
             self.group.removeButton(button)
+            button.hide()  # now: a list edited while the strip is shown loses it at once
             button.deleteLater()
         for index, disposition in enumerate(self.dispositions):
             key = f"{index + 1} " if index < 9 else ""

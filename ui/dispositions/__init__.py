@@ -1,0 +1,1 @@
+"""The dispositions editor (Edit → Dispositions…): the team's list the wrap-up offers."""

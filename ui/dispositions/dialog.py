@@ -1,0 +1,322 @@
+"""Edit → Dispositions…: the list the wrap-up strip offers, edited in the window.
+
+The rules are the engine's (console.store.dispositions: check_disposition through the store,
+moved, next_position, edit_refusal), as `main.py dispositions` applies them; this dialog only
+shows them. Each change saves at once and can be undone (Ctrl+Z, or the message's Undo).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store.base import ConsoleStore, NotALead
+from console.store.dispositions import (
+    CALL_BACK,
+    DO_NOT_CALL,
+    MAX_NAME,
+    BadDisposition,
+    moved,
+    next_position,
+)
+from console.store.models import Disposition
+from ui.common.undo import Note, Ref, StoreChange, StoreUndo, UndoBar, undo_actions
+from ui.common.widgets import button
+
+STRIP_KEYS = 9  # the wrap-up strip gives the first nine a digit
+
+
+class DispositionsDialog(QDialog):
+    """The team's dispositions in the strip's order; ``changed`` after every saved edit."""
+
+    changed = Signal()
+
+    def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.dispositions: list[Disposition] = []
+        self.read_only_reason = ""
+        self._adding = False
+        self.setObjectName("dispositions")
+        self.setWindowTitle(self.tr("Dispositions"))
+        self.undo_stack = QUndoStack(self)
+        self._changes: StoreUndo[Disposition] = StoreUndo(
+            self.undo_stack, self._save, self._saved, self._not_saved
+        )
+        self._build()
+        undo_actions(self.undo_stack, self)
+        self.reload()
+
+    def _build(self) -> None:
+        self.read_only_note = Note(self.tr("Why the list cannot be edited"), self)
+        list_label = QLabel(self.tr("&List, in the wrap-up strip's order (its keys 1–9):"), self)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(self.tr("Dispositions"))
+        self.list.setToolTip(
+            self.tr("Insert adds, F2 renames, Delete removes, Alt+Up and Alt+Down move")
+        )
+        list_label.setBuddy(self.list)
+        self.list.currentRowChanged.connect(self._show_current)
+        self.list.installEventFilter(self)
+
+        self.name = QLineEdit(self)
+        self.name.setAccessibleName(self.tr("Disposition name"))
+        self.name.setToolTip(self.tr("At most {0} characters; Enter saves").format(MAX_NAME))
+        self.name.returnPressed.connect(self.save)
+        self.kind = QComboBox(self)
+        self.kind.setAccessibleName(self.tr("What the disposition means"))
+        self.kind.setToolTip(self.tr("Call back asks for a time; Do not call marks the lead"))
+        self.kind.addItem(self.tr("Plain"), "")
+        self.kind.addItem(self.tr("Call back (asks for a time)"), CALL_BACK)
+        self.kind.addItem(self.tr("Do not call (marks the lead)"), DO_NOT_CALL)
+        form = QFormLayout()
+        form.addRow(self.tr("&Name:"), self.name)
+        form.addRow(self.tr("&Kind:"), self.kind)
+        self.problem = Note(self.tr("Disposition problem"), self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.new_button = button(
+            self, self.tr("&Add"), self.tr("Add a disposition"), self.tr("Type a new one (Insert)")
+        )
+        self.save_button = button(
+            self, self.tr("&Save"), self.tr("Save disposition"), self.tr("Add or change (Enter)")
+        )
+        self.remove_button = button(
+            self,
+            self.tr("&Remove"),
+            self.tr("Remove disposition"),
+            self.tr("Take it off the list; calls keep it as their wrap-up (Delete)"),
+        )
+        self.up_button = button(
+            self, self.tr("Move &up"), self.tr("Move up"), self.tr("Earlier in the list (Alt+Up)")
+        )
+        self.down_button = button(
+            self,
+            self.tr("Move &down"),
+            self.tr("Move down"),
+            self.tr("Later in the list (Alt+Down)"),
+        )
+        self.close_button = button(self, self.tr("Close"), self.tr("Close"), self.tr("Esc"))
+        self.new_button.clicked.connect(self.new)
+        self.save_button.clicked.connect(self.save)
+        self.remove_button.clicked.connect(self.remove)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.close_button.clicked.connect(self.close)
+        buttons = QGridLayout()
+        for index, widget in enumerate(
+            (self.new_button, self.save_button, self.remove_button, self.up_button)
+        ):
+            buttons.addWidget(widget, index, 0)
+        buttons.addWidget(self.down_button, 4, 0)
+        buttons.setRowStretch(5, 1)
+        buttons.addWidget(self.close_button, 6, 0)
+
+        self.undo_bar = UndoBar(self.undo_stack, self)
+        body = QGridLayout()
+        body.addWidget(list_label, 0, 0)
+        body.addWidget(self.list, 1, 0)
+        body.addLayout(buttons, 1, 1)
+        body.addLayout(form, 2, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only_note)
+        layout.addLayout(body)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.undo_bar)
+        # Enter belongs to the name field (it saves): a dialog's default button would take it
+        # too, and Add empty what was just saved, or the message's Undo undo it.
+        for widget in self.findChildren(QPushButton):
+            widget.setAutoDefault(False)
+        self._editors: tuple[QWidget, ...] = (
+            self.name,
+            self.kind,
+            self.new_button,
+            self.save_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+        )
+
+    # What the window asks
+    def set_read_only(self, reason: str) -> None:
+        """``reason`` (console.store.dispositions.edit_refusal) shown, nothing editable; ""
+        makes the list editable again."""
+        self.read_only_reason = reason
+        self.read_only_note.setText(reason)
+        for widget in self._editors:
+            widget.setEnabled(not reason)
+        self.undo_stack.setActive(not reason)
+        self._update_buttons()
+
+    def reload(self, select: int | None = None) -> None:
+        """The list as the store has it; ``select`` the disposition with that id (else the
+        row that was current)."""
+        row = self.list.currentRow()
+        self.dispositions = self.store.list_dispositions()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for index, d in enumerate(self.dispositions):
+            key = f"{index + 1}  " if index < STRIP_KEYS else "    "
+            meaning = {CALL_BACK: self.tr("call back"), DO_NOT_CALL: self.tr("do not call")}
+            text = f"{key}{d.name}" + (f"  ({meaning[d.kind]})" if d.kind else "")
+            item = QListWidgetItem(text, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, d.id)
+        ids = [d.id for d in self.dispositions]
+        if select in ids:
+            row = ids.index(select)
+        self.list.setCurrentRow(min(max(row, 0), len(ids) - 1) if ids else -1)
+        self.list.blockSignals(False)
+        self._show_current()
+
+    def current(self) -> Disposition | None:
+        row = self.list.currentRow()
+        return self.dispositions[row] if 0 <= row < len(self.dispositions) else None
+
+    # Edits
+    def new(self) -> None:
+        """Empty the fields for a new disposition (Insert); Save adds it at the end."""
+        if self.read_only_reason:
+            return
+        self._adding = True
+        self.name.clear()
+        self.kind.setCurrentIndex(0)
+        self.problem.clear()
+        self.name.setFocus()
+        self._update_buttons()
+
+    def save(self) -> bool:
+        """Add the typed disposition, or change the current one; False (the fields kept, the
+        problem said) when the rules refuse it."""
+        if self.read_only_reason:
+            return False
+        current = None if self._adding else self.current()
+        kind = self.kind.currentData()
+        if current is None:
+            after = Disposition(None, self.name.text(), next_position(self.dispositions), kind)
+            text = self.tr("Added “{0}”.").format(self.name.text().strip())
+        else:
+            after = replace(current, name=self.name.text(), kind=kind)
+            if after.name.strip() == current.name and kind == current.kind:
+                return True
+            text = self.tr("Changed “{0}”.").format(current.name)
+        self.problem.clear()
+        index = self.undo_stack.index()
+        self._changes.push(self._changes.ref(current.id if current else None), current, after, text)
+        if self.undo_stack.index() == index:  # refused: the command was dropped
+            return False
+        self._adding = False
+        self.undo_bar.report(text)
+        return True
+
+    def remove(self) -> None:
+        """Take the current disposition off the list (Delete); Undo brings it back."""
+        current = self.current()
+        if self.read_only_reason or current is None or self._adding:
+            return
+        try:
+            calls = self.store.count_calls(disposition=current.name)
+        except sqlite3.Error:
+            calls = 0
+        text = self.tr("Removed “{0}”.").format(current.name)
+        if calls:
+            text += " " + self.tr("%n call(s) keep it as their wrap-up.", "", calls)
+        self._changes.push(self._changes.ref(current.id), current, None, text)
+        self.undo_bar.report(text)
+
+    def move(self, step: int) -> None:
+        """Move the current disposition up (-1) or down (+1): its digit on the strip."""
+        row = self.list.currentRow()
+        if self.read_only_reason or self._adding or row < 0:
+            return
+        try:
+            order = moved(self.dispositions, row, step)
+        except IndexError:
+            return
+        before = {d.id: d for d in self.dispositions}
+        changes = [
+            (self._changes.ref(new.id), before[new.id], new)
+            for new in order
+            if before[new.id].position != new.position
+        ]
+        chosen = self.dispositions[row]
+        text = self.tr("Moved “{0}”.").format(chosen.name)
+        self.undo_stack.push(StoreChange(self._changes.apply, changes, text))
+        self.reload(select=chosen.id)  # it stays current, so Alt+Down again moves it on
+
+    # StoreUndo's parts
+    def _save(self, ref: Ref, state: Disposition | None) -> None:
+        try:
+            if state is None:
+                if ref.id is not None:
+                    self.store.delete_disposition(ref.id)
+                ref.id = None  # brought back by Undo, it is added again (a new id)
+                return
+            saved = self.store.save_disposition(replace(state, id=ref.id))
+        except (NotALead, KeyError) as exc:  # an agent on the team server; gone meanwhile
+            raise ValueError(str(exc).strip("'\"")) from exc
+        ref.id = saved.id
+
+    def _saved(self, ref: Ref, state: Disposition | None) -> None:
+        self.reload(select=ref.id if state is not None else None)
+        self.changed.emit()
+
+    def _not_saved(self, exc: Exception) -> None:
+        field = exc.field if isinstance(exc, BadDisposition) else "name"
+        text = str(exc)
+        # The fields keep what was typed: the person corrects it rather than types it again.
+        self.problem.setText(text[:1].upper() + text[1:] + ".")
+        (self.kind if field == "kind" else self.name).setFocus()
+
+    # Showing
+    def _show_current(self, _row: int = -1) -> None:
+        current = self.current()
+        self._adding = False
+        self.problem.clear()
+        self.name.setText(current.name if current else "")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(current.kind if current else "")))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        editable = not self.read_only_reason
+        row, count = self.list.currentRow(), len(self.dispositions)
+        chosen = editable and row >= 0 and not self._adding
+        self.remove_button.setEnabled(chosen)
+        self.up_button.setEnabled(chosen and row > 0)
+        self.down_button.setEnabled(chosen and row < count - 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.list and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            return self._list_key(event)
+        return super().eventFilter(watched, event)
+
+    def _list_key(self, event: QKeyEvent) -> bool:
+        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if alt and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move(-1 if key == Qt.Key.Key_Up else 1)
+        elif key == Qt.Key.Key_Insert:
+            self.new()
+        elif key == Qt.Key.Key_F2 and not self.read_only_reason:
+            self.name.setFocus()
+            self.name.selectAll()
+        elif key == Qt.Key.Key_Delete:
+            self.remove()
+        else:
+            return False
+        return True
