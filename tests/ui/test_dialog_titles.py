@@ -88,6 +88,7 @@ def test_every_dialog_title_is_short_and_shown_whole(session, arun, tmp_path: Pa
         "preferences": window.show_preferences,
         "account": window.show_account,
         "outbox": window.show_outbox,
+        "dispositions": window.show_dispositions,
         "delete list": teams.confirm_delete_list,
         "team import summary": lambda: teams.import_csv(bad_team),
         "save preset": presets.ask_save,

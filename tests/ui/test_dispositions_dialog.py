@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -187,3 +188,16 @@ def test_an_agents_dialog_is_read_only_and_says_why(session, arun, qtbot, monkey
     qtbot.keyClick(dialog.list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert store.list_dispositions() == before
     assert dialog.list.count() == len(before)  # still read, in the strip's order
+
+
+def test_an_edit_from_another_connection_reaches_the_strip(session, arun):
+    # The team sync (or `main.py dispositions`) writes the list from a connection of its own:
+    # the store watcher has the strip follow, not only the history's filter.
+    engine, window = session.start()
+    store = engine.store
+    window.wrap_ups.edit(store.get_call(_call(store)))
+    with Store.open(store.path) as other:
+        first = other.list_dispositions()[0]
+        other.save_disposition(replace(first, name="Reached"))
+    arun(until(lambda: _strip_buttons(window)[0] == "1 Reached", 2, "the strip"))
+    assert _filter_names(window)[0] == "Reached"
