@@ -173,11 +173,13 @@ def test_an_agents_dialog_is_read_only_and_says_why(session, arun, qtbot, monkey
     before = store.list_dispositions()
     arun(window.team_mode.start())
     arun(until(lambda: store.team_state().get("connected") == "0", 10, "offline"))
-    # As the team sync's last connection said; the window reads it as the Teams tab does.
+    dialog = _open(window, qtbot)  # the role not known yet: editable
+    assert dialog.save_button.isEnabled() and not dialog.read_only_note.isVisible()
+    # As the team sync's last connection said; the window reads it as the Teams tab does,
+    # and the dialog already open follows.
     _write_state(engine, {"mode": "team", "role": "agent", "agent": "bob"})
-    arun(until(lambda: window.team_mode.state.get("role") == "agent", 2, "the team state"))
-    dialog = _open(window, qtbot)
-    assert dialog.read_only_note.isVisible() and dialog.read_only_note.text() == LEAD_ONLY
+    arun(until(lambda: dialog.read_only_note.isVisible(), 2, "the dialog read-only"))
+    assert dialog.read_only_note.text() == LEAD_ONLY
     for control in (dialog.name, dialog.kind, dialog.new_button, dialog.save_button):
         assert not control.isEnabled()
     assert not dialog.remove_button.isEnabled() and not dialog.down_button.isEnabled()
@@ -188,6 +190,8 @@ def test_an_agents_dialog_is_read_only_and_says_why(session, arun, qtbot, monkey
     qtbot.keyClick(dialog.list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert store.list_dispositions() == before
     assert dialog.list.count() == len(before)  # still read, in the strip's order
+    dialog.close()
+    assert _open(window, qtbot).read_only_note.text() == LEAD_ONLY  # opened again: the same
 
 
 def test_an_edit_from_another_connection_reaches_the_strip(session, arun):

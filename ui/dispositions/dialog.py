@@ -32,6 +32,7 @@ from console.store.dispositions import (
     DO_NOT_CALL,
     MAX_NAME,
     BadDisposition,
+    edit_refusal,
     moved,
     next_position,
 )
@@ -163,6 +164,11 @@ class DispositionsDialog(QDialog):
             widget.setEnabled(not reason)
         self.undo_stack.setActive(not reason)
         self._update_buttons()
+
+    def team_state_shown(self, state: dict[str, str] | None) -> None:
+        """The team sync's state as the window shows it (None: not in team mode): an agent's
+        list is read-only, saying why (console.store.dispositions.edit_refusal)."""
+        self.set_read_only(edit_refusal(state or {}))
 
     def reload(self, select: int | None = None) -> None:
         """The list as the store has it; ``select`` the disposition with that id (else the

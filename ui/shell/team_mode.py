@@ -15,7 +15,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from shiboken6 import isValid
 
@@ -64,7 +64,10 @@ class TeamLine(QFrame):
 
 
 class TeamMode(QObject):
-    """Starts the sync for the desktop's team server and shows its state in the window."""
+    """Starts the sync for the desktop's team server and shows its state in the window;
+    ``shown`` carries each state shown (team_state's keys; None: not in team mode)."""
+
+    shown = Signal(object)
 
     def __init__(
         self,
@@ -168,6 +171,7 @@ class TeamMode(QObject):
         role = (state or {}).get("role", "")
         reason = self.tr("Only a team lead can edit team lists.") if role == "agent" else ""
         self.teams.set_read_only(reason if state is not None else "")
+        self.shown.emit(state)  # the dispositions dialog, when open, follows the role too
         if state is None:
             self.history.show_team(None)
             return

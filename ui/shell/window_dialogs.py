@@ -113,7 +113,6 @@ class WindowDialogs:
         return self._open("preferences", make)
 
     def show_dispositions(self) -> QWidget:
-        from console.store.dispositions import edit_refusal
         from ui.dispositions.dialog import DispositionsDialog
 
         def make():
@@ -121,12 +120,12 @@ class WindowDialogs:
             # What the wrap-up offers follows each edit at once (another desktop's edit comes
             # through the store watcher: ui.shell.live).
             dialog.changed.connect(self.dispositions_changed)
+            # The role the team sync last read, as the Teams tab's read-only lists have it.
+            dialog.team_state_shown(self.team_mode.state)
+            self.team_mode.shown.connect(dialog.team_state_shown)
             return dialog
 
-        dialog = self._open("dispositions", make)
-        # The role the team sync last read (the Teams tab's read-only lists use it too).
-        dialog.set_read_only(edit_refusal(self.team_mode.state))
-        return dialog
+        return self._open("dispositions", make)
 
     def dispositions_changed(self) -> None:
         """The team's dispositions changed: the history's filter and the wrap-up strip."""
