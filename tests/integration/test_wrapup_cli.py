@@ -203,6 +203,16 @@ def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> 
     assert run_cli("dispositions", "remove", "Brochure sent").returncode == 0
     listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
     assert "Brochure sent" not in [d["name"] for d in listed]
+    # The engine's rules, the same the window's dialog shows: nothing changed, exit 2.
+    long = run_cli("dispositions", "add", "x" * 41)
+    assert long.returncode == 2
+    assert "dispositions: a disposition's name is limited to 40 characters (41 given)" in (
+        long.stderr
+    )
+    onto = run_cli("dispositions", "rename", "Connected", "no answer")
+    assert onto.returncode == 2
+    assert "a disposition named 'no answer' already exists" in onto.stderr
+    assert json.loads(run_cli("dispositions", "list", "--json").stdout) == listed
 
 
 def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> None:
