@@ -242,8 +242,10 @@ class DispositionsDialog(QDialog):
         text = self.tr("Removed “{0}”.").format(current.name)
         if calls:
             text += " " + self.tr("%n call(s) keep it as their wrap-up.", "", calls)
+        index = self.undo_stack.index()
         self._changes.push(self._changes.ref(current.id), current, None, text)
-        self.undo_bar.report(text)
+        if self.undo_stack.index() != index:  # else refused: the problem is said instead
+            self.undo_bar.report(text)
 
     def move(self, step: int) -> None:
         """Move the current disposition up (-1) or down (+1): its digit on the strip."""
