@@ -194,14 +194,19 @@ def test_an_agents_dialog_is_read_only_and_says_why(session, arun, qtbot, monkey
     assert _open(window, qtbot).read_only_note.text() == LEAD_ONLY  # opened again: the same
 
 
-def test_an_edit_from_another_connection_reaches_the_strip(session, arun):
+def test_an_edit_from_another_connection_reaches_the_strip_and_dialog(session, arun, qtbot):
     # The team sync (or `main.py dispositions`) writes the list from a connection of its own:
     # the store watcher has the strip follow, not only the history's filter.
     engine, window = session.start()
     store = engine.store
     window.wrap_ups.edit(store.get_call(_call(store)))
+    dialog = _open(window, qtbot)
+    dialog.list.setCurrentRow(2)
+    dialog.name.setText("No reply")  # being typed when the other edit lands: kept
     with Store.open(store.path) as other:
         first = other.list_dispositions()[0]
         other.save_disposition(replace(first, name="Reached"))
     arun(until(lambda: _strip_buttons(window)[0] == "1 Reached", 2, "the strip"))
     assert _filter_names(window)[0] == "Reached"
+    assert dialog.list.item(0).text().endswith("Reached")
+    assert dialog.current().name == "No answer" and dialog.name.text() == "No reply"

@@ -190,6 +190,24 @@ class DispositionsDialog(QDialog):
         self.list.blockSignals(False)
         self._show_current()
 
+    def changed_elsewhere(self) -> None:
+        """Another connection changed the list (the team sync, the command line): shown as it
+        is now, keeping a name or kind being typed in."""
+        current = self.current()
+        adding, typed, kind = self._adding, self.name.text(), self.kind.currentIndex()
+        editing = adding or (
+            current is not None and (typed != current.name or kind != self._kind_index(current))
+        )
+        self.reload(select=current.id if current else None)
+        if editing:
+            self._adding = adding
+            self.name.setText(typed)
+            self.kind.setCurrentIndex(kind)
+            self._update_buttons()
+
+    def _kind_index(self, disposition: Disposition) -> int:
+        return max(0, self.kind.findData(disposition.kind))
+
     def current(self) -> Disposition | None:
         row = self.list.currentRow()
         return self.dispositions[row] if 0 <= row < len(self.dispositions) else None
@@ -297,7 +315,7 @@ class DispositionsDialog(QDialog):
         self._adding = False
         self.problem.clear()
         self.name.setText(current.name if current else "")
-        self.kind.setCurrentIndex(max(0, self.kind.findData(current.kind if current else "")))
+        self.kind.setCurrentIndex(self._kind_index(current) if current else 0)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -107,7 +107,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         # Edits made by another connection (the team's sync, the command line) show too.
         parts = (self.teams, self.call_panel, self.leads_panel, self.history)
         self.store_watcher = follow_store(
-            engine.store, self, *parts, self.team_mode.read, self.dispositions_changed
+            engine.store, self, *parts, self.team_mode.read, self.dispositions_changed_elsewhere
         )
 
     def _keep_store_checkpointed(self) -> None:

@@ -132,6 +132,14 @@ class WindowDialogs:
         self.history.refresh_dispositions()
         self.wrap_ups.refresh_dispositions()
 
+    def dispositions_changed_elsewhere(self) -> None:
+        """As dispositions_changed, for a change made by another connection (the store
+        watcher): the dispositions dialog, when open, shows it too."""
+        self.dispositions_changed()
+        dialog = self._dialogs.get("dispositions")
+        if dialog is not None:
+            dialog.changed_elsewhere()  # type: ignore[attr-defined]  # a DispositionsDialog
+
     def _preferences_saved(self) -> None:
         self.call_panel.presets.defaults_changed()
 
