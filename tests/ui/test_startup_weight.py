@@ -110,8 +110,17 @@ def test_what_only_later_work_needs_is_not_loaded_at_start(loaded):
         "PySide6.QtNetwork",  # with the Kerberos libraries: only when a launch hands over
         "html",  # its table of 2,000 entity names: escaping is for later messages
         "ui.history.agents",  # the history's Agent filter: team mode only
+        "logging.handlers",  # the rotating log (with pickle): made once the window is idle
+        "pickle",
     }
     assert modules & later == set()
+
+
+def test_what_only_the_reports_window_needs_is_not_loaded_at_a_next_start(loaded_again):
+    # A first start makes the report indexes (a migration, with the module's schema); later
+    # ones need neither its shapes nor its queries until the Reports window opens.
+    modules = set(loaded_again["modules"]) - set(loaded_again["preloaded"])
+    assert "console.store.reports" not in modules
 
 
 def test_no_garbage_collection_runs_while_the_window_is_built(loaded):
