@@ -407,6 +407,7 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     def _after_first_idle(self) -> None:
         """Once the window is shown and idle: what was left from the start."""
+        self.call_list.show_status()  # reads the call list (console.calllist loads then)
         for work in self._when_idle:
             work()
         if self.style_facts.check():  # the style changed since the answers were kept
