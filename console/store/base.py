@@ -7,7 +7,7 @@ A call's id is opaque to callers: SQLite's row id (int) or the UUID the desktop 
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from console.store.models import (
     CallRecord,
@@ -18,8 +18,10 @@ from console.store.models import (
     TeamList,
     TeamMember,
 )
-from console.store.reports import DayCount, DayDisposition, HourRate, ListWait, ReportFilter
 from console.store.teams import TeamImportResult
+
+if TYPE_CHECKING:  # the Reports window's shapes: that module loads when it opens
+    from console.store.reports import DayCount, DayDisposition, HourRate, ListWait, ReportFilter
 
 CallId = int | str
 

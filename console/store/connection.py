@@ -36,7 +36,7 @@ from console.store.history import INTERRUPTED_DESCRIPTION, HistoryMixin
 from console.store.leads import LeadsMixin
 from console.store.models import CallRecord
 from console.store.presets import PresetsMixin
-from console.store.reports import REPORT_SCHEMA, ReportsMixin
+from console.store.reports_mixin import ReportsMixin
 from console.store.teamcopy import TeamCopyMixin
 from console.store.teams import TeamsMixin
 from console.store.teamshare import TeamShareMixin
@@ -121,6 +121,8 @@ def _reports_index(conn: sqlite3.Connection) -> None:
     hold every column they read, in the order they group by, so a report reads one index in
     one pass and never the rows (whose request and reply texts make them many times larger);
     and the first leg's time as a column computed on reading, which an index keeps."""
+    from console.store.reports import REPORT_SCHEMA  # only when migrating
+
     for statement in REPORT_SCHEMA:
         conn.execute(statement)
 

@@ -8,7 +8,6 @@ starts in its place; renaming it back restores it.
 from __future__ import annotations
 
 import logging
-import shlex
 import shutil
 import sqlite3
 import tempfile
@@ -125,6 +124,8 @@ def aside_path(path: Path, label: str = "damaged", when: float | None = None) ->
 def move_command(path: Path, label: str = "damaged") -> str:
     """The shell command that moves ``path`` (and its -wal and -shm) aside, for a person."""
     target = aside_path(path, label)
+    import shlex  # for this message only: not at every start
+
     moves = [f"mv {shlex.quote(str(path))} {shlex.quote(str(target))}"]
     for side in _SIDE_FILES:
         if Path(f"{path}{side}").exists():

@@ -1,6 +1,6 @@
 """Reports for the team lead: calls counted in the store, in SQL, never row by row in Python.
 
-The shapes here are shared by both engines (ReportsMixin for SQLite, the PostgreSQL store's
+The shapes here are shared by both engines (SqliteReports for SQLite, the PostgreSQL store's
 console.store.postgres.reports); the window's Reports view draws them.
 
 What the history records and what it means here:
@@ -24,11 +24,10 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from console.store.models import CALL_STATUSES
 
@@ -213,16 +212,17 @@ def _where(report: ReportFilter, extra: str = "") -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-class ReportsMixin:
-    """Report queries of the SQLite Store (see the module for what each figure means).
+class SqliteReports:
+    """Report queries of the SQLite Store (see the module for what each figure means), on
+    the store's ``read`` (its ``_read``: a context manager giving a connection); the Store
+    reaches them through console.store.reports_mixin, which loads this module on first use.
 
     Each reads one of REPORT_INDEXES alone, named with INDEXED BY: without statistics SQLite
     would pick the index on status and read every row of the table besides.
     """
 
-    if TYPE_CHECKING:
-
-        def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def __init__(self, read: Callable[[], AbstractContextManager[sqlite3.Connection]]) -> None:
+        self._read = read
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Rows of ``sql``; if an index it names is missing (a store whose index was dropped

@@ -111,8 +111,20 @@ def test_what_only_later_work_needs_is_not_loaded_at_start(loaded):
         "html",  # its table of 2,000 entity names: escaping is for later messages
         "ui.history.agents",  # the history's Agent filter: team mode only
         "ui.dispositions.dialog",  # Edit → Dispositions…: built when first opened
+        "logging.handlers",  # the rotating log (with pickle): made once the window is idle
+        "pickle",
     }
     assert modules & later == set()
+
+
+def test_what_a_first_start_builds_is_not_loaded_at_a_next_start(loaded_again):
+    modules = set(loaded_again["modules"]) - set(loaded_again["preloaded"])
+    # A first start makes the report indexes (a migration, with the module's schema); later
+    # ones need neither its shapes nor its queries until the Reports window opens.
+    assert "console.store.reports" not in modules
+    # A first start builds the Call list page to measure it; later ones read the list once
+    # the window is idle, for the status bar's line.
+    assert "console.calllist" not in modules
 
 
 def test_no_garbage_collection_runs_while_the_window_is_built(loaded):

@@ -143,6 +143,7 @@ def test_the_list_survives_closing_and_reopening_the_window(session, arun):
 
     engine, window = session.start()
     assert window.call_list.status.full_text() == "Call list: 2 of 5 · 0 reached · paused"
+    assert window.call_list.status.isVisible()  # read once the window is idle
     page = window.call_list.show()
     assert page.lead.full_text().startswith("Up next: Cy Cole")
     assert page.progress.text() == "2 of 5 · 0 reached · paused"

@@ -147,3 +147,30 @@ def test_the_command_lines_output_and_tracebacks_are_masked(clean_logging: None,
     assert captured.out == "quoted: ***\n"
     assert "RuntimeError: request failed: secret=***" in captured.err
     assert "secret+x" not in captured.err
+
+
+def test_the_log_file_opens_at_start_and_rotates_once_rotate_log_ran(tmp_path, clean_logging):
+    from logging.handlers import RotatingFileHandler
+
+    from console.logs import rotate_log
+
+    log_file = tmp_path / "console.log"
+    setup_logging(log_file)
+    logging.getLogger("test.rotate").warning("at start")
+    assert log_file.read_text(encoding="utf-8").endswith("at start\n")  # written at once
+    rotate_log(max_bytes=400, backups=2)
+    root = logging.getLogger()
+    files = [h for h in root.handlers if getattr(h, "baseFilename", "") == str(log_file)]
+    assert len(files) == 1 and isinstance(files[0], RotatingFileHandler)
+    for n in range(20):
+        logging.getLogger("test.rotate").warning("line %d", n)
+    assert (tmp_path / "console.log.1").exists()  # rotated at 400 bytes
+    assert not (tmp_path / "console.log.3").exists()  # two old files kept
+    assert log_file.read_text(encoding="utf-8").endswith("line 19\n")
+
+
+def test_an_unwritable_log_folder_is_still_a_problem_at_start(tmp_path, clean_logging):
+    from console.problems import LocalProblem
+
+    with pytest.raises(LocalProblem):
+        setup_logging(tmp_path / "missing" / "console.log")

@@ -56,8 +56,6 @@ def run(argv: list[str]) -> int:
     gc.disable()
     # The engine first, before Qt: once PySide6 is loaded, its __feature__ import hook looks
     # at every module an import statement names, and the engine's own imports name some fifty.
-    import logging.handlers  # noqa: F401 - the log file's (console.logs)
-
     import console.engine  # noqa: F401
     from ui.shell import feature_hook
 
@@ -197,6 +195,9 @@ async def _main(
         log.info("window shown %.2f s after start", time.perf_counter() - started)
         window.show_notices()
         connect_links(window, server, opened, link)
+        from console.logs import rotate_log
+
+        window.after_first_idle(rotate_log)  # its module loads pickle and socket
         # A failure shows as an error dialog, and again when a call is placed.
         started_engine = window.tasks.spawn(engine.ready(), name="start the engine")
         _mark_ready_for_bench(started_engine)

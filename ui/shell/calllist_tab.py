@@ -1,7 +1,8 @@
 """Wiring the call list (console.calllist, ui/calllist) into the window.
 
-The list itself (the engine's CallList) is read at start, a single small query, so the
-status bar can show its progress on every tab; its page is built when first shown
+The list itself (the engine's CallList) is read once the window is shown and idle (or when
+first used, if sooner), so the status bar can show its progress on every tab; its page is
+built when first shown
 (ui/shell/lazy_page.py). Calls from the list go through the call panel (CallPanel.call: the
 same checks, the engine's reservation and its "Call again?"), and the list remembers the
 reservation it made, so it never starts a second call while its own is pending. When that
@@ -22,7 +23,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSizePolicy, QTabWidget, QWidget
 
-from console.calllist import CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
 from console.phone import format_display
@@ -34,6 +34,7 @@ from ui.common.widgets import ElidedLabel
 from ui.shell.lazy_page import LazyPage
 
 if TYPE_CHECKING:
+    from console.calllist import CallList
     from ui.calllist.page import CallListPage
     from ui.calls.panel import CallPanel
     from ui.leads.panel import LeadsPanel
@@ -66,7 +67,7 @@ class CallListTab(QObject):
         self._leads, self._call_panel, self._tasks, self._folders = leads, calls, tasks, folders
         self._say = say
         self.question = None  # "Replace the call list?" while open
-        self.list = CallList(engine.store, engine.calls.registry)
+        self._list: CallList | None = None  # read when first needed: see list
         tr = self.tr
         self.from_selection = self._action(
             tr("New call list from the se&lected leads"), tr("Selected leads"),
@@ -103,7 +104,17 @@ class CallListTab(QObject):
         self.status.setAccessibleName(tr("Call list progress"))
         stop = engine.calls.observe(started=self._call_started, ended=self._call_ended)
         self.destroyed.connect(lambda _object=None: stop())
-        self._show_status()
+        self.status.setVisible(False)  # until the list is read (show_status)
+
+    @property
+    def list(self) -> CallList:
+        """The engine's call list, read from the store on first use (the window asks once it
+        is shown and idle: console.calllist is not needed to draw the first frame)."""
+        if self._list is None:
+            from console.calllist import CallList
+
+            self._list = CallList(self._engine.store, self._engine.calls.registry)
+        return self._list
 
     def _action(self, text: str, short: str, tip: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self._window)
@@ -130,7 +141,7 @@ class CallListTab(QObject):
 
     def _built(self, panel: QWidget) -> None:
         panel.call_asked.connect(self.call_current)  # type: ignore[attr-defined]
-        panel.changed.connect(self._show_status)  # type: ignore[attr-defined]
+        panel.changed.connect(self.show_status)  # type: ignore[attr-defined]
         # The countdown can run with another tab in front (the wrap-up strip is under every
         # tab): its line is in the status bar too, so no call comes unannounced.
         panel.countdown_said.connect(self._say)  # type: ignore[attr-defined]
@@ -147,7 +158,8 @@ class CallListTab(QObject):
         self._tabs.setCurrentWidget(self.page)
         return self.panel()
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
+        """The list's progress in the status bar (hidden when there is no list)."""
         entries = self.list.entries
         self.status.setVisible(bool(entries))
         if entries:
@@ -160,7 +172,7 @@ class CallListTab(QObject):
         if self.page.is_built:
             self.panel().refresh()
         else:
-            self._show_status()
+            self.show_status()
 
     def _tell(self, text: str) -> None:
         if self.page.is_built:
@@ -170,6 +182,8 @@ class CallListTab(QObject):
     # Calling
     def call_current(self) -> asyncio.Task | None:
         """Call the lead up next through the call panel; None (and why) when not started."""
+        from console.calllist import CallListRefused  # loaded with the list (see list)
+
         page = self.panel()
         page.end_countdown()  # Ctrl+Enter during the countdown: the call it counted to
         try:
@@ -251,7 +265,7 @@ class CallListTab(QObject):
         if self.page.is_built:
             self.panel().next_lead_up()
         else:
-            self._show_status()
+            self.show_status()
 
     # Building a list
     def _replace_then(self, build: Callable[[], object]) -> None:
@@ -277,6 +291,8 @@ class CallListTab(QObject):
         self.question.finished.connect(lambda _r: setattr(self, "question", None))
 
     def _built_list(self, build: Callable[[], Any]) -> None:
+        from console.calllist import CallListRefused
+
         try:
             build()
         except CallListRefused as exc:
@@ -331,7 +347,7 @@ class CallListTab(QObject):
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
         # The list itself changes here, on the window's thread.
-        self._built_list(lambda: self.list.from_lead_ids(ids, source, no_leads_in(path)))
+        self._built_list(lambda: self.list.from_lead_ids(ids, source, _no_leads_in(path)))
         self._leads.refresh()  # the file's new leads
         if report.problems or report.notices:
             from ui.leads.importer import ImportSummary, LeadImport
@@ -340,3 +356,9 @@ class CallListTab(QObject):
             self.summary = ImportSummary(LeadImport(path, report, added), self._window)
             self.summary.open()
         return report
+
+
+def _no_leads_in(path: Path) -> str:
+    from console.calllist import no_leads_in
+
+    return no_leads_in(path)

@@ -49,6 +49,8 @@ from ui.shell.window_dialogs import WindowDialogs
 from ui.shell.wrapups import WrapUps
 
 if TYPE_CHECKING:  # message boxes are imported when one is first shown, not at start
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QMessageBox
 
     from ui.teams.panel import TeamsPanel
@@ -73,6 +75,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._dialogs: dict[str, QWidget] = {}
         self._question: QMessageBox | None = None
         self._shown_once = False
+        self._when_idle: list[Callable[[], None]] = []  # see after_first_idle
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("findme"))
         # The style's name and a title bar's height as last found, checked once shown.
@@ -400,8 +403,15 @@ class MainWindow(WindowDialogs, QMainWindow):
         # Queued behind what the first turn of the loop has to do (show, expose, paint).
         QTimer.singleShot(0, self, self._after_first_idle)
 
+    def after_first_idle(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once the window is shown and idle (the start's leftovers)."""
+        self._when_idle.append(work)
+
     def _after_first_idle(self) -> None:
         """Once the window is shown and idle: what was left from the start."""
+        self.call_list.show_status()  # reads the call list (console.calllist loads then)
+        for work in self._when_idle:
+            work()
         if self.style_facts.check():  # the style changed since the answers were kept
             self._fit_to_screen()
             self.teams.panel()  # their remembered sizes were the old style's
