@@ -270,7 +270,8 @@ class CallListTab(QObject):
     # Building a list
     def _replace_then(self, build: Callable[[], object]) -> None:
         """Build at once, or after asking when the list in use still has leads waiting."""
-        waiting = sum(e.state == "waiting" for e in self.list.entries)
+        progress = self.list.progress()  # the engine counts: waiting = not yet dealt with
+        waiting = progress.total - progress.done
         if not waiting:
             build()
             return
