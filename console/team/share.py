@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from console.store import Store
 from console.store.base import NotALead
+from console.store.dispositions import UnknownDisposition, find_disposition
 from console.store.donotcall import DoNotCallMark
 from console.store.models import Disposition
 from console.store.postgres import PgStore
@@ -73,8 +74,10 @@ def send_disposition_edits(local: Store, server: PgStore, done: Pass) -> None:
 
 
 def _named(dispositions: list[Disposition], name: str | None) -> Disposition | None:
-    wanted = (name or "").strip().casefold()
-    return next((d for d in dispositions if d.name.casefold() == wanted), None)
+    try:
+        return find_disposition(dispositions, name or "")
+    except UnknownDisposition:
+        return None
 
 
 def _send_disposition(local: Store, server: PgStore, edit: ShareEdit) -> None:
