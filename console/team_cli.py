@@ -314,8 +314,8 @@ def sync_now(vault: Vault | None = None, say: str = "") -> Any:
         return None
     if say and not report.connected:
         _say_once(
-            f"{say}: {report.problem} This desktop's copy is used; its calls are sent when "
-            "the team server is back."
+            f"{say}: {report.problem} This desktop's copy is used; its calls and edits are "
+            "sent when the team server is back."
         )
     elif say and report.problem:
         _say_once(f"{say}: {report.problem}")

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from console.calllist.parts import (
@@ -198,7 +199,8 @@ class CallList:
         """
         from console.csvio import import_leads  # the CSV reader: only when a file is read
 
-        report = import_leads(path, progress, mapping)
+        # A path, never text: import_leads reads a str as the CSV's own text.
+        report = import_leads(Path(path), progress, mapping)
         known = {lead.number: lead for lead in self._all_leads()}
         new, seen = [], set()
         for lead, line in zip(report.leads, report.lines, strict=True):

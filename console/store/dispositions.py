@@ -8,6 +8,7 @@ and WrapUpMixin). PostgreSQL's side is console.store.postgres.wrapup.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -159,12 +160,19 @@ def do_not_call_reason(wrap: WrapUp, day: str) -> str:
 
 
 def check_disposition(disposition: Disposition, known: Iterable[Disposition]) -> Disposition:
-    """A disposition's name stripped, non-empty, at most MAX_NAME characters and no other's
+    """A disposition's name stripped, with something visible, on one line (no control
+    character), at most MAX_NAME characters and no other's
     in ``known`` (the list as it is; case ignored), its kind known and no other's;
     BadDisposition (a ValueError: one sentence naming the rule; ``field``) otherwise."""
     name = disposition.name.strip()
-    if not name:
+    # Zero-width and other format characters alone (category Cf) would be an invisible entry
+    # on the strip; control characters (a line break, a tab) break the one-line listings.
+    if not name or all(c.isspace() or unicodedata.category(c) == "Cf" for c in name):
         raise BadDisposition("name", "a disposition needs a name")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise BadDisposition(
+            "name", "a disposition's name is one line: no line break, tab or control character"
+        )
     if len(name) > MAX_NAME:
         raise BadDisposition(
             "name", f"a disposition's name is limited to {MAX_NAME} characters ({len(name)} given)"

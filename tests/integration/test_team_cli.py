@@ -259,3 +259,18 @@ def test_a_call_while_the_team_server_is_away_says_so_once(run_cli, home: Path) 
     _no_traceback(done)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("sent when the team server is back") == 1, done.stderr
+
+
+def test_an_edit_while_the_team_server_is_away_says_it_waits_too(run_cli, home: Path) -> None:
+    # Found by hand: `dispositions add` offline said "its calls are sent when the team server
+    # is back", while the edit waits too (team status counts it).
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    away = {"FINDME_TEAM_URL": f"postgresql://ann@127.0.0.1:{port}/team"}
+    done = run_cli("dispositions", "add", "Sent brochure", env=away)
+    _no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    assert "its calls and edits are sent when the team server is back" in done.stderr

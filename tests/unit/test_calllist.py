@@ -327,3 +327,16 @@ def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
     calls = CallList(store, CallRegistry(), clock)
     calls.from_lead_ids([ann], "1 lead")
     assert calls.entries[0].note == "skipped: Do not call"
+
+
+def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store, tmp_path):
+    # Found by hand: a str path was read as CSV text ("no column holds phone numbers (found
+    # '/…/today.csv')"), so a good file made no list and a missing one was not said.
+    path = tmp_path / "today.csv"
+    path.write_text("name,phone\nCy,5553330001\n", encoding="utf-8")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_file(str(path))
+    assert [e.name for e in calls.entries] == ["Cy"]
+    with pytest.raises(OSError):
+        calls.from_file(str(tmp_path / "missing.csv"))
+    assert [e.name for e in calls.entries] == ["Cy"]  # the list in use is kept

@@ -221,3 +221,20 @@ def test_only_an_agent_is_refused_an_edit() -> None:
     assert edit_refusal({"mode": "team", "role": "agent"}) == LEAD_ONLY
     assert edit_refusal({"mode": "team", "role": "lead"}) == ""
     assert edit_refusal({}) == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["Line\nbreak", "Tab\there", "\u200b", " \u200b\u2060 ", "Bell\x07"]
+)
+def test_a_name_with_a_line_break_or_nothing_visible_is_refused(
+    any_store: ConsoleStore, name: str
+) -> None:
+    # Found by hand: `dispositions add $'Line\nbreak'` was saved and broke the text listing;
+    # a zero-width space alone was saved as an invisible entry on the strip.
+    store = any_store
+    before = store.list_dispositions()
+    with pytest.raises(ValueError, match="needs a name|no line break, tab or control character"):
+        store.save_disposition(Disposition(None, name, 30))
+    assert store.list_dispositions() == before
+    # Visible names with joiners and emoji are fine.
+    store.save_disposition(Disposition(None, "Family 👨\u200d👩\u200d👧 ok", 31))
