@@ -35,7 +35,7 @@ from console.store import Store
 from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
 from ui.common.lead_calls import NOTES, LeadCallsModel
 from ui.common.resources import icon
-from ui.common.widgets import ElidedLabel, KeepFocusButton, button
+from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
 
 log = logging.getLogger(__name__)
 RECENT = 10  # the current lead's calls listed (the count is of all of them)
@@ -74,11 +74,8 @@ class CallListPage(QWidget):
     # Building
     def _build(self, build_actions: list[QAction]) -> None:
         tr = self.tr
-        self.progress = QLabel(self)
+        self.progress = bold_label("", self)
         self.progress.setAccessibleName(tr("Call list progress"))
-        font = self.progress.font()
-        font.setBold(True)
-        self.progress.setFont(font)
         self.source = ElidedLabel(self)
         self.source.setAccessibleName(tr("What the call list was built from"))
         top = QHBoxLayout()
@@ -86,7 +83,7 @@ class CallListPage(QWidget):
         top.addWidget(self.source, 1)
         self.lead = ElidedLabel(self)
         self.lead.setAccessibleName(tr("Lead up next"))
-        self.lead.setFont(font)  # bold as a whole (a bold part would need rich text)
+        self.lead.setFont(self.progress.font())  # bold as a whole (a bold part: rich text)
         self.notes = QLabel(self)
         self.notes.setAccessibleName(tr("The lead's notes"))
         self.notes.setWordWrap(True)

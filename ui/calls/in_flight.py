@@ -28,7 +28,6 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QPushButton,
     QStyledItemDelegate,
     QTableView,
@@ -40,6 +39,7 @@ from console.calls import CallService, InFlight
 from ui.common.errors import ask
 from ui.common.resources import icon
 from ui.common.shortcuts import view_action
+from ui.common.widgets import bold_label
 
 # QStyle and its option classes are imported where a Cancel button is painted or measured:
 # PySide6 makes a Python type for a Qt class on first use, and QStyle's (~600 enum members,
@@ -215,7 +215,7 @@ class PendingCallsPanel(QWidget):
         self._calls: CallService | None = None
         self._shown_count = -1
         self._question = None
-        self.title = QLabel(self)
+        self.title = bold_label("", self)
         self.model = PendingCallsModel(self)
         self.view = view = QTableView(self)
         view.setModel(self.model)
@@ -345,9 +345,9 @@ class PendingCallsPanel(QWidget):
         self._shown_count = count
         self.count_changed.emit(count)
         if count:
-            self.title.setText(self.tr("<b>Calls in flight</b> (%n)", "", count))
+            self.title.setText(self.tr("Calls in flight (%n)", "", count))
         else:
-            self.title.setText(self.tr("<b>Calls in flight:</b> none"))
+            self.title.setText(self.tr("Calls in flight: none"))
 
     def ask_cancel_row(self, row: int) -> None:
         if 0 <= row < len(self.model.calls):

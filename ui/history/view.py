@@ -30,7 +30,7 @@ from ui.common.resources import icon
 from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
-from ui.common.widgets import clear_on_escape
+from ui.common.widgets import bold_label, clear_on_escape
 from ui.common.words import status_text
 from ui.history.model import COLUMNS, HistoryModel, query_first_page
 
@@ -93,7 +93,7 @@ class HistoryView(QWidget):
         self._update_count()
 
     def _build(self) -> None:
-        title = QLabel(self.tr("<b>Hist&ory</b>"), self)
+        title = bold_label(self.tr("Hist&ory"), self)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(self.tr("Filter by lead, number, team, sid, notes…"))
         self.filter_edit.setAccessibleName(self.tr("Filter history"))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,9 +31,11 @@ class MenuHost(Protocol):
     def show_about(self) -> object: ...
 
 
-@dataclass(frozen=True)
-class WindowActions:
-    """The window's own actions, as built by ``build_menus``."""
+class WindowActions(NamedTuple):
+    """The window's own actions, as built by ``build_menus``.
+
+    A named tuple, not a frozen dataclass: one is made by compiling six methods (~2 ms of
+    the window's start for thirteen fields)."""
 
     export: QAction
     quit: QAction

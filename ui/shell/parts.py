@@ -2,45 +2,64 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from functools import partial
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.common.colours import readable
 from ui.common.resources import icon
 
 
 class SandboxBanner(QFrame):
-    """Shown whenever the sandbox is in use, in the palette's tooltip colours (dark mode too)."""
+    """Shown whenever the sandbox is in use, in the palette's tooltip colours (dark mode too).
+
+    Plain text and link-like buttons, not a rich-text label: the first rich text in a process
+    loads Qt's HTML document and its layout, ~15 ms that the window's start would pay for
+    one line. Buttons are also what a keyboard reaches with Tab and a screen reader names.
+    """
 
     link = Signal(str)
+    LINKS = (  # (target emitted by ``link``, text)
+        ("outbox", QT_TRANSLATE_NOOP("SandboxBanner", "Open the outbox")),
+        ("rules", QT_TRANSLATE_NOOP("SandboxBanner", "Sandbox rules")),
+        ("account", QT_TRANSLATE_NOOP("SandboxBanner", "Use a DialogTech account…")),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self._follow_palette()
         badge = QLabel(self)
         badge.setPixmap(icon("sandbox").pixmap(20, 20))
-        self.text = QLabel(
-            self.tr(
-                "<b>Sandbox: no real calls are placed.</b> "
-                "<a href='outbox'>Open the outbox</a> · <a href='rules'>Sandbox rules</a> · "
-                "<a href='account'>Use a DialogTech account…</a>"
-            ),
-            self,
-        )
+        self.text = QLabel(self.tr("Sandbox: no real calls are placed."), self)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.text.font()
+        bold.setBold(True)
+        self.text.setFont(bold)
         self.text.setAccessibleName(self.tr("Sandbox banner"))
         self.text.setToolTip(self.tr("Calls go to a simulator on this computer"))
-        self.text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
-        self.text.linkActivated.connect(self.link.emit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(badge)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.text)
+        self.links: dict[str, QPushButton] = {}
+        for target, text in self.LINKS:
+            button = _LinkButton(self.tr(text), self)
+            button.clicked.connect(partial(self.link.emit, target))
+            self.links[target] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self._follow_palette()
 
     def _follow_palette(self) -> None:
         palette = QGuiApplication.palette()
@@ -54,11 +73,31 @@ class SandboxBanner(QFrame):
         for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
             palette.setColor(role, readable(palette.color(role), ground))
         self.setPalette(palette)
+        # The buttons draw their text in ButtonText on the banner's ground: the link colour.
+        link = QPalette(palette)
+        link.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
+        link.setColor(QPalette.ColorRole.Button, ground)
+        for button in getattr(self, "links", {}).values():
+            button.setPalette(link)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.ApplicationPaletteChange:
             self._follow_palette()  # the desktop switched between light and dark
+
+
+class _LinkButton(QPushButton):
+    """A flat push button that reads as a link: underlined, in the link colour, a hand over it."""
+
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAutoDefault(False)
+        font = self.font()
+        font.setUnderline(True)
+        self.setFont(font)
+        self.setToolTip(text)
 
 
 class TextDialog(QDialog):

@@ -35,11 +35,16 @@ def _qt() -> str:
     if sys.platform.startswith("linux") and headless and not os.environ.get("QT_QPA_PLATFORM"):
         # No screen (CI, ssh): offscreen still loads Qt, its fonts and its image plugins.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from ui.common.pyside_setup import choose_enum_options
+
+    ours = choose_enum_options()  # as the window starts: a bundle that breaks it fails here
     from PySide6 import __version__ as pyside_version
-    from PySide6.QtCore import qVersion
+    from PySide6.QtCore import Qt, qVersion
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    if ours and hasattr(Qt, "Alignment"):
+        raise CheckFailed("PySide6 ignored the console's enum options (Qt.Alignment is there)")
     return f"Qt {qVersion()}, PySide6 {pyside_version}, platform {app.platformName()}"
 
 
@@ -193,6 +198,9 @@ async def _store_and_call(checks: Checks) -> None:
 def _store_and_call_on_qasync(checks: Checks) -> None:
     """The store and call checks on a qasync loop, as the window runs them."""
     # The window's own arrangement: Qt's event loop serving asyncio, through qasync.
+    from ui.common.pyside_setup import name_flags_for_qasync
+
+    name_flags_for_qasync()
     import qasync
     from PySide6.QtWidgets import QApplication
 
