@@ -207,9 +207,22 @@ def next_position(known: Iterable[Disposition]) -> int:
     return max((d.position for d in known), default=-1) + 1
 
 
+def inserted(known: Sequence[Disposition], added: Disposition, place: int) -> list[Disposition]:
+    """The list with ``added`` at ``place`` (1-based, as `dispositions list` numbers them:
+    1 is first, len(known) + 1 last), the ones from there on shifted down, every position
+    renumbered 0..n (two may share one after an older add). IndexError outside 1..n+1.
+    """
+    if not 1 <= place <= len(known) + 1:
+        raise IndexError(f"place {place} is not in 1..{len(known) + 1}")
+    order = list(known)
+    order.insert(place - 1, added)
+    return [replace(d, position=position) for position, d in enumerate(order)]
+
+
 def moved(known: Sequence[Disposition], index: int, step: int) -> list[Disposition]:
     """The list with the disposition at ``index`` moved ``step`` places (-1 up, +1 down),
-    every position renumbered 0..n-1 (two may share one after an add with --position).
+    every position renumbered 0..n-1 (two may share one after an add with --position
+    before it counted from 1).
 
     The order is the digit the wrap-up strip gives each (1..9). IndexError when it would
     leave the list.

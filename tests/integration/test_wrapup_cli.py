@@ -189,10 +189,14 @@ def test_the_engine_refuses_a_do_not_call_number_on_every_path(tmp_path: Path) -
 
 
 def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> None:
-    added = run_cli("dispositions", "add", "Sent brochure", "--position", "1")
+    # --position counts as the listing does, from 1: place 3 shifts "No answer" and the rest.
+    added = run_cli("dispositions", "add", "Sent brochure", "--position", "3")
     assert added.returncode == 0, added.stderr
     listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
-    assert [d["name"] for d in listed][:3] == ["Connected", "Left voicemail", "Sent brochure"]
+    names = [d["name"] for d in listed]
+    assert names[:4] == ["Connected", "Left voicemail", "Sent brochure", "No answer"]
+    assert len({d["position"] for d in listed}) == len(listed)  # no two share a place
+    assert "3. Sent brochure" in run_cli("dispositions", "list").stdout.splitlines()
     taken = run_cli("dispositions", "add", "Remove me", "--kind", "do_not_call")
     assert taken.returncode == 2
     assert "'Do not call' already means do not call" in taken.stderr
@@ -213,6 +217,20 @@ def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> 
     assert onto.returncode == 2
     assert "a disposition named 'no answer' already exists" in onto.stderr
     assert json.loads(run_cli("dispositions", "list", "--json").stdout) == listed
+
+
+@pytest.mark.parametrize("place", ["0", "-1", "99"])
+def test_a_position_outside_the_list_is_refused_and_nothing_changes(
+    run_cli: Any, place: str
+) -> None:
+    before = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    refused = run_cli("dispositions", "add", "Sent brochure", "--position", place)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"dispositions: --position {place} is not a place in the list: "
+        f"give 1 to {len(before) + 1} (1 is first, as `dispositions list` numbers them)"
+    )
+    assert json.loads(run_cli("dispositions", "list", "--json").stdout) == before
 
 
 def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> None:

@@ -215,6 +215,21 @@ def test_moving_a_disposition_renumbers_the_list_and_stays_inside_it() -> None:
     assert next_position(known) == 6 and next_position([]) == 0
 
 
+def test_a_disposition_added_at_a_place_shifts_the_others_and_stays_inside_the_list() -> None:
+    from console.store.dispositions import inserted
+
+    known = [Disposition(1, "A", 0), Disposition(2, "B", 1), Disposition(3, "C", 1)]
+    new = Disposition(None, "N", 0)
+    at_two = inserted(known, new, 2)
+    assert [(d.name, d.position) for d in at_two] == [("A", 0), ("N", 1), ("B", 2), ("C", 3)]
+    first, last = inserted(known, new, 1), inserted(known, new, 4)
+    assert [d.name for d in first] == ["N", "A", "B", "C"]
+    assert [(d.name, d.position) for d in last][-1] == ("N", 3)
+    for place in (0, -1, 5):
+        with pytest.raises(IndexError):
+            inserted(known, new, place)
+
+
 def test_only_an_agent_is_refused_an_edit() -> None:
     from console.store.dispositions import LEAD_ONLY, edit_refusal
 
