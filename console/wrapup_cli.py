@@ -8,8 +8,9 @@
 
 CALL is the history id or the sid; --notes and --callback left out keep what the call has.
 Exit codes: 0 saved; 2 bad input and nothing changed (no
-such call, a disposition not in the list: the known ones are listed, a call-back time that
-is not one, is in the past or goes with another disposition); 4 a local problem (console.problems).
+such call, a disposition not in the list: the known ones are listed, the call-back
+disposition without --callback (and no time kept), a call-back time that is not one, is in the
+past or goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
 taken or unknown, a meaning another one has, a --position outside the list (counted from 1),
 an agent's edit in team mode).
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from console.store.dispositions import (
     CALL_BACK,
     DO_NOT_CALL,
+    NoCallBackTime,
     PastCallBack,
     UnknownDisposition,
     future_callback,
@@ -47,8 +49,8 @@ def register(history_actions: argparse._SubParsersAction) -> None:
         description="Set or change a call's wrap-up, as the window's wrap-up strip does. "
         "A \u201cDo not call\u201d disposition marks the lead so it is not called again "
         "without --override-do-not-call. Exit codes: 0 saved, 2 bad input and nothing "
-        "changed (no such call, an unknown disposition, a bad call-back time or one in the "
-        "past), 4 a local "
+        "changed (no such call, an unknown disposition, the call-back one without "
+        "--callback, a bad call-back time or one in the past), 4 a local "
         "problem (the store).",
     )
     wrap.add_argument("call", metavar="CALL", help="the call's history id or its sid")
@@ -149,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(str(exc))
         try:
             done = store.wrap_up(call.id, args.disposition, notes, callback)
+        except NoCallBackTime as exc:  # the window's strip always asks for the time
+            example = "--callback 2026-12-01T14:30 (later than now)"
+            return _fail(f"{exc}: add --callback, e.g. {example}")
         except (UnknownDisposition, ValueError) as exc:
             return _fail(str(exc))
         marked = store.do_not_call_lead(done.lead_number)

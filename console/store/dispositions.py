@@ -55,6 +55,11 @@ class BadDisposition(ValueError):
         self.field = field
 
 
+class NoCallBackTime(ValueError):
+    """The call-back disposition without a time: it would never come due. str() names the
+    disposition; a command line or a window adds where the time goes."""
+
+
 class PastCallBack(ValueError):
     """A call-back time being set that is not later than now; str() says so and the rule."""
 
@@ -137,18 +142,21 @@ def check_wrap_up(
     """Check a wrap-up against the team's list before anything is written.
 
     ``disposition`` is a name ("" for none: notes only); ``callback_at`` ISO 8601 (see
-    parse_callback), only with the disposition whose kind is CALL_BACK. Raises
-    UnknownDisposition or ValueError, each one sentence.
+    parse_callback), only with the disposition whose kind is CALL_BACK and required with it.
+    Raises UnknownDisposition, NoCallBackTime or ValueError, each one sentence.
     """
     chosen = find_disposition(dispositions, disposition) if disposition.strip() else None
     notes = notes.strip()
     if len(notes) > MAX_NOTES:
         raise ValueError(f"notes are limited to {MAX_NOTES:,} characters ({len(notes):,} given)")
     when = None
-    if callback_at:
+    if callback_at and callback_at.strip():  # blank is no time
         if chosen is None or chosen.kind != CALL_BACK:
             raise ValueError("a call-back time goes with the call-back disposition only")
         when = parse_callback(callback_at)
+    elif chosen is not None and chosen.kind == CALL_BACK:
+        # Saved without a time it never comes due, and nobody is reminded.
+        raise NoCallBackTime(f"{chosen.name!r} needs a time to call back")
     return WrapUp(chosen, notes, when, utc_now())
 
 

@@ -126,6 +126,20 @@ def test_a_call_back_in_the_past_exits_2_naming_the_option_and_the_rule(run_cli:
     assert _history(run_cli)[0]["callback_at"] == "2020-01-02T09:30:00.000Z"
 
 
+def test_a_call_back_without_callback_exits_2_naming_the_option(run_cli: Any) -> None:
+    # It was saved with no time, so it never came due; the window's strip always asks one.
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "Call back", "--notes", "x")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "history wrap-up: 'Call back' needs a time to call back: add --callback, e.g. "
+        "--callback 2026-12-01T14:30 (later than now)"
+    )
+    row = _history(run_cli)[0]
+    assert (row["disposition"], row["notes"], row["callback_at"]) == ("", "", None)
+
+
 def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: Path) -> None:
     with Store.open(paths.store_path()) as store:
         store.add_lead(Lead(None, "Ann", LEAD))

@@ -97,6 +97,20 @@ def test_bad_wrap_ups_write_nothing(any_store: ConsoleStore) -> None:
     assert store.get_call(call).disposition == ""
 
 
+def test_a_call_back_without_a_time_is_refused_as_it_would_never_come_due(
+    any_store: ConsoleStore,
+) -> None:
+    from console.store.dispositions import NoCallBackTime
+
+    store = any_store
+    call = _call(store)
+    for when in (None, "", "  "):
+        with pytest.raises(NoCallBackTime, match="^'Call back' needs a time to call back$"):
+            store.wrap_up(call, "call back", "after 5", when)
+    assert store.get_call(call).disposition == ""
+    assert store.due_callbacks("2999-01-01T00:00:00.000Z") == []
+
+
 def test_a_call_back_is_due_until_a_later_call(any_store: ConsoleStore) -> None:
     store = any_store
     store.add_lead(Lead(None, "Ann", "5551112222"))
