@@ -265,7 +265,9 @@ def _status(args: argparse.Namespace, vault: Vault) -> int:
             print(json.dumps(payload))
         elif problem.unreachable:
             print(f"Offline: {problem.sentence()}")
-            print(f"offline since: {since or 'now'}; {waiting}")
+            # Null in --json too: only a sync that failed notes the moment (team_state).
+            print(f"offline since: {since or 'not noted yet (no sync has found it offline)'}; "
+                  f"{waiting}")  # fmt: skip
         else:  # it answered and said no: not "offline"
             print(f"Refused: {problem.sentence()}")
             print(waiting)

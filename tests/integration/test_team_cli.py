@@ -274,3 +274,33 @@ def test_an_edit_while_the_team_server_is_away_says_it_waits_too(run_cli, home: 
     _no_traceback(done)
     assert done.returncode == 0, done.stderr
     assert "its calls and edits are sent when the team server is back" in done.stderr
+
+
+def _away() -> dict[str, str]:
+    """FINDME_TEAM_URL pointing at a loopback port nobody listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return {"FINDME_TEAM_URL": f"postgresql://ann:pw@127.0.0.1:{port}/team"}
+
+
+def test_status_offline_before_any_sync_says_so_in_text_as_json_does(run_cli) -> None:
+    # The text said "offline since: now" while --json said null: no sync had noted it yet.
+    away = _away()
+    text = run_cli("team", "status", env=away)
+    _no_traceback(text)
+    assert text.returncode == 3, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0].startswith("Offline: ")
+    assert lines[1] == (
+        "offline since: not noted yet (no sync has found it offline); "
+        "rows waiting to be sent: 0; last sync: never"
+    )
+    done = run_cli("team", "status", "--json", env=away)
+    assert done.returncode == 3
+    payload = json.loads(done.stdout)
+    assert (payload["offline_since"], payload["last_sync"], payload["connected"]) == (
+        None, None, False,
+    )  # fmt: skip
