@@ -161,10 +161,14 @@ def check_wrap_up(
 
 
 def do_not_call_reason(wrap: WrapUp, day: str) -> str:
-    """What the lead's do-not-call mark says: the disposition, the call's day (YYYY-MM-DD,
-    UTC), the notes."""
-    reason = f"{wrap.name} (wrap-up of the call on {day})"
-    return f"{reason}: {wrap.notes}" if wrap.notes else reason
+    """What the lead's do-not-call mark says: the notes, then the call's day (YYYY-MM-DD,
+    UTC): "said no (wrap-up of the call on 2026-11-30)", or the day's part alone.
+
+    The disposition's name is left out: the mark already says "Do not call", and a refusal
+    that quotes the reason would say it twice, in brackets within brackets.
+    """
+    source = f"wrap-up of the call on {day}"
+    return f"{wrap.notes} ({source})" if wrap.notes else source
 
 
 def check_disposition(disposition: Disposition, known: Iterable[Disposition]) -> Disposition:

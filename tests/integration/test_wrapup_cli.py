@@ -157,6 +157,12 @@ def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: P
     assert payload["result"] == "do_not_call"
     assert "asked us" in payload["do_not_call_reason"]
     assert "nothing was sent" in refused.stderr
+    # It read "Ann is marked “Do not call” (Do not call (wrap-up of the call on …): asked us)".
+    day = _history(run_cli)[0]["created_at"][:10]
+    assert refused.stderr.splitlines()[0] == (
+        f"do not call: Ann is marked \u201cDo not call\u201d: asked us (wrap-up of the call on "
+        f"{day}); nothing was sent, and only an explicit override calls anyway."
+    )
     assert len(_history(run_cli)) == 1  # no row: nothing was sent
 
     overridden = _call(run_cli, "--override-do-not-call")
