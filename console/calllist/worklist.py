@@ -32,9 +32,22 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-def no_leads_in(path: str | os.PathLike[str]) -> str:
-    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``)."""
-    return f"{os.path.basename(os.fspath(path))} has no leads to call"
+def no_leads_in(path: str | os.PathLike[str], report: ImportReport | None = None) -> str:
+    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``), with
+    the importer's reason from ``report`` (read_file's): a missing column, or how many rows
+    were bad and the first of them by its line."""
+    from console.words import count
+
+    said = f"{os.path.basename(os.fspath(path))} has no leads to call"
+    if report is None or report.leads:  # leads read, none of them saved any more
+        return said
+    if report.mapping is None and report.problems:  # the header: no phone column, empty file
+        return f"{said}: {report.problems[0]}"
+    if report.problems:
+        first = "the first, " if len(report.problems) > 1 else ""
+        bad = count(len(report.problems), "row")
+        return f"{said}: {bad} could not be read as leads ({first}{report.problems[0]})"
+    return f"{said}: it has no rows under its header"
 
 
 def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -230,7 +243,7 @@ class CallList:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
         self._refuse_if_calling("no new list was made")
         report, ids, source = self.read_file(path, mapping, progress)
-        self.from_lead_ids(ids, source, no_leads_in(path))
+        self.from_lead_ids(ids, source, no_leads_in(path, report))
         return report
 
     def _all_leads(self) -> list[Lead]:

@@ -230,7 +230,7 @@ def test_a_new_list_with_no_leads_keeps_the_one_in_use(store, tmp_path):
         calls.from_search("nobody")
     path = tmp_path / "bad.csv"
     path.write_text("name,phone\nx,12\n", encoding="utf-8")
-    with pytest.raises(CallListRefused, match="bad.csv has no leads to call; the call list in use"):
+    with pytest.raises(CallListRefused, match="bad.csv has no leads to call: .*; the call list in"):
         calls.from_file(path)
     with pytest.raises(CallListRefused, match="None of these leads is saved any more; the"):
         calls.from_lead_ids([9999], "1 selected lead")  # deleted since it was picked
@@ -327,6 +327,35 @@ def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
     calls = CallList(store, CallRegistry(), clock)
     calls.from_lead_ids([ann], "1 lead")
     assert calls.entries[0].note == "skipped: Do not call"
+
+
+def test_a_file_that_makes_no_list_says_why_as_the_importer_found_it(store, tmp_path):
+    # It said only "x.csv has no leads to call", whatever was wrong with the file.
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(add(store, "Ann"), "1 lead")
+    nophone = tmp_path / "nophone.csv"
+    nophone.write_text("name,email\nBo,bo@example.com\n", encoding="utf-8")
+    with pytest.raises(CallListRefused) as refused:
+        calls.from_file(nophone)
+    assert str(refused.value) == (
+        "nophone.csv has no leads to call: line 1: no column holds phone numbers (found "
+        "'name', 'email'); name one Phone, Mobile or Number, or pick the columns in the "
+        "window's import; the call list in use is kept."
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,phone\nx,12\ny,abc\nz,5\n", encoding="utf-8")
+    with pytest.raises(CallListRefused) as refused:
+        calls.from_file(bad)
+    assert str(refused.value) == (
+        "bad.csv has no leads to call: 3 rows could not be read as leads (the first, line 2: "
+        "phone '12' is too short for a 10-digit North American number); the call list in use "
+        "is kept."
+    )
+    bare = tmp_path / "bare.csv"
+    bare.write_text("name,phone\n", encoding="utf-8")
+    with pytest.raises(CallListRefused, match="^bare.csv has no leads to call: it has no rows "):
+        calls.from_file(bare)
+    assert calls.source == "1 lead" and store.count_leads() == 1  # nothing lost, nothing added
 
 
 def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store, tmp_path):
