@@ -210,27 +210,15 @@ class CallList:
         one lists that lead (said in the report's notices). Bad rows are in the report's
         problems, each by its line. OSError when the file cannot be read.
         """
-        from console.csvio import import_leads  # the CSV reader: only when a file is read
+        from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 
-        # A path, never text: import_leads reads a str as the CSV's own text.
-        report = import_leads(Path(path), progress, mapping)
-        known = {lead.number: lead for lead in self._all_leads()}
-        new, seen = [], set()
-        for lead, line in zip(report.leads, report.lines, strict=True):
-            if lead.number in known and lead.number not in seen:
-                who = known[lead.number].name or format_display(lead.number)
-                report.notices.append(
-                    f"line {line}: {format_display(lead.number)} is already the lead {who};"
-                    " listed, not added again"
-                )
-            elif lead.number not in seen:
-                new.append(lead)
-            seen.add(lead.number)
-        if new:
-            self.store.add_leads(new)
-            known = {lead.number: lead for lead in self._all_leads()}
-        ids = [known[n].id for n in dict.fromkeys(lead.number for lead in report.leads)]
-        ids = [i for i in ids if i is not None]
+        # A path, never text: the importer reads a str as the CSV's own text.
+        report, _added = import_leads_into(
+            self.store, Path(path), mapping, progress, keep_known=True
+        )
+        # The file's numbers are unique (the importer skips a repeat): one lookup of them.
+        found = self.store.lead_ids([lead.number for lead in report.leads])
+        ids = [found[lead.number] for lead in report.leads if lead.number in found]
         name = os.path.basename(os.fspath(path))
         return report, ids, f"{len(ids)} leads from {name}"
 
@@ -245,11 +233,6 @@ class CallList:
         report, ids, source = self.read_file(path, mapping, progress)
         self.from_lead_ids(ids, source, no_leads_in(path, report))
         return report
-
-    def _all_leads(self) -> list[Lead]:
-        # By id, so a number saved twice (by hand) maps to its oldest lead.
-        leads = self.store.search_leads("", max(self.store.count_leads(), 1))
-        return sorted(leads, key=lambda lead: lead.id or 0, reverse=True)
 
     # Moving through it
     @_writes

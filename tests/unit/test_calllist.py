@@ -173,6 +173,37 @@ def test_from_file_saves_new_leads_and_lists_the_file_order(store, tmp_path):
     assert calls.source == "3 leads from today.csv"
 
 
+def test_from_file_reads_the_leads_once_through_the_leads_importer(store, tmp_path):
+    # read_file had its own copy of csvio.import_leads_into and read every lead twice (before
+    # and after saving the new ones). A real store, counted: one full read, the file's
+    # numbers looked up after.
+    (zed, zed_copy) = add(store, "Zed", "Zed copy")
+    store.update_lead(Lead(zed_copy, "Zed copy", "5552220000"))  # a number saved twice
+    reads: list[tuple[str, int]] = []
+
+    class Counted:
+        def __init__(self, inner: Store) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str):
+            return getattr(self.inner, name)
+
+        def search_leads(self, text: str = "", limit: int = 500, *args, **kwargs):
+            reads.append((text, limit))
+            return self.inner.search_leads(text, limit, *args, **kwargs)
+
+    path = tmp_path / "today.csv"
+    path.write_text("name,phone\nCy,5553330001\nZed again,5552220000\n", encoding="utf-8")
+    calls = CallList(Counted(store), CallRegistry(), clock)  # type: ignore[arg-type]
+    report, ids, source = calls.read_file(path)
+    assert len([r for r in reads if r[0] == ""]) == 1, reads
+    assert ids[1] == zed  # a number saved twice is its oldest lead
+    assert store.get_lead(ids[0]).name == "Cy" and source == "2 leads from today.csv"
+    assert report.notices == [
+        "line 3: (555) 222-0000 is already the lead Zed; listed, not added again"
+    ]
+
+
 def test_from_search(store):
     add(store, "Ann Smith", "Bob", "Annie")
     calls = CallList(store, CallRegistry(), clock)
