@@ -42,6 +42,11 @@ class LocalProblem(Exception):
         text = self.sentence()
         return f"Nothing was sent: {text[:1].lower()}{text[1:]}"
 
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for it: EXIT_LOCAL (README "Exit codes")."""
+        return EXIT_LOCAL
+
     def as_json(self) -> dict[str, str]:
         """For --json: ``{"result": "local", "result_description", "sid", "problem", ...}``."""
         return {
