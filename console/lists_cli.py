@@ -4,7 +4,8 @@ The same engine and store as the window (console.csvio, console.store), no Qt. E
 listing takes --json. Exit codes: 0 done (rows may have been skipped: the summary lists
 them), 2 bad input and nothing changed (a file that cannot be read or has no phone column,
 a team list name taken or missing, an agent editing a team list on a team server).
-With a team server (console.team_cli) the `teams` commands use its lists.
+With a team server (console.team_cli) the `teams` commands use its lists: 3 when it cannot
+be reached, 4 when it refused the login (TeamServerProblem.exit_code).
 
     main.py leads import FILE [--json]
     main.py leads list [--search TEXT] [--json]
