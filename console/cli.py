@@ -383,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             payload = problem.as_json()
             payload["result_description"] = SECRETS.mask(text)
             print(json.dumps(payload))
-        return EXIT_LOCAL
+        # 4, or 3 for a team server that cannot be reached (a network failure).
+        return problem.exit_code
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from console import words
 from console.csvlayout import Mapping, Preview, header_key, phone_order, preview, read_table
@@ -19,6 +19,15 @@ from console.store.models import CallRecord, Lead, TeamList, TeamMember
 
 if TYPE_CHECKING:
     from console.store import Store
+
+
+class LeadStore(Protocol):
+    """What an import of leads needs of a store (console.store.Store; a call list's)."""
+
+    def count_leads(self) -> int: ...
+    def search_leads(self, text: str = "", limit: int = 500) -> list[Lead]: ...
+    def add_leads(self, leads: list[Lead]) -> int: ...
+
 
 __all__ = ["Preview", "preview", "safe_cell", "unescape_cell"]  # read here by the window
 
@@ -244,22 +253,49 @@ def drop_known(report: ImportReport, known: dict[str, str]) -> int:
     return len(dropped)
 
 
+def list_known(report: ImportReport, known: dict[str, str]) -> list[Lead]:
+    """Keep leads whose number is already a lead (number -> name) in ``report``, each said in
+    its notices by line ("listed, not added again"); returns the others, the ones to add."""
+    new: list[Lead] = []
+    for lead, line in zip(report.leads, report.lines, strict=True):
+        if lead.number in known:
+            who = known[lead.number] or format_display(lead.number)
+            report.notices.append(
+                f"line {line}: {format_display(lead.number)} is already the lead {who};"
+                " listed, not added again"
+            )
+        else:
+            new.append(lead)
+    return new
+
+
 def import_leads_into(
-    store: Store,
+    store: LeadStore,
     source: str | bytes | os.PathLike[str],
     mapping: Mapping | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    keep_known: bool = False,
 ) -> tuple[ImportReport, int]:
     """Read leads (as import_leads), skip those whose number is already a lead, and add the
-    rest in one transaction: (report, how many were added). The window and the command line
-    both import through this. OSError if the file cannot be read; sqlite3.Error from the
-    store."""
+    rest in one transaction: (report, how many were added). The window, the command line
+    and a call list's file (``keep_known``: a known number stays in ``report.leads``, said
+    in the notices, as the list calls that lead) all import through this. OSError if the
+    file cannot be read; sqlite3.Error from the store."""
     report = import_leads(source, progress, mapping)
-    # One pass over the stored numbers, rather than one query per imported row.
+    if not report.leads:
+        return report, 0
+    # One pass over the stored numbers, rather than one query per imported row. By id,
+    # newest first, so a number saved twice (by hand) names its oldest lead.
     total = store.count_leads()
-    known = {lead.number: lead.name for lead in store.search_leads("", limit=max(total, 1))}
-    drop_known(report, known)  # the known ones join the problems, each by its line
-    added = store.add_leads(report.leads) if report.leads else 0
+    stored = sorted(store.search_leads("", limit=max(total, 1)), key=lambda x: -(x.id or 0))
+    known = {lead.number: lead.name for lead in stored}
+    if keep_known:
+        new = list_known(report, known)
+    else:
+        drop_known(report, known)  # the known ones join the problems, each by its line
+        new = report.leads
+    added = store.add_leads(new) if new else 0
     return report, added
 
 

@@ -4,7 +4,8 @@ The same engine and store as the window (console.csvio, console.store), no Qt. E
 listing takes --json. Exit codes: 0 done (rows may have been skipped: the summary lists
 them), 2 bad input and nothing changed (a file that cannot be read or has no phone column,
 a team list name taken or missing, an agent editing a team list on a team server).
-With a team server (console.team_cli) the `teams` commands use its lists.
+With a team server (console.team_cli) the `teams` commands use its lists: 3 when it cannot
+be reached, 4 when it refused the login (TeamServerProblem.exit_code).
 
     main.py leads import FILE [--json]
     main.py leads list [--search TEXT] [--json]
@@ -241,20 +242,29 @@ def _leads_import(args: argparse.Namespace) -> int:
 
 def _leads_list(args: argparse.Namespace) -> int:
     from console.phone import format_display
+    from console.store.models import utc_now
 
     with _store() as store:
         leads = store.search_leads(args.search, limit=max(store.count_leads(), 1))
     if args.json:
         keys = (
             "id", "name", "number", "company", "notes", "last_result", "last_called_at",
-            "do_not_call", "do_not_call_reason",
+            "do_not_call", "do_not_call_reason", "callback_at",
         )  # fmt: skip
-        _print_json([{k: getattr(lead, k) for k in keys} for lead in leads])
+        now = utc_now()  # one moment for the whole listing
+        _print_json(
+            [{**{k: getattr(lead, k) for k in keys}, "callback_due": lead.callback_due(now)}
+             for lead in leads]
+        )  # fmt: skip
         return EXIT_OK
+    now = utc_now()
     for lead in leads:
         last = lead.last_result or ""
         if lead.do_not_call:  # the mark `call` refuses on, said where a script or person reads
             last = f"{last}  do not call: {lead.do_not_call_reason}".strip()
+        elif lead.callback_at:  # as the window's leads list: the mark first, then a call-back
+            when = "due" if lead.callback_due(now) else f"at {lead.callback_at}"
+            last = f"{last}  call back {when}".strip()
         print(f"{lead.name or '-':<28} {format_display(lead.number):<15} {lead.company:<24} {last}")
     if not leads:
         print("No leads match." if args.search.strip() else "No leads yet.")

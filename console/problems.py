@@ -1,7 +1,8 @@
 """Problems on this computer (a file, a folder, the keyring): one sentence, never a traceback.
 
 Raised by paths, settings, the store, logs and credentials before anything is sent; the
-command line turns one into exit code 4 (``EXIT_LOCAL``), the window into a dialog.
+command line turns one into its ``exit_code``, 4 (``EXIT_LOCAL``; 3 for a team server that
+cannot be reached: console.store.postgres.server), the window into a dialog.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class LocalProblem(Exception):
         """The sentence after "Nothing was sent: ", for a call that stopped on this problem."""
         text = self.sentence()
         return f"Nothing was sent: {text[:1].lower()}{text[1:]}"
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for it: EXIT_LOCAL (README "Exit codes")."""
+        return EXIT_LOCAL
 
     def as_json(self) -> dict[str, str]:
         """For --json: ``{"result": "local", "result_description", "sid", "problem", ...}``."""

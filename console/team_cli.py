@@ -265,7 +265,9 @@ def _status(args: argparse.Namespace, vault: Vault) -> int:
             print(json.dumps(payload))
         elif problem.unreachable:
             print(f"Offline: {problem.sentence()}")
-            print(f"offline since: {since or 'now'}; {waiting}")
+            # Null in --json too: only a sync that failed notes the moment (team_state).
+            print(f"offline since: {since or 'not noted yet (no sync has found it offline)'}; "
+                  f"{waiting}")  # fmt: skip
         else:  # it answered and said no: not "offline"
             print(f"Refused: {problem.sentence()}")
             print(waiting)
@@ -312,7 +314,14 @@ def sync_now(vault: Vault | None = None, say: str = "") -> Any:
             raise
         print(f"{say}: the team sync did not run: {problem.sentence()}", file=sys.stderr)
         return None
-    if say and not report.connected:
+    if say and report.refused_login:
+        # Not offline: waiting for the server to come back would wait forever.
+        _say_once(
+            f"{say}: {report.problem} The team server refused the login, so this desktop's "
+            "copy is used; its calls and edits are sent once it is connected with the right "
+            "password or user."
+        )
+    elif say and not report.connected:
         _say_once(
             f"{say}: {report.problem} This desktop's copy is used; its calls and edits are "
             "sent when the team server is back."
@@ -364,13 +373,13 @@ def _sync(args: argparse.Namespace, vault: Vault) -> int:
         if report.problem:
             print(f"problem: {report.problem}", file=sys.stderr)
     else:
-        said = "Refused" if state.get("refused_login") else "Offline"
+        said = "Refused" if report.refused_login else "Offline"
         print(f"{said}: {report.problem}", file=sys.stderr)
         print(f"rows waiting to be sent: {payload['waiting_to_send']}", file=sys.stderr)
     if report.connected:
         return EXIT_OK
     # The login refused is the password or user here (exit 4); anything else, the network.
-    return EXIT_LOCAL if state.get("refused_login") else EXIT_UNREACHABLE
+    return EXIT_LOCAL if report.refused_login else EXIT_UNREACHABLE
 
 
 def _disconnect(args: argparse.Namespace, vault: Vault) -> int:

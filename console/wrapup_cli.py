@@ -8,10 +8,12 @@
 
 CALL is the history id or the sid; --notes and --callback left out keep what the call has.
 Exit codes: 0 saved; 2 bad input and nothing changed (no
-such call, a disposition not in the list: the known ones are listed, a call-back time that
-is not one, is in the past or goes with another disposition); 4 a local problem (console.problems).
+such call, a disposition not in the list: the known ones are listed, the call-back
+disposition without --callback (and no time kept), a call-back time that is not one, is in the
+past or goes with another disposition); 4 a local problem (console.problems).
 `dispositions` edits the list the window's wrap-up offers: 0 done, 2 nothing changed (a name
-taken or unknown, a meaning another one has, an agent's edit in team mode).
+taken or unknown, a meaning another one has, a --position outside the list (counted from 1),
+an agent's edit in team mode).
 In team mode both run one sync pass before (the team's list) and after (the change goes to the
 team server; offline it waits, said in one line on stderr).
 """
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 from console.store.dispositions import (
     CALL_BACK,
     DO_NOT_CALL,
+    NoCallBackTime,
     PastCallBack,
     UnknownDisposition,
     future_callback,
@@ -46,8 +49,8 @@ def register(history_actions: argparse._SubParsersAction) -> None:
         description="Set or change a call's wrap-up, as the window's wrap-up strip does. "
         "A \u201cDo not call\u201d disposition marks the lead so it is not called again "
         "without --override-do-not-call. Exit codes: 0 saved, 2 bad input and nothing "
-        "changed (no such call, an unknown disposition, a bad call-back time or one in the "
-        "past), 4 a local "
+        "changed (no such call, an unknown disposition, the call-back one without "
+        "--callback, a bad call-back time or one in the past), 4 a local "
         "problem (the store).",
     )
     wrap.add_argument("call", metavar="CALL", help="the call's history id or its sid")
@@ -91,7 +94,13 @@ def register_dispositions(sub: argparse._SubParsersAction) -> None:
         choices=(DO_NOT_CALL, CALL_BACK),
         help="what it means: the lead is not called again, or a date and time to call back",
     )
-    add.add_argument("--position", type=int, help="where in the list (default: last)")
+    add.add_argument(
+        "--position",
+        type=int,
+        metavar="N",
+        help="its place in the list, counted from 1 as `dispositions list` numbers them; the "
+        "ones from there on move down (default: last)",
+    )
     rename = actions.add_parser("rename", help="rename one (calls keep the name they got)")
     rename.add_argument("name", metavar="NAME")
     rename.add_argument("new", metavar="NEW")
@@ -142,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(str(exc))
         try:
             done = store.wrap_up(call.id, args.disposition, notes, callback)
+        except NoCallBackTime as exc:  # the window's strip always asks for the time
+            example = "--callback 2026-12-01T14:30 (later than now)"
+            return _fail(f"{exc}: add --callback, e.g. {example}")
         except (UnknownDisposition, ValueError) as exc:
             return _fail(str(exc))
         marked = store.do_not_call_lead(done.lead_number)
@@ -188,7 +200,12 @@ def _dispositions(args: argparse.Namespace) -> int:
     from console import paths, team_cli
     from console.store import Store
     from console.store.damage import store_problem
-    from console.store.dispositions import edit_refusal, find_disposition, next_position
+    from console.store.dispositions import (
+        edit_refusal,
+        find_disposition,
+        inserted,
+        next_position,
+    )
     from console.store.models import Disposition
 
     action = args.dispositions_action
@@ -208,10 +225,24 @@ def _dispositions(args: argparse.Namespace) -> int:
                         print(f"{index}. {d.name}{meaning}")
                 return EXIT_OK
             if action == "add":
-                position = next_position(known) if args.position is None else args.position
-                added = store.save_disposition(
-                    Disposition(None, args.name, position, args.kind or "")
-                )
+                new = Disposition(None, args.name, next_position(known), args.kind or "")
+                order = [new]
+                if args.position is not None:
+                    try:
+                        order = inserted(known, new, args.position)
+                    except IndexError:
+                        return _fail(
+                            f"--position {args.position} is not a place in the list: give 1 "
+                            f"to {len(known) + 1} (1 is first, as `dispositions list` "
+                            "numbers them)",
+                            "dispositions",
+                        )
+                # The new one first: refused (a name taken), nothing has moved.
+                added = store.save_disposition(next(d for d in order if d.id is None))
+                before = {d.id: d.position for d in known}
+                for shifted in order:
+                    if shifted.id is not None and before[shifted.id] != shifted.position:
+                        store.save_disposition(shifted)
                 print(f"Added {added.name!r}.")
             elif action == "rename":
                 found = find_disposition(known, args.name)

@@ -32,9 +32,22 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-def no_leads_in(path: str | os.PathLike[str]) -> str:
-    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``)."""
-    return f"{os.path.basename(os.fspath(path))} has no leads to call"
+def no_leads_in(path: str | os.PathLike[str], report: ImportReport | None = None) -> str:
+    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``), with
+    the importer's reason from ``report`` (read_file's): a missing column, or how many rows
+    were bad and the first of them by its line."""
+    from console.words import count
+
+    said = f"{os.path.basename(os.fspath(path))} has no leads to call"
+    if report is None or report.leads:  # leads read, none of them saved any more
+        return said
+    if report.mapping is None and report.problems:  # the header: no phone column, empty file
+        return f"{said}: {report.problems[0]}"
+    if report.problems:
+        first = "the first, " if len(report.problems) > 1 else ""
+        bad = count(len(report.problems), "row")
+        return f"{said}: {bad} could not be read as leads ({first}{report.problems[0]})"
+    return f"{said}: it has no rows under its header"
 
 
 def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -197,27 +210,15 @@ class CallList:
         one lists that lead (said in the report's notices). Bad rows are in the report's
         problems, each by its line. OSError when the file cannot be read.
         """
-        from console.csvio import import_leads  # the CSV reader: only when a file is read
+        from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 
-        # A path, never text: import_leads reads a str as the CSV's own text.
-        report = import_leads(Path(path), progress, mapping)
-        known = {lead.number: lead for lead in self._all_leads()}
-        new, seen = [], set()
-        for lead, line in zip(report.leads, report.lines, strict=True):
-            if lead.number in known and lead.number not in seen:
-                who = known[lead.number].name or format_display(lead.number)
-                report.notices.append(
-                    f"line {line}: {format_display(lead.number)} is already the lead {who};"
-                    " listed, not added again"
-                )
-            elif lead.number not in seen:
-                new.append(lead)
-            seen.add(lead.number)
-        if new:
-            self.store.add_leads(new)
-            known = {lead.number: lead for lead in self._all_leads()}
-        ids = [known[n].id for n in dict.fromkeys(lead.number for lead in report.leads)]
-        ids = [i for i in ids if i is not None]
+        # A path, never text: the importer reads a str as the CSV's own text.
+        report, _added = import_leads_into(
+            self.store, Path(path), mapping, progress, keep_known=True
+        )
+        # The file's numbers are unique (the importer skips a repeat): one lookup of them.
+        found = self.store.lead_ids([lead.number for lead in report.leads])
+        ids = [found[lead.number] for lead in report.leads if lead.number in found]
         name = os.path.basename(os.fspath(path))
         return report, ids, f"{len(ids)} leads from {name}"
 
@@ -230,13 +231,8 @@ class CallList:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
         self._refuse_if_calling("no new list was made")
         report, ids, source = self.read_file(path, mapping, progress)
-        self.from_lead_ids(ids, source, no_leads_in(path))
+        self.from_lead_ids(ids, source, no_leads_in(path, report))
         return report
-
-    def _all_leads(self) -> list[Lead]:
-        # By id, so a number saved twice (by hand) maps to its oldest lead.
-        leads = self.store.search_leads("", max(self.store.count_leads(), 1))
-        return sorted(leads, key=lambda lead: lead.id or 0, reverse=True)
 
     # Moving through it
     @_writes

@@ -65,9 +65,10 @@ class DoNotCall(Exception):
     def __init__(self, lead: Lead) -> None:
         self.lead = lead
         why = lead.do_not_call_reason or "no reason given"
+        # The reason after a colon, not in brackets: it may hold brackets of its own.
         super().__init__(
-            f"{lead.name or lead.number} is marked “Do not call” ({why}); nothing was"
-            " sent. Call anyway only with an explicit override."
+            f"{lead.name or lead.number} is marked “Do not call”: {why}; nothing was sent,"
+            " and only an explicit override calls anyway."
         )
 
     def sentence(self) -> str:

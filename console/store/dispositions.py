@@ -55,6 +55,11 @@ class BadDisposition(ValueError):
         self.field = field
 
 
+class NoCallBackTime(ValueError):
+    """The call-back disposition without a time: it would never come due. str() names the
+    disposition; a command line or a window adds where the time goes."""
+
+
 class PastCallBack(ValueError):
     """A call-back time being set that is not later than now; str() says so and the rule."""
 
@@ -137,26 +142,33 @@ def check_wrap_up(
     """Check a wrap-up against the team's list before anything is written.
 
     ``disposition`` is a name ("" for none: notes only); ``callback_at`` ISO 8601 (see
-    parse_callback), only with the disposition whose kind is CALL_BACK. Raises
-    UnknownDisposition or ValueError, each one sentence.
+    parse_callback), only with the disposition whose kind is CALL_BACK and required with it.
+    Raises UnknownDisposition, NoCallBackTime or ValueError, each one sentence.
     """
     chosen = find_disposition(dispositions, disposition) if disposition.strip() else None
     notes = notes.strip()
     if len(notes) > MAX_NOTES:
         raise ValueError(f"notes are limited to {MAX_NOTES:,} characters ({len(notes):,} given)")
     when = None
-    if callback_at:
+    if callback_at and callback_at.strip():  # blank is no time
         if chosen is None or chosen.kind != CALL_BACK:
             raise ValueError("a call-back time goes with the call-back disposition only")
         when = parse_callback(callback_at)
+    elif chosen is not None and chosen.kind == CALL_BACK:
+        # Saved without a time it never comes due, and nobody is reminded.
+        raise NoCallBackTime(f"{chosen.name!r} needs a time to call back")
     return WrapUp(chosen, notes, when, utc_now())
 
 
 def do_not_call_reason(wrap: WrapUp, day: str) -> str:
-    """What the lead's do-not-call mark says: the disposition, the call's day (YYYY-MM-DD,
-    UTC), the notes."""
-    reason = f"{wrap.name} (wrap-up of the call on {day})"
-    return f"{reason}: {wrap.notes}" if wrap.notes else reason
+    """What the lead's do-not-call mark says: the notes, then the call's day (YYYY-MM-DD,
+    UTC): "said no (wrap-up of the call on 2026-11-30)", or the day's part alone.
+
+    The disposition's name is left out: the mark already says "Do not call", and a refusal
+    that quotes the reason would say it twice, in brackets within brackets.
+    """
+    source = f"wrap-up of the call on {day}"
+    return f"{wrap.notes} ({source})" if wrap.notes else source
 
 
 def check_disposition(disposition: Disposition, known: Iterable[Disposition]) -> Disposition:
@@ -207,9 +219,22 @@ def next_position(known: Iterable[Disposition]) -> int:
     return max((d.position for d in known), default=-1) + 1
 
 
+def inserted(known: Sequence[Disposition], added: Disposition, place: int) -> list[Disposition]:
+    """The list with ``added`` at ``place`` (1-based, as `dispositions list` numbers them:
+    1 is first, len(known) + 1 last), the ones from there on shifted down, every position
+    renumbered 0..n (two may share one after an older add). IndexError outside 1..n+1.
+    """
+    if not 1 <= place <= len(known) + 1:
+        raise IndexError(f"place {place} is not in 1..{len(known) + 1}")
+    order = list(known)
+    order.insert(place - 1, added)
+    return [replace(d, position=position) for position, d in enumerate(order)]
+
+
 def moved(known: Sequence[Disposition], index: int, step: int) -> list[Disposition]:
     """The list with the disposition at ``index`` moved ``step`` places (-1 up, +1 down),
-    every position renumbered 0..n-1 (two may share one after an add with --position).
+    every position renumbered 0..n-1 (two may share one after an add with --position
+    before it counted from 1).
 
     The order is the digit the wrap-up strip gives each (1..9). IndexError when it would
     leave the list.

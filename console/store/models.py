@@ -60,6 +60,11 @@ class Lead:
     # How many calls its number had, from history.
     call_count: int = 0
 
+    def callback_due(self, now: str | None = None) -> bool:
+        """Whether its call-back has come: a time not after ``now`` (ISO 8601 UTC as the store
+        writes it; default the clock). The leads list's "Call back due", `leads list`'s too."""
+        return self.callback_at is not None and self.callback_at <= (now or utc_now())
+
 
 # How search_leads may order the leads: by these fields of Lead ("last_call" is
 # last_called_at, "calls" is call_count). Ascending by last call puts the leads never called

@@ -61,6 +61,10 @@ class SyncReport:
     # copy of the team's dispositions or do-not-call numbers changed.
     sent_shared: int = 0
     shared_changed: bool = False
+    # The user name the server refused the login for (wrong password or user), '' otherwise:
+    # not offline, and nothing is sent until the login is put right. Last: the fields above
+    # are given by position.
+    refused_login: str = ""
 
 
 class TeamSync:
@@ -139,13 +143,13 @@ class TeamSync:
             try:
                 server = self._connect(store)
             except _LOST as exc:
-                problem = self._offline(store, exc)
-                return SyncReport(False, problem=problem)
+                problem, refused = self._offline(store, exc)
+                return SyncReport(False, problem=problem, refused_login=refused)
             try:
                 done = self._pass(store, server)
             except _LOST as exc:
-                problem = self._offline(store, exc)
-                return SyncReport(False, problem=problem)
+                problem, refused = self._offline(store, exc)
+                return SyncReport(False, problem=problem, refused_login=refused)
             finally:
                 _close_quietly(server)
             return SyncReport(
@@ -305,7 +309,9 @@ class TeamSync:
         self._changed(written)
         return done
 
-    def _offline(self, store: Store, exc: BaseException) -> str:
+    def _offline(self, store: Store, exc: BaseException) -> tuple[str, str]:
+        """Note the server lost in team_state: (the sentence, the user whose login it
+        refused or '')."""
         if isinstance(exc, psycopg.DatabaseError) and not isinstance(exc, psycopg.OperationalError):
             # Reached, but it refused what was sent (a constraint, a type): not "offline",
             # though the pass is retried like one; the sentence says what it said.
@@ -313,7 +319,7 @@ class TeamSync:
             sentence = f"The team server refused the sync ({detail or type(exc).__name__})."
             self._note(store, {"error": sentence})
             log.warning("%s", sentence)
-            return sentence
+            return sentence, ""
         problem = exc if isinstance(exc, TeamServerProblem) else unreachable(exc, self.url)
         sentence = problem.sentence()
         try:
@@ -330,11 +336,11 @@ class TeamSync:
             )
         except sqlite3.Error as local:
             log.warning("team sync: offline, and the local store is busy (%s)", local)
-            return sentence
+            return sentence, problem.refused_login
         if wrote:
             log.info("team server offline: %s", sentence)
             self._changed({"team_state"})
-        return sentence
+        return sentence, problem.refused_login
 
     def _note(self, store: Store, values: dict[str, str | None]) -> bool:
         if self._stop.is_set() and threading.current_thread() is self._thread:

@@ -159,6 +159,37 @@ def test_leads_list_says_which_leads_are_not_to_be_called_and_why(run_cli) -> No
     assert "do not call" not in text[1]
 
 
+def test_leads_list_gives_the_call_back_as_the_window_shows_it(run_cli) -> None:
+    # `leads list --json` had no call-back: a script could not find the leads to call back.
+    def called(store, number: str) -> int:
+        call = store.begin_call(
+            lead_name="", lead_number=number, team_name="Sales", list_value="5550001111",
+            call_type=1, request_redacted="GET /x",
+        )  # fmt: skip
+        store.finish_call(call, status="success", description="ok")
+        return call
+
+    with Store.open(paths.store_path()) as store:
+        for name, number in (("Ann", "5552011111"), ("Bob", "5552012222"), ("Cy", "5552013333")):
+            store.add_lead(Lead(None, name, number))
+        # The store takes a past time (a team's wrap-up synced late): due at once.
+        store.wrap_up(called(store, "5552011111"), "Call back", "", "2020-01-02T09:30+00:00")
+        store.wrap_up(called(store, "5552012222"), "Call back", "", "2099-01-02T09:30+00:00")
+        called(store, "5552013333")
+    rows = {r["name"]: r for r in _json(run_cli("leads", "list", "--json"))}
+    assert (rows["Ann"]["callback_at"], rows["Ann"]["callback_due"]) == (
+        "2020-01-02T09:30:00.000Z", True,
+    )  # fmt: skip
+    assert (rows["Bob"]["callback_at"], rows["Bob"]["callback_due"]) == (
+        "2099-01-02T09:30:00.000Z", False,
+    )  # fmt: skip
+    assert (rows["Cy"]["callback_at"], rows["Cy"]["callback_due"]) == (None, False)
+    text = {line.split()[0]: line for line in run_cli("leads", "list").stdout.splitlines()}
+    assert text["Ann"].endswith("call back due")
+    assert text["Bob"].endswith("call back at 2099-01-02T09:30:00.000Z")
+    assert "call back" not in text["Cy"]
+
+
 ROSTER = "First Name,Last Name,Mobile\nDee,Dunn,555-111-4444\nEd,Eng,555-111-5555\n"
 
 

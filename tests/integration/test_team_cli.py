@@ -274,3 +274,78 @@ def test_an_edit_while_the_team_server_is_away_says_it_waits_too(run_cli, home: 
     _no_traceback(done)
     assert done.returncode == 0, done.stderr
     assert "its calls and edits are sent when the team server is back" in done.stderr
+
+
+def _away() -> dict[str, str]:
+    """FINDME_TEAM_URL pointing at a loopback port nobody listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return {"FINDME_TEAM_URL": f"postgresql://ann:pw@127.0.0.1:{port}/team"}
+
+
+def test_status_offline_before_any_sync_says_so_in_text_as_json_does(run_cli) -> None:
+    # The text said "offline since: now" while --json said null: no sync had noted it yet.
+    away = _away()
+    text = run_cli("team", "status", env=away)
+    _no_traceback(text)
+    assert text.returncode == 3, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0].startswith("Offline: ")
+    assert lines[1] == (
+        "offline since: not noted yet (no sync has found it offline); "
+        "rows waiting to be sent: 0; last sync: never"
+    )
+    done = run_cli("team", "status", "--json", env=away)
+    assert done.returncode == 3
+    payload = json.loads(done.stdout)
+    assert (payload["offline_since"], payload["last_sync"], payload["connected"]) == (
+        None, None, False,
+    )  # fmt: skip
+
+
+def test_teams_commands_exit_3_when_the_team_server_cannot_be_reached(run_cli) -> None:
+    # They exited 4 ("a local problem") for a network failure; README: 3 is the network.
+    away = _away()
+    for command in (("teams", "list"), ("teams", "show", "Sales"), ("teams", "list", "--json")):
+        done = run_cli(*command, env=away)
+        _no_traceback(done)
+        assert done.returncode == 3, (command, done.stderr)
+        assert "cannot be reached" in done.stderr.splitlines()[0]
+        assert len(done.stderr.strip().splitlines()) == 1
+    payload = json.loads(done.stdout)  # the last: --json
+    assert (payload["result"], payload["problem"]) == ("network", "team server")
+
+
+def test_a_refused_login_is_said_as_such_by_teams_call_and_history(
+    run_cli, pg_cluster: Any, pg_db: str
+) -> None:
+    # `call` and `history wrap-up` said "sent when the team server is back" though the server
+    # was there and had refused the password; `teams list` exited 4 (right: the password)
+    # but for the same reason as an unreachable server.
+    from tests.integration.test_cli import LiveSandbox
+
+    wrong = {"FINDME_TEAM_URL": pg_cluster.url(pg_db, pg.AGENT_USER, "not-the-password")}
+    listed = run_cli("teams", "list", env=wrong)
+    _no_traceback(listed)
+    assert listed.returncode == 4, listed.stderr
+    assert f"refused the login for {pg.AGENT_USER}" in listed.stderr
+    with LiveSandbox() as live:
+        done = run_cli(
+            "call", "--list", "5559998888", "--phone-to-call", "5551112222",
+            "--api-url", live.url, "--json", env={**wrong, "FINDME_KEY": "k-123"},
+        )  # fmt: skip
+    _no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if line.startswith("call: ")]
+    assert len(said) == 1, done.stderr
+    assert "The team server refused the login, so this desktop's copy is used" in said[0]
+    assert "when the team server is back" not in said[0]
+    assert "not-the-password" not in done.stderr + done.stdout
+    call_id = str(json.loads(run_cli("history", "--json", env=wrong).stdout)[0]["id"])
+    wrapped = run_cli("history", "wrap-up", call_id, "--disposition", "Connected", env=wrong)
+    assert wrapped.returncode == 0, wrapped.stderr
+    assert "The team server refused the login" in wrapped.stderr
+    assert "when the team server is back" not in wrapped.stderr

@@ -126,6 +126,20 @@ def test_a_call_back_in_the_past_exits_2_naming_the_option_and_the_rule(run_cli:
     assert _history(run_cli)[0]["callback_at"] == "2020-01-02T09:30:00.000Z"
 
 
+def test_a_call_back_without_callback_exits_2_naming_the_option(run_cli: Any) -> None:
+    # It was saved with no time, so it never came due; the window's strip always asks one.
+    assert _call(run_cli).returncode == 0
+    call_id = str(_history(run_cli)[0]["id"])
+    done = run_cli("history", "wrap-up", call_id, "--disposition", "Call back", "--notes", "x")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "history wrap-up: 'Call back' needs a time to call back: add --callback, e.g. "
+        "--callback 2026-12-01T14:30 (later than now)"
+    )
+    row = _history(run_cli)[0]
+    assert (row["disposition"], row["notes"], row["callback_at"]) == ("", "", None)
+
+
 def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: Path) -> None:
     with Store.open(paths.store_path()) as store:
         store.add_lead(Lead(None, "Ann", LEAD))
@@ -143,6 +157,12 @@ def test_call_refuses_a_do_not_call_lead_unless_overridden(run_cli: Any, home: P
     assert payload["result"] == "do_not_call"
     assert "asked us" in payload["do_not_call_reason"]
     assert "nothing was sent" in refused.stderr
+    # It read "Ann is marked “Do not call” (Do not call (wrap-up of the call on …): asked us)".
+    day = _history(run_cli)[0]["created_at"][:10]
+    assert refused.stderr.splitlines()[0] == (
+        f"do not call: Ann is marked \u201cDo not call\u201d: asked us (wrap-up of the call on "
+        f"{day}); nothing was sent, and only an explicit override calls anyway."
+    )
     assert len(_history(run_cli)) == 1  # no row: nothing was sent
 
     overridden = _call(run_cli, "--override-do-not-call")
@@ -189,10 +209,14 @@ def test_the_engine_refuses_a_do_not_call_number_on_every_path(tmp_path: Path) -
 
 
 def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> None:
-    added = run_cli("dispositions", "add", "Sent brochure", "--position", "1")
+    # --position counts as the listing does, from 1: place 3 shifts "No answer" and the rest.
+    added = run_cli("dispositions", "add", "Sent brochure", "--position", "3")
     assert added.returncode == 0, added.stderr
     listed = json.loads(run_cli("dispositions", "list", "--json").stdout)
-    assert [d["name"] for d in listed][:3] == ["Connected", "Left voicemail", "Sent brochure"]
+    names = [d["name"] for d in listed]
+    assert names[:4] == ["Connected", "Left voicemail", "Sent brochure", "No answer"]
+    assert len({d["position"] for d in listed}) == len(listed)  # no two share a place
+    assert "3. Sent brochure" in run_cli("dispositions", "list").stdout.splitlines()
     taken = run_cli("dispositions", "add", "Remove me", "--kind", "do_not_call")
     assert taken.returncode == 2
     assert "'Do not call' already means do not call" in taken.stderr
@@ -213,6 +237,20 @@ def test_the_dispositions_list_is_edited_from_the_command_line(run_cli: Any) -> 
     assert onto.returncode == 2
     assert "a disposition named 'no answer' already exists" in onto.stderr
     assert json.loads(run_cli("dispositions", "list", "--json").stdout) == listed
+
+
+@pytest.mark.parametrize("place", ["0", "-1", "99"])
+def test_a_position_outside_the_list_is_refused_and_nothing_changes(
+    run_cli: Any, place: str
+) -> None:
+    before = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    refused = run_cli("dispositions", "add", "Sent brochure", "--position", place)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"dispositions: --position {place} is not a place in the list: "
+        f"give 1 to {len(before) + 1} (1 is first, as `dispositions list` numbers them)"
+    )
+    assert json.loads(run_cli("dispositions", "list", "--json").stdout) == before
 
 
 def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> None:

@@ -239,6 +239,19 @@ def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
     assert window.call_list.panel().progress.text() == "0 of 2 · 0 reached"
 
 
+def test_a_file_that_makes_no_list_says_why(session, arun, tmp_path):
+    # The window said only "nophone.csv has no leads to call", not what was wrong with it.
+    engine, window, leads = start(session)
+    path = tmp_path / "bad.csv"
+    path.write_text("name,phone\nbroken,12\nworse,34\n", encoding="utf-8")
+    arun(window.call_list.from_csv(path))
+    said = window.statusBar().currentMessage()
+    assert said.startswith("bad.csv has no leads to call: 2 rows could not be read as leads (")
+    assert "the first, line 2: phone '12'" in said
+    if window.call_list.summary is not None:
+        window.call_list.summary.close()
+
+
 def test_a_store_another_program_holds_is_said_in_one_sentence(session):
     import sqlite3
 

@@ -173,6 +173,37 @@ def test_from_file_saves_new_leads_and_lists_the_file_order(store, tmp_path):
     assert calls.source == "3 leads from today.csv"
 
 
+def test_from_file_reads_the_leads_once_through_the_leads_importer(store, tmp_path):
+    # read_file had its own copy of csvio.import_leads_into and read every lead twice (before
+    # and after saving the new ones). A real store, counted: one full read, the file's
+    # numbers looked up after.
+    (zed, zed_copy) = add(store, "Zed", "Zed copy")
+    store.update_lead(Lead(zed_copy, "Zed copy", "5552220000"))  # a number saved twice
+    reads: list[tuple[str, int]] = []
+
+    class Counted:
+        def __init__(self, inner: Store) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str):
+            return getattr(self.inner, name)
+
+        def search_leads(self, text: str = "", limit: int = 500, *args, **kwargs):
+            reads.append((text, limit))
+            return self.inner.search_leads(text, limit, *args, **kwargs)
+
+    path = tmp_path / "today.csv"
+    path.write_text("name,phone\nCy,5553330001\nZed again,5552220000\n", encoding="utf-8")
+    calls = CallList(Counted(store), CallRegistry(), clock)  # type: ignore[arg-type]
+    report, ids, source = calls.read_file(path)
+    assert len([r for r in reads if r[0] == ""]) == 1, reads
+    assert ids[1] == zed  # a number saved twice is its oldest lead
+    assert store.get_lead(ids[0]).name == "Cy" and source == "2 leads from today.csv"
+    assert report.notices == [
+        "line 3: (555) 222-0000 is already the lead Zed; listed, not added again"
+    ]
+
+
 def test_from_search(store):
     add(store, "Ann Smith", "Bob", "Annie")
     calls = CallList(store, CallRegistry(), clock)
@@ -230,7 +261,7 @@ def test_a_new_list_with_no_leads_keeps_the_one_in_use(store, tmp_path):
         calls.from_search("nobody")
     path = tmp_path / "bad.csv"
     path.write_text("name,phone\nx,12\n", encoding="utf-8")
-    with pytest.raises(CallListRefused, match="bad.csv has no leads to call; the call list in use"):
+    with pytest.raises(CallListRefused, match="bad.csv has no leads to call: .*; the call list in"):
         calls.from_file(path)
     with pytest.raises(CallListRefused, match="None of these leads is saved any more; the"):
         calls.from_lead_ids([9999], "1 selected lead")  # deleted since it was picked
@@ -327,6 +358,35 @@ def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
     calls = CallList(store, CallRegistry(), clock)
     calls.from_lead_ids([ann], "1 lead")
     assert calls.entries[0].note == "skipped: Do not call"
+
+
+def test_a_file_that_makes_no_list_says_why_as_the_importer_found_it(store, tmp_path):
+    # It said only "x.csv has no leads to call", whatever was wrong with the file.
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(add(store, "Ann"), "1 lead")
+    nophone = tmp_path / "nophone.csv"
+    nophone.write_text("name,email\nBo,bo@example.com\n", encoding="utf-8")
+    with pytest.raises(CallListRefused) as refused:
+        calls.from_file(nophone)
+    assert str(refused.value) == (
+        "nophone.csv has no leads to call: line 1: no column holds phone numbers (found "
+        "'name', 'email'); name one Phone, Mobile or Number, or pick the columns in the "
+        "window's import; the call list in use is kept."
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,phone\nx,12\ny,abc\nz,5\n", encoding="utf-8")
+    with pytest.raises(CallListRefused) as refused:
+        calls.from_file(bad)
+    assert str(refused.value) == (
+        "bad.csv has no leads to call: 3 rows could not be read as leads (the first, line 2: "
+        "phone '12' is too short for a 10-digit North American number); the call list in use "
+        "is kept."
+    )
+    bare = tmp_path / "bare.csv"
+    bare.write_text("name,phone\n", encoding="utf-8")
+    with pytest.raises(CallListRefused, match="^bare.csv has no leads to call: it has no rows "):
+        calls.from_file(bare)
+    assert calls.source == "1 lead" and store.count_leads() == 1  # nothing lost, nothing added
 
 
 def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store, tmp_path):

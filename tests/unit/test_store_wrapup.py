@@ -97,6 +97,20 @@ def test_bad_wrap_ups_write_nothing(any_store: ConsoleStore) -> None:
     assert store.get_call(call).disposition == ""
 
 
+def test_a_call_back_without_a_time_is_refused_as_it_would_never_come_due(
+    any_store: ConsoleStore,
+) -> None:
+    from console.store.dispositions import NoCallBackTime
+
+    store = any_store
+    call = _call(store)
+    for when in (None, "", "  "):
+        with pytest.raises(NoCallBackTime, match="^'Call back' needs a time to call back$"):
+            store.wrap_up(call, "call back", "after 5", when)
+    assert store.get_call(call).disposition == ""
+    assert store.due_callbacks("2999-01-01T00:00:00.000Z") == []
+
+
 def test_a_call_back_is_due_until_a_later_call(any_store: ConsoleStore) -> None:
     store = any_store
     store.add_lead(Lead(None, "Ann", "5551112222"))
@@ -125,8 +139,9 @@ def test_do_not_call_marks_the_lead_and_a_changed_wrap_up_clears_it(
     store.wrap_up(call, "Do not call", "asked to be removed")
     marked = store.do_not_call_lead("5551112222")
     assert marked is not None and marked.id == ann.id and marked.do_not_call
-    assert "Do not call" in marked.do_not_call_reason
-    assert "asked to be removed" in marked.do_not_call_reason
+    # The notes and the call's day; not the disposition's name, which the mark says already.
+    day = store.get_call(call).created_at[:10]
+    assert marked.do_not_call_reason == f"asked to be removed (wrap-up of the call on {day})"
     assert store.get_lead(ann.id).do_not_call
     # Editing the lead keeps the mark.
     store.update_lead(Lead(ann.id, "Ann Lee", "5551112222"))
@@ -213,6 +228,21 @@ def test_moving_a_disposition_renumbers_the_list_and_stays_inside_it() -> None:
     with pytest.raises(IndexError):
         moved(known, 2, 1)
     assert next_position(known) == 6 and next_position([]) == 0
+
+
+def test_a_disposition_added_at_a_place_shifts_the_others_and_stays_inside_the_list() -> None:
+    from console.store.dispositions import inserted
+
+    known = [Disposition(1, "A", 0), Disposition(2, "B", 1), Disposition(3, "C", 1)]
+    new = Disposition(None, "N", 0)
+    at_two = inserted(known, new, 2)
+    assert [(d.name, d.position) for d in at_two] == [("A", 0), ("N", 1), ("B", 2), ("C", 3)]
+    first, last = inserted(known, new, 1), inserted(known, new, 4)
+    assert [d.name for d in first] == ["N", "A", "B", "C"]
+    assert [(d.name, d.position) for d in last][-1] == ("N", 3)
+    for place in (0, -1, 5):
+        with pytest.raises(IndexError):
+            inserted(known, new, place)
 
 
 def test_only_an_agent_is_refused_an_edit() -> None:

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 
 from console.phone import check_phone, format_display
 from console.store import Lead
-from console.store.models import utc_now
 from ui.common.words import local_time, short_time, status_text
 
 NAME, NUMBER, COMPANY, RESULT, TIME, CALLS, NOTES = range(7)
@@ -167,7 +166,7 @@ class LeadsModel(QAbstractTableModel):
             # What the agent must know before calling comes first: the wrap-up's marks.
             if lead.do_not_call:
                 return _tr("Do not call")
-            if lead.callback_at and lead.callback_at <= utc_now():
+            if lead.callback_due():
                 return _tr("Call back due")
             if lead.callback_at:
                 return _tr("Call back {0}").format(short_time(lead.callback_at))

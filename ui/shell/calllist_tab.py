@@ -35,6 +35,7 @@ from ui.shell.lazy_page import LazyPage
 
 if TYPE_CHECKING:
     from console.calllist import CallList
+    from console.csvio import ImportReport
     from ui.calllist.page import CallListPage
     from ui.calls.panel import CallPanel
     from ui.leads.panel import LeadsPanel
@@ -348,7 +349,7 @@ class CallListTab(QObject):
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
         # The list itself changes here, on the window's thread.
-        self._built_list(lambda: self.list.from_lead_ids(ids, source, _no_leads_in(path)))
+        self._built_list(lambda: self.list.from_lead_ids(ids, source, _no_leads_in(path, report)))
         self._leads.refresh()  # the file's new leads
         if report.problems or report.notices:
             from ui.leads.importer import ImportSummary, LeadImport
@@ -359,7 +360,7 @@ class CallListTab(QObject):
         return report
 
 
-def _no_leads_in(path: Path) -> str:
+def _no_leads_in(path: Path, report: ImportReport) -> str:
     from console.calllist import no_leads_in
 
-    return no_leads_in(path)
+    return no_leads_in(path, report)

@@ -16,9 +16,10 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from console.masking import SECRETS
-from console.problems import LocalProblem
+from console.problems import EXIT_LOCAL, LocalProblem
 
 SCHEMA = "findme"
+EXIT_NETWORK = 3  # README "Exit codes": a network failure
 # Seconds: how long connecting may take, and how soon a silent server is noticed (libpq's
 # TCP keepalives: idle, then probes every interval, given up after count).
 CONNECT_TIMEOUT = 5
@@ -46,6 +47,19 @@ class TeamServerProblem(LocalProblem):
         super().__init__(problem, where=where, hint=hint, kind="team server")
         self.unreachable = unreachable
         self.refused_login = refused_login
+
+    @property
+    def exit_code(self) -> int:
+        """3 when it cannot be reached (README "Exit codes": a network failure), else 4 (a
+        login refused, a schema this console cannot use: fixed on this side)."""
+        return EXIT_NETWORK if self.unreachable else EXIT_LOCAL
+
+    def as_json(self) -> dict[str, str]:
+        """LocalProblem's, with ``"result": "network"`` when it cannot be reached (exit 3)."""
+        payload = super().as_json()
+        if self.unreachable:
+            payload["result"] = "network"
+        return payload
 
 
 def _is_url(url: str) -> bool:
