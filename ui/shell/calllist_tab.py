@@ -202,14 +202,11 @@ class CallListTab(QObject):
             return None
         panel = self._call_panel()
         panel.set_lead(lead)
-        registry = self._engine.calls.registry
-        before = set(registry)
-        task = panel.call()
-        mine = [call for call in registry if call not in before]
-        if not mine:  # refused by the call panel: it says why beside its Call button
+        call = panel.call()  # the reservation it made, at once (none: refused, or asked)
+        if call is None:  # the call panel says why beside its Call button
             self._tell(self._not_called(who))
-            return task
-        call = mine[0]
+            return None
+        task = call.task
         self.list.calling(call)
         self._tell(self.tr("Calling {0}…").format(who))
         page.refresh()
