@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from test_mnemonics import repeated
 from window_kit import open_session
 
@@ -210,3 +211,110 @@ def test_an_edit_from_another_connection_reaches_the_strip_and_dialog(session, a
     assert _filter_names(window)[0] == "Reached"
     assert dialog.list.item(0).text().endswith("Reached")
     assert dialog.current().name == "No answer" and dialog.name.text() == "No reply"
+
+
+def _question(dialog):
+    boxes = [b for b in dialog.findChildren(QMessageBox, "question") if b.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def _button(box, text: str):
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+
+
+@pytest.mark.parametrize("how", ["escape", "close"])
+def test_closing_with_a_name_not_saved_asks_save_discard_or_cancel(session, qtbot, how):
+    engine, window = session.start()
+    store = engine.store
+    before = store.list_dispositions()
+
+    def leave(dialog) -> None:
+        if how == "escape":
+            qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
+        else:
+            dialog.close_button.click()
+
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    qtbot.keyClicks(dialog.name, "Sent brochure")
+    leave(dialog)
+    box = _question(dialog)
+    assert box is not None and dialog.isVisible()  # asked, not dropped
+    assert "Sent brochure" in box.text()
+    assert {b.text().replace("&", "") for b in box.buttons()} == {"Save", "Discard", "Cancel"}
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Cancel: back to the dialog, the name as typed
+    assert dialog.isVisible() and dialog.name.text() == "Sent brochure"
+    assert _question(dialog) is None
+    leave(dialog)
+    qtbot.keyClick(_question(dialog), Qt.Key.Key_Return)  # Save, the default answer
+    assert not dialog.isVisible() and _names(store)[-1] == "Sent brochure"
+    # A rename typed over the current one, then Discard: closed, nothing saved.
+    dialog = _open(window, qtbot)
+    dialog.list.setCurrentRow(0)
+    dialog.name.setText("Reached")
+    leave(dialog)
+    _button(_question(dialog), "Discard").click()
+    assert not dialog.isVisible() and _names(store)[0] == before[0].name
+    # Nothing typed: it closes without a question.
+    dialog = _open(window, qtbot)
+    leave(dialog)
+    assert not dialog.isVisible()
+
+
+def test_a_save_the_rules_refuse_on_closing_keeps_the_dialog_open(session, qtbot):
+    engine, window = session.start()
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    dialog.name.setText("no ANSWER")  # a duplicate
+    dialog.close_button.click()
+    _button(_question(dialog), "Save").click()
+    assert dialog.isVisible() and dialog.problem.text().startswith("A disposition named")
+    assert dialog.name.text() == "no ANSWER"
+
+
+def test_remove_pressed_twice_at_once_removes_one(session, qtbot):
+    engine, window = session.start()
+    store = engine.store
+    before = _names(store)
+    dialog = _open(window, qtbot)
+    dialog.list.setCurrentRow(1)
+    qtbot.mouseDClick(dialog.remove_button, Qt.MouseButton.LeftButton)  # a double-click
+    dialog.remove_button.click()  # and a third press, as fast
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Delete)
+    assert _names(store) == before[:1] + before[2:]
+    # The neighbour is current, as in any list; once the list has settled, Remove takes it.
+    assert dialog.current().name == before[2]
+    qtbot.waitUntil(dialog.remove_button.isEnabled, timeout=3000)
+    dialog.remove_button.click()
+    assert _names(store) == before[:1] + before[3:]
+
+
+def test_an_edit_of_one_removed_meanwhile_says_so_and_shows_the_list_again(session, qtbot):
+    engine, window = session.start()
+    store = engine.store
+    dialog = _open(window, qtbot)
+    dialog.list.setCurrentRow(1)
+    gone = dialog.current()
+    with Store.open(store.path) as other:  # another desktop, before the watcher says so
+        other.delete_disposition(gone.id)
+    dialog.name.setText("Renamed")
+    dialog.save_button.click()
+    assert dialog.problem.text() == (
+        "That disposition was removed meanwhile (by another desktop?); the list is shown "
+        "again as it is now."
+    )
+    assert dialog.list.count() == len(store.list_dispositions())
+    shown = [dialog.list.item(i).text()[3:] for i in range(dialog.list.count())]
+    assert gone.name not in shown and shown[1] != gone.name
+    assert "Renamed" not in _names(store)
+
+
+def test_quitting_with_a_name_not_saved_asks_in_the_dialog_first(session, qtbot):
+    engine, window = session.start()
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    dialog.name.setText("Sent brochure")
+    window.quit()
+    assert window.isVisible() and dialog.isVisible()  # not lost with the window
+    _button(_question(dialog), "Save").click()
+    assert _names(engine.store)[-1] == "Sent brochure"

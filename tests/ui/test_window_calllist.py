@@ -448,3 +448,23 @@ def test_a_new_list_during_the_countdown_stops_it(session, arun):
     for _ in range(page.countdown.seconds):
         page._tick()
     assert len(engine.store.fetch_calls(limit=10)) == 1  # Ann's only
+
+
+def test_the_list_holds_the_call_the_call_panel_hands_back(session, arun):
+    # The call panel returns the reservation it made (the engine reserves at once); the
+    # list keeps that one, not one found by comparing the registry before and after.
+    engine, window, leads = start(session)
+    window.call_panel.set_lead(leads[1])
+    placed = window.call_panel.call()  # Bob, from the call panel
+    registry = engine.calls.registry
+    assert placed in registry and placed.lead_number == leads[1].number
+    assert placed.task is not None  # what checks and places it
+    assert window.call_panel.call() is None  # the same again: "Call again?" asked instead
+    window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
+    task = window.call_list.call_current()  # Ann, from the list
+    (mine,) = [call for call in registry if call is not placed]
+    assert task is mine.task and mine.lead_number == leads[0].number
+    page = window.call_list.panel()
+    page.call_button.click()  # while Ann's is pending: refused by the list, nothing sent
+    assert len(registry) == 2
+    arun(task)

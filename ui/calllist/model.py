@@ -3,6 +3,8 @@ ui/common/lead_calls.py's model)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -15,6 +17,7 @@ from PySide6.QtGui import QFont
 
 from console.calllist import Entry, EntryState
 from console.phone import format_display
+from ui.common.words import lead_name_text, status_text
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW, LEAD, NUMBER, STATE, NOTE = range(5)
@@ -33,8 +36,22 @@ STATES = {
 }
 
 
+# The engine's note for a call of the list's (console.calllist: "called at 02:27: unknown",
+# maybe " · <disposition>" after it): its result is a stored status.
+_CALLED = re.compile(r"^called at (?P<clock>.+?): (?P<status>[a-z_]+)(?P<rest>(?: · .*)?)$", re.S)
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CallListModel", text)
+
+
+def note_text(note: str) -> str:
+    """An entry's note with a call's result in the history's words ("called at 02:27:
+    Outcome unknown", as the History tab's Status column says it)."""
+    found = _CALLED.match(note)
+    if found is None:
+        return note
+    return f"called at {found['clock']}: {status_text(found['status'])}{found['rest']}"
 
 
 class _Table(QAbstractTableModel):
@@ -78,10 +95,10 @@ class EntriesModel(_Table):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return {
                 ROW: str(index.row() + 1),
-                LEAD: entry.name,
+                LEAD: lead_name_text(entry.name),
                 NUMBER: format_display(entry.number),
                 STATE: _tr(STATES[entry.state]),
-                NOTE: entry.note,
+                NOTE: note_text(entry.note),
             }.get(column, "")
         if role == Qt.ItemDataRole.FontRole and index.row() == self._current:
             font = QFont()

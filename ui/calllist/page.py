@@ -203,7 +203,8 @@ class CallListPage(QWidget):
             self.tr("Go on with the list") if calls.paused
             else self.tr("Stop at this lead: no call from the list until Resume")
         )  # fmt: skip
-        self.pause_button.setEnabled(bool(entries))
+        # A finished list has nothing to hold back: Pause would only add "paused" to it.
+        self.pause_button.setEnabled(calls.current() is not None)
         self.entries_model.set_entries(entries, calls.position)
         if calls.position < len(entries):
             self.entries.scrollTo(self.entries_model.index(calls.position, 0))

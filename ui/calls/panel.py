@@ -319,13 +319,14 @@ class CallPanel(LoadFromHistory, QWidget):
             body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
         self.feedback.setText(body)
 
-    def call(self) -> asyncio.Task | None:
+    def call(self) -> InFlight | None:
         """Place the call shown: reserved in the engine at once, then checked and sent.
 
         Reserved before anything is awaited, so a second Call (a click, Ctrl+Enter, a number
         from the tray or a link, "Call again") while the same call is pending, even in the
-        same turn of the loop, is held for the "Call again?" question. Returns the task that
-        checks and places the call, or None when nothing was started.
+        same turn of the loop, is held for the "Call again?" question. Returns the
+        reservation made (the engine's registry holds it; its ``task`` checks and places the
+        call), or None when nothing was started (refused, or "Call again?" asked).
         """
         plan = self.plan()
         if plan is None:
@@ -339,7 +340,8 @@ class CallPanel(LoadFromHistory, QWidget):
         except AlreadyPending as exc:
             self._ask_again(plan, exc.pending)
             return None
-        return self._spawn(plan, self._check_and_place(plan, reservation), reservation)
+        self._spawn(plan, self._check_and_place(plan, reservation), reservation)
+        return reservation
 
     def _ask_again(self, plan: CallPlan, pending: InFlight) -> None:
         """Ask once whether to call again: more presses while it is open raise the same

@@ -61,6 +61,11 @@ def status_text(status: str) -> str:
     return words.get(status, status)
 
 
+def lead_name_text(name: str) -> str:
+    """A lead's name as a list's cell shows it: "(no name)" for a lead saved without one."""
+    return name or _tr("(no name)")
+
+
 @lru_cache(maxsize=4096)  # asked for every visible row at each repaint
 def local_time(iso: str) -> str:
     """The stored UTC time in the computer's zone, to the second."""

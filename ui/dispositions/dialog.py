@@ -3,16 +3,19 @@
 The rules are the engine's (console.store.dispositions: check_disposition through the store,
 moved, next_position, edit_refusal), as `main.py dispositions` applies them; this dialog only
 shows them. Each change saves at once and can be undone (Ctrl+Z, or the message's Undo).
+A name or kind typed and not saved is asked about on closing (Save / Discard / Cancel).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -40,7 +43,14 @@ from console.store.models import Disposition
 from ui.common.undo import Note, Ref, StoreChange, StoreUndo, UndoBar, undo_actions
 from ui.common.widgets import button
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
 STRIP_KEYS = 9  # the wrap-up strip gives the first nine a digit
+
+
+class RemovedMeanwhile(ValueError):
+    """The disposition being saved is no longer in the store (another connection removed it)."""
 
 
 class DispositionsDialog(QDialog):
@@ -54,6 +64,13 @@ class DispositionsDialog(QDialog):
         self.dispositions: list[Disposition] = []
         self.read_only_reason = ""
         self._adding = False
+        self.question: QMessageBox | None = None  # "not saved: Save / Discard / Cancel?"
+        # After a removal the neighbour is current (as in any list), and Remove rests for a
+        # double-click's time: a double-click, or a second press before the list has been
+        # seen again, would otherwise remove that neighbour too.
+        self._settling = QTimer(self)
+        self._settling.setSingleShot(True)
+        self._settling.timeout.connect(self._update_buttons)
         self.setObjectName("dispositions")
         self.setWindowTitle(self.tr("Dispositions"))
         self.undo_stack = QUndoStack(self)
@@ -205,6 +222,61 @@ class DispositionsDialog(QDialog):
             self.kind.setCurrentIndex(kind)
             self._update_buttons()
 
+    def has_unsaved_edit(self) -> bool:
+        """True when Save would add or change something: a name typed for a new one, or a
+        name or kind changed on the current one."""
+        if self.read_only_reason:
+            return False
+        typed = self.name.text().strip()
+        current = None if self._adding else self.current()
+        if current is None:
+            return bool(typed)
+        return typed != current.name or self.kind.currentData() != current.kind
+
+    def reject(self) -> None:
+        """Esc and Close (closeEvent calls this): an edit not saved is asked about first."""
+        if not self.has_unsaved_edit():
+            super().reject()
+            return
+        if self.question is not None:
+            self.question.raise_()
+            return
+
+        from PySide6.QtWidgets import QMessageBox
+
+        typed = self.name.text().strip()
+        answers = QMessageBox.StandardButton
+        # The standard answers: in the order, and with the keys, the desktop's editors use;
+        # Enter saves (what was typed is kept), Esc cancels (back to the dialog).
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Disposition not saved"),
+            self.tr("“{0}” is not saved.").format(typed)
+            if typed
+            else self.tr("The change to the disposition is not saved."),
+            answers.Save | answers.Discard | answers.Cancel,
+            self,
+        )
+        box.setObjectName("question")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setDefaultButton(answers.Save)
+        for answer in box.buttons():
+            answer.setAccessibleName(answer.text().replace("&", ""))
+
+        def answered(answer) -> None:
+            chosen = box.standardButton(answer)
+            if chosen == answers.Save and not self.save():
+                return  # refused: the problem is said, the dialog stays to correct it
+            if chosen == answers.Discard:
+                self._show_current()
+            if chosen in (answers.Save, answers.Discard):
+                super(DispositionsDialog, self).reject()
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(lambda _result: setattr(self, "question", None))
+        self.question = box
+        box.open()
+
     def _kind_index(self, disposition: Disposition) -> int:
         return max(0, self.kind.findData(disposition.kind))
 
@@ -253,6 +325,8 @@ class DispositionsDialog(QDialog):
         current = self.current()
         if self.read_only_reason or current is None or self._adding:
             return
+        if self._settling.isActive():  # the press meant the one just removed
+            return
         try:
             calls = self.store.count_calls(disposition=current.name)
         except sqlite3.Error:
@@ -264,6 +338,8 @@ class DispositionsDialog(QDialog):
         self._changes.push(self._changes.ref(current.id), current, None, text)
         if self.undo_stack.index() != index:  # else refused: the problem is said instead
             self.undo_bar.report(text)
+            self._settling.start(QApplication.doubleClickInterval())
+            self._update_buttons()
 
     def move(self, step: int) -> None:
         """Move the current disposition up (-1) or down (+1): its digit on the strip."""
@@ -294,8 +370,15 @@ class DispositionsDialog(QDialog):
                 ref.id = None  # brought back by Undo, it is added again (a new id)
                 return
             saved = self.store.save_disposition(replace(state, id=ref.id))
-        except (NotALead, KeyError) as exc:  # an agent on the team server; gone meanwhile
+        except NotALead as exc:  # an agent on the team server
             raise ValueError(str(exc).strip("'\"")) from exc
+        except KeyError as exc:  # another connection removed it since the list was read
+            raise RemovedMeanwhile(
+                self.tr(
+                    "That disposition was removed meanwhile (by another desktop?); the list "
+                    "is shown again as it is now."
+                )
+            ) from exc
         ref.id = saved.id
 
     def _saved(self, ref: Ref, state: Disposition | None) -> None:
@@ -305,6 +388,11 @@ class DispositionsDialog(QDialog):
     def _not_saved(self, exc: Exception) -> None:
         field = exc.field if isinstance(exc, BadDisposition) else "name"
         text = str(exc)
+        if isinstance(exc, RemovedMeanwhile):
+            self.reload()  # the list as it is now; the message after it (reload clears it)
+            self.changed.emit()  # the strip and the history's filter lose it too
+            self.problem.setText(text)
+            return
         # The fields keep what was typed: the person corrects it rather than types it again.
         self.problem.setText(text[:1].upper() + text[1:] + ".")
         (self.kind if field == "kind" else self.name).setFocus()
@@ -322,7 +410,7 @@ class DispositionsDialog(QDialog):
         editable = not self.read_only_reason
         row, count = self.list.currentRow(), len(self.dispositions)
         chosen = editable and row >= 0 and not self._adding
-        self.remove_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen and not self._settling.isActive())
         self.up_button.setEnabled(chosen and row > 0)
         self.down_button.setEnabled(chosen and row < count - 1)
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 
 from console.phone import check_phone, format_display
 from console.store import Lead
-from ui.common.words import local_time, short_time, status_text
+from ui.common.words import lead_name_text, local_time, short_time, status_text
 
 NAME, NUMBER, COMPANY, RESULT, TIME, CALLS, NOTES = range(7)
 # Marked for lupdate here, translated when shown.
@@ -154,7 +154,7 @@ class LeadsModel(QAbstractTableModel):
     @staticmethod
     def _display(lead: Lead, column: int) -> str:
         if column == NAME:
-            return lead.name or _tr("(no name)")
+            return lead_name_text(lead.name)
         if column == NUMBER:
             return format_display(lead.number)
         if column == COMPANY:

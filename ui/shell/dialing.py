@@ -122,7 +122,8 @@ class Dialing(QObject):
     def dial(self, digits: str) -> asyncio.Task | None:
         """Call ``digits`` (10, already read) as Call does; the task, or None if not started."""
         self.show_number(digits)
-        task = self._calls.call()
+        placed = self._calls.call()
+        task = placed.task if placed is not None else None
         if self.pad is not None:
             # What Call said is beside Call; here, only whether the number went there.
             number = format_display(digits)

@@ -439,6 +439,12 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.hide()  # calls keep running; the tray brings the window back
             self.tray.hidden_to_tray()
             return
+        dispositions = self._dialogs.get("dispositions")
+        if dispositions is not None and dispositions.has_unsaved_edit():  # type: ignore[attr-defined]
+            event.ignore()  # a disposition typed and not saved: its dialog asks first
+            dispositions.raise_()
+            dispositions.close()
+            return
         if self.wrap_ups.ask_before_close(lambda: self._close_again(quitting)):
             event.ignore()  # a wrap-up begun and not saved: asked first
             return

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from console.store.models import CallRecord, Preset, TeamList
-from console.store.postgres.store import _CALL_COLUMNS, _ISO, PgStore
+from console.store.postgres.calls import _CALL_COLUMNS, _ISO
+from console.store.postgres.store import PgStore
 
 _INSERT = (
     "INSERT INTO calls(uuid, agent, desktop, created_at, finished_at, lead_name, lead_number,"

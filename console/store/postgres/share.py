@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from console.store.donotcall import DoNotCallMark
 from console.store.models import Disposition
-from console.store.postgres.store import _ISO, PgStore
+from console.store.postgres.calls import _ISO
+from console.store.postgres.store import PgStore
 from console.store.teamshare import WrapUpRow
 
 _WRAP_UP = (
