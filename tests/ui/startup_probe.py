@@ -66,7 +66,38 @@ def _report() -> dict:
         "sources_read": sorted(linecache.cache),
         # Work on other threads holds the GIL while the window lays itself out and paints.
         "python_threads": sorted(t.name for t in threading.enumerate()),
+        # PySide6's Qt 5 flag-name lookup (ui/common/pyside_setup.py) is off: no Qt.Alignment.
+        "qt5_flag_names": hasattr(sys.modules["PySide6.QtCore"].Qt, "Alignment"),
+        "rich_text_labels": [
+            label.objectName() or label.text()[:40]
+            for label in _visible_labels()
+            if label.textFormat() != _plain() and _looks_rich(label.text())
+        ],
     }
+
+
+def _visible_labels():
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    return [
+        label
+        for window in QApplication.topLevelWidgets()
+        if window.isVisible()
+        for label in window.findChildren(QLabel)
+        if label.isVisible()
+    ]
+
+
+def _plain():
+    from PySide6.QtCore import Qt
+
+    return Qt.TextFormat.PlainText
+
+
+def _looks_rich(text: str) -> bool:
+    from PySide6.QtGui import Qt as GuiQt
+
+    return GuiQt.mightBeRichText(text)
 
 
 def main() -> None:

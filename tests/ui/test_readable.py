@@ -54,6 +54,19 @@ def test_the_sandbox_banners_links_are_readable(qtbot, theme):
     assert ground == theme.color(R.ToolTipBase)
     for role in (R.Link, R.LinkVisited):
         assert contrast(banner.palette().color(role), ground) >= TEXT_CONTRAST
+    for button in banner.links.values():  # drawn in ButtonText on the banner's ground
+        assert contrast(button.palette().color(R.ButtonText), ground) >= TEXT_CONTRAST
+
+
+def test_the_sandbox_banners_links_are_buttons_that_say_where_they_go(qtbot):
+    banner = SandboxBanner()
+    qtbot.addWidget(banner)
+    assert list(banner.links) == ["outbox", "rules", "account"]
+    for target, button in banner.links.items():
+        assert button.focusPolicy() & Qt.FocusPolicy.TabFocus  # reached from the keyboard
+        with qtbot.waitSignal(banner.link, timeout=1000) as said:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert said.args == [target]
 
 
 def test_failed_and_successful_calls_look_different(tmp_path, theme):

@@ -171,3 +171,15 @@ def test_the_call_list_page_is_not_built_until_its_tab_is_used(loaded, loaded_ag
     page = {"ui.calllist.page", "ui.calllist.model"}
     assert page <= set(loaded["modules"])
     assert set(loaded_again["modules"]) & page == set()
+
+
+def test_pyside6s_qt5_flag_name_lookup_is_off_in_the_window(loaded):
+    # ENOPT_NO_FAKERENAMES (ui/common/pyside_setup.py): the lookup's tables were a sixth of
+    # the instructions of the start; the console names Qt's flags the scoped way.
+    assert loaded["qt5_flag_names"] is False
+
+
+def test_no_label_shown_at_start_is_rich_text(loaded):
+    # The first rich text in a process loads Qt's HTML document and its layout (~15 ms):
+    # titles are bold by their font, the sandbox banner's links are buttons.
+    assert loaded["rich_text_labels"] == []
