@@ -20,7 +20,12 @@ def print_and_exit(result: dict[str, Any]) -> None:
 def qt_app() -> Any:
     """The QApplication, off screen unless told otherwise, quitting only when told."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.common.pyside_setup import choose_enum_options, settle_after_import
+
+    choose_enum_options()  # PySide6 as the console runs it (no effect once it is loaded)
     from PySide6.QtWidgets import QApplication
+
+    settle_after_import()
 
     app = QApplication.instance() or QApplication(["findme-bench"])
     app.setQuitOnLastWindowClosed(False)  # as in ui.shell.app.run

@@ -16,12 +16,12 @@ from keyring.errors import PasswordDeleteError
 
 from tests.netguard.sitecustomize import ENV as NETGUARD_ENV
 from tests.netguard.sitecustomize import guard_lookups
-from ui.common.pyside_setup import choose_enum_options, name_flags_for_qasync
+from ui.common.pyside_setup import choose_enum_options, settle_after_import
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The suite runs PySide6 as the window does (set before pytest-qt loads it; see the module).
 choose_enum_options()
-name_flags_for_qasync()
+settle_after_import()
 ROOT = Path(__file__).resolve().parent.parent
 NETGUARD = Path(__file__).resolve().parent / "netguard"
 

@@ -108,9 +108,9 @@ def run(argv: list[str]) -> int:
         )
     opened = install_file_open_filter(app)
 
-    from ui.common.pyside_setup import name_flags_for_qasync
+    from ui.common.pyside_setup import settle_after_import
 
-    name_flags_for_qasync()
+    settle_after_import()
     import qasync
 
     try:

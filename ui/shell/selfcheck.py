@@ -198,9 +198,9 @@ async def _store_and_call(checks: Checks) -> None:
 def _store_and_call_on_qasync(checks: Checks) -> None:
     """The store and call checks on a qasync loop, as the window runs them."""
     # The window's own arrangement: Qt's event loop serving asyncio, through qasync.
-    from ui.common.pyside_setup import name_flags_for_qasync
+    from ui.common.pyside_setup import settle_after_import
 
-    name_flags_for_qasync()
+    settle_after_import()
     import qasync
     from PySide6.QtWidgets import QApplication
 
