@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from console.calls.outcome import Status
 from console.store import Store, TeamMember
@@ -67,6 +67,35 @@ def test_the_sandbox_banners_links_are_buttons_that_say_where_they_go(qtbot):
         with qtbot.waitSignal(banner.link, timeout=1000) as said:
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert said.args == [target]
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space])
+def test_a_banner_link_with_the_focus_is_pressed_by_enter_or_space(qtbot, key):
+    banner = SandboxBanner()
+    qtbot.addWidget(banner)
+    button = banner.links["rules"]
+    with qtbot.waitSignal(banner.link, timeout=1000) as said:
+        qtbot.keyClick(button, key)
+    assert said.args == ["rules"]
+
+
+def test_the_banner_link_with_the_focus_shows_it(qtbot):
+    # A flat button's style draws no focus: a keyboard user could not tell where Tab went.
+    window = QWidget()
+    qtbot.addWidget(window)
+    before = QLineEdit(window)
+    banner = SandboxBanner(window)
+    layout = QVBoxLayout(window)
+    layout.addWidget(before)
+    layout.addWidget(banner)
+    window.show()
+    qtbot.waitExposed(window)
+    button = banner.links["outbox"]
+    unfocused = button.grab().toImage()
+    before.setFocus()
+    qtbot.keyClick(before, Qt.Key.Key_Tab)  # as a person reaches it
+    qtbot.waitUntil(button.hasFocus, timeout=2000)
+    assert button.grab().toImage() != unfocused
 
 
 def test_failed_and_successful_calls_look_different(tmp_path, theme):

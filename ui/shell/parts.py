@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import (
 
 from ui.common.colours import readable
 from ui.common.resources import icon
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QPaintEvent
 
 
 class SandboxBanner(QFrame):
@@ -87,7 +91,9 @@ class SandboxBanner(QFrame):
 
 
 class _LinkButton(QPushButton):
-    """A flat push button that reads as a link: underlined, in the link colour, a hand over it."""
+    """A flat push button that reads as a link: underlined, in the link colour, a hand over
+    it; Enter and Space press it, and the keyboard's focus is drawn (a flat button's style
+    draws none)."""
 
     def __init__(self, text: str, parent: QWidget) -> None:
         super().__init__(text, parent)
@@ -98,6 +104,25 @@ class _LinkButton(QPushButton):
         font.setUnderline(True)
         self.setFont(font)
         self.setToolTip(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # A push button that is not a dialog's default takes Space only; a link takes Enter.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.hasFocus():
+            return
+        # Drawn here, not by the style: Fusion draws a focus frame only on raised buttons.
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.ButtonText))
+        painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
 
 
 class TextDialog(QDialog):
