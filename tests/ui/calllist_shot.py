@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -49,16 +50,17 @@ async def main() -> None:
     leads = [store.add_lead(Lead(None, *row)) for row in LEADS]
     team = store.save_team(TeamList(None, "Sales East", [TeamMember("Agent 1", "5551110003")]))
     store.set_do_not_call(leads[2].id, "asked to be removed")
-    for status, disposition, notes in (
-        ("failed", "No answer", ""),
-        ("success", "Call back", "send the quote first"),
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:00Z")
+    for status, disposition, notes, callback_at in (
+        ("failed", "No answer", "", None),
+        ("success", "Call back", "send the quote first", tomorrow),  # a call-back needs a time
     ):
         call = store.begin_call(
             lead_name=leads[4].name, lead_number=leads[4].number, team_name=team.name,
             list_value=team.list_value, call_type=1, request_redacted="",
         )  # fmt: skip
         store.finish_call(call, status=status, description="", sid="")
-        store.wrap_up(call, disposition, notes)
+        store.wrap_up(call, disposition, notes, callback_at)
         with store._tx() as conn:  # yesterday's calls: they do not make her "reached today"
             conn.execute(
                 "UPDATE history SET created_at = datetime(created_at, '-1 day') || 'Z'"
