@@ -253,6 +253,11 @@ class CallList:
                 self._save_entry(index)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
+        if index >= len(stored.entries) and stored.paused:
+            # A finished list has nothing left to hold back: "paused" would only say to
+            # press a Resume that has nothing to go on with.
+            stored.paused = False
+            self._place_unsaved = True
         return self.current()
 
     def lead_up(self) -> tuple[Entry, Lead | None] | None:
@@ -326,7 +331,10 @@ class CallList:
 
     @_writes
     def pause(self) -> None:
-        """Stop at the current lead: no call from the list, no auto-advance, until resume."""
+        """Stop at the current lead: no call from the list, no auto-advance, until resume.
+        Refused (CallListRefused) once the list is done: a finished list is never paused."""
+        if self._stored is not None and self.current() is None:
+            raise CallListRefused(self.nothing_left())
         self._set_paused(True)
 
     @_writes

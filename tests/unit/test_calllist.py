@@ -142,6 +142,22 @@ def test_paused_refuses_and_resume_goes_on(store):
     assert calls.check_call().name == "Ann"
 
 
+def test_a_finished_list_is_never_paused(store, tmp_path):
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(add(store, "Ann", "Bob"), "2 leads")
+    calls.pause()
+    calls.skip()
+    assert calls.paused  # Bob still waits: held back
+    calls.skip()
+    assert calls.is_done() and not calls.paused
+    with pytest.raises(CallListRefused, match="All 2 leads are done"):
+        calls.check_call()
+    with pytest.raises(CallListRefused, match="All 2 leads are done"):
+        calls.pause()
+    with Store.open(tmp_path / "store.db") as again:  # as written
+        assert not CallList(again, CallRegistry(), clock).paused
+
+
 def test_the_list_survives_a_reopen(store, tmp_path):
     ids = add(store, "Ann", "Bob", "Cy")
     calls = CallList(store, CallRegistry(), clock)
