@@ -34,6 +34,7 @@ from console.calllist.parts import (
     CallListStore,
     Countdown,
     Progress,
+    file_unreadable,
 )
 from console.calllist.worklist import CallList, no_leads_in
 from console.store.calllists import Entry, EntryState
@@ -47,5 +48,6 @@ __all__ = [
     "Entry",
     "EntryState",
     "Progress",
+    "file_unreadable",
     "no_leads_in",
 ]

@@ -208,7 +208,7 @@ class CallList:
         The leads importer reads it (console.csvio.import_leads: its layouts, or ``mapping``).
         Rows whose number is not a lead yet are saved as leads; a row whose number already is
         one lists that lead (said in the report's notices). Bad rows are in the report's
-        problems, each by its line. OSError when the file cannot be read.
+        problems, each by its line. OSError when it cannot be read (file_unreadable says why).
         """
         from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 
@@ -253,11 +253,8 @@ class CallList:
                 self._save_entry(index)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
-        if index >= len(stored.entries) and stored.paused:
-            # A finished list has nothing left to hold back: "paused" would only say to
-            # press a Resume that has nothing to go on with.
-            stored.paused = False
-            self._place_unsaved = True
+        if index >= len(stored.entries) and stored.paused:  # done: nothing to hold back
+            stored.paused, self._place_unsaved = False, True
         return self.current()
 
     def lead_up(self) -> tuple[Entry, Lead | None] | None:
