@@ -344,3 +344,16 @@ def test_quitting_when_the_save_is_refused_keeps_the_dialog_and_window(session, 
     _button(_question(dialog), "Save").click()
     assert window.isVisible() and dialog.isVisible()
     assert dialog.problem.text().startswith("A disposition named")
+
+
+def test_quitting_while_the_dialogs_question_is_open_quits_on_its_answer(session, qtbot):
+    engine, window = session.start()
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    dialog.name.setText("Sent brochure")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)  # the dialog's own question
+    box = _question(dialog)
+    window.quit()  # File → Quit meanwhile: the same question, not a second one
+    assert _question(dialog) is box and window.isVisible()
+    _button(box, "Discard").click()
+    assert not window.isVisible() and "Sent brochure" not in _names(engine.store)
