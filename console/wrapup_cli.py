@@ -25,6 +25,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from console.phone import format_display
 from console.store.dispositions import (
     CALL_BACK,
     DO_NOT_CALL,
@@ -165,8 +166,9 @@ def run(args: argparse.Namespace) -> int:
     if marked is None and done.disposition and _kind(kinds, done.disposition) == DO_NOT_CALL:
         # Only a saved lead carries the mark that `call` and the window check.
         print(
-            f"history wrap-up: {done.lead_number} is not a saved lead, so nothing stops a later "
-            "call to it; add it as a lead (leads import) and wrap up again to mark it.",
+            f"history wrap-up: {format_display(done.lead_number)} is not a saved lead, so"
+            " nothing stops a later call to it; add it as a lead (leads import) and wrap up"
+            " again to mark it.",
             file=sys.stderr,
         )
     if args.json:
@@ -175,11 +177,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payload))
         return EXIT_OK
     what = done.disposition or "no disposition"
-    print(f"Call {done.id} ({done.lead_name or done.lead_number}): {what}.")
+    print(f"Call {done.id} ({done.lead_name or format_display(done.lead_number)}): {what}.")
     if done.callback_at:
         print(f"Call back at {done.callback_at}.")
     if marked is not None:
-        print(f"{marked.name or marked.number} is marked \u201cDo not call\u201d.")
+        print(f"{marked.name or format_display(marked.number)} is marked \u201cDo not call\u201d.")
     return EXIT_OK
 
 

@@ -18,6 +18,8 @@ The rules live here, not in a window:
 - Never two calls at once from the list: ``check_call()`` refuses while the list's call is
   still reserved or in flight in the CallService's registry (the same registry that holds the
   "Call again?" rule), and while its wrap-up is still awaited.
+- A finished list is never paused: reaching its end (Skip, a wrap-up) drops the flag, and
+  ``pause()`` refuses once nothing is left.
 - Progress: "12 of 40 · 7 reached", where 12 counts the leads done (called, reached or
   skipped) and 7 those reached from the list.
 
@@ -32,6 +34,7 @@ from console.calllist.parts import (
     CallListStore,
     Countdown,
     Progress,
+    file_unreadable,
 )
 from console.calllist.worklist import CallList, no_leads_in
 from console.store.calllists import Entry, EntryState
@@ -45,5 +48,6 @@ __all__ = [
     "Entry",
     "EntryState",
     "Progress",
+    "file_unreadable",
     "no_leads_in",
 ]

@@ -208,7 +208,7 @@ class CallList:
         The leads importer reads it (console.csvio.import_leads: its layouts, or ``mapping``).
         Rows whose number is not a lead yet are saved as leads; a row whose number already is
         one lists that lead (said in the report's notices). Bad rows are in the report's
-        problems, each by its line. OSError when the file cannot be read.
+        problems, each by its line. OSError when it cannot be read (file_unreadable says why).
         """
         from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 
@@ -253,6 +253,8 @@ class CallList:
                 self._save_entry(index)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
+        if index >= len(stored.entries) and stored.paused:  # done: nothing to hold back
+            stored.paused, self._place_unsaved = False, True
         return self.current()
 
     def lead_up(self) -> tuple[Entry, Lead | None] | None:
@@ -326,7 +328,10 @@ class CallList:
 
     @_writes
     def pause(self) -> None:
-        """Stop at the current lead: no call from the list, no auto-advance, until resume."""
+        """Stop at the current lead: no call from the list, no auto-advance, until resume.
+        Refused (CallListRefused) once the list is done: a finished list is never paused."""
+        if self._stored is not None and self.current() is None:
+            raise CallListRefused(self.nothing_left())
         self._set_paused(True)
 
     @_writes

@@ -314,3 +314,25 @@ def test_do_not_call_on_a_number_that_is_no_lead_is_said_on_stderr(run_cli: Any)
     assert done.returncode == 0, done.stderr
     assert "not a saved lead" in done.stderr and "nothing stops" in done.stderr
     assert _history(run_cli)[0]["disposition"] == "Do not call"
+
+
+def test_a_lead_without_a_name_is_its_formatted_number_in_the_sentences(run_cli: Any) -> None:
+    # Found by a newcomer: `history wrap-up` and `call` printed the raw digits ("Call 6
+    # (5551112222)") where the list views show "(555) 111-2222".
+    with Store.open(paths.store_path()) as store:
+        store.add_lead(Lead(None, "", LEAD))
+    placed = run_cli("call", "--list", LIST, "--phone-to-call", LEAD)
+    assert placed.returncode == 0, placed.stderr
+    call_id = _history(run_cli)[0]["id"]
+    marked = run_cli("history", "wrap-up", str(call_id), "--disposition", "Do not call")
+    assert marked.returncode == 0, marked.stderr
+    assert marked.stdout.splitlines() == [
+        f"Call {call_id} ((555) 111-2222): Do not call.",
+        "(555) 111-2222 is marked \u201cDo not call\u201d.",
+    ]
+    refused = run_cli("call", "--list", LIST, "--phone-to-call", LEAD)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "do not call: (555) 111-2222 is marked \u201cDo not call\u201d"
+    )
+    assert LEAD not in refused.stderr

@@ -309,12 +309,51 @@ def test_an_edit_of_one_removed_meanwhile_says_so_and_shows_the_list_again(sessi
     assert "Renamed" not in _names(store)
 
 
-def test_quitting_with_a_name_not_saved_asks_in_the_dialog_first(session, qtbot):
+@pytest.mark.parametrize("answer", ["Save", "Discard", "Cancel"])
+def test_quitting_with_a_name_not_saved_asks_in_the_dialog_then_quits(session, qtbot, answer):
+    # Found by a newcomer: Save or Discard closed the dialog but the window stayed open and
+    # the console kept running (Quit had to be chosen again).
+    engine, window = session.start()
+    before = _names(engine.store)
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    dialog.name.setText("Sent brochure")
+    closed = []
+    window.closed.connect(lambda: closed.append(True))
+    window.quit()
+    assert window.isVisible() and dialog.isVisible()  # not lost with the window
+    _button(_question(dialog), answer).click()
+    if answer == "Cancel":  # back to the dialog, the name as typed, the console running
+        assert window.isVisible() and dialog.isVisible()
+        assert dialog.name.text() == "Sent brochure" and _names(engine.store) == before
+        qtbot.wait(50)
+        assert not closed
+        return
+    saved = before + ["Sent brochure"] if answer == "Save" else before
+    assert _names(engine.store) == saved
+    assert not dialog.isVisible() and not window.isVisible()  # quit goes on
+    qtbot.waitUntil(lambda: bool(closed), timeout=2000)
+
+
+def test_quitting_when_the_save_is_refused_keeps_the_dialog_and_window(session, qtbot):
+    engine, window = session.start()
+    dialog = _open(window, qtbot)
+    dialog.new_button.click()
+    dialog.name.setText("no ANSWER")  # a duplicate
+    window.quit()
+    _button(_question(dialog), "Save").click()
+    assert window.isVisible() and dialog.isVisible()
+    assert dialog.problem.text().startswith("A disposition named")
+
+
+def test_quitting_while_the_dialogs_question_is_open_quits_on_its_answer(session, qtbot):
     engine, window = session.start()
     dialog = _open(window, qtbot)
     dialog.new_button.click()
     dialog.name.setText("Sent brochure")
-    window.quit()
-    assert window.isVisible() and dialog.isVisible()  # not lost with the window
-    _button(_question(dialog), "Save").click()
-    assert _names(engine.store)[-1] == "Sent brochure"
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)  # the dialog's own question
+    box = _question(dialog)
+    window.quit()  # File → Quit meanwhile: the same question, not a second one
+    assert _question(dialog) is box and window.isVisible()
+    _button(box, "Discard").click()
+    assert not window.isVisible() and "Sent brochure" not in _names(engine.store)

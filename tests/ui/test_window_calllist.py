@@ -4,6 +4,8 @@ the list kept across windows, auto-advance off by default and its countdown stop
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QContextMenuEvent
@@ -250,6 +252,28 @@ def test_a_file_that_makes_no_list_says_why(session, arun, tmp_path):
     assert "the first, line 2: phone '12'" in said
     if window.call_list.summary is not None:
         window.call_list.summary.close()
+
+
+def test_a_file_gone_before_it_is_read_is_said_in_one_sentence(session, arun, tmp_path, caplog):
+    # Found by a newcomer: a file gone after it was picked showed "Call list not made" with
+    # "[Errno 2] No such file or directory" and a traceback, logged as an error.
+    from ui.common.errors import ErrorDialog
+
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([leads[0].id], "1 selected lead")
+    caplog.set_level(logging.INFO)
+    assert arun(window.call_list.from_csv(tmp_path / "today.csv")) is None
+    said = (
+        "today.csv could not be read: it is no longer there (moved, renamed or deleted since"
+        " it was picked?); the call list in use is kept."
+    )
+    assert window.statusBar().currentMessage() == said
+    assert window.call_list.panel().message.text() == said
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog)]
+    records = [r for r in caplog.records if "today.csv" in r.getMessage()]
+    assert [r.levelno for r in records] == [logging.WARNING]
+    assert records[0].exc_info is None and "Traceback" not in caplog.text
+    assert window.call_list.list.source == "1 selected lead"  # nothing lost
 
 
 def test_a_store_another_program_holds_is_said_in_one_sentence(session):

@@ -35,6 +35,31 @@ def test_pause_is_off_once_the_list_is_done(session):
     assert not page.pause_button.isEnabled()
 
 
+def test_a_paused_list_that_finishes_is_no_longer_paused(session):
+    # Found by a newcomer: Pause, then Skip to the end, left "· paused" on the tab and status
+    # bar, a disabled "Resume", and Call saying to press it.
+    engine, window = session.start()
+    leads = [engine.store.add_lead(Lead(None, n, f"555222000{i}")) for i, n in enumerate("AB")]
+    window.call_list.list.from_lead_ids([lead.id for lead in leads], "2 leads")
+    page = window.call_list.show()
+    page.pause_button.click()
+    assert page.progress.text() == "0 of 2 · 0 reached · paused"
+    page.skip_button.click()
+    assert page.progress.text() == "1 of 2 · 0 reached · paused"  # still leads to hold back
+    page.skip_button.click()
+    assert not window.call_list.list.paused
+    assert page.progress.text() == "2 of 2 · 0 reached"
+    assert window.call_list.status.full_text() == "Call list: 2 of 2 · 0 reached"
+    assert page.pause_button.text().replace("&", "") == "Pause"
+    assert not page.pause_button.isEnabled()
+    page.call_button.click()
+    assert page.message.text() == "All 2 leads are done."
+    # As stored: the next start finds it finished, not paused.
+    session.close(engine, window)
+    engine, window = session.start()
+    assert window.call_list.list.is_done() and not window.call_list.list.paused
+
+
 def test_a_lead_without_a_name_says_so_in_its_cell(session):
     engine, window = session.start()
     lead = engine.store.add_lead(Lead(None, "", "5552220002"))

@@ -4,6 +4,7 @@ the strip's keyboard flow, changes from the history, do-not-call, due call-backs
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -225,6 +226,22 @@ def test_a_call_back_in_the_past_is_refused_with_the_rule_and_loses_nothing(sess
     kept = strip.save()
     assert kept is not None and kept.notes == "try the mobile after 6"
     assert kept.callback_at == engine.store.get_call(record.id).callback_at
+
+
+def test_a_do_not_call_lead_without_a_name_is_its_formatted_number(session, arun):
+    # Found by a newcomer: the refusal read "5552223334 is marked …" where the lists show
+    # "(555) 222-3334".
+    engine, window = session.start()
+    lead, team = seed_window(engine, window)
+    engine.store.update_lead(replace(lead, name=""))
+    engine.store.set_do_not_call(lead.id, "asked not to be called")
+    window.leads_panel.refresh()
+    pick(window, lead, team)
+    window.call_panel.call_button.click()
+    box = arun(until(lambda: _box("do_not_call"), what="the do-not-call question"))
+    assert box.text() == "(555) 222-3334 is marked \u201cDo not call\u201d; nothing was sent."
+    next(b for b in box.buttons() if "Don't" in b.text()).click()
+    assert engine.store.count_calls() == 0
 
 
 def test_a_wrap_up_the_history_cannot_take_keeps_what_was_typed(session, arun, monkeypatch):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.calllist import CallList, CallListRefused, Countdown, EntryState
+from console.calllist import CallList, CallListRefused, Countdown, EntryState, file_unreadable
 from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.store import Lead, Store
@@ -140,6 +140,22 @@ def test_paused_refuses_and_resume_goes_on(store):
         calls.check_call()
     assert calls.resume().name == "Ann"
     assert calls.check_call().name == "Ann"
+
+
+def test_a_finished_list_is_never_paused(store, tmp_path):
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(add(store, "Ann", "Bob"), "2 leads")
+    calls.pause()
+    calls.skip()
+    assert calls.paused  # Bob still waits: held back
+    calls.skip()
+    assert calls.is_done() and not calls.paused
+    with pytest.raises(CallListRefused, match="All 2 leads are done"):
+        calls.check_call()
+    with pytest.raises(CallListRefused, match="All 2 leads are done"):
+        calls.pause()
+    with Store.open(tmp_path / "store.db") as again:  # as written
+        assert not CallList(again, CallRegistry(), clock).paused
 
 
 def test_the_list_survives_a_reopen(store, tmp_path):
@@ -397,6 +413,15 @@ def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store,
     calls = CallList(store, CallRegistry(), clock)
     calls.from_file(str(path))
     assert [e.name for e in calls.entries] == ["Cy"]
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as raised:
         calls.from_file(str(tmp_path / "missing.csv"))
     assert [e.name for e in calls.entries] == ["Cy"]  # the list in use is kept
+    assert file_unreadable(tmp_path / "missing.csv", raised.value) == (
+        "missing.csv could not be read: it is no longer there (moved, renamed or deleted"
+        " since it was picked?); the call list in use is kept."
+    )
+    with pytest.raises(OSError) as raised:
+        calls.from_file(tmp_path)  # a folder
+    assert file_unreadable(tmp_path, raised.value).endswith(
+        " could not be read: it is a folder, not a file; the call list in use is kept."
+    )

@@ -299,8 +299,12 @@ class CallListPage(QWidget):
             self.calls.resume()
             self.say(self.tr("Resumed."))
         else:
-            self.calls.pause()
-            self.say(self.tr("Paused: no call from the list until Resume."))
+            try:
+                self.calls.pause()
+            except CallListRefused as exc:  # finished meanwhile: nothing to hold back
+                self.say(str(exc))
+            else:
+                self.say(self.tr("Paused: no call from the list until Resume."))
         self.refresh()
 
     def _auto_toggled(self, on: bool) -> None:

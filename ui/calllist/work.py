@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from console.calllist import CallList, CallListRefused, no_leads_in
+from console.calllist import CallList, CallListRefused, file_unreadable, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
 from console.phone import format_display
@@ -250,7 +250,12 @@ class CallListWork(QObject):
             store = self._engine.store
             before = store.count_leads()
             report, ids, source = await off_thread(self.list.read_file, path, mapping)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:  # the file's problem, said as a list refused: no traceback
+            said = file_unreadable(path, exc)
+            log.warning("%s", said)
+            self._tell(said)
+            return None
+        except sqlite3.Error as exc:
             show_error(self.tr("Call list not made"), exc, self._window)
             return None
         # The list itself changes here, on the window's thread.

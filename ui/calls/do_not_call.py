@@ -27,8 +27,10 @@ def ask_override(
     """
     from PySide6.QtWidgets import QMessageBox
 
+    from console.phone import format_display
+
     lead = refusal.lead
-    who = lead.name or lead.number
+    who = lead.name or format_display(lead.number)
     box = ask(
         parent,
         _tr("Do not call"),

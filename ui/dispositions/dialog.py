@@ -44,6 +44,8 @@ from ui.common.undo import Note, Ref, StoreChange, StoreUndo, UndoBar, undo_acti
 from ui.common.widgets import button
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QMessageBox
 
 STRIP_KEYS = 9  # the wrap-up strip gives the first nine a digit
@@ -65,6 +67,7 @@ class DispositionsDialog(QDialog):
         self.read_only_reason = ""
         self._adding = False
         self.question: QMessageBox | None = None  # "not saved: Save / Discard / Cancel?"
+        self._then: Callable[[], object] = lambda: None  # after Save or Discard in it
         # After a removal the neighbour is current (as in any list), and Remove rests for a
         # double-click's time: a double-click, or a second press before the list has been
         # seen again, would otherwise remove that neighbour too.
@@ -235,12 +238,20 @@ class DispositionsDialog(QDialog):
 
     def reject(self) -> None:
         """Esc and Close (closeEvent calls this): an edit not saved is asked about first."""
-        if not self.has_unsaved_edit():
+        if not self.ask_before_close(lambda: None):
             super().reject()
-            return
+
+    def ask_before_close(self, then: Callable[[], object]) -> bool:
+        """Before the dialog (or the window, on quitting) closes on an edit not saved: Save,
+        Discard or Cancel. Save (when the rules accept it) or Discard closes the dialog, then
+        calls ``then`` (the window closes again); Cancel stays. True while asking (the close
+        waits), False when there is nothing to ask."""
+        if not self.has_unsaved_edit():
+            return False
+        self._then = then  # the latest asker goes on: Quit while Esc's question is open
         if self.question is not None:
             self.question.raise_()
-            return
+            return True
 
         from PySide6.QtWidgets import QMessageBox
 
@@ -271,11 +282,13 @@ class DispositionsDialog(QDialog):
                 self._show_current()
             if chosen in (answers.Save, answers.Discard):
                 super(DispositionsDialog, self).reject()
+                self._then()
 
         box.buttonClicked.connect(answered)
         box.finished.connect(lambda _result: setattr(self, "question", None))
         self.question = box
         box.open()
+        return True
 
     def _kind_index(self, disposition: Disposition) -> int:
         return max(0, self.kind.findData(disposition.kind))

@@ -440,12 +440,15 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.tray.hidden_to_tray()
             return
         dispositions = self._dialogs.get("dispositions")
-        if dispositions is not None and dispositions.has_unsaved_edit():  # type: ignore[attr-defined]
+
+        def again() -> None:  # after a question answered "go on": closed again, as asked
+            self._close_again(quitting)
+
+        if dispositions is not None and dispositions.ask_before_close(again):  # type: ignore[attr-defined]
             event.ignore()  # a disposition typed and not saved: its dialog asks first
             dispositions.raise_()
-            dispositions.close()
             return
-        if self.wrap_ups.ask_before_close(lambda: self._close_again(quitting)):
+        if self.wrap_ups.ask_before_close(again):
             event.ignore()  # a wrap-up begun and not saved: asked first
             return
         # Only calls that may have been sent are worth a question; one still being checked
