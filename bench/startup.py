@@ -15,7 +15,7 @@ RUNS = 1 if SMOKE else 15
 TARGET = 1.5  # times the reference (issue 10), not the bare window
 
 
-def _launch(argv: list[str], env: dict[str, str], wait_started: bool) -> dict[str, float]:
+def launch(argv: list[str], env: dict[str, str], wait_started: bool) -> dict[str, float]:
     """Start a process, wait for its ready file; seconds from start to "shown" (and "started")."""
     with tempfile.TemporaryDirectory() as folder:
         ready = Path(folder) / "ready"
@@ -61,19 +61,19 @@ def run(work: Path) -> list[Figure]:
     design_argv = [*floor_argv, "--qasync"]
     app_argv = [PYTHON, str(ROOT / "main.py")]
     # A first launch of each, not counted: it creates the store and fills the file cache.
-    _launch(floor_argv, env, False)
-    _launch(design_argv, env, False)
-    _launch(app_argv, env, True)
+    launch(floor_argv, env, False)
+    launch(design_argv, env, False)
+    launch(app_argv, env, True)
     app_marks: list[dict[str, float]] = []
 
     def floor_once() -> float:
-        return _launch(floor_argv, env, False)["shown"]
+        return launch(floor_argv, env, False)["shown"]
 
     def design_once() -> float:
-        return _launch(design_argv, env, False)["shown"]
+        return launch(design_argv, env, False)["shown"]
 
     def app_once() -> float:
-        app_marks.append(_launch(app_argv, env, True))
+        app_marks.append(launch(app_argv, env, True))
         return app_marks[-1]["shown"]
 
     floors, designs, apps = interleaved(RUNS, floor_once, design_once, app_once)
