@@ -33,6 +33,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("new", type=Path, help="another checkout")
     parser.add_argument("--runs", type=int, default=15, help="pairs of launches (15)")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs: give 1 or more pairs")
     roots = [args.old.resolve(), args.new.resolve()]
     with tempfile.TemporaryDirectory() as folder:
         envs = []
@@ -50,8 +52,11 @@ def main(argv: list[str]) -> int:
     pairs = [b / a for a, b in zip(old, new, strict=True)]
     print(f"old {roots[0]}: median {statistics.median(old):.3f} s")
     print(f"new {roots[1]}: median {statistics.median(new):.3f} s")
-    quartiles = ", ".join(f"{q:.2f}" for q in statistics.quantiles(pairs, n=4))
-    print(f"new/old per pair: median {statistics.median(pairs):.3f} (quartiles {quartiles})")
+    spread = ""
+    if len(pairs) > 1:  # quartiles need two pairs at least
+        quartiles = ", ".join(f"{q:.2f}" for q in statistics.quantiles(pairs, n=4))
+        spread = f" (quartiles {quartiles})"
+    print(f"new/old per pair: median {statistics.median(pairs):.3f}{spread}")
     return 0
 
 

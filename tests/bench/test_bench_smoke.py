@@ -63,3 +63,21 @@ def test_every_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None:
         assert stall["detail"]["backends_stopped"] >= 1, stall
     # The table is printed too, one line per figure.
     assert all(name in done.stdout for name in names)
+
+
+@pytest.mark.timeout(120)
+def test_the_head_to_head_start_up_tool_compares_two_checkouts():
+    # This checkout against itself, one counted pair: it runs and says both medians and a ratio.
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ab", str(ROOT), str(ROOT), "--runs", "1"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": child_pythonpath()},
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    old, new, pairs = done.stdout.splitlines()
+    assert old.startswith("old ") and new.startswith("new ") and " s" in old
+    ratio = float(pairs.split("median ")[1].split()[0])
+    assert 0.2 < ratio < 5
