@@ -30,11 +30,11 @@ written with the next change. Building a list is written or not made (sqlite3.Er
 
 from console.calllist.parts import (
     AUTO_ADVANCE_SECONDS,
+    LIST_KEPT,
     CallListRefused,
     CallListStore,
     Countdown,
     Progress,
-    file_unreadable,
 )
 from console.calllist.worklist import CallList, no_leads_in
 from console.store.calllists import Entry, EntryState
@@ -47,7 +47,7 @@ __all__ = [
     "Countdown",
     "Entry",
     "EntryState",
+    "LIST_KEPT",
     "Progress",
-    "file_unreadable",
     "no_leads_in",
 ]

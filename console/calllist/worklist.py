@@ -208,7 +208,8 @@ class CallList:
         The leads importer reads it (console.csvio.import_leads: its layouts, or ``mapping``).
         Rows whose number is not a lead yet are saved as leads; a row whose number already is
         one lists that lead (said in the report's notices). Bad rows are in the report's
-        problems, each by its line. OSError when it cannot be read (file_unreadable says why).
+        problems, each by its line. OSError when it cannot be read
+        (console.problems.file_unreadable says why).
         """
         from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 

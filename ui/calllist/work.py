@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from console.calllist import CallList, CallListRefused, file_unreadable, no_leads_in
+from console.calllist import LIST_KEPT, CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
 from console.phone import format_display
+from console.problems import file_unreadable
 from console.store import CallRecord, Lead
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
@@ -251,7 +252,7 @@ class CallListWork(QObject):
             before = store.count_leads()
             report, ids, source = await off_thread(self.list.read_file, path, mapping)
         except OSError as exc:  # the file's problem, said as a list refused: no traceback
-            said = file_unreadable(path, exc)
+            said = file_unreadable(path, exc, LIST_KEPT)
             log.warning("%s", said)
             self._tell(said)
             return None
