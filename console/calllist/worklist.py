@@ -21,7 +21,7 @@ from console.calllist.parts import (
 )
 from console.calls.outcome import Status
 from console.calls.registry import CallRegistry, InFlight, call_key
-from console.phone import format_display
+from console.phone import lead_label
 from console.store.calllists import Entry, EntryState, StoredList
 from console.store.models import CallRecord, Lead
 
@@ -365,7 +365,7 @@ class CallList:
             raise CallListRefused("The call list is paused: press Resume to go on.")
         if self._wrapping is not None:
             entry = self._call_entry_now()
-            who = (entry.name or format_display(entry.number)) if entry else "the last lead"
+            who = lead_label(entry.name, entry.number) if entry else "the last lead"
             raise CallListRefused(
                 f"Save or skip the wrap-up of the call to {who} first; then the next lead comes up."
             )
@@ -376,7 +376,7 @@ class CallList:
             raise CallListRefused(self.nothing_left())
         why = self._rule_skips(self.position)
         if why is not None:
-            who = entry.name or format_display(entry.number)
+            who = lead_label(entry.name, entry.number)
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
             self._save_entry(self.position)
             self.next()

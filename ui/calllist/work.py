@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 from console.calllist import LIST_KEPT, CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
-from console.phone import format_display
+from console.phone import lead_label
 from console.problems import file_unreadable
 from console.store import CallRecord, Lead
 from ui.common.errors import ask, show_error
@@ -107,7 +107,7 @@ class CallListWork(QObject):
             self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
             return None
         lead = self._engine.store.get_lead(entry.lead_id)
-        who = entry.name or format_display(entry.number)
+        who = lead_label(entry.name, entry.number)
         if lead is None:  # deleted between the check and now
             self._tell(self.tr("{0} is no longer a saved lead; nothing was sent.").format(who))
             return None
@@ -149,7 +149,7 @@ class CallListWork(QObject):
         else:
             self._refresh()
             self._tell(self.tr("Wrap up the call to {0}; then the next lead comes up.")
-                       .format(entry.name or format_display(entry.number)))  # fmt: skip
+                       .format(lead_label(entry.name, entry.number)))  # fmt: skip
 
     def wrap_up_done(self, record: CallRecord, saved: bool) -> None:
         """A wrap-up was saved (or skipped): a list's call keeps its disposition in its
@@ -169,7 +169,7 @@ class CallListWork(QObject):
         if entry is None:
             self._tell(self.list.nothing_left())
         else:
-            who = entry.name or format_display(entry.number)
+            who = lead_label(entry.name, entry.number)
             self._tell(self.tr("Up next: {0}.").format(who))
         if self._built():
             self._page().next_lead_up()
