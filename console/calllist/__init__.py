@@ -28,6 +28,7 @@ disk) leaves the list going on in memory: ``save_problem`` says so in one senten
 written with the next change. Building a list is written or not made (sqlite3.Error).
 """
 
+from console.calllist.build import no_leads_in
 from console.calllist.parts import (
     AUTO_ADVANCE_SECONDS,
     LIST_KEPT,
@@ -36,7 +37,7 @@ from console.calllist.parts import (
     Countdown,
     Progress,
 )
-from console.calllist.worklist import CallList, no_leads_in
+from console.calllist.worklist import CallList
 from console.store.calllists import Entry, EntryState
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""The call list's small parts: what it needs of the store, its refusal, its progress and
-auto-advance's countdown (console.calllist says the rules)."""
+"""The call list's small parts: what it needs of the store, its refusal, its progress,
+auto-advance's countdown and "reached today" (console.calllist says the rules)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from console.calls.outcome import Status
 from console.store.calllists import Entry, StoredList
 from console.store.models import CallRecord, Lead, LeadCalls
 
@@ -84,6 +85,19 @@ class Countdown:
         """Stop counting; whether it was counting."""
         was, self.left = self.left is not None, None
         return was
+
+
+def reached_today(store: CallListStore, number: str, now: datetime) -> str | None:
+    """The local time (HH:MM in ``now``'s zone) of the latest call today that reached
+    ``number`` (history status success), or None."""
+    for call in store.lead_calls(number, RECENT_CALLS).recent:  # newest first
+        if call.status != Status.SUCCESS:
+            continue
+        clock, today = clock_text(call.created_at, now)
+        if today:
+            return clock
+        break  # older than today: none later can be today
+    return None
 
 
 def clock_text(iso: str, now: datetime) -> tuple[str, bool]:
