@@ -14,7 +14,7 @@ from console import words
 from console.csvlayout import Mapping, Preview, header_key, phone_order, preview, read_table
 from console.csvtext import safe_cell, unescape_cell
 from console.masking import SECRETS
-from console.phone import format_display, read_digits
+from console.phone import format_display, lead_label, read_digits
 from console.store.models import CallRecord, Lead, TeamList, TeamMember
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def drop_known(report: ImportReport, known: dict[str, str]) -> int:
     dropped: list[tuple[int, str]] = []
     for lead, line, source in zip(report.leads, report.lines, report.sources, strict=True):
         if lead.number in known:
-            name = known[lead.number] or format_display(lead.number)
+            name = lead_label(known[lead.number], lead.number)
             dropped.append(
                 (line, f"line {line}: phone {format_display(lead.number)} is already the lead "
                  f"{_shown(name)}; skipped")
@@ -259,7 +259,7 @@ def list_known(report: ImportReport, known: dict[str, str]) -> list[Lead]:
     new: list[Lead] = []
     for lead, line in zip(report.leads, report.lines, strict=True):
         if lead.number in known:
-            who = known[lead.number] or format_display(lead.number)
+            who = lead_label(known[lead.number], lead.number)
             report.notices.append(
                 f"line {line}: {format_display(lead.number)} is already the lead {who};"
                 " listed, not added again"

@@ -140,6 +140,12 @@ def format_display(digits: str) -> str:
     return digits
 
 
+def lead_label(name: str, number: str) -> str:
+    """A lead as sentences and lists name it: its ``name``, else its ``number`` (digits, as
+    stored) formatted by ``format_display``: "Ann Archer", or "(555) 201-7777" without a name."""
+    return name or format_display(number)
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ cannot be reached: console.store.postgres.server), the window into a dialog.
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 # The exit code of a command (and of the window) stopped by a local problem: nothing was sent.
@@ -95,3 +96,19 @@ def file_problem(exc: OSError, path: Path, *, what: str, kind: str) -> LocalProb
         hint=os_hint(exc, path.parent),
         kind=kind,
     )
+
+
+def file_unreadable(path: str | os.PathLike[str], exc: OSError, outcome: str) -> str:
+    """Why a file the person picked (a CSV of leads, a call list) could not be read, in one
+    sentence naming it: "today.csv could not be read: it is no longer there (...); {outcome}."
+
+    ``exc`` is the OSError met reading it; ``outcome`` says what became of the work, in a few
+    words without a full stop ("the call list in use is kept"). A local problem for the person
+    to see to, not the console's fault: said and logged as a warning, never a traceback.
+    """
+    name = os.path.basename(os.fspath(path))
+    if exc.errno == errno.ENOENT:  # the picker takes only files that exist: it went since
+        why = "it is no longer there (moved, renamed or deleted since it was picked?)"
+    else:
+        why = os_reason(exc)
+    return f"{name} could not be read: {why}; {outcome}."

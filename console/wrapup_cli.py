@@ -25,7 +25,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.store.dispositions import (
     CALL_BACK,
     DO_NOT_CALL,
@@ -177,11 +177,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payload))
         return EXIT_OK
     what = done.disposition or "no disposition"
-    print(f"Call {done.id} ({done.lead_name or format_display(done.lead_number)}): {what}.")
+    print(f"Call {done.id} ({lead_label(done.lead_name, done.lead_number)}): {what}.")
     if done.callback_at:
         print(f"Call back at {done.callback_at}.")
     if marked is not None:
-        print(f"{marked.name or format_display(marked.number)} is marked \u201cDo not call\u201d.")
+        print(f"{lead_label(marked.name, marked.number)} is marked \u201cDo not call\u201d.")
     return EXIT_OK
 
 

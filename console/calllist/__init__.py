@@ -28,15 +28,16 @@ disk) leaves the list going on in memory: ``save_problem`` says so in one senten
 written with the next change. Building a list is written or not made (sqlite3.Error).
 """
 
+from console.calllist.build import no_leads_in
 from console.calllist.parts import (
     AUTO_ADVANCE_SECONDS,
+    LIST_KEPT,
     CallListRefused,
     CallListStore,
     Countdown,
     Progress,
-    file_unreadable,
 )
-from console.calllist.worklist import CallList, no_leads_in
+from console.calllist.worklist import CallList
 from console.store.calllists import Entry, EntryState
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
     "Countdown",
     "Entry",
     "EntryState",
+    "LIST_KEPT",
     "Progress",
-    "file_unreadable",
     "no_leads_in",
 ]

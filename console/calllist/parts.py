@@ -1,20 +1,21 @@
-"""The call list's small parts: what it needs of the store, its refusal, its progress and
-auto-advance's countdown (console.calllist says the rules)."""
+"""The call list's small parts: what it needs of the store, its refusal, its progress,
+auto-advance's countdown and "reached today" (console.calllist says the rules)."""
 
 from __future__ import annotations
 
-import errno
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from console.problems import os_reason
+from console.calls.outcome import Status
 from console.store.calllists import Entry, StoredList
 from console.store.models import CallRecord, Lead, LeadCalls
 
 AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
 RECENT_CALLS = 20  # how many of a lead's newest calls "reached today" looks through
+# What becomes of the list when a file picked for a new one cannot be read
+# (console.problems.file_unreadable's ``outcome``).
+LIST_KEPT = "the call list in use is kept"
 
 
 class CallListStore(Protocol):
@@ -38,18 +39,6 @@ class CallListStore(Protocol):
 
 class CallListRefused(Exception):
     """The list will not do that now; str() is one sentence for the person."""
-
-
-def file_unreadable(path: str | os.PathLike[str], exc: OSError) -> str:
-    """Why a file picked for a list could not be read (``exc``, from reading it), in one
-    sentence naming it, as ``no_leads_in`` says why one makes no list: a local problem for
-    the person to see to, not the console's fault."""
-    name = os.path.basename(os.fspath(path))
-    if exc.errno == errno.ENOENT:  # the picker takes only files that exist: it went since
-        why = "it is no longer there (moved, renamed or deleted since it was picked?)"
-    else:
-        why = os_reason(exc)
-    return f"{name} could not be read: {why}; the call list in use is kept."
 
 
 @dataclass(frozen=True)
@@ -96,6 +85,19 @@ class Countdown:
         """Stop counting; whether it was counting."""
         was, self.left = self.left is not None, None
         return was
+
+
+def reached_today(store: CallListStore, number: str, now: datetime) -> str | None:
+    """The local time (HH:MM in ``now``'s zone) of the latest call today that reached
+    ``number`` (history status success), or None."""
+    for call in store.lead_calls(number, RECENT_CALLS).recent:  # newest first
+        if call.status != Status.SUCCESS:
+            continue
+        clock, today = clock_text(call.created_at, now)
+        if today:
+            return clock
+        break  # older than today: none later can be today
+    return None
 
 
 def clock_text(iso: str, now: datetime) -> tuple[str, bool]:

@@ -1,5 +1,5 @@
 """The call list itself: building it, moving through it, its calls (console.calllist says
-the rules)."""
+the rules; console.calllist.build finds the leads of a new one)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from console.calllist.build import no_leads_in, read_leads, saved_entries, search_ids
 from console.calllist.parts import (
-    RECENT_CALLS,
     CallListRefused,
     CallListStore,
     Progress,
     clock_text,
     local_now,
+    reached_today,
 )
 from console.calls.outcome import Status
 from console.calls.registry import CallRegistry, InFlight, call_key
-from console.phone import format_display
+from console.phone import lead_label
 from console.store.calllists import Entry, EntryState, StoredList
 from console.store.models import CallRecord, Lead
 
@@ -30,24 +30,6 @@ if TYPE_CHECKING:
     from console.csvlayout import Mapping
 
 _T = TypeVar("_T")
-
-
-def no_leads_in(path: str | os.PathLike[str], report: ImportReport | None = None) -> str:
-    """Why a file makes no list, in words (for ``CallList.from_lead_ids``'s ``empty``), with
-    the importer's reason from ``report`` (read_file's): a missing column, or how many rows
-    were bad and the first of them by its line."""
-    from console.words import count
-
-    said = f"{os.path.basename(os.fspath(path))} has no leads to call"
-    if report is None or report.leads:  # leads read, none of them saved any more
-        return said
-    if report.mapping is None and report.problems:  # the header: no phone column, empty file
-        return f"{said}: {report.problems[0]}"
-    if report.problems:
-        first = "the first, " if len(report.problems) > 1 else ""
-        bad = count(len(report.problems), "row")
-        return f"{said}: {bad} could not be read as leads ({first}{report.problems[0]})"
-    return f"{said}: it has no rows under its header"
 
 
 def _writes(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -168,15 +150,7 @@ class CallList:
         when none of them is a saved lead (``empty`` says why, in words: "The search “x”
         finds no leads"), as an empty list would only lose the one in use."""
         self._refuse_if_calling("no new list was made")
-        seen: set[int] = set()
-        entries: list[Entry] = []
-        for lead_id in lead_ids:
-            if lead_id in seen:
-                continue
-            seen.add(lead_id)
-            lead = self.store.get_lead(lead_id)
-            if lead is not None and lead.id is not None:
-                entries.append(Entry(lead.id, lead.name, lead.number))
+        entries = saved_entries(self.store, lead_ids)
         if not entries:
             why = empty or "None of these leads is saved any more"
             raise CallListRefused(f"{why}; the call list in use is kept.")
@@ -189,11 +163,7 @@ class CallList:
     def from_search(self, text: str, limit: int = 10_000) -> int:
         """A new list of the leads the leads search finds for ``text`` (all leads for ""),
         in the order the leads table shows them by default (by name)."""
-        leads = self.store.search_leads(text, limit)
-        ids = [lead.id for lead in leads if lead.id is not None]
-        words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
-        empty = f"The {words} finds no leads" if text.strip() else "There are no leads yet"
-        return self.from_lead_ids(ids, f"{len(ids)} leads from {words}", empty)
+        return self.from_lead_ids(*search_ids(self.store, text, limit))
 
     def read_file(
         self,
@@ -203,24 +173,9 @@ class CallList:
     ) -> tuple[ImportReport, list[int], str]:
         """Read a CSV file's leads for a new list: (the report, the lead ids in the file's
         order, the list's source in words). Blocking: run it off the UI thread, then give the
-        ids to ``from_lead_ids`` (``from_file`` does both).
-
-        The leads importer reads it (console.csvio.import_leads: its layouts, or ``mapping``).
-        Rows whose number is not a lead yet are saved as leads; a row whose number already is
-        one lists that lead (said in the report's notices). Bad rows are in the report's
-        problems, each by its line. OSError when it cannot be read (file_unreadable says why).
-        """
-        from console.csvio import import_leads_into  # the CSV reader: only when a file is read
-
-        # A path, never text: the importer reads a str as the CSV's own text.
-        report, _added = import_leads_into(
-            self.store, Path(path), mapping, progress, keep_known=True
-        )
-        # The file's numbers are unique (the importer skips a repeat): one lookup of them.
-        found = self.store.lead_ids([lead.number for lead in report.leads])
-        ids = [found[lead.number] for lead in report.leads if lead.number in found]
-        name = os.path.basename(os.fspath(path))
-        return report, ids, f"{len(ids)} leads from {name}"
+        ids to ``from_lead_ids`` (``from_file`` does both). See console.calllist.build.read_leads
+        (OSError when it cannot be read: console.problems.file_unreadable says why)."""
+        return read_leads(self.store, path, mapping, progress)
 
     def from_file(
         self,
@@ -299,15 +254,7 @@ class CallList:
     def reached_today(self, number: str) -> str | None:
         """The local time (HH:MM) of the latest call today that reached ``number`` (see the
         module: history status success), or None."""
-        now = self._now()
-        for call in self.store.lead_calls(number, RECENT_CALLS).recent:  # newest first
-            if call.status != Status.SUCCESS:
-                continue
-            clock, today = clock_text(call.created_at, now)
-            if today:
-                return clock
-            break  # older than today: none later can be today
-        return None
+        return reached_today(self.store, number, self._now())
 
     @_writes
     def skip(self, reason: str = "by the agent") -> Entry | None:
@@ -364,7 +311,7 @@ class CallList:
             raise CallListRefused("The call list is paused: press Resume to go on.")
         if self._wrapping is not None:
             entry = self._call_entry_now()
-            who = (entry.name or format_display(entry.number)) if entry else "the last lead"
+            who = lead_label(entry.name, entry.number) if entry else "the last lead"
             raise CallListRefused(
                 f"Save or skip the wrap-up of the call to {who} first; then the next lead comes up."
             )
@@ -375,7 +322,7 @@ class CallList:
             raise CallListRefused(self.nothing_left())
         why = self._rule_skips(self.position)
         if why is not None:
-            who = entry.name or format_display(entry.number)
+            who = lead_label(entry.name, entry.number)
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
             self._save_entry(self.position)
             self.next()

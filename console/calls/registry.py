@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.calls.outcome import Status
-from console.phone import format_display
+from console.phone import lead_label
 
 if TYPE_CHECKING:
     from console.store.journal import Unsaved
@@ -88,7 +88,7 @@ class InFlight:
     @property
     def lead(self) -> str:
         """The lead as a person reads it: the name, else the formatted number."""
-        return self.lead_name or format_display(self.lead_number)
+        return lead_label(self.lead_name, self.lead_number)
 
 
 class AlreadyPending(Exception):

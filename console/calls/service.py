@@ -21,7 +21,7 @@ from console.calls.registry import CallRegistry, InFlight, Observer
 from console.calls.request import Problem, Validation, redacted_url, validate
 from console.credentials import Credentials
 from console.masking import SECRETS, mask
-from console.phone import format_display
+from console.phone import lead_label
 from console.store import Lead, Store
 from console.store.journal import Unsaved
 
@@ -67,7 +67,7 @@ class DoNotCall(Exception):
         self.lead = lead
         why = lead.do_not_call_reason or "no reason given"
         # The reason after a colon, not in brackets: it may hold brackets of its own.
-        who = lead.name or format_display(lead.number)
+        who = lead_label(lead.name, lead.number)
         super().__init__(
             f"{who} is marked “Do not call”: {why}; nothing was sent,"
             " and only an explicit override calls anyway."

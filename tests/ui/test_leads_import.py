@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +133,25 @@ def test_cancelling_the_column_step_imports_nothing(qtbot, arun, panel, store, t
 
     assert arun(cancel()) is None
     assert store.count_leads() == 0 and panel.import_button.isEnabled()
+
+
+def test_a_file_gone_since_it_was_picked_is_one_sentence_without_traceback(
+    qtbot, arun, panel, store, tmp_path, caplog
+) -> None:
+    # Found by hand: the dialog showed the OSError with its Python traceback under it.
+    gone = tmp_path / "today.csv"  # picked, then moved away before the import read it
+    with caplog.at_level(logging.WARNING):
+        assert arun(panel.import_csv(gone)) is None
+    dialog = panel.error_dialog
+    assert dialog.windowTitle() == "Leads not imported" and dialog.isVisible()
+    said = (
+        "today.csv could not be read: it is no longer there (moved, renamed or deleted since"
+        " it was picked?); no lead was added."
+    )
+    assert dialog.message.text() == said
+    assert dialog.details.isHidden() and dialog.details.toPlainText() == ""
+    logged = [r for r in caplog.records if said in r.getMessage()]
+    assert [r.levelno for r in logged] == [logging.WARNING]
+    assert not any(r.exc_info for r in caplog.records)
+    assert store.count_leads() == 0 and panel.import_button.isEnabled()
+    dialog.close()

@@ -421,3 +421,19 @@ def test_notes_of_a_lead_deleted_meanwhile_stay_in_their_window(qtbot, panel, st
     assert "deleted" in dialog.problem.text()
     assert store.get_lead(ann.id) is None  # not brought back behind the person's back
     dialog.reject()
+
+
+@OFFSCREEN_NOTICES
+def test_do_not_call_asks_about_a_lead_without_a_name_by_its_formatted_number(
+    qtbot, panel, store
+) -> None:
+    # Found by hand: the question said "Why is 5551114444 not to be called?", raw digits.
+    from ui.leads.do_not_call import ask_reason
+
+    lead = store.add_lead(Lead(None, "", "5551114444", "Initech"))
+    saved: list[str] = []
+    dialog = ask_reason(panel, lead, saved.append)
+    assert dialog.labelText() == "Why is (555) 111-4444 not to be called? (Call will say it)"
+    dialog.setTextValue("moved away")
+    dialog.accept()
+    assert saved == ["moved away"]

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.calllist import CallList, CallListRefused, Countdown, EntryState, file_unreadable
+from console.calllist import LIST_KEPT, CallList, CallListRefused, Countdown, EntryState
 from console.calls import CallRegistry
 from console.calls.outcome import Status
+from console.problems import file_unreadable
 from console.store import Lead, Store
 
 LIST = "5551110003|5551110004"
@@ -416,12 +417,12 @@ def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store,
     with pytest.raises(OSError) as raised:
         calls.from_file(str(tmp_path / "missing.csv"))
     assert [e.name for e in calls.entries] == ["Cy"]  # the list in use is kept
-    assert file_unreadable(tmp_path / "missing.csv", raised.value) == (
+    assert file_unreadable(tmp_path / "missing.csv", raised.value, LIST_KEPT) == (
         "missing.csv could not be read: it is no longer there (moved, renamed or deleted"
         " since it was picked?); the call list in use is kept."
     )
     with pytest.raises(OSError) as raised:
         calls.from_file(tmp_path)  # a folder
-    assert file_unreadable(tmp_path, raised.value).endswith(
+    assert file_unreadable(tmp_path, raised.value, LIST_KEPT).endswith(
         " could not be read: it is a folder, not a file; the call list in use is kept."
     )

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.phone import check_phone, clean, format_display, is_fictional, read_digits
+from console.phone import (
+    check_phone,
+    clean,
+    format_display,
+    is_fictional,
+    lead_label,
+    read_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -347,3 +354,9 @@ def test_a_pause_at_the_end_is_post_dial_not_letters(text):
 def test_an_n11_exchange_is_refused_like_an_n11_area_code(text):
     error = check_phone(text).error or ""
     assert "N11" in error and "exchange" in error
+
+
+def test_a_lead_is_named_by_its_name_else_its_formatted_number() -> None:
+    assert lead_label("Ann Archer", "5552017777") == "Ann Archer"
+    assert lead_label("", "5552017777") == "(555) 201-7777"
+    assert lead_label("", "12345") == "12345"  # not ten digits: as stored

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.calllist import CallList, CallListRefused, Countdown, Entry, EntryState
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import Store
 from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
@@ -283,7 +283,7 @@ class CallListPage(QWidget):
             self.say(str(exc))
             return
         if entry is not None:
-            who = entry.name or format_display(entry.number)
+            who = lead_label(entry.name, entry.number)
             if entry.state == EntryState.SKIPPED:
                 self.say(self.tr("Skipped {0}.").format(who))
             else:  # called already: Skip went on without waiting for its wrap-up
@@ -342,7 +342,7 @@ class CallListPage(QWidget):
 
     def _show_countdown(self) -> None:
         entry = self.calls.current()
-        who = (entry.name or format_display(entry.number)) if entry else ""
+        who = lead_label(entry.name, entry.number) if entry else ""
         self.countdown_label.setText(
             self.tr("Calling {0} in {1} s: any key or Pause stops it.").format(
                 who, self.countdown.left

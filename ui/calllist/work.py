@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from console.calllist import CallList, CallListRefused, file_unreadable, no_leads_in
+from console.calllist import LIST_KEPT, CallList, CallListRefused, no_leads_in
 from console.calls import InFlight
 from console.engine import Engine
-from console.phone import format_display
+from console.phone import lead_label
+from console.problems import file_unreadable
 from console.store import CallRecord, Lead
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
@@ -106,7 +107,7 @@ class CallListWork(QObject):
             self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
             return None
         lead = self._engine.store.get_lead(entry.lead_id)
-        who = entry.name or format_display(entry.number)
+        who = lead_label(entry.name, entry.number)
         if lead is None:  # deleted between the check and now
             self._tell(self.tr("{0} is no longer a saved lead; nothing was sent.").format(who))
             return None
@@ -148,7 +149,7 @@ class CallListWork(QObject):
         else:
             self._refresh()
             self._tell(self.tr("Wrap up the call to {0}; then the next lead comes up.")
-                       .format(entry.name or format_display(entry.number)))  # fmt: skip
+                       .format(lead_label(entry.name, entry.number)))  # fmt: skip
 
     def wrap_up_done(self, record: CallRecord, saved: bool) -> None:
         """A wrap-up was saved (or skipped): a list's call keeps its disposition in its
@@ -168,7 +169,7 @@ class CallListWork(QObject):
         if entry is None:
             self._tell(self.list.nothing_left())
         else:
-            who = entry.name or format_display(entry.number)
+            who = lead_label(entry.name, entry.number)
             self._tell(self.tr("Up next: {0}.").format(who))
         if self._built():
             self._page().next_lead_up()
@@ -251,7 +252,7 @@ class CallListWork(QObject):
             before = store.count_leads()
             report, ids, source = await off_thread(self.list.read_file, path, mapping)
         except OSError as exc:  # the file's problem, said as a list refused: no traceback
-            said = file_unreadable(path, exc)
+            said = file_unreadable(path, exc, LIST_KEPT)
             log.warning("%s", said)
             self._tell(said)
             return None

@@ -27,10 +27,10 @@ def ask_override(
     """
     from PySide6.QtWidgets import QMessageBox
 
-    from console.phone import format_display
+    from console.phone import lead_label
 
     lead = refusal.lead
-    who = lead.name or format_display(lead.number)
+    who = lead_label(lead.name, lead.number)
     box = ask(
         parent,
         _tr("Do not call"),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from console.calls.params import OPTION_NAMES
-from console.phone import format_display
+from console.phone import lead_label
 from console.store import CallRecord, Lead, TeamList, TeamMember
 from ui.common.errors import ask
 
@@ -32,7 +32,7 @@ class LoadFromHistory:
         if not changes:
             self._load_call(record, None, saved=saved)
             return
-        who = record.lead_name or format_display(record.lead_number)
+        who = lead_label(record.lead_name, record.lead_number)
         changed = [self.tr("{0}: {1} → {2}").format(*change) for change in changes]
         lines = "\n".join(f"• {line}" for line in changed)
         self._load_question = ask(

@@ -24,7 +24,7 @@ from console.calls.outcome import CallError, Status
 from console.calls.request import Validation, warning_lines
 from console.credentials import Credentials
 from console.engine import Engine
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.problems import LocalProblem
 from console.settings import CONFIRM_REPEAT_CALL, LAST_TEAM
 from console.store import Lead, TeamList
@@ -446,7 +446,7 @@ class CallPanel(LoadFromHistory, QWidget):
     def _show_calling(
         self, plan: CallPlan, warnings: list[str] | None, reservation: InFlight
     ) -> None:
-        text = self.tr("Calling {0}…").format(plan.lead_name or format_display(plan.lead_number))
+        text = self.tr("Calling {0}…").format(lead_label(plan.lead_name, plan.lead_number))
         # Shown beside Call, never blocking, and kept with the outcome: read in the window,
         # not only in a tooltip a keyboard cannot open.
         self._warnings = [f"⚠ {w}" for w in warnings or []]

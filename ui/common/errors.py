@@ -89,14 +89,17 @@ def show_error(
     *,
     details: str = "",
     context: str = "",
+    quiet: bool = False,
 ) -> ErrorDialog:
     """Log and show an error without blocking the loop (the dialog is opened, not exec'd).
 
     ``title`` is short and complete ("Leads not imported"); what varies (a file, a task)
     goes in ``context``, a sentence start shown before the error in the body, where it is
-    never cut.
+    never cut. ``quiet``: the caller has logged it already (a local problem, as a warning).
     """
-    if isinstance(exc, BaseException):
+    if quiet:
+        message = describe(exc) if isinstance(exc, BaseException) else exc
+    elif isinstance(exc, BaseException):
         message = describe(exc)
         if not details:
             details = "".join(traceback.format_exception(exc))

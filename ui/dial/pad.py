@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.store import Lead
 from ui.common.phone_field import PhoneField
 from ui.common.widgets import button
@@ -137,7 +137,7 @@ class DialPad(QWidget):
         if lead is not None and lead.do_not_call:  # said before Dial, not only after
             self.who.setText(
                 self.tr("{0}, a saved lead marked \u201cDo not call\u201d.").format(
-                    lead.name or format_display(lead.number)
+                    lead_label(lead.name, lead.number)
                 )
             )
         elif lead is not None and lead.name:

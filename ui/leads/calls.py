@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.phone import format_display
+from console.phone import lead_label
 from console.store import CallRecord, Lead, LeadCalls
 from console.store.base import ConsoleStore
 from ui.common.lead_calls import DISPOSITION, NOTES, RESULT, TEAM, TIME, LeadCallsModel
@@ -100,7 +100,7 @@ class LeadCallsBox(QWidget):
             self._list([])
             self.title.set_full_text(self.tr("Calls: pick a lead to see its calls."))
             return
-        who = lead.name or format_display(lead.number)
+        who = lead_label(lead.name, lead.number)
         try:
             self.calls = self._store.lead_calls(lead.number, RECENT)
         except (sqlite3.Error, OSError) as exc:

@@ -61,11 +61,15 @@ def ask_reason(parent: QWidget | None, lead: Lead, save: Callable[[str], None]) 
     """Ask why (non-modal); ``save`` gets the reason on OK."""
     from PySide6.QtWidgets import QInputDialog
 
+    from console.phone import lead_label
+
     dialog = QInputDialog(parent)
     dialog.setObjectName("do_not_call_reason")
     dialog.setWindowTitle(_tr("Do not call"))
     dialog.setLabelText(
-        _tr("Why is {0} not to be called? (Call will say it)").format(lead.name or lead.number)
+        _tr("Why is {0} not to be called? (Call will say it)").format(
+            lead_label(lead.name, lead.number)
+        )
     )
     dialog.textValueSelected.connect(save)
     dialog.open()

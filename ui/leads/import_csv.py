@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from ui.common.column_mapping import ColumnMappingDialog
     from ui.leads.importer import LeadImport
 
+log = logging.getLogger(__name__)
 IMPORT_TASK = "import leads"
 LEAD_FILES = "leads"  # the kind of file whose folder is remembered
 
@@ -59,8 +61,12 @@ class LeadImportMixin:
             if not go:
                 return None
             result = await off_thread(run_import, self._store, path, say, mapping)
-        except OSError as exc:
-            show_error(self.tr("Leads not imported"), exc, self)
+        except OSError as exc:  # the file's problem (gone since it was picked): no traceback
+            from console.problems import file_unreadable
+
+            said = file_unreadable(path, exc, "no lead was added")
+            log.warning("%s", said)
+            self.error_dialog = show_error(self.tr("Leads not imported"), said, self, quiet=True)
             return None
         finally:
             self._importing(False, path)

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from console.phone import check_phone, format_display
+from console.phone import check_phone, format_display, lead_label
 from console.store import Lead, Store
 from console.store.leads import lead_with_number
 from ui.common.file_dialogs import Folders
@@ -349,7 +349,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
                     undoable=False,
                 )
                 return
-        name = after.name or format_display(after.number)
+        name = lead_label(after.name, after.number)
         self._changes.push(
             self._changes.ref(before.id), before, after, self.tr("Edit lead {0}").format(name)
         )
@@ -397,7 +397,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         after = replace(before, notes=text.strip())
         if after == before:
             return None
-        name = before.name or format_display(before.number)
+        name = lead_label(before.name, before.number)
         ref = self._changes.ref(lead_id)
         self._changes.push(ref, before, after, self.tr("Edit notes of {0}").format(name))
         saved = self._store.get_lead(ref.id) if ref.id is not None else None
@@ -421,7 +421,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         if lead is None:
             return
         row = self.table.currentIndex().row()
-        name = lead.name or format_display(lead.number)
+        name = lead_label(lead.name, lead.number)
         self._changes.push(
             self._changes.ref(lead.id), lead, None, self.tr("Delete lead {0}").format(name)
         )
@@ -445,7 +445,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         lead = Lead(None, self.name_edit.text().strip(), check.digits,
                     self.company_edit.text().strip())  # fmt: skip
         ref = self._changes.ref(None)
-        name = lead.name or format_display(lead.number)
+        name = lead_label(lead.name, lead.number)
         self._changes.push(ref, None, lead, self.tr("Add lead {0}").format(name))
         if ref.id is None:
             return None

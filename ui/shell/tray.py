@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from console import APP_NAME
 from console.calls.outcome import Status
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.store import CallRecord
 from ui.common.resources import icon
 from ui.common.words import local_time, status_text
@@ -122,7 +122,7 @@ class Tray(QObject):
         """Tell an agent who is elsewhere how a call ended; "tray", "status" or "" (not told)."""
         if not should_notify(record.status, window_active):
             return ""
-        who = record.lead_name or format_display(record.lead_number)
+        who = lead_label(record.lead_name, record.lead_number)
         title = self.tr("Call to {0}: {1}").format(who, status_text(record.status))
         text = record.description or status_text(record.status)
         if record.sid:
@@ -144,13 +144,13 @@ class Tray(QObject):
     def call_back_due(self, calls: list[CallRecord], window_active: bool) -> str:
         """Tell the agent call-backs have come due: "tray", or "status" without a tray."""
         first = calls[0]
-        who = first.lead_name or format_display(first.lead_number)
+        who = lead_label(first.lead_name, first.lead_number)
         if len(calls) == 1:
             title = self.tr("Call back due: {0}").format(who)
         else:
             title = self.tr("%n call-back(s) due", "", len(calls))
         text = "\n".join(
-            f"{c.lead_name or format_display(c.lead_number)} · {format_display(c.lead_number)}"
+            f"{lead_label(c.lead_name, c.lead_number)} · {format_display(c.lead_number)}"
             f" · {local_time(c.callback_at or '')[:16]}"
             for c in calls[:5]
         )

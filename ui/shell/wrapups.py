@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-from console.phone import format_display
+from console.phone import lead_label
 from console.store import CallRecord
 from ui.common.errors import ask
 from ui.common.tasks import off_thread
@@ -125,7 +125,7 @@ class WrapUps(QObject):
             self.closing_anyway = True
             then()
 
-        who = record.lead_name or format_display(record.lead_number)
+        who = lead_label(record.lead_name, record.lead_number)
         self.question = ask(
             self.window,
             self.tr("Wrap-up not saved"),

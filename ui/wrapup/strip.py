@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.phone import format_display
+from console.phone import format_display, lead_label
 from console.store import CallRecord
 from console.store.base import ConsoleStore
 from console.store.dispositions import CALL_BACK, DO_NOT_CALL, PastCallBack, future_callback
@@ -190,7 +190,7 @@ class WrapUpStrip(QFrame):
         self.record = record
         self.dispositions = self.store.list_dispositions()
         self._fill_buttons()
-        who = record.lead_name or format_display(record.lead_number)
+        who = lead_label(record.lead_name, record.lead_number)
         number = format_display(record.lead_number)
         line = f"{who} · {number}" if record.lead_name else who
         self.title.set_parts(
