@@ -246,18 +246,17 @@ def _leads_list(args: argparse.Namespace) -> int:
 
     with _store() as store:
         leads = store.search_leads(args.search, limit=max(store.count_leads(), 1))
+    now = utc_now()  # one moment for the whole listing
     if args.json:
         keys = (
             "id", "name", "number", "company", "notes", "last_result", "last_called_at",
             "do_not_call", "do_not_call_reason", "callback_at",
         )  # fmt: skip
-        now = utc_now()  # one moment for the whole listing
         _print_json(
             [{**{k: getattr(lead, k) for k in keys}, "callback_due": lead.callback_due(now)}
              for lead in leads]
         )  # fmt: skip
         return EXIT_OK
-    now = utc_now()
     for lead in leads:
         last = lead.last_result or ""
         if lead.do_not_call:  # the mark `call` refuses on, said where a script or person reads

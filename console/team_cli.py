@@ -207,7 +207,7 @@ def _connect(args: argparse.Namespace, vault: Vault) -> int:
             raise  # refused: a local problem to fix here (exit 4)
         # Down, or the network: exit 3 as `team status` and `team sync` (a network failure).
         print(f"team connect: {problem.sentence()} Nothing was saved.", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return problem.exit_code
     print(joined.sentence())
     if joined.password_kept_in:
         print(f"The password is kept in {joined.password_kept_in}.")
@@ -271,7 +271,7 @@ def _status(args: argparse.Namespace, vault: Vault) -> int:
         else:  # it answered and said no: not "offline"
             print(f"Refused: {problem.sentence()}")
             print(waiting)
-        return EXIT_UNREACHABLE if problem.unreachable else EXIT_LOCAL
+        return problem.exit_code
     except LocalProblem:
         raise
     payload.update(connected=True, **facts)

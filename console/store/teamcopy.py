@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from console.store.history import CALL_COLUMNS
 from console.store.models import CallRecord, Preset, TeamList
+from console.store.teamsync_schema import mirroring
 
 _OUTBOX = (
     "SELECT {columns} FROM history INDEXED BY history_outbox"
@@ -141,26 +142,27 @@ class TeamCopyMixin:
             if same_teams and same_presets:
                 return False
             # Seen only inside this transaction: the capture triggers skip the copy's writes.
-            conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
-            if not same_teams:
-                conn.execute("DELETE FROM teams")  # members go with them (ON DELETE CASCADE)
-                for team in teams:
-                    conn.execute("INSERT INTO teams(id, name) VALUES (?, ?)", (team.id, team.name))
+            with mirroring(conn):
+                if not same_teams:
+                    conn.execute("DELETE FROM teams")  # members go with them (ON DELETE CASCADE)
+                    for team in teams:
+                        conn.execute(
+                            "INSERT INTO teams(id, name) VALUES (?, ?)", (team.id, team.name)
+                        )
+                        conn.executemany(
+                            "INSERT INTO team_members(team_id, position, label, number, enabled)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            [
+                                (team.id, position, m.label, m.number, int(m.enabled))
+                                for position, m in enumerate(team.members)
+                            ],
+                        )
+                if not same_presets:
+                    conn.execute("DELETE FROM presets")
                     conn.executemany(
-                        "INSERT INTO team_members(team_id, position, label, number, enabled)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        [
-                            (team.id, position, m.label, m.number, int(m.enabled))
-                            for position, m in enumerate(team.members)
-                        ],
+                        "INSERT INTO presets(id, name, options) VALUES (?, ?, ?)",
+                        [(p.id, p.name, json.dumps(p.options)) for p in presets],
                     )
-            if not same_presets:
-                conn.execute("DELETE FROM presets")
-                conn.executemany(
-                    "INSERT INTO presets(id, name, options) VALUES (?, ?, ?)",
-                    [(p.id, p.name, json.dumps(p.options)) for p in presets],
-                )
-            conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
         return True
 
     def merge_team_calls(self, records: list[CallRecord]) -> int:
@@ -192,9 +194,8 @@ class TeamCopyMixin:
         ]
         if not todo and not wraps:
             return 0
-        with self._tx() as conn:
-            # Seen only inside this transaction: the wrap-ups taken are not sent back.
-            conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
+        # Seen only inside this transaction: the wrap-ups taken are not sent back.
+        with self._tx() as conn, mirroring(conn):
             conn.executemany(
                 _MERGE,
                 [
@@ -229,7 +230,6 @@ class TeamCopyMixin:
                     for r in wraps
                 ],
             )
-            conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
         return len({r.uuid for r in todo} | {r.uuid for r in wraps})
 
 

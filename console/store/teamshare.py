@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from console.store.donotcall import DoNotCallMark
 from console.store.models import Disposition
-from console.store.teamsync_schema import _NOT_MIRRORING
+from console.store.teamsync_schema import _NOT_MIRRORING, mirroring
 
 KINDS = ("wrap_up", "disposition", "do_not_call")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -185,13 +185,12 @@ class TeamShareMixin:
                 return None
             if self.list_dispositions() == dispositions:
                 return False
-            conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
-            conn.execute("DELETE FROM dispositions")
-            conn.executemany(
-                "INSERT INTO dispositions(id, name, position, kind) VALUES (?, ?, ?, ?)",
-                [(d.id, d.name, d.position, d.kind) for d in dispositions],
-            )
-            conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
+            with mirroring(conn):
+                conn.execute("DELETE FROM dispositions")
+                conn.executemany(
+                    "INSERT INTO dispositions(id, name, position, kind) VALUES (?, ?, ?, ?)",
+                    [(d.id, d.name, d.position, d.kind) for d in dispositions],
+                )
         return True
 
     def mirror_do_not_call(self, marks: list[DoNotCallMark]) -> bool | None:
@@ -206,22 +205,23 @@ class TeamShareMixin:
             have = set(conn.execute(f"SELECT {_MARK_COLUMNS} FROM team_do_not_call"))
             if have == wanted:
                 return False
-            conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
-            gone = [(row[0],) for row in have - wanted]
-            conn.executemany("DELETE FROM team_do_not_call WHERE number = ?", gone)
-            # Unmarked for the team (a reason changed is a mark still): the marks of this
-            # desktop's leads with that number go too. Only a mark the team had can go so;
-            # marks from before team mode were never in the copy.
-            unmarked = [row for row in gone if row[0] not in {w[0] for w in wanted}]
-            conn.executemany(
-                "UPDATE leads SET do_not_call = 0, do_not_call_reason = '',"
-                " do_not_call_call = '' WHERE number = ? AND do_not_call = 1",
-                unmarked,
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO team_do_not_call VALUES (?, ?, ?, ?)", sorted(wanted - have)
-            )
-            conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
+            with mirroring(conn):
+                gone = [(row[0],) for row in have - wanted]
+                conn.executemany("DELETE FROM team_do_not_call WHERE number = ?", gone)
+                # Unmarked for the team (a reason changed is a mark still): the marks of this
+                # desktop's leads with that number go too. Only a mark the team had can go so;
+                # marks from before team mode were never in the copy.
+                numbers = {w[0] for w in wanted}
+                unmarked = [row for row in gone if row[0] not in numbers]
+                conn.executemany(
+                    "UPDATE leads SET do_not_call = 0, do_not_call_reason = '',"
+                    " do_not_call_call = '' WHERE number = ? AND do_not_call = 1",
+                    unmarked,
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO team_do_not_call VALUES (?, ?, ?, ?)",
+                    sorted(wanted - have),
+                )
         return True
 
     def team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:

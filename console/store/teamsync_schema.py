@@ -24,11 +24,25 @@ code that talks to the team server. What it needs here:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Lists and presets are captured by name: the server's ids are not this desktop's.
 _TEAM_NAME = "(SELECT name FROM teams WHERE id = {0}.team_id)"
+
+
 # Captured only in team mode (a desktop alone has nobody to send edits to), and never the
 # sync's own copy of the server's lists.
+@contextmanager
+def mirroring(conn: sqlite3.Connection) -> Iterator[None]:
+    """Inside the sync's own transaction: what is written is the team's copy, which the
+    capture triggers do not send back (``_NOT_MIRRORING``). The mark is seen only inside
+    that transaction: it is taken out at the end, and a rollback takes it out too."""
+    conn.execute("INSERT OR REPLACE INTO team_state VALUES ('mirroring', '1')")
+    yield
+    conn.execute("DELETE FROM team_state WHERE key = 'mirroring'")
+
+
 _NOT_MIRRORING = (
     "EXISTS (SELECT 1 FROM team_state WHERE key = 'mode')"
     " AND NOT EXISTS (SELECT 1 FROM team_state WHERE key = 'mirroring')"

@@ -138,8 +138,6 @@ class LeadsPanelBase(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Notes come last: in a narrow window they give way first; then the name and the
         # company narrow (cut with "…", whole in their tooltips) so that Calls stays in view.
-        self.table.setColumnWidth(NAME, 110)
-        self.table.setColumnWidth(COMPANY, 90)
         self.column_fit = ColumnFit(
             self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 2, floor=em * 4
         )

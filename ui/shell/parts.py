@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.colours import readable
 from ui.common.resources import icon
+from ui.common.widgets import bold_label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QPaintEvent
@@ -45,11 +46,7 @@ class SandboxBanner(QFrame):
         self.setAutoFillBackground(True)
         badge = QLabel(self)
         badge.setPixmap(icon("sandbox").pixmap(20, 20))
-        self.text = QLabel(self.tr("Sandbox: no real calls are placed."), self)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        bold = self.text.font()
-        bold.setBold(True)
-        self.text.setFont(bold)
+        self.text = bold_label(self.tr("Sandbox: no real calls are placed."), self)
         self.text.setAccessibleName(self.tr("Sandbox banner"))
         self.text.setToolTip(self.tr("Calls go to a simulator on this computer"))
         layout = QHBoxLayout(self)
@@ -81,7 +78,7 @@ class SandboxBanner(QFrame):
         link = QPalette(palette)
         link.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
         link.setColor(QPalette.ColorRole.Button, ground)
-        for button in getattr(self, "links", {}).values():
+        for button in self.links.values():
             button.setPalette(link)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
