@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from console.credentials import Credentials, Vault
 from console.problems import LocalProblem
@@ -115,8 +114,7 @@ def checked_certificate(path: str | os.PathLike[str]) -> str:
     return full
 
 
-@dataclass(frozen=True)
-class TrustedCertificate:
+class TrustedCertificate(NamedTuple):
     """The certificate file trusted besides the usual authorities, for a person.
 
     ``fingerprint`` is its SHA-256 as browsers show it (colon-separated hex), or None with
@@ -164,8 +162,7 @@ def checked_credentials(
     return Credentials(**values)
 
 
-@dataclass(frozen=True)
-class AccountDetails:
+class AccountDetails(NamedTuple):
     """The non-secret settings to change with an operation; None keeps a value as it is.
 
     ``trusted_ca`` "" trusts the usual certificate authorities only.
@@ -178,8 +175,7 @@ class AccountDetails:
     def checked(self) -> AccountDetails:
         """These details as they are stored (see normalised_api_url, checked_certificate);
         AccountInputError for the first one refused."""
-        return replace(
-            self,
+        return self._replace(
             label=None if self.label is None else self.label.strip(),
             api_url=None if self.api_url is None else normalised_api_url(self.api_url),
             trusted_ca=None if self.trusted_ca is None else checked_certificate(self.trusted_ca),
@@ -195,8 +191,10 @@ class AccountDetails:
         return {key: value for key, value in keys.items() if value is not None}
 
 
-@dataclass(frozen=True)
-class AccountState:
+KEEP_DETAILS = AccountDetails()  # every detail as it is
+
+
+class AccountState(NamedTuple):
     """The account as the settings hold it (never a secret)."""
 
     mode: Mode
@@ -243,7 +241,7 @@ class AccountService:
         await self._write(checked.settings())
         return checked
 
-    async def use_sandbox(self, details: AccountDetails = AccountDetails()) -> AccountDetails:
+    async def use_sandbox(self, details: AccountDetails = KEEP_DETAILS) -> AccountDetails:
         """Switch to the sandbox (no real calls), with ``details``; stored credentials stay."""
         checked = await self._checked(details)
         await self._write({**checked.settings(), ACCOUNT_MODE: SANDBOX})
@@ -253,7 +251,7 @@ class AccountService:
         self,
         auth: Auth,
         credentials: Credentials | None,
-        details: AccountDetails = AccountDetails(),
+        details: AccountDetails = KEEP_DETAILS,
         *,
         memory_ok: bool = True,
     ) -> AccountDetails:
@@ -291,10 +289,10 @@ class AccountService:
         if already:
             # Trusted already: a file gone since is shown as such, and stops no other change
             # (the engine then trusts the usual authorities only, and says so).
-            details = replace(details, trusted_ca=None)
+            details = details._replace(trusted_ca=None)
         # Off the loop: reading a certificate loads the usual authorities too (~50 ms).
         checked = await asyncio.to_thread(details.checked)
-        return replace(checked, trusted_ca=trusted) if already else checked
+        return checked._replace(trusted_ca=trusted) if already else checked
 
     async def _write(self, values: dict[str, Any]) -> None:
         # Set on the caller's thread, written off it; a file that cannot be written leaves

@@ -17,8 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console import APP_NAME
 from console.masking import SECRETS
@@ -77,8 +76,7 @@ class KeyringTimeout(KeyringProblem):
     """The keyring did not answer in time (perhaps waiting for someone to unlock it)."""
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     """An access key pair, or a public key. ``repr`` never shows a value."""
 
     access_key: str = ""
@@ -92,7 +90,7 @@ class Credentials:
         return "keypair" if self.access_key or self.secret_access_key else "none"
 
     def as_params(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+        return {name: value for name, value in self._asdict().items() if value}
 
     def secrets(self) -> list[str]:
         """Every value that must never reach a file, a log or a message (none for the
@@ -466,4 +464,4 @@ class Vault:
 _DONE = {"read": "read", "store": "stored", "delete": "deleted", "look up": "looked up"}
 # The result of a keyring call when there is no usable keyring: memory is used instead.
 _MEMORY = object()
-_FIELDS = {f.name for f in fields(Credentials)}
+_FIELDS = set(Credentials._fields)

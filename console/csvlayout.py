@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from console.csvtext import Record, load, records, unescape_cell
 from console.phone import clean
@@ -285,8 +285,7 @@ def phone_order(mapping: Mapping, cells: Sequence[str]) -> list[int]:
 # ---- a file's header, rows and footer -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Preview:
+class Preview(NamedTuple):
     """The first rows of a file, for a person to pick its columns: header, rows, key."""
 
     header: list[str]

@@ -10,8 +10,8 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # 8-bit encodings a contact export is plausibly in: Windows and Mac western, and Windows
 # Cyrillic. charset-normalizer picks among them; given every code page it names exotic ones
@@ -24,8 +24,7 @@ _SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*')
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True, slots=True)  # slots: a big file makes one per line
-class Record:
+class Record(NamedTuple):  # slots: a big file makes one per line
     """One CSV record: the line it starts on (from 1, as editors count), its cells, or why it
     cannot be read (``cells`` None). A blank record has ``cells == []``."""
 

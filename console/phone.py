@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 SCHEMES = ("tel", "callto")
@@ -55,8 +55,7 @@ POSTDIAL = "has post-dial digits (dialed after the call answers), which the API 
 NOT_NANP = "the API dials North American numbers only"
 
 
-@dataclass(frozen=True)
-class PhoneCheck:
+class PhoneCheck(NamedTuple):
     """The outcome of reading one number.
 
     ``digits`` is the 10-digit form the API dials (its "unformatted" number); ``error`` says

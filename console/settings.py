@@ -11,9 +11,8 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from console import DEFAULT_API_URL  # not console.calls.client: it imports httpx
 from console.calls.params import SECRET_NAMES
@@ -65,8 +64,7 @@ def _no_password(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting: its key in the file, type, default, a label for people, and its rule.
 
     ``check(value)`` returns why a value of the right type is refused, or None.

@@ -10,8 +10,7 @@ imported only when these run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.settings import TEAM_AGENT, TEAM_URL
 
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 KEYRING_ENTRY = "team-server"  # the keyring entry (under the console's service) of the password
 
 
-@dataclass(frozen=True)
-class Joined:
+class Joined(NamedTuple):
     """What the team server said when this desktop joined it."""
 
     url: str  # as saved: no password, sslmode proposed for a remote host

@@ -197,7 +197,6 @@ def _kind(dispositions: list[Disposition], name: str) -> str:
 
 def _dispositions(args: argparse.Namespace) -> int:
     import sqlite3
-    from dataclasses import replace
 
     from console import paths, team_cli
     from console.store import Store
@@ -248,7 +247,7 @@ def _dispositions(args: argparse.Namespace) -> int:
                 print(f"Added {added.name!r}.")
             elif action == "rename":
                 found = find_disposition(known, args.name)
-                store.save_disposition(replace(found, name=args.new))
+                store.save_disposition(found._replace(name=args.new))
                 print(f"Renamed {found.name!r} to {args.new.strip()!r}.")
             else:
                 found = find_disposition(known, args.name)

@@ -3,9 +3,8 @@ auto-advance's countdown and "reached today" (console.calllist says the rules)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from console.calls.outcome import Status
 from console.store.calllists import Entry, StoredList
@@ -41,8 +40,7 @@ class CallListRefused(Exception):
     """The list will not do that now; str() is one sentence for the person."""
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """``done`` of ``total`` leads dealt with (called, reached or skipped), ``reached`` of
     them reached from the list."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from console.store.journal import Unsaved
@@ -98,8 +97,7 @@ class Cancelled(CallError):
     status = Status.CANCELLED
 
 
-@dataclass(frozen=True)
-class CallResult:
+class CallResult(NamedTuple):
     """The service's answer: success or failed, its description and the sid."""
 
     result: str

@@ -7,8 +7,10 @@ the choice made here is noted beside the parameter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Kind(StrEnum):
@@ -37,14 +39,13 @@ class Group(StrEnum):
     REPORT = "Report fields"
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     kind: Kind
     group: Group
     label: str
     help: str
-    choices: dict[int, str] = field(default_factory=dict)
+    choices: Mapping[int, str] = MappingProxyType({})  # a tuple's defaults are shared: read-only
     minimum: int | None = None
     maximum: int | None = None
     max_length: int | None = None

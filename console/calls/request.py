@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 from console.calls.params import (
@@ -36,8 +37,7 @@ _FILENAME = re.compile(r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")
 _OTHER_SEPARATOR = re.compile(r"[,;]")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a request, naming the field and the rule; ``number`` is the
     10 digits a warning about an unassigned number is about."""
 

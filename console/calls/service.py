@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.calls.outcome import (
     SUMMARY,
@@ -31,13 +31,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CallPlan:
+class CallPlan(NamedTuple):
     """What the person asked for: a lead, a team list and the options."""
 
     lead_number: str
     list_value: str
-    options: Mapping[str, object] = field(default_factory=dict)
+    options: Mapping[str, object] = MappingProxyType({})  # a tuple's defaults are shared: read-only
     lead_name: str = ""
     team_name: str = ""
     # The person saw why the number is marked "Do not call" and chose to call it anyway.
@@ -45,7 +44,7 @@ class CallPlan:
 
     def overriding(self) -> CallPlan:
         """The same plan, to be placed although its lead is marked "Do not call"."""
-        return replace(self, override_do_not_call=True)
+        return self._replace(override_do_not_call=True)
 
     def values(self, credentials: Credentials) -> dict[str, object]:
         return {
@@ -77,8 +76,7 @@ class DoNotCall(Exception):
         return str(self)
 
 
-@dataclass(frozen=True)
-class PlacedCall:
+class PlacedCall(NamedTuple):
     call_id: int
     result: CallResult
     warnings: list[Problem]

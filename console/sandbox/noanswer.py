@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 import httpx
@@ -24,8 +24,7 @@ KINDS = ("email", "sms", "url", "transfer")
 REPORT_SUBJECT = "POST no-answer attempt report"
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
+class OutboxEntry(NamedTuple):
     """One follow-up the simulated service performed: an email, SMS, URL report or transfer."""
 
     kind: str

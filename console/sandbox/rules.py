@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from console.calls.params import BY_NAME, PLAIN_TYPE_WORDS
 
@@ -66,8 +66,7 @@ def describe_rules(*, api_terms: bool = False) -> str:
     return f"{_RULES}\n{API_TERMS}" if api_terms else _RULES
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One simulated ring: the number, how it ended and how many simulated seconds it took."""
 
     number: str
@@ -114,8 +113,7 @@ def hunt(
     return attempts
 
 
-@dataclass(frozen=True)
-class CallPlan:
+class CallPlan(NamedTuple):
     """A whole simulated call: the first leg decides the reply; the second follows it."""
 
     call_type: int

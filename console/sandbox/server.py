@@ -14,9 +14,8 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 import httpx
@@ -115,8 +114,7 @@ def new_sid() -> str:
     return datetime.now(UTC).strftime("%y%m%d") + secrets.token_hex(5)
 
 
-@dataclass(frozen=True)
-class LoggedRing:
+class LoggedRing(NamedTuple):
     """One simulated ring in the sandbox's call log."""
 
     sid: str
@@ -236,7 +234,7 @@ class Sandbox:
                 log.exception("outbox hook failed")
 
     async def _handle_outbox(self, request: web.Request) -> web.Response:
-        return web.json_response([asdict(e) for e in self.outbox])
+        return web.json_response([e._asdict() for e in self.outbox])
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         if self._stopping:

@@ -11,9 +11,8 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.donotcall import marked_lead
 from console.store.history import RECORD_COLUMNS
@@ -64,8 +63,7 @@ class PastCallBack(ValueError):
     """A call-back time being set that is not later than now; str() says so and the rule."""
 
 
-@dataclass(frozen=True)
-class WrapUp:
+class WrapUp(NamedTuple):
     """A wrap-up, checked and ready to write: what a call's row will hold."""
 
     disposition: Disposition | None
@@ -228,7 +226,7 @@ def inserted(known: Sequence[Disposition], added: Disposition, place: int) -> li
         raise IndexError(f"place {place} is not in 1..{len(known) + 1}")
     order = list(known)
     order.insert(place - 1, added)
-    return [replace(d, position=position) for position, d in enumerate(order)]
+    return [d._replace(position=position) for position, d in enumerate(order)]
 
 
 def moved(known: Sequence[Disposition], index: int, step: int) -> list[Disposition]:
@@ -244,7 +242,7 @@ def moved(known: Sequence[Disposition], index: int, step: int) -> list[Dispositi
         raise IndexError(f"cannot move disposition {index + 1} to {target + 1}")
     order = list(known)
     order.insert(target, order.pop(index))
-    return [replace(d, position=position) for position, d in enumerate(order)]
+    return [d._replace(position=position) for position, d in enumerate(order)]
 
 
 def migrate(conn: sqlite3.Connection) -> None:

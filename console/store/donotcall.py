@@ -9,13 +9,12 @@ answer a number the team marked as they answer a marked lead (console.calls.DoNo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from console.store.models import Lead
 
 
-@dataclass(frozen=True)
-class DoNotCallMark:
+class DoNotCallMark(NamedTuple):
     """One number's mark for the team: ``marked`` False is an unmark (sent, never kept in a
     copy); ``reason`` as the person wrote it or the wrap-up made it; ``marked_by`` the agent
     (or login) that set it; ``marked_at`` ISO 8601 UTC, the marking desktop's clock: of two
@@ -36,7 +35,7 @@ def marked_lead(mark: DoNotCallMark, lead: Lead | None) -> Lead:
     why = mark.reason or "no reason given"
     reason = f"{why}; marked for the team by {who} on {mark.marked_at[:10]}"
     base = lead if lead is not None else Lead(None, "", mark.number)
-    return replace(base, do_not_call=True, do_not_call_reason=reason)
+    return base._replace(do_not_call=True, do_not_call_reason=reason)
 
 
 def with_team_marks(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import sqlite3
@@ -213,11 +212,11 @@ class HistoryMixin:
             agent,
         )
         with self._tx() as conn:
-            cur = conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
+            cur = conn.execute(_INSERT, record[_STORED])
         call_id = int(cur.lastrowid)
         # Kept while in flight: if the history cannot take the ending, the journal has the
         # whole row without reading it back.
-        self._begun[call_id] = dataclasses.replace(record, id=call_id)
+        self._begun[call_id] = record._replace(id=call_id)
         return call_id
 
     def finish_call(
@@ -259,8 +258,7 @@ class HistoryMixin:
         begun = self._begun.pop(call_id, None)
         if begun is None:  # begun elsewhere (a test's bulk insert): what is known of it
             begun = CallRecord(call_id, "", None, "", "", "", "", 1, "pending", "", "", "", "", 0)
-        record = dataclasses.replace(
-            begun,
+        record = begun._replace(
             status=status,
             description=description,
             sid=sid,
@@ -307,7 +305,7 @@ class HistoryMixin:
                     ),
                 ).fetchone()
                 if row is None:
-                    conn.execute(_INSERT, dataclasses.astuple(record)[_STORED])
+                    conn.execute(_INSERT, record[_STORED])
                 elif row[1] in _OPEN_STATUSES:
                     conn.execute(
                         "UPDATE history SET status = ?, description = ?, sid = ?,"

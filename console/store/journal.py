@@ -13,13 +13,12 @@ hold: the request already redacted, the reply already masked; no credential is e
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from console.store.models import CallRecord
 
@@ -34,8 +33,7 @@ UNREADABLE_SUFFIX = ".unreadable"
 MAX_RAW_CHARS = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Unsaved:
+class Unsaved(NamedTuple):
     """A call's ending that the history could not take, and where it was kept instead."""
 
     record: CallRecord  # the call as its history row should read
@@ -73,7 +71,7 @@ def _fsync_folder(folder: Path) -> None:
 def write(folder: Path, record: CallRecord) -> Path:
     """Keep ``record`` in ``folder`` durably; returns its file. Raises OSError."""
     folder.mkdir(parents=True, exist_ok=True)
-    fields = dataclasses.asdict(record)
+    fields = record._asdict()
     fields["raw_reply"] = fields["raw_reply"][:MAX_RAW_CHARS]
     data = json.dumps({"version": VERSION, "call": fields}, ensure_ascii=False).encode()
     name = f"call-{record.id}-{os.urandom(16).hex()}"  # not uuid4: see owners.py
@@ -98,7 +96,7 @@ def _parse(data: bytes) -> CallRecord:
     if not isinstance(document, dict) or document.get("version") != VERSION:
         raise ValueError("not a version-1 journal entry")
     fields = document["call"]
-    names = [f.name for f in dataclasses.fields(CallRecord)]
+    names = list(CallRecord._fields)
     return CallRecord(**{name: fields[name] for name in names if name in fields})
 
 

@@ -1,10 +1,17 @@
-"""The records the store reads and writes, plus the small helpers they share."""
+"""The records the store reads and writes, plus the small helpers they share.
+
+Records here and elsewhere in the engine are ``typing.NamedTuple``: immutable as a frozen
+dataclass would be, copied with ``_replace``, and made at import about five times faster
+(a dataclass compiles each of its methods; tests/ui/test_startup_weight.py holds the window's
+start to none). Dataclasses remain for the few objects that change (the engine, a call in
+flight, a call list's entries).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from console.calls.outcome import Status
 from console.phone import clean
@@ -15,8 +22,7 @@ CALL_STATUSES: tuple[str, ...] = tuple(Status)
 FINAL_STATUSES = tuple(s for s in Status if s.is_final)
 
 
-@dataclass(frozen=True)
-class TeamMember:
+class TeamMember(NamedTuple):
     """One phone on a team: a label for people and a 10-digit number for the API."""
 
     label: str
@@ -24,8 +30,7 @@ class TeamMember:
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class TeamList:
+class TeamList(NamedTuple):
     """A named, ordered list of phones that a call rings."""
 
     id: int | None
@@ -38,8 +43,7 @@ class TeamList:
         return "|".join(m.number for m in self.members if m.enabled)
 
 
-@dataclass(frozen=True)
-class Lead:
+class Lead(NamedTuple):
     """A person to call; last_result, last_called_at and call_count come from history (the
     calls to its number), never stored."""
 
@@ -72,8 +76,7 @@ class Lead:
 LEAD_ORDERS: tuple[str, ...] = ("name", "number", "company", "last_call", "calls")
 
 
-@dataclass(frozen=True)
-class LeadCalls:
+class LeadCalls(NamedTuple):
     """The calls to one lead's number: how many there are in all, and the newest few.
 
     ``recent`` is newest first, without the request and reply bodies (get_call has them).
@@ -83,8 +86,7 @@ class LeadCalls:
     recent: list[CallRecord]
 
 
-@dataclass(frozen=True)
-class Preset:
+class Preset(NamedTuple):
     """Named call options, kept as JSON so new options need no schema change."""
 
     id: int | None
@@ -92,8 +94,7 @@ class Preset:
     options: dict[str, object]
 
 
-@dataclass(frozen=True, slots=True)  # slots: the history view may hold 100,000 of them
-class CallRecord:
+class CallRecord(NamedTuple):  # a tuple: the history view may hold 100,000 of them
     """One row of call history; field order matches history.CALL_COLUMNS."""
 
     id: int | None
@@ -125,8 +126,7 @@ class CallRecord:
     callback_at: str | None = None
 
 
-@dataclass(frozen=True)
-class Disposition:
+class Disposition(NamedTuple):
     """One way a call can be wrapped up, from the team's editable list (in ``position`` order).
 
     ``kind`` gives it a meaning the engine acts on: DO_NOT_CALL marks the lead so it is not

@@ -26,8 +26,9 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from console.store.models import CALL_STATUSES
 
@@ -39,8 +40,7 @@ WAIT_BUCKETS = 13  # 0-10 s ... 110-120 s, and the last one for 120 s and more
 NO_TEAM = ""  # the team_name of calls placed without a team list (a typed list)
 
 
-@dataclass(frozen=True)
-class ReportFilter:
+class ReportFilter(NamedTuple):
     """Which calls a report counts.
 
     ``since``/``until``: UTC times as the store writes them ("2025-01-31T23:00:00.000Z"),
@@ -57,8 +57,7 @@ class ReportFilter:
     offset_minutes: int = 0
 
 
-@dataclass(frozen=True)
-class DayCount:
+class DayCount(NamedTuple):
     """``calls`` calls on local ``day`` ("YYYY-MM-DD") that ended with ``status``."""
 
     day: str
@@ -66,8 +65,7 @@ class DayCount:
     calls: int
 
 
-@dataclass(frozen=True)
-class DayDisposition:
+class DayDisposition(NamedTuple):
     """``calls`` calls placed on local ``day`` that were wrapped up with ``disposition``."""
 
     day: str
@@ -75,8 +73,7 @@ class DayDisposition:
     calls: int
 
 
-@dataclass(frozen=True)
-class HourRate:
+class HourRate(NamedTuple):
     """Calls to team list ``team`` sent in local hour ``hour`` (0-23): how many the service
     replied to (``replied``) and how many of those it answered as connected (``answered``)."""
 
@@ -86,8 +83,7 @@ class HourRate:
     answered: int
 
 
-@dataclass(frozen=True)
-class ListWait:
+class ListWait(NamedTuple):
     """How long the first leg took for the calls to ``team`` that were answered.
 
     ``calls``: answered calls with both times; ``mean_s``/``longest_s``: seconds;
@@ -273,7 +269,7 @@ class SqliteReports:
         days = self._days(report)
         if not days:
             return []
-        within = replace(report, since=None, until=None)
+        within = report._replace(since=None, until=None)
         where, params = _where(within, "created_at >= d.lo AND created_at < d.hi" + extra)
         sql = (
             f"{_DAYS} SELECT d.day, ({counts.format(source=f'history INDEXED BY {index}{where}')})"
@@ -288,7 +284,7 @@ class SqliteReports:
             return []
         # Each (day, status) is a range of history_report_status, counted without reading
         # anything else: several times quicker than summing a column per status.
-        within = replace(report, since=None, until=None)
+        within = report._replace(since=None, until=None)
         where, params = _where(
             within, "status = s.status AND created_at >= d.lo AND created_at < d.hi"
         )

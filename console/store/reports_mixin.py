@@ -1,6 +1,6 @@
 """The SQLite Store's report queries, loaded on first use.
 
-Only the Reports window asks for them; console.store.reports (its dataclasses, SQL and
+Only the Reports window asks for them; console.store.reports (its records, SQL and
 folding) is imported when it does, not with the store at every start.
 """
 

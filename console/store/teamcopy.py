@@ -11,9 +11,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.history import CALL_COLUMNS
 from console.store.models import CallRecord, Preset, TeamList
@@ -43,8 +42,7 @@ _WRAP = (
 _ENDING = ("status", "description", "sid", "finished_at")
 
 
-@dataclass(frozen=True)
-class ListEdit:
+class ListEdit(NamedTuple):
     """A captured edit of a team list or preset: ``op`` 'save', 'rename' (from ``old_name``)
     or 'delete', of the ``kind`` 'team' or 'preset' called ``name``."""
 

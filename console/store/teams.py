@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.models import TeamList, TeamMember
 
@@ -32,8 +31,7 @@ def _duplicate(name: str) -> ValueError:
 IMPORT_MODES = ("new", "add", "replace")
 
 
-@dataclass(frozen=True)
-class TeamImportResult:
+class TeamImportResult(NamedTuple):
     """What importing members into a list did: the list as saved, whether it was created,
     how many members were added, and the numbers skipped because the list had them."""
 
@@ -48,13 +46,13 @@ def merged(team: TeamList, members: list[TeamMember], mode: str) -> tuple[TeamLi
     have yet (the others' numbers are returned), "replace" puts them in place of its
     members. The store is not touched, so the window can offer the change as an undo step."""
     if mode == "replace":
-        return replace(team, members=list(members)), []
+        return team._replace(members=list(members)), []
     if mode != "add":
         raise ValueError(f"mode must be add or replace, not {mode!r}")
     have = {m.number for m in team.members}
     new = [m for m in members if m.number not in have]
     already = [m.number for m in members if m.number in have]
-    return replace(team, members=[*team.members, *new]), already
+    return team._replace(members=[*team.members, *new]), already
 
 
 def _group(rows: list[tuple]) -> list[TeamList]:
@@ -110,7 +108,7 @@ class TeamsMixin:
                     for position, m in enumerate(team.members)
                 ],
             )
-        return replace(team, id=team_id, name=name, members=list(team.members))
+        return team._replace(id=team_id, name=name, members=list(team.members))
 
     def import_members(
         self, name: str, members: list[TeamMember], mode: str = "new"

@@ -19,8 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.donotcall import DoNotCallMark
 from console.store.models import Disposition
@@ -108,8 +107,7 @@ def migrate(conn: sqlite3.Connection) -> None:
         )
 
 
-@dataclass(frozen=True)
-class ShareEdit:
+class ShareEdit(NamedTuple):
     """A captured change (see the module): ``kind``, ``op``, ``name`` (a uuid, a disposition's
     name or a number), ``old_name`` (a rename's), ``detail`` (a mark's reason), ``at``."""
 
@@ -122,8 +120,7 @@ class ShareEdit:
     at: str
 
 
-@dataclass(frozen=True)
-class WrapUpRow:
+class WrapUpRow(NamedTuple):
     """A call's wrap-up as this desktop has it now, to send by the call's uuid."""
 
     uuid: str

@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # The tables a window shows, each counted by its own triggers (see migrate), and "team": the
 # team sync's state and what waits to be sent (team_state, team_outbox, history.sent).
@@ -65,12 +65,11 @@ def migrate(conn: sqlite3.Connection) -> None:
                 conn.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} {bump}")
 
 
-@dataclass(frozen=True)
-class ChangeMark:
+class ChangeMark(NamedTuple):
     """Where a look at the store left off: its data_version and the counters then."""
 
     data_version: int = -1
-    counts: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = MappingProxyType({})  # a tuple's defaults are shared: read-only
 
 
 NOTHING: frozenset[str] = frozenset()

@@ -7,8 +7,6 @@ raises psycopg.Error when the server is lost (what was not committed is sent aga
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from console.store import Store
 from console.store.base import NotALead
 from console.store.dispositions import UnknownDisposition, find_disposition
@@ -86,12 +84,12 @@ def _send_disposition(local: Store, server: PgStore, edit: ShareEdit) -> None:
     if edit.op == "rename" and there is None:
         old = _named(server.list_dispositions(), edit.old_name)
         if old is not None:  # the same disposition for every desktop, renamed
-            there = server.save_disposition(replace(old, name=edit.name))
+            there = server.save_disposition(old._replace(name=edit.name))
     if here is None:
         if there is not None and there.id is not None:
             server.delete_disposition(there.id)
         return
-    server.save_disposition(replace(here, id=there.id if there else None))
+    server.save_disposition(here._replace(id=there.id if there else None))
 
 
 def pull_shared(local: Store, server: PgStore, done: Pass) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -206,7 +205,7 @@ def test_an_edit_from_another_connection_reaches_the_strip_and_dialog(session, a
     dialog.name.setText("No reply")  # being typed when the other edit lands: kept
     with Store.open(store.path) as other:
         first = other.list_dispositions()[0]
-        other.save_disposition(replace(first, name="Reached"))
+        other.save_disposition(first._replace(name="Reached"))
     arun(until(lambda: _strip_buttons(window)[0] == "1 Reached", 2, "the strip"))
     assert _filter_names(window)[0] == "Reached"
     assert dialog.list.item(0).text().endswith("Reached")

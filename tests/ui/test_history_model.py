@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -169,7 +168,7 @@ def test_each_final_result_has_its_icon_and_a_pending_call_none(tmp_path, qtbot)
     store = Store.open(tmp_path / "findme.db")
     finals = [s for s in Status if s.is_final]
     records = _records(len(finals))
-    store.add_calls_bulk([replace(r, status=str(s)) for r, s in zip(records, finals, strict=True)])
+    store.add_calls_bulk([r._replace(status=str(s)) for r, s in zip(records, finals, strict=True)])
     _new_call(store)
     model = HistoryModel(store)
     model.refresh()

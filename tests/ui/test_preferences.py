@@ -4,7 +4,6 @@ control, and editing a control then Save writes the setting to the real settings
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,7 +73,7 @@ def test_every_preference_of_the_table_has_a_control(qtbot, settings) -> None:
 
 def test_a_preference_no_control_can_show_is_caught(qtbot, settings) -> None:
     # The check above must be able to fail: a dict with no editor of its own has no control.
-    odd = replace(BY_KEY[LAST_FOLDERS], section="Files")
+    odd = BY_KEY[LAST_FOLDERS]._replace(section="Files")
     dialog = open_dialog(qtbot, settings, preferences=(*PREFERENCES, odd))
     assert without_control(dialog, (*PREFERENCES, odd)) == [LAST_FOLDERS]
 
@@ -105,8 +104,8 @@ def test_editing_each_control_and_save_writes_the_settings(qtbot, settings) -> N
 
 def test_number_and_text_settings_get_their_controls_and_the_rule_is_kept(qtbot, settings) -> None:
     offered = (
-        replace(BY_KEY[SANDBOX_TIME_SCALE], section="Sandbox"),
-        replace(BY_KEY[ACCOUNT_LABEL], section="Account"),
+        BY_KEY[SANDBOX_TIME_SCALE]._replace(section="Sandbox"),
+        BY_KEY[ACCOUNT_LABEL]._replace(section="Account"),
     )
     dialog = open_dialog(qtbot, settings, preferences=offered)
     scale, label = (dialog.controls[s.key].widget for s in offered)

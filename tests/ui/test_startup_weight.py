@@ -183,3 +183,9 @@ def test_no_label_shown_at_start_is_rich_text(loaded):
     # The first rich text in a process loads Qt's HTML document and its layout (~15 ms):
     # titles are bold by their font, the sandbox banner's links are buttons.
     assert loaded["rich_text_labels"] == []
+
+
+def test_the_records_loaded_at_start_are_named_tuples(loaded):
+    # A frozen dataclass is made by compiling six methods at import (~0.8 ms each class, 30
+    # of them were 6% of the start); a NamedTuple, immutable as well, is made ~5 times faster.
+    assert loaded["frozen_dataclasses"] == []

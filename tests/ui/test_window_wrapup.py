@@ -4,7 +4,6 @@ the strip's keyboard flow, changes from the history, do-not-call, due call-backs
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -233,7 +232,7 @@ def test_a_do_not_call_lead_without_a_name_is_its_formatted_number(session, arun
     # "(555) 222-3334".
     engine, window = session.start()
     lead, team = seed_window(engine, window)
-    engine.store.update_lead(replace(lead, name=""))
+    engine.store.update_lead(lead._replace(name=""))
     engine.store.set_do_not_call(lead.id, "asked not to be called")
     window.leads_panel.refresh()
     pick(window, lead, team)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,7 @@ def seed(store: Any, rows: list[CallRecord]) -> list[CallRecord]:
             )
             store.finish_call(call, status=r.status, description="", finished_at=r.finished_at)
             ids.append(call)
-        rows = [replace(r, agent=store.agent) for r in rows]
+        rows = [r._replace(agent=store.agent) for r in rows]
     for call, r in zip(ids, rows, strict=True):
         if r.disposition:
             store.wrap_up(call, r.disposition)

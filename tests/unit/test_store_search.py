@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -121,10 +120,10 @@ def test_a_v1_file_is_indexed_on_upgrade(tmp_path: Path) -> None:
     with sqlite3.connect(path) as old:
         store_connection.MIGRATIONS[0](old)
         old.execute("PRAGMA user_version = 1")
-        v1_columns = [f.name for f in dataclasses.fields(CallRecord)][1:14]
+        v1_columns = list(CallRecord._fields[1:14])
         old.executemany(
             f"INSERT INTO history({', '.join(v1_columns)}) VALUES ({', '.join('?' * 13)})",
-            [dataclasses.astuple(r)[1:14] for r in _records(50)],
+            [r[1:14] for r in _records(50)],
         )
     old.close()
     with Store.open(path) as upgraded:

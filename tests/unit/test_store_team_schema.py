@@ -3,7 +3,6 @@ outboxes, and recovery of this desktop's rows only. Both engines where the contr
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -91,7 +90,7 @@ def test_team_state_counts_what_waits(tmp_path: Path) -> None:
         store.set_team_state({"mode": "team"})
         store.save_team(TeamList(None, "Night", [TeamMember("A", "5550001111")]))
         assert store.team_state()["waiting"] == "2"  # the list edit waits too
-        old = dataclasses.replace(_team_row("zed"), uuid="")
+        old = _team_row("zed")._replace(uuid="")
         store.add_calls_bulk([old])  # a record with no uuid (a bulk copy of old ones): not sent
         assert store.team_state()["waiting"] == "2"
 
@@ -127,7 +126,7 @@ def test_recovery_leaves_other_desktops_pending_calls_alone(tmp_path: Path) -> N
     dead.wait()
     with Store.open(path) as store:
         gone = _team_row("", status="pending", name="Mine")
-        store.add_calls_bulk([dataclasses.replace(gone, owner_pid=dead.pid)])
+        store.add_calls_bulk([gone._replace(owner_pid=dead.pid)])
         theirs = _team_row("zed", status="pending")
         store.add_calls_bulk([theirs])
         with store._tx() as conn:

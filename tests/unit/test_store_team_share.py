@@ -116,9 +116,8 @@ def test_the_sync_copies_are_not_captured_and_wait_for_changes_made_here(store: 
 
 
 def _with_wrap_up(record: CallRecord, disposition: str, notes: str, at: str) -> CallRecord:
-    from dataclasses import replace
 
-    return replace(record, disposition=disposition, notes=notes, wrapped_at=at)
+    return record._replace(disposition=disposition, notes=notes, wrapped_at=at)
 
 
 def test_unmarking_a_lead_the_team_marked_unblocks_it_here_at_once_and_is_sent(

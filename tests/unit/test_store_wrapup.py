@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -208,9 +207,9 @@ def test_a_name_too_long_or_taken_by_a_rename_is_refused_and_nothing_changes(
         store.save_disposition(Disposition(None, "x" * 41, 30))
     # A rename onto another's name (case ignored) says so before the database is asked.
     with pytest.raises(ValueError, match="named 'NO ANSWER' already exists"):
-        store.save_disposition(replace(before[0], name="NO ANSWER"))
+        store.save_disposition(before[0]._replace(name="NO ANSWER"))
     # Its own name in another case is a rename, not a duplicate.
-    store.save_disposition(replace(before[0], name="CONNECTED"))
+    store.save_disposition(before[0]._replace(name="CONNECTED"))
     assert [d.name for d in store.list_dispositions()][0] == "CONNECTED"
     assert len(store.list_dispositions()) == len(before)
 

@@ -9,7 +9,6 @@ A name or kind typed and not saved is asked about on closing (Save / Discard / C
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -320,7 +319,7 @@ class DispositionsDialog(QDialog):
             after = Disposition(None, self.name.text(), next_position(self.dispositions), kind)
             text = self.tr("Added “{0}”.").format(self.name.text().strip())
         else:
-            after = replace(current, name=self.name.text(), kind=kind)
+            after = current._replace(name=self.name.text(), kind=kind)
             if after.name.strip() == current.name and kind == current.kind:
                 return True
             text = self.tr("Changed “{0}”.").format(current.name)
@@ -382,7 +381,7 @@ class DispositionsDialog(QDialog):
                     self.store.delete_disposition(ref.id)
                 ref.id = None  # brought back by Undo, it is added again (a new id)
                 return
-            saved = self.store.save_disposition(replace(state, id=ref.id))
+            saved = self.store.save_disposition(state._replace(id=ref.id))
         except NotALead as exc:  # an agent on the team server
             raise ValueError(str(exc).strip("'\"")) from exc
         except KeyError as exc:  # another connection removed it since the list was read

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -188,11 +186,11 @@ class LeadsModel(QAbstractTableModel):
             if check.digits is None:
                 self.rejected.emit(_tr("Number {0!r} {1}; not saved.").format(text, check.error))
                 return False
-            changed = replace(lead, number=check.digits)
+            changed = lead._replace(number=check.digits)
         elif column in _EDITABLE:
             field = _EDITABLE[column]
             cleaned = text.strip()[: _LIMITS[field]]
-            changed = replace(lead, **{field: cleaned})
+            changed = lead._replace(**{field: cleaned})
         else:
             return False
         if changed == lead:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -334,7 +333,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
             ref.id = self._store.add_lead(state).id
         else:
             try:
-                self._store.update_lead(replace(state, id=ref.id))
+                self._store.update_lead(state._replace(id=ref.id))
             except KeyError:  # deleted elsewhere meanwhile: bring it back as new
                 ref.id = self._store.add_lead(state).id
 
@@ -394,7 +393,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
         before = self._store.get_lead(lead_id)  # as stored now: other fields may have changed
         if before is None:
             return self.tr("This lead was deleted meanwhile; copy the notes before closing.")
-        after = replace(before, notes=text.strip())
+        after = before._replace(notes=text.strip())
         if after == before:
             return None
         name = lead_label(before.name, before.number)

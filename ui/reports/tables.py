@@ -8,8 +8,8 @@ runs over days, team lists and hours, never over calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from console.store.base import ConsoleStore
 from console.store.reports import (
@@ -30,8 +30,7 @@ def team_text(name: str) -> str:
     return name if name != NO_TEAM else NO_TEAM_TEXT
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """The reports for one filter, as the store counted them; None: not counted yet (each is
     counted when its chart is first shown)."""
 
@@ -56,8 +55,7 @@ def count_part(store: ConsoleStore, report: ReportFilter, part: str) -> list:
     return getattr(store, COUNTERS[part])(report)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A chart's data: ``header`` then ``rows`` (cells as written to CSV)."""
 
     header: list[str]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -219,7 +218,7 @@ class ReportsWindow(QDialog):
         part = CHARTS[index].part
         if getattr(figures, part) is None:
             found = await off_thread(count_part, self.store, report, part)
-            figures = replace(figures, **{part: found})
+            figures = figures._replace(**{part: found})
         self.count_seconds = time.perf_counter() - started
         self.show_figures(figures)
 

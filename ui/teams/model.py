@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -177,14 +175,14 @@ class MembersModel(QAbstractTableModel):
             if enabled == member.enabled:
                 return False
             text = _tr("Enable {0}") if enabled else _tr("Disable {0}")
-            return self._propose(row, replace(member, enabled=enabled), text)
+            return self._propose(row, member._replace(enabled=enabled), text)
         if role != Qt.ItemDataRole.EditRole:
             return False
         if column == LABEL:
             label = str(value or "").strip()
             if label == member.label:
                 return False
-            return self._propose(row, replace(member, label=label), _tr("Rename member {0}"))
+            return self._propose(row, member._replace(label=label), _tr("Rename member {0}"))
         if column == NUMBER:
             check = check_phone(str(value or ""))
             if check.digits is None:
@@ -194,7 +192,7 @@ class MembersModel(QAbstractTableModel):
                 return False
             if check.digits == member.number:
                 return False
-            return self._propose(row, replace(member, number=check.digits), _tr("Edit {0}"))
+            return self._propose(row, member._replace(number=check.digits), _tr("Edit {0}"))
         return False
 
     def _propose(self, row: int, member: TeamMember, text: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,9 +182,9 @@ class TeamsPanel(LiveLists, TeamsPanelBase):
             ref.id = None
             return
         try:
-            ref.id = self._store.save_team(replace(state, id=ref.id)).id
+            ref.id = self._store.save_team(state._replace(id=ref.id)).id
         except KeyError:  # deleted elsewhere meanwhile: bring it back as new
-            ref.id = self._store.save_team(replace(state, id=None)).id
+            ref.id = self._store.save_team(state._replace(id=None)).id
 
     def _edit_members(self, members: list[TeamMember], text: str) -> bool:
         """Save the list with ``members`` as one undoable step; False if it was not saved."""
@@ -197,7 +196,7 @@ class TeamsPanel(LiveLists, TeamsPanelBase):
             return False
         team, members = rebased
         self._changes.push(
-            self._changes.ref(team.id), team, replace(team, members=list(members)), text
+            self._changes.ref(team.id), team, team._replace(members=list(members)), text
         )
         now = self.current_team()
         return now is not None and now.members == list(members)
@@ -246,7 +245,7 @@ class TeamsPanel(LiveLists, TeamsPanelBase):
             self.name_edit.setText(team.name)
             return
         self._changes.push(
-            self._changes.ref(team.id), team, replace(team, name=name), self.tr("Rename list")
+            self._changes.ref(team.id), team, team._replace(name=name), self.tr("Rename list")
         )
 
     def confirm_delete_list(self) -> None:

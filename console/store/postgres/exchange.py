@@ -9,7 +9,7 @@ processes of one desktop sent it) changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from console.store.models import CallRecord, Preset, TeamList
 from console.store.postgres.calls import _CALL_COLUMNS, _ISO
@@ -64,8 +64,7 @@ def send_calls(store: PgStore, records: Iterable[CallRecord], agent: str) -> Non
                 )
 
 
-@dataclass(frozen=True)
-class Changed:
+class Changed(NamedTuple):
     """Calls changed on the server since a mark, and the mark to ask from next time."""
 
     calls: list[CallRecord]

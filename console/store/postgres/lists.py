@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from psycopg import errors
@@ -85,7 +84,7 @@ class PgListsMixin:
                     )
         except errors.UniqueViolation:
             raise ValueError(f"a team named {name!r} already exists (names ignore case)") from None
-        return replace(team, id=team_id, name=name, members=list(team.members))
+        return team._replace(id=team_id, name=name, members=list(team.members))
 
     def import_members(
         self, name: str, members: list[TeamMember], mode: str = "new"
