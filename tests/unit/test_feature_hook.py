@@ -99,6 +99,23 @@ def test_the_standard_library_is_answered_without_reading(monkeypatch):
     assert feature_hook.uses_pyside(json, not_read) is False
 
 
+def test_the_engine_is_answered_without_reading(monkeypatch):
+    import console.store.models as engine_module
+
+    def not_read(*_args, **_kwargs):
+        raise AssertionError("read")
+
+    monkeypatch.setattr("builtins.open", not_read)
+    assert feature_hook.uses_pyside(engine_module, not_read) is False
+
+
+def test_no_module_of_the_engine_names_pyside6():
+    # What keeps that answer PySide6's own, for the modules not loaded by the test above too.
+    sources = sorted(Path(feature_hook.ENGINE).rglob("*.py"))
+    assert len(sources) > 50
+    assert [p.name for p in sources if b"PySide6" in p.read_bytes()] == []
+
+
 def test_pyside6_own_answer_is_kept_where_the_file_cannot_be_read(tmp_path):
     gone = types.ModuleType("gone")
     gone.__file__ = str(tmp_path / "gone.py")

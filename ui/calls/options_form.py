@@ -36,6 +36,7 @@ from console.calls.params import (
 from console.calls.request import Problem, check_option
 from console.phone import MAX_LENGTH, check_phone, format_display
 from ui.common.phone_field import PhoneField
+from ui.common.widgets import note_label
 
 GROUPS = (
     Group.ROUTING,
@@ -168,11 +169,8 @@ class OptionField:
         widget = self._make(param, parent)
         label.setBuddy(widget)
         # Shown where the field is, not only in its tooltip (a keyboard user never sees that).
-        note = QLabel(parent)
-        note.setWordWrap(True)
-        note.setStyleSheet("font-style: italic")
+        note = note_label(parent)
         note.setAccessibleName(_ui("{0}: note").format(_tr(param.label)))
-        note.setVisible(False)
         cell = QWidget(parent)
         # The note under the editor, the field's whole width: beside it, in a share of a
         # narrow pane (1024 px screen), the wrapped words were taller than the row Qt gave
@@ -406,10 +404,7 @@ class OptionsForm(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         # When the whole group is unavailable, say so on the page, not only in tooltips.
-        note = QLabel(page)
-        note.setWordWrap(True)
-        note.setVisible(False)
-        note.setStyleSheet("font-style: italic")
+        note = note_label(page)
         form.addRow(note)
         names = [p.name for p in spec.params]
         self._notes.append((note, names))

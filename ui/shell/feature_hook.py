@@ -7,8 +7,10 @@ PySide's ``from __feature__ import snake_case`` selections when it runs, the oth
 out of the switching. It asks with ``inspect.getsource``, which walks ``sys.modules`` to find
 the module of the file and keeps every source read in ``linecache``: some 115 modules at start,
 1.6 MB of source, ~25 ms. The console selects no feature, but the answers are kept exact:
-a module of the standard library never names PySide6, and any other's source file is searched
-as bytes (the word is ASCII, and Python sources are in an ASCII-compatible encoding).
+a module of the standard library never names PySide6, nor does one of the console's engine
+(``console/``, which knows nothing of Qt: tests/unit/test_feature_hook.py holds it), and any
+other's source file is searched as bytes (the word is ASCII, and Python sources are in an
+ASCII-compatible encoding).
 
 PySide6 offers no switch for this (6.11): the replacement is of a private function, so it is
 made only when PySide6's module still has the shape read here, and otherwise PySide6's own
@@ -25,6 +27,8 @@ from types import ModuleType
 FEATURE_MODULE = "PySide6.support.feature"
 ASKED = "_mod_uses_pyside"  # the function PySide6's feature_imported calls for each module
 _STDLIB = os.path.dirname(os.__file__)
+# The engine's package, beside ui/: its ~80 modules are most of those imported after PySide6.
+ENGINE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "console")
 
 
 def install() -> bool:
@@ -73,10 +77,13 @@ def uses_pyside(module: ModuleType, original: Callable[[ModuleType], bool]) -> b
     if not isinstance(path, str) or not path.endswith(".py"):
         return original(module)
     top = getattr(module, "__name__", "").partition(".")[0]
-    if top in sys.stdlib_module_names:
+    home = None
+    if top == "console":
+        home = ENGINE
+    elif top in sys.stdlib_module_names:
         home = os.path.join(_STDLIB, top)
-        if path == home + ".py" or path.startswith(home + os.sep):
-            return False
+    if home is not None and (path == home + ".py" or path.startswith(home + os.sep)):
+        return False
     try:
         with open(path, "rb") as source:
             return b"PySide6" in source.read()
