@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from console.phone import check_phone, format_display, lead_label
 from console.store import Lead, Store
-from console.store.leads import lead_with_number
 from ui.common.file_dialogs import Folders
 from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner
@@ -312,7 +311,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def find_lead(self, number: str) -> Lead | None:
         """The stored lead with exactly this number (digits, as check_phone gives them)."""
-        return lead_with_number(self._store, number)
+        return self._store.lead_with_number(number) if number else None
 
     # ---- changes: undoable commands that save straight away ------------------------------
 
