@@ -22,15 +22,14 @@ from console.store.dispositions import (
 )
 from console.store.donotcall import DoNotCallLookup, DoNotCallMark
 from console.store.models import CallRecord, Disposition, Lead, utc_now
+from console.store.postgres.calls import _ISO
 
 if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
-_MARK_COLUMNS = (
-    "number, reason, marked_by,"
-    """ to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-)
+# A team mark's columns, as DoNotCallMark takes them after ``marked`` (share.py reads them too).
+_MARK_COLUMNS = f"number, reason, marked_by, {_ISO.format('marked_at')}"
 
 
 def _uuid(text: str) -> str | None:
