@@ -27,7 +27,6 @@ from console.store import CALL_STATUSES, CallRecord, Store
 from ui.common.columns import ColumnFit
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.resources import icon
-from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import bold_label, clear_on_escape
@@ -384,11 +383,11 @@ class HistoryView(QWidget):
 
     def save_state(self) -> dict[str, Any]:
         """What of this pane to keep for the next run: the history table's column widths."""
-        return {**header_state(self.table), **self.column_fit.state()}
+        return self.column_fit.state()
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        self.column_fit.restored(state, restore_header(self.table, state))
+        self.column_fit.restore(state)
 
     # What the window may ask of the view
     def focus_calls(self) -> None:

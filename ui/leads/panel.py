@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 from console.phone import check_phone, format_display, lead_label
 from console.store import Lead, Store
 from ui.common.file_dialogs import Folders
-from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.import_csv import LeadImportMixin
@@ -119,11 +118,11 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def save_state(self) -> dict[str, Any]:
         """What of this panel to keep for the next run: the leads table's column widths."""
-        return {**header_state(self.table), **self.column_fit.state()}
+        return self.column_fit.state()
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        self.column_fit.restored(state, restore_header(self.table, state))
+        self.column_fit.restore(state)
 
     # ---- reading ---------------------------------------------------------------------------
 
