@@ -187,18 +187,25 @@ class LeadsPanelBase(QWidget):
         # Focusing the panel (from the window's menu or a shortcut) lands in the search box.
         self.setFocusProxy(self.search)
 
-    def lead_menu(self, call: QAction | None) -> QMenu:
-        """The picked lead's context menu (deleted once closed): Call first, when given."""
+    def lead_menu(
+        self, call: QAction | None, others: list[QAction] | None = None
+    ) -> tuple[QMenu, QAction]:
+        """The picked lead's context menu (deleted once closed): Call first, when given, then
+        ``others`` (the call list's), the lead's own actions, and Delete apart. Returns it with
+        the separator above Delete: more of the lead's own actions go before it."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if call is not None:
             menu.addAction(call)
             menu.addSeparator()
+        if others:
+            menu.addActions(others)
+            menu.addSeparator()
         for action in (self.edit_action, self.notes_action, self.copy_action):
             menu.addAction(action)
-        menu.addSeparator()
+        above_delete = menu.addSeparator()
         menu.addAction(self.delete_action)
-        return menu
+        return menu, above_delete
 
     def _lay_out(self) -> None:
         tr = self.tr

@@ -273,24 +273,19 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
             self.table.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        self.context_menu = self.lead_menu(self._call_action)
-        if self._list_actions:
-            first = self.context_menu.actions()[2 if self._call_action else 0]
-            self.context_menu.insertActions(first, self._list_actions)
-            self.context_menu.insertSeparator(first)
+        self.context_menu, above_delete = self.lead_menu(self._call_action, self._list_actions)
         lead = self.current_lead()
         if lead is not None and lead.id is not None:
             from ui.leads import do_not_call
 
             report = lambda text: self.undo_bar.report(text, undoable=False)  # noqa: E731
-            separator = self.context_menu.actions()[-2]  # above Delete, with the lead's edits
             do_not_call.add_action(
                 self.context_menu,
                 lead,
                 self._store,
                 lambda x: self.lead_called(x.number),
                 report,
-                separator,
+                above_delete,  # with the lead's edits
             )
         self.context_menu.popup(where)
 
