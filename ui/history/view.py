@@ -312,18 +312,19 @@ class HistoryView(QWidget):
         are hidden and every call is shown.
         """
         team = own is not None
-        if team or self._agent_filter is not None:
-            self.agent_filter.setVisible(team)
         if team and self.table.isColumnHidden(AGENT_COLUMN):
             QTimer.singleShot(0, self, self._make_room_for_agents)  # once laid out
         self.table.setColumnHidden(AGENT_COLUMN, not team)
-        if self._agent_filter is not None:
-            self._agent_filter.set_agents(list(agents), own or "")
+        # The filter is made for team mode only; out of it, one made before is hidden.
+        agent_filter = self.agent_filter if team else self._agent_filter
+        if agent_filter is not None:
+            agent_filter.setVisible(team)
+            agent_filter.set_agents(list(agents), own or "")
         if (own, lead) == self._team:
             return
         self._team = (own, lead)
-        if self._agent_filter is not None:
-            self._agent_filter.pick(own if team and not lead and own else None)
+        if agent_filter is not None:
+            agent_filter.pick(own if own and not lead else None)
         self.apply_filter()
 
     def _make_room_for_agents(self) -> None:
