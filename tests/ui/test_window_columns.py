@@ -101,6 +101,9 @@ def test_at_1024x768_every_column_and_note_is_in_view(tmp_path: Path, cli_env: d
     assert len(ends) == len(LEADS_COLUMNS)
     assert all(size > 0 for _start, size in seen["leads_columns"])
     assert max(ends) <= width, (width, seen["leads_columns"])
+    # Notes had two letters' room ("ote"): they keep a fair share, a few words.
+    notes = seen["leads_columns"][LEADS_COLUMNS.index("Notes")][1]
+    assert notes >= 6 * seen["leads_em"], (notes, seen["leads_em"], seen["leads_columns"])
     assert seen["history_scroll"] == 0
     assert seen["notes"], "some option's note was shown"
     cut = [(name, text, height, needed) for name, text, height, needed in seen["notes"]

@@ -136,10 +136,11 @@ class LeadsPanelBase(QWidget):
         em = self.fontMetrics().horizontalAdvance("M")
         header.setMinimumSectionSize(em * 2)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Notes come last: in a narrow window they give way first; then the name and the
-        # company narrow (cut with "…", whole in their tooltips) so that Calls stays in view.
+        # Notes come last and keep a fair share (a few words: at 1024 px they had two
+        # letters); then the name and the company narrow (cut with "…", whole in their
+        # tooltips) so that Calls stays in view.
         self.column_fit = ColumnFit(
-            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 2, floor=em * 4
+            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 7, floor=em * 4
         )
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
