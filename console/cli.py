@@ -348,10 +348,9 @@ async def _sandbox(args: argparse.Namespace) -> int:
 def _saved_lead_name(store: Store, phone: str) -> str:
     """The name of the saved lead with this number, for the history ('' if none)."""
     from console.phone import read_digits
-    from console.store.leads import lead_with_number
 
     digits, _why = read_digits(phone)
-    lead = lead_with_number(store, digits) if digits else None
+    lead = store.lead_with_number(digits) if digits else None
     return lead.name if lead is not None else ""
 
 

@@ -96,6 +96,12 @@ class ImportReport(_ReadReport):
         """Sentences for a person: columns used and ignored, where numbers came from, skips."""
         return _summary(self, len(self.leads), "lead", self.sources)
 
+    def worth_showing(self) -> bool:
+        """Whether a person should see the summary after an import: a row skipped, a row
+        changed to be kept, report footer lines skipped, or a column not read. An import of
+        every row as it was, every column used, says only its count."""
+        return bool(self.problems or self.notices or self.footer or self.ignored())
+
 
 @dataclass
 class TeamImport(_ReadReport):

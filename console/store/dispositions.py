@@ -14,10 +14,9 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from console.store.donotcall import marked_lead
+from console.store.donotcall import DoNotCallLookup
 from console.store.history import RECORD_COLUMNS
-from console.store.leads import lead_with_number
-from console.store.models import CallRecord, Disposition, Lead, utc_now
+from console.store.models import CallRecord, Disposition, utc_now
 
 DO_NOT_CALL, CALL_BACK = "do_not_call", "call_back"
 KINDS = ("", DO_NOT_CALL, CALL_BACK)
@@ -281,7 +280,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
 
 
-class WrapUpMixin:
+class WrapUpMixin(DoNotCallLookup):
     """Dispositions, wrap-ups, call-backs and do-not-call marks of Store (SQLite)."""
 
     if TYPE_CHECKING:
@@ -390,20 +389,14 @@ class WrapUpMixin:
             if cur.rowcount == 0:
                 raise KeyError(f"no lead with id {lead_id}")
 
-    def do_not_call_lead(self, number: str) -> Lead | None:
-        """A lead marked "Do not call" with this number (10 digits), else, in team mode, the
-        team's mark on the number (console.store.donotcall.marked_lead: who and why), or None."""
+    def _marked_lead_id(self, number: str) -> int | None:
+        """The first (by id) lead with this number marked "Do not call" itself, or None."""
         with self._read() as conn:
             row = conn.execute(
                 "SELECT id FROM leads WHERE number = ? AND do_not_call = 1 ORDER BY id LIMIT 1",
                 (number,),
             ).fetchone()
-        if row:
-            return self.get_lead(int(row[0]))  # type: ignore[attr-defined]
-        mark = self.team_do_not_call(number)  # type: ignore[attr-defined]
-        if mark is None:
-            return None
-        return marked_lead(mark, lead_with_number(self, number))  # type: ignore[arg-type]
+        return int(row[0]) if row else None
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:

@@ -3,13 +3,14 @@
 Leads are each desktop's own (they are not copied), so a lead's "Do not call" mark is shared
 by its number: on the team server in ``do_not_call`` (schema v5), on a desktop in its copy
 ``team_do_not_call`` (console.store.teamshare). Both engines' ``do_not_call_lead(number)``
-answer a number the team marked as they answer a marked lead (console.calls.DoNotCall).
+answer a number the team marked as they answer a marked lead (console.calls.DoNotCall):
+one implementation, DoNotCallLookup, over each engine's own reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.models import Lead
 
@@ -52,3 +53,30 @@ def with_team_marks(
         marked_lead(marks[x.number], x) if not x.do_not_call and x.number in marks else x
         for x in leads
     ]
+
+
+class DoNotCallLookup:
+    """``do_not_call_lead`` for both engines (SQLite Store and PgStore), over reads each engine
+    gives: ``_marked_lead_id(number)``, ``get_lead``, ``lead_with_number`` and
+    ``team_marks(numbers)``. The team's marks are read once, whichever way it goes."""
+
+    if TYPE_CHECKING:
+
+        def _marked_lead_id(self, number: str) -> int | None: ...
+        def get_lead(self, lead_id: int) -> Lead | None: ...
+        def lead_with_number(self, number: str) -> Lead | None: ...
+        def team_marks(self, numbers: Iterable[str]) -> Mapping[str, DoNotCallMark]: ...
+
+    def do_not_call_lead(self, number: str) -> Lead | None:
+        """A lead marked "Do not call" with this number (10 digits), the first by id; else, in
+        team mode, the team's mark on the number (marked_lead: who and why) on the saved lead
+        with that number, or on a lead with no id when none is saved; else None."""
+        marked_id = self._marked_lead_id(number)
+        if marked_id is not None:
+            return self.get_lead(marked_id)
+        # lead_with_number reads through get_lead, which already carries the team's mark.
+        lead = self.lead_with_number(number)
+        if lead is not None:
+            return lead if lead.do_not_call else None
+        mark = self.team_marks([number]).get(number)
+        return marked_lead(mark, None) if mark is not None else None

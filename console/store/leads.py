@@ -17,9 +17,6 @@ from console.store.models import (
     phone_digits,
 )
 
-if TYPE_CHECKING:
-    from console.store.base import ConsoleStore
-
 # The newest history row for each lead, and how many calls its number had, are found through
 # history(lead_number, created_at). The outer query runs over an already filtered, ordered
 # and limited inner query, so the lookups are done for at most `limit` leads rather than for
@@ -165,14 +162,6 @@ class LeadsMixin:
         """How many leads there are."""
         with self._read() as conn:
             return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
-
-
-def lead_with_number(store: ConsoleStore, number: str) -> Lead | None:
-    """The saved lead whose number is exactly ``number`` (10 digits, as console.phone reads
-    them), or None; the first by name if several share it. Either engine: an exact lookup
-    (``WHERE number = ?``), never a search of the text, which matches names and companies
-    too and keeps only a page of them."""
-    return store.lead_with_number(number) if number else None
 
 
 def lead_from_row(row: tuple) -> Lead:

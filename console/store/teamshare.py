@@ -235,15 +235,6 @@ class TeamShareMixin:
                     found[row[0]] = DoNotCallMark(row[0], True, row[1], row[2], row[3])
         return found
 
-    def team_do_not_call(self, number: str) -> DoNotCallMark | None:
-        """The team's mark on this number (10 digits) in the copy, or None."""
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {_MARK_COLUMNS} FROM team_do_not_call WHERE number = ?",
-                (number,),
-            ).fetchone()
-        return DoNotCallMark(row[0], True, row[1], row[2], row[3]) if row else None
-
 
 def _waiting(conn: sqlite3.Connection, kind: str) -> bool:
     found = conn.execute("SELECT 1 FROM share_outbox WHERE kind = ? LIMIT 1", (kind,))

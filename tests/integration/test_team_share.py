@@ -240,7 +240,7 @@ def test_a_lost_commit_reply_writes_a_wrap_up_and_a_mark_once(
         with Store.open(path) as store:
             assert store.team_state()["waiting"] == "0", change
     with Store.open(path) as store:  # and this desktop's copy has the team's mark
-        mark = store.team_do_not_call(NUMBER)
+        mark = store.team_marks([NUMBER]).get(NUMBER)
         assert mark is not None and mark.marked_by == pg.AGENT_USER
 
 
@@ -280,7 +280,7 @@ def test_unmarking_on_one_desktop_unblocks_the_others(
     b.sync_once()
     with Store.open(b_path) as store:
         # Unmarked for the team: B's own lead's mark, which B shared, goes with it.
-        assert store.team_do_not_call(NUMBER) is None
+        assert store.team_marks([NUMBER]).get(NUMBER) is None
         assert store.do_not_call_lead(NUMBER) is None
         assert store.get_lead(mine.id).do_not_call is False
         assert store.team_state()["waiting"] == "0"  # B's copy was not sent back

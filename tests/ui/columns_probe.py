@@ -64,6 +64,7 @@ async def probe() -> dict:
             if not leads.isColumnHidden(c)
         ],
         "leads_rows": leads.model().rowCount(),
+        "leads_em": leads.fontMetrics().horizontalAdvance("M"),
         "history_scroll": window.history.table.horizontalScrollBar().maximum(),
         "notes": [],
     }

@@ -167,8 +167,8 @@ def test_a_settings_file_that_cannot_be_written_only_costs_the_next_start(sessio
     finally:
         settings_file.rmdir()
     assert again.teams.is_built and again.teams_panel.isVisibleTo(again.teams.page)
-    assert "could not remember the teams page's size" in caplog.text
-    assert "could not remember the style's answers" in caplog.text
+    assert "could not keep the teams page's size" in caplog.text
+    assert "could not keep the style's answers" in caplog.text
     assert again.style_facts.asked and again.style_facts.name == again.style().name()
 
 
@@ -185,4 +185,4 @@ def test_closing_with_a_settings_file_that_cannot_be_written_still_closes(sessio
     finally:
         settings_file.rmdir()
     assert not window.isVisible()
-    assert "could not save the window layout" in caplog.text
+    assert "could not keep the window layout" in caplog.text

@@ -241,6 +241,18 @@ def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
     assert window.call_list.panel().progress.text() == "0 of 2 · 0 reached"
 
 
+def test_a_list_from_a_csv_file_with_a_column_not_read_shows_the_summary(session, arun, tmp_path):
+    # The call list showed the summary only for bad or changed rows; the leads import also
+    # for a column not read (ImportReport.worth_showing, one rule for both).
+    engine, window, leads = start(session)
+    path = tmp_path / "today.csv"
+    path.write_text("name,phone,email\nNew Person,5553330006,np@example.com\n", encoding="utf-8")
+    arun(window.call_list.from_csv(path))
+    summary = window.call_list.summary
+    assert summary is not None and summary.isVisible()
+    summary.close()
+
+
 def test_a_file_that_makes_no_list_says_why(session, arun, tmp_path):
     # The window said only "nophone.csv has no leads to call", not what was wrong with it.
     engine, window, leads = start(session)

@@ -101,6 +101,9 @@ def test_at_1024x768_every_column_and_note_is_in_view(tmp_path: Path, cli_env: d
     assert len(ends) == len(LEADS_COLUMNS)
     assert all(size > 0 for _start, size in seen["leads_columns"])
     assert max(ends) <= width, (width, seen["leads_columns"])
+    # Notes had two letters' room ("ote"): they keep a fair share, a few words.
+    notes = seen["leads_columns"][LEADS_COLUMNS.index("Notes")][1]
+    assert notes >= 6 * seen["leads_em"], (notes, seen["leads_em"], seen["leads_columns"])
     assert seen["history_scroll"] == 0
     assert seen["notes"], "some option's note was shown"
     cut = [(name, text, height, needed) for name, text, height, needed in seen["notes"]
@@ -132,13 +135,16 @@ def test_columns_narrow_with_the_table_and_a_persons_widths_stand(qtbot) -> None
     assert header.sectionSize(2) == 50 and table.horizontalScrollBar().maximum() == 0
     table.resize(600, 200)
     qtbot.waitUntil(lambda: header.sectionSize(1) == 200)  # given back
-    assert fit.state() == {"custom": False}
+    assert fit.state()["custom"] is False
     header.resizeSection(2, 140)  # the person's drag: theirs from now on
     table.resize(300, 200)
     qtbot.wait(50)
     assert (header.sectionSize(1), header.sectionSize(2)) == (200, 140)
-    assert fit.state() == {"custom": True}
-    fit.restored({"custom": False}, applied=True)  # a layout the console had fitted
+    saved = fit.state()
+    assert saved["custom"] is True and "header" in saved
+    fit.restore({**saved, "custom": False})  # a layout the console had fitted
     assert header.sectionSize(2) < 140 and not fit.custom
-    fit.restored({}, applied=True)  # saved before ColumnFit: the person's
-    assert fit.custom
+    fit.restore({k: v for k, v in saved.items() if k != "custom"})  # saved before ColumnFit
+    assert fit.custom  # the person's
+    fit.restore({"header": "not a layout"})  # unreadable: ignored, fitted as the console's
+    assert not fit.custom

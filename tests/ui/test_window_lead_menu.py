@@ -39,6 +39,14 @@ def test_call_from_the_lead_menu_calls_that_lead(session, arun) -> None:
     assert menu is not None and menu.isVisible()
     call = menu.actions()[0]
     assert call is window.menu_actions.call
+    # Call; the call list's; the lead's own, "Do not call" last of them; Delete apart.
+    shape = [a.text().replace("&", "") if not a.isSeparator() else "-" for a in menu.actions()]
+    assert shape == [
+        "Place call", "-",
+        "New call list from the selected leads", "New call list from the lead search", "-",
+        "Edit", "Edit notes…", "Copy number", "Do not call…", "-",
+        "Delete lead",
+    ]  # fmt: skip
     assert QKeySequence("Ctrl+Return") in call.shortcuts()
     call.trigger()
     menu.close()

@@ -119,6 +119,21 @@ def _check_report(report, rows, starts, *, compare_text: bool = True) -> None:
     assert said == nul_lines
 
 
+@pytest.mark.parametrize(
+    ("text", "worth"),
+    [
+        ("name,phone\nAnn,5551112222\n", False),  # every row, every column: the count says it
+        ("name,phone\nAnn,5551112222\nBob,12\n", True),  # a row skipped
+        ("name,phone,email\nAnn,5551112222,a@b.c\n", True),  # a column not read
+        ("name,phone\nAnn,5551112222\nGrand Totals (1 records)\n", True),  # a footer skipped
+    ],
+)
+def test_an_import_is_worth_a_summary_when_something_was_left_out(text, worth) -> None:
+    # The call list's import showed its summary only for skipped or changed rows, the leads
+    # import also for ignored columns and footers: one rule for both (worth_showing).
+    assert import_leads(text).worth_showing() is worth
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=lead_rows(), bom=st.booleans())
 def test_import_keeps_every_good_row_and_names_every_bad_line(rows, bom) -> None:

@@ -140,18 +140,16 @@ def test_a_leads_calls_are_read_through_the_lead_index(tmp_path: Path) -> None:
 def test_the_lead_with_a_number_is_an_exact_lookup(any_store: ConsoleStore) -> None:
     # It searched the text (name, company, number) and kept the first 50 by name: 60 leads
     # whose company quotes the number, named before the lead itself, hid it.
-    from console.store.leads import lead_with_number
-
     store = any_store
     store.add_leads(
         [Lead(None, f"Aaron {i:02d}", f"555000{i:04d}", "Desk 5551112222") for i in range(60)]
     )
     zed = store.add_lead(Lead(None, "Zed", "5551112222"))
     store.add_lead(Lead(None, "Longer", "15551112222"))  # contains the digits, is not the number
-    found = lead_with_number(store, "5551112222")
+    found = store.lead_with_number("5551112222")
     assert found is not None and (found.id, found.name) == (zed.id, "Zed")
     # Several leads sharing a number: the first by name, whatever the case.
     store.add_lead(Lead(None, "bea", "5551112222"))
-    assert lead_with_number(store, "5551112222").name == "bea"
-    assert lead_with_number(store, "555111222") is None
-    assert lead_with_number(store, "") is None
+    assert store.lead_with_number("5551112222").name == "bea"
+    assert store.lead_with_number("555111222") is None
+    assert store.lead_with_number("") is None

@@ -35,6 +35,7 @@ from console.store import Store
 from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
 from ui.common.lead_calls import NOTES, LeadCallsModel
 from ui.common.resources import icon
+from ui.common.settings_save import keep_settings
 from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
 
 log = logging.getLogger(__name__)
@@ -308,11 +309,7 @@ class CallListPage(QWidget):
         self.refresh()
 
     def _auto_toggled(self, on: bool) -> None:
-        self._settings.set(CALL_LIST_AUTO_ADVANCE, on)
-        try:
-            self._settings.save()
-        except Exception as exc:  # LocalProblem, OSError: the choice holds for this run
-            log.warning("could not save the auto-advance choice: %s", exc)
+        keep_settings(self._settings, "the auto-advance choice", {CALL_LIST_AUTO_ADVANCE: on})
         if not on:
             self.cancel_countdown()
 

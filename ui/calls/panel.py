@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -41,8 +40,6 @@ from ui.common.words import status_text
 
 if TYPE_CHECKING:  # the questions are made by ui.common.errors.ask, when first asked
     from PySide6.QtWidgets import QMessageBox
-
-log = logging.getLogger(__name__)
 
 
 class CallPanel(LoadFromHistory, QWidget):
@@ -283,8 +280,9 @@ class CallPanel(LoadFromHistory, QWidget):
         self.team_numbers.set_full_text(numbers)
         self._forget_missing()
         if team.id is not None and self.engine.settings.get(LAST_TEAM) != team.name:
-            self.engine.settings.set(LAST_TEAM, team.name)
-            self.engine.settings.save()
+            from ui.common.settings_save import keep_settings
+
+            keep_settings(self.engine.settings, "the team list in use", {LAST_TEAM: team.name})
 
     # Placing calls
     def plan(self) -> CallPlan | None:

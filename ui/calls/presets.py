@@ -3,8 +3,6 @@ the options in use (edited or not), and a preset with unsaved edits says so."""
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,14 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.problems import LocalProblem
 from console.settings import CALL_DEFAULTS, CALL_IN_USE, LAST_PRESET, Settings
 from console.store import Store
 from ui.calls.options_form import OptionsForm
 from ui.common.errors import ask, show_error
 from ui.common.widgets import fit_title
 
-log = logging.getLogger(__name__)
 # The options in use are written this long after the last change (and when the window closes
 # with the rest of the settings): not at every key typed.
 KEEP_DELAY_MS = 1000
@@ -129,10 +125,9 @@ class PresetsBar(QWidget):
         self._keep_timer.start()
 
     def _save_settings(self) -> None:
-        try:
-            self.settings.save()
-        except (OSError, LocalProblem) as exc:
-            log.warning("could not keep the call options: %s", exc)
+        from ui.common.settings_save import keep_settings
+
+        keep_settings(self.settings, "the call options")
 
     def restore(self) -> None:
         """At start: the last preset used (else the defaults from Preferences), then the
@@ -195,8 +190,9 @@ class PresetsBar(QWidget):
 
     def _remember(self, name: str) -> None:
         if self.settings.get(LAST_PRESET) != name:
-            self.settings.set(LAST_PRESET, name)
-            self.settings.save()
+            from ui.common.settings_save import keep_settings
+
+            keep_settings(self.settings, "the preset in use", {LAST_PRESET: name})
 
     def save(self, name: str) -> None:
         """Save the form's options under ``name`` (replacing a preset of that name)."""

@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QTableView
 
+from ui.common.saved_state import header_state, restore_header
+
 
 class ColumnFit(QObject):
     """Narrows a table's ``elastic`` columns (logical index: preferred width in px), in
@@ -21,7 +23,7 @@ class ColumnFit(QObject):
     models give the whole in a tooltip).
 
     A column the person resizes by hand is theirs: from then on the widths stand as they set
-    them (``custom``, kept with the header's saved state: see ``state`` and ``restored``).
+    them (``custom``, kept with the header's saved state: see ``state`` and ``restore``).
     """
 
     def __init__(
@@ -87,12 +89,14 @@ class ColumnFit(QObject):
             self._fitting = False
 
     def state(self) -> dict[str, Any]:
-        """What to keep with the header's saved state."""
-        return {"custom": self.custom}
+        """The table's columns to keep for the next run: the header's saved state
+        (saved_state.header_state) and whether the widths are the person's (``custom``)."""
+        return {**header_state(self.table), "custom": self.custom}
 
-    def restored(self, state: dict[str, Any], applied: bool) -> None:
-        """After the header's saved state was put back (``applied``) or refused: a layout the
-        person set stands; one the console fitted is fitted again, for this window's width. A
-        state saved before this existed counts as the person's."""
+    def restore(self, state: dict[str, Any]) -> None:
+        """Put back what ``state`` gave; anything unreadable (or saved for other columns) is
+        ignored. A layout the person set stands; one the console fitted is fitted again, for
+        this window's width. A state saved before ColumnFit existed counts as the person's."""
+        applied = restore_header(self.table, state)
         self.custom = applied and bool(state.get("custom", True))
         self.fit()

@@ -57,11 +57,12 @@ class ErrorDialog(QDialog):
         self.details.setVisible(bool(details))
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = QPushButton(self.tr("&Copy details"), self)
+        copy = self.copy_button = QPushButton(self.tr("&Copy details"), self)
         copy.setAccessibleName(self.tr("Copy details"))
         copy.setToolTip(self.tr("Copy the message and details to the clipboard"))
         copy.clicked.connect(self._copy)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setVisible(bool(details))  # no details: nothing to copy beyond the message shown
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))
         close.setToolTip(self.tr("Close this message"))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.settings import LAST_FOLDERS, Settings
+from ui.common.settings_save import keep_settings
 
 if TYPE_CHECKING:  # QFileDialog is imported when a dialog is first made, not at start
     from PySide6.QtWidgets import QFileDialog, QWidget
-
-log = logging.getLogger(__name__)
 
 
 class Folders:
@@ -46,11 +44,8 @@ class Folders:
         if self._settings is None:
             self._memory = folders
             return
-        self._settings.set(LAST_FOLDERS, folders)
-        try:
-            self._settings.save()
-        except OSError as exc:  # the file itself was chosen; only the convenience is lost
-            log.warning("could not save the last folder for %s: %s", kind, exc)
+        # The file itself was chosen; only the convenience is lost if it cannot be kept.
+        keep_settings(self._settings, f"the last folder for {kind}", {LAST_FOLDERS: folders})
 
 
 def file_dialog(

@@ -39,6 +39,7 @@ from console.store.dispositions import (
     next_position,
 )
 from console.store.models import Disposition
+from ui.common.errors import ask
 from ui.common.undo import Note, Ref, StoreChange, StoreUndo, UndoBar, undo_actions
 from ui.common.widgets import button
 
@@ -252,41 +253,36 @@ class DispositionsDialog(QDialog):
             self.question.raise_()
             return True
 
-        from PySide6.QtWidgets import QMessageBox
-
         typed = self.name.text().strip()
-        answers = QMessageBox.StandardButton
-        # The standard answers: in the order, and with the keys, the desktop's editors use;
-        # Enter saves (what was typed is kept), Esc cancels (back to the dialog).
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+
+        def close_then() -> None:
+            super(DispositionsDialog, self).reject()
+            self._then()
+
+        def save() -> None:
+            if self.save():  # refused: the problem is said, the dialog stays to correct it
+                close_then()
+
+        def discard() -> None:
+            self._show_current()
+            close_then()
+
+        # The answers in the order the desktop's editors use; Enter saves (what was typed is
+        # kept), Esc cancels (back to the dialog).
+        box = ask(
+            self,
             self.tr("Disposition not saved"),
             self.tr("“{0}” is not saved.").format(typed)
             if typed
             else self.tr("The change to the disposition is not saved."),
-            answers.Save | answers.Discard | answers.Cancel,
-            self,
+            save,
+            yes=self.tr("&Save"),
+            no=self.tr("&Cancel"),
+            also=(self.tr("&Discard"), discard),
+            default_yes=True,
         )
-        box.setObjectName("question")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setDefaultButton(answers.Save)
-        for answer in box.buttons():
-            answer.setAccessibleName(answer.text().replace("&", ""))
-
-        def answered(answer) -> None:
-            chosen = box.standardButton(answer)
-            if chosen == answers.Save and not self.save():
-                return  # refused: the problem is said, the dialog stays to correct it
-            if chosen == answers.Discard:
-                self._show_current()
-            if chosen in (answers.Save, answers.Discard):
-                super(DispositionsDialog, self).reject()
-                self._then()
-
-        box.buttonClicked.connect(answered)
         box.finished.connect(lambda _result: setattr(self, "question", None))
         self.question = box
-        box.open()
         return True
 
     def _kind_index(self, disposition: Disposition) -> int:

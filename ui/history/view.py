@@ -27,7 +27,6 @@ from console.store import CALL_STATUSES, CallRecord, Store
 from ui.common.columns import ColumnFit
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.resources import icon
-from ui.common.saved_state import header_state, restore_header
 from ui.common.shortcuts import view_action
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import bold_label, clear_on_escape
@@ -313,18 +312,19 @@ class HistoryView(QWidget):
         are hidden and every call is shown.
         """
         team = own is not None
-        if team or self._agent_filter is not None:
-            self.agent_filter.setVisible(team)
         if team and self.table.isColumnHidden(AGENT_COLUMN):
             QTimer.singleShot(0, self, self._make_room_for_agents)  # once laid out
         self.table.setColumnHidden(AGENT_COLUMN, not team)
-        if self._agent_filter is not None:
-            self._agent_filter.set_agents(list(agents), own or "")
+        # The filter is made for team mode only; out of it, one made before is hidden.
+        agent_filter = self.agent_filter if team else self._agent_filter
+        if agent_filter is not None:
+            agent_filter.setVisible(team)
+            agent_filter.set_agents(list(agents), own or "")
         if (own, lead) == self._team:
             return
         self._team = (own, lead)
-        if self._agent_filter is not None:
-            self._agent_filter.pick(own if team and not lead and own else None)
+        if agent_filter is not None:
+            agent_filter.pick(own if own and not lead else None)
         self.apply_filter()
 
     def _make_room_for_agents(self) -> None:
@@ -384,11 +384,11 @@ class HistoryView(QWidget):
 
     def save_state(self) -> dict[str, Any]:
         """What of this pane to keep for the next run: the history table's column widths."""
-        return {**header_state(self.table), **self.column_fit.state()}
+        return self.column_fit.state()
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        self.column_fit.restored(state, restore_header(self.table, state))
+        self.column_fit.restore(state)
 
     # What the window may ask of the view
     def focus_calls(self) -> None:

@@ -76,7 +76,7 @@ class LeadImportMixin:
             undoable=False,
         )
         report = result.report
-        if report.problems or report.notices or report.footer or report.ignored():
+        if report.worth_showing():
             self.summary_dialog = ImportSummary(result, self)
             self.summary_dialog.open()
         return result

@@ -136,10 +136,11 @@ class LeadsPanelBase(QWidget):
         em = self.fontMetrics().horizontalAdvance("M")
         header.setMinimumSectionSize(em * 2)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Notes come last: in a narrow window they give way first; then the name and the
-        # company narrow (cut with "…", whole in their tooltips) so that Calls stays in view.
+        # Notes come last and keep a fair share (a few words: at 1024 px they had two
+        # letters); then the name and the company narrow (cut with "…", whole in their
+        # tooltips) so that Calls stays in view.
         self.column_fit = ColumnFit(
-            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 2, floor=em * 4
+            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 7, floor=em * 4
         )
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
@@ -187,18 +188,25 @@ class LeadsPanelBase(QWidget):
         # Focusing the panel (from the window's menu or a shortcut) lands in the search box.
         self.setFocusProxy(self.search)
 
-    def lead_menu(self, call: QAction | None) -> QMenu:
-        """The picked lead's context menu (deleted once closed): Call first, when given."""
+    def lead_menu(
+        self, call: QAction | None, others: list[QAction] | None = None
+    ) -> tuple[QMenu, QAction]:
+        """The picked lead's context menu (deleted once closed): Call first, when given, then
+        ``others`` (the call list's), the lead's own actions, and Delete apart. Returns it with
+        the separator above Delete: more of the lead's own actions go before it."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if call is not None:
             menu.addAction(call)
             menu.addSeparator()
+        if others:
+            menu.addActions(others)
+            menu.addSeparator()
         for action in (self.edit_action, self.notes_action, self.copy_action):
             menu.addAction(action)
-        menu.addSeparator()
+        above_delete = menu.addSeparator()
         menu.addAction(self.delete_action)
-        return menu
+        return menu, above_delete
 
     def _lay_out(self) -> None:
         tr = self.tr

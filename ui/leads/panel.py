@@ -21,9 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from console.phone import check_phone, format_display, lead_label
 from console.store import Lead, Store
-from console.store.leads import lead_with_number
 from ui.common.file_dialogs import Folders
-from ui.common.saved_state import header_state, restore_header
 from ui.common.tasks import TaskRunner
 from ui.common.undo import Ref, StoreUndo
 from ui.leads.import_csv import LeadImportMixin
@@ -119,11 +117,11 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def save_state(self) -> dict[str, Any]:
         """What of this panel to keep for the next run: the leads table's column widths."""
-        return {**header_state(self.table), **self.column_fit.state()}
+        return self.column_fit.state()
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what ``save_state`` gave (anything unreadable is ignored)."""
-        self.column_fit.restored(state, restore_header(self.table, state))
+        self.column_fit.restore(state)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -274,24 +272,19 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
             self.table.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        self.context_menu = self.lead_menu(self._call_action)
-        if self._list_actions:
-            first = self.context_menu.actions()[2 if self._call_action else 0]
-            self.context_menu.insertActions(first, self._list_actions)
-            self.context_menu.insertSeparator(first)
+        self.context_menu, above_delete = self.lead_menu(self._call_action, self._list_actions)
         lead = self.current_lead()
         if lead is not None and lead.id is not None:
             from ui.leads import do_not_call
 
             report = lambda text: self.undo_bar.report(text, undoable=False)  # noqa: E731
-            separator = self.context_menu.actions()[-2]  # above Delete, with the lead's edits
             do_not_call.add_action(
                 self.context_menu,
                 lead,
                 self._store,
                 lambda x: self.lead_called(x.number),
                 report,
-                separator,
+                above_delete,  # with the lead's edits
             )
         self.context_menu.popup(where)
 
@@ -311,7 +304,7 @@ class LeadsPanel(LeadImportMixin, LeadsPanelBase):
 
     def find_lead(self, number: str) -> Lead | None:
         """The stored lead with exactly this number (digits, as check_phone gives them)."""
-        return lead_with_number(self._store, number)
+        return self._store.lead_with_number(number) if number else None
 
     # ---- changes: undoable commands that save straight away ------------------------------
 

@@ -7,7 +7,6 @@ and numpy under it, take longer to load than the whole window takes to show.
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,19 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.problems import LocalProblem
 from console.settings import REPORTS_CHOICES, Settings
 from console.store.base import ConsoleStore
 from console.store.reports import ReportFilter
 from ui.common.errors import show_error
 from ui.common.file_dialogs import Folders, file_dialog
 from ui.common.screen import fit_to_screen
+from ui.common.settings_save import keep_settings
 from ui.common.tasks import TaskRunner, off_thread
 from ui.common.widgets import button
 from ui.reports.charts import CHARTS, Chart
 from ui.reports.tables import Figures, count_part, team_text
 
-log = logging.getLogger(__name__)
 FOLDER_KIND = "reports"
 COUNT_TASK = "count the reports"
 DEFAULT_SIZE = QSize(980, 640)
@@ -182,11 +180,7 @@ class ReportsWindow(QDialog):
         self._saved = chosen
         if self._settings is None:
             return
-        self._settings.set(REPORTS_CHOICES, chosen)
-        try:
-            self._settings.save()
-        except (LocalProblem, OSError) as exc:
-            log.warning("could not keep the reports' filters: %s", exc)
+        keep_settings(self._settings, "the reports' filters", {REPORTS_CHOICES: chosen})
 
     # Counting
     def current_filter(self) -> ReportFilter:

@@ -189,7 +189,7 @@ class CallListTab(QObject):
 
     def _file_read(self, path: Path, report: ImportReport, added: int) -> None:
         self._leads.refresh()  # the file's new leads
-        if report.problems or report.notices:
+        if report.worth_showing():
             from ui.leads.importer import ImportSummary, LeadImport
 
             self.summary = ImportSummary(LeadImport(path, report, added), self._window)

@@ -9,7 +9,6 @@ as if it were not lazy, and its size remembered for the next start.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -17,10 +16,8 @@ from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from console import __version__
-from console.problems import LocalProblem
 from console.settings import PAGE_SIZES
-
-log = logging.getLogger(__name__)
+from ui.common.settings_save import keep_settings
 
 
 class SettingsLike(Protocol):  # the part of console.settings.Settings used here
@@ -138,9 +135,5 @@ class LazyPage(QWidget):
         if sizes.get(self.name) == entry:
             return
         sizes[self.name] = entry
-        try:
-            self._settings.set(PAGE_SIZES, sizes)
-            self._settings.save()
-        except (LocalProblem, OSError, TypeError, ValueError) as exc:
-            # Only the next start's speed depends on it: it builds the panel at once again.
-            log.warning("could not remember the %s page's size: %s", self.name, exc)
+        # Only the next start's speed depends on it: it builds the panel at once again.
+        keep_settings(self._settings, f"the {self.name} page's size", {PAGE_SIZES: sizes})

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME
 from console.engine import Engine
-from console.problems import LocalProblem
 from console.settings import ACCOUNT_LABEL, CLOSE_TO_TRAY, WINDOW_STATE
 from console.store import Lead
 from ui.calls.panel import CallPanel
@@ -337,9 +336,9 @@ class MainWindow(WindowDialogs, QMainWindow):
             "left_tab": self.left_tabs.currentIndex(),
             "call_panel": self.call_panel.layout_state(),
         }
-        settings = self.engine.settings
-        settings.set(WINDOW_STATE, json.dumps(state))
-        settings.save()
+        from ui.common.settings_save import keep_settings
+
+        keep_settings(self.engine.settings, "the window layout", {WINDOW_STATE: json.dumps(state)})
 
     def restore_state(self) -> None:
         """The layout of last time, else a sensible default size."""
@@ -494,10 +493,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._may_close = True
         self.store_watcher.stop()
         self.team_mode.stop()  # not waiting on a stalled team server
-        try:
-            self.save_state()
-        except (OSError, LocalProblem) as exc:  # Settings.save raises LocalProblem
-            log.warning("could not save the window layout: %s", exc)
+        self.save_state()
         for dialog in list(self._dialogs.values()):
             dialog.close()
         self.dialing.close()

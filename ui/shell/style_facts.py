@@ -13,17 +13,14 @@ as on a first start, and the new answers are kept.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from console.problems import LocalProblem
 from console.settings import STYLE_FACTS
 from ui.common.screen import title_bar_height
+from ui.common.settings_save import keep_settings
 from ui.shell.lazy_page import SettingsLike, environment, style_name
-
-log = logging.getLogger(__name__)
 
 
 class StyleFacts:
@@ -58,10 +55,6 @@ class StyleFacts:
         self.asked = True
         entry = {"name": self.name, "title_bar": self.title_bar, "environment": environment("")}
         if self._settings.get(STYLE_FACTS) != entry:
-            try:
-                self._settings.set(STYLE_FACTS, entry)
-                self._settings.save()
-            except (LocalProblem, OSError, TypeError, ValueError) as exc:
-                # Only the next start's speed depends on it: it asks the style at once again.
-                log.warning("could not remember the style's answers: %s", exc)
+            # Only the next start's speed depends on it: it asks the style at once again.
+            keep_settings(self._settings, "the style's answers", {STYLE_FACTS: entry})
         return changed

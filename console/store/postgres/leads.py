@@ -50,7 +50,7 @@ class PgLeadsMixin:
         def _tx(self) -> AbstractContextManager[psycopg.Connection]: ...
         def _read(self) -> AbstractContextManager[psycopg.Connection]: ...
 
-        def _team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]: ...
+        def team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]: ...
 
     # Leads
     def add_lead(self, lead: Lead) -> Lead:
@@ -89,7 +89,7 @@ class PgLeadsMixin:
         inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = %s"
         with self._read() as conn:
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
-        return with_team_marks([lead_from_row(row)], self._team_marks)[0] if row else None
+        return with_team_marks([lead_from_row(row)], self.team_marks)[0] if row else None
 
     def lead_with_number(self, number: str) -> Lead | None:
         with self._read() as conn:
@@ -111,7 +111,7 @@ class PgLeadsMixin:
         sql = _LEADS.format(inner=inner, order=_order_by("l.sort_key", order, descending))
         with self._read() as conn:
             rows = conn.execute(sql, (*params, limit)).fetchall()
-        return with_team_marks([lead_from_row(row) for row in rows], self._team_marks)
+        return with_team_marks([lead_from_row(row) for row in rows], self.team_marks)
 
     def lead_calls(self, number: str, limit: int = 10) -> LeadCalls:
         """The calls to ``number``: how many, and the newest ``limit`` without bodies (an

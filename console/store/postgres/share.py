@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from console.store.donotcall import DoNotCallMark
 from console.store.models import Disposition
-from console.store.postgres.calls import _ISO
 from console.store.postgres.store import PgStore
+from console.store.postgres.wrapup import _MARK_COLUMNS
 from console.store.teamshare import WrapUpRow
 
 _WRAP_UP = (
@@ -70,8 +70,7 @@ def shared_snapshot(store: PgStore) -> tuple[list[Disposition], list[DoNotCallMa
         marks = [
             DoNotCallMark(row[0], True, row[1], row[2], row[3])
             for row in conn.execute(
-                f"SELECT number, reason, marked_by, {_ISO.format('marked_at')}"
-                " FROM do_not_call WHERE marked ORDER BY number"
+                f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked ORDER BY number"
             )
         ]
         return store.list_dispositions(), marks

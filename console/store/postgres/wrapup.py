@@ -20,18 +20,16 @@ from console.store.dispositions import (
     check_wrap_up,
     do_not_call_reason,
 )
-from console.store.donotcall import DoNotCallMark, marked_lead
-from console.store.leads import lead_with_number
+from console.store.donotcall import DoNotCallLookup, DoNotCallMark
 from console.store.models import CallRecord, Disposition, Lead, utc_now
+from console.store.postgres.calls import _ISO
 
 if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
-_MARK_COLUMNS = (
-    "number, reason, marked_by,"
-    """ to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-)
+# A team mark's columns, as DoNotCallMark takes them after ``marked`` (share.py reads them too).
+_MARK_COLUMNS = f"number, reason, marked_by, {_ISO.format('marked_at')}"
 
 
 def _uuid(text: str) -> str | None:
@@ -41,7 +39,7 @@ def _uuid(text: str) -> str | None:
         return None
 
 
-class PgWrapUpMixin:
+class PgWrapUpMixin(DoNotCallLookup):
     """Wrap-up methods of PgStore (see console.store.dispositions.WrapUpMixin for SQLite)."""
 
     if TYPE_CHECKING:
@@ -157,22 +155,15 @@ class PgWrapUpMixin:
             if cur.rowcount == 0:
                 raise KeyError(f"no lead with id {lead_id}")
 
-    def do_not_call_lead(self, number: str) -> Lead | None:
-        """As Store.do_not_call_lead: a marked lead, else the team's mark on the number (the
-        do_not_call table, schema v5: who and why), else None."""
+    def _marked_lead_id(self, number: str) -> int | None:
         with self._read() as conn:
             row = conn.execute(
                 "SELECT id FROM leads WHERE number = %s AND do_not_call ORDER BY id LIMIT 1",
                 (number,),
             ).fetchone()
-        if row:
-            return self.get_lead(int(row[0]))
-        mark = self._team_marks([number]).get(number)
-        if mark is None:
-            return None
-        return marked_lead(mark, lead_with_number(self, number))  # type: ignore[arg-type]
+        return int(row[0]) if row else None
 
-    def _team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:
+    def team_marks(self, numbers: Iterable[str]) -> dict[str, DoNotCallMark]:
         """The team's marks of these numbers (the do_not_call table), by number."""
         with self._read() as conn:
             rows = conn.execute(
