@@ -492,3 +492,21 @@ def test_the_list_holds_the_call_the_call_panel_hands_back(session, arun):
     page.call_button.click()  # while Ann's is pending: refused by the list, nothing sent
     assert len(registry) == 2
     arun(task)
+
+
+def test_the_lead_up_calls_read_as_the_leads_tab_says_them(session, arun):
+    # The Call list tab shows its lead's calls with the Leads tab's box (one implementation):
+    # more calls than it lists are said as such, and the list is the box's own.
+    engine, window, leads = start(session)
+    for _ in range(12):
+        call_id = engine.store.begin_call(
+            lead_name="Ann Archer", lead_number=leads[0].number, team_name="Sales East",
+            list_value="5551110003", call_type=1, request_redacted="GET /list?access_key=***",
+        )  # fmt: skip
+        engine.store.finish_call(call_id, status="failed", description="busy", sid="S")
+    window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
+    page = window.call_list.show()
+    assert page.calls_title.full_text() == "Calls to Ann Archer: 12 in all, the newest 10 below."
+    assert page.recent.model().rowCount() == 10 and page.recent.isVisible()
+    assert page.recent.accessibleName() == "Calls to the lead up next"
+    assert page.recent is window.call_list.panel().calls_box.table
