@@ -221,6 +221,37 @@ def test_from_file_reads_the_leads_once_through_the_leads_importer(store, tmp_pa
     ]
 
 
+def _lead_reads(store: Store, build) -> int:
+    """How many statements reading the leads table ``build()`` sends to the store's SQLite
+    connection (the real store, traced)."""
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        build()
+    finally:
+        store._conn.set_trace_callback(None)
+    return sum(1 for sql in statements if "FROM leads" in sql)
+
+
+@pytest.mark.parametrize("how", ["ids", "search"])
+def test_a_new_list_reads_its_leads_in_one_go_whatever_their_count(store, how):
+    # saved_entries read each lead again (a query per lead): for "all leads", thousands of
+    # queries on the window's thread. Now the reads do not grow with the list.
+    store.add_leads([Lead(None, f"Lead {i:03d}", f"555444{i:04d}") for i in range(200)])
+    ids = [lead.id for lead in store.search_leads(limit=500)]
+    calls = CallList(store, CallRegistry(), clock)
+
+    def build(count: int):
+        if how == "ids":
+            return lambda: calls.from_lead_ids(ids[:count], f"{count} leads")
+        return lambda: calls.from_search("Lead", limit=count)
+
+    few, many = _lead_reads(store, build(5)), _lead_reads(store, build(200))
+    assert len(calls.entries) == 200
+    assert [e.name for e in calls.entries[:2]] == ["Lead 000", "Lead 001"]
+    assert many == few <= 5, (few, many)
+
+
 def test_from_search(store):
     add(store, "Ann Smith", "Bob", "Annie")
     calls = CallList(store, CallRegistry(), clock)
