@@ -28,7 +28,7 @@ disk) leaves the list going on in memory: ``save_problem`` says so in one senten
 written with the next change. Building a list is written or not made (sqlite3.Error).
 """
 
-from console.calllist.build import no_leads_in
+from console.calllist.build import FileLeads, no_leads_in
 from console.calllist.parts import (
     AUTO_ADVANCE_SECONDS,
     LIST_KEPT,
@@ -48,6 +48,7 @@ __all__ = [
     "Countdown",
     "Entry",
     "EntryState",
+    "FileLeads",
     "LIST_KEPT",
     "Progress",
     "no_leads_in",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from console.calllist.build import no_leads_in, read_leads, saved_entries, search_ids
+from console.calllist.build import FileLeads, no_leads_in, read_leads, saved_entries, search_ids
 from console.calllist.parts import (
     CallListRefused,
     CallListStore,
@@ -170,11 +170,12 @@ class CallList:
         path: str | os.PathLike[str],
         mapping: Mapping | None = None,
         progress: Callable[[int], None] | None = None,
-    ) -> tuple[ImportReport, list[int], str]:
-        """Read a CSV file's leads for a new list: (the report, the lead ids in the file's
-        order, the list's source in words). Blocking: run it off the UI thread, then give the
-        ids to ``from_lead_ids`` (``from_file`` does both). See console.calllist.build.read_leads
-        (OSError when it cannot be read: console.problems.file_unreadable says why)."""
+    ) -> FileLeads:
+        """Read a CSV file's leads for a new list (FileLeads: the report, the lead ids in the
+        file's order, the list's source in words, how many were new). Blocking: run it off
+        the UI thread, then give the ids to ``from_lead_ids`` (``from_file`` does both). See
+        console.calllist.build.read_leads (OSError when it cannot be read:
+        console.problems.file_unreadable says why)."""
         return read_leads(self.store, path, mapping, progress)
 
     def from_file(
@@ -185,7 +186,7 @@ class CallList:
     ) -> ImportReport:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
         self._refuse_if_calling("no new list was made")
-        report, ids, source = self.read_file(path, mapping, progress)
+        report, ids, source, _added = self.read_file(path, mapping, progress)
         self.from_lead_ids(ids, source, no_leads_in(path, report))
         return report
 
@@ -201,7 +202,7 @@ class CallList:
         while index < len(stored.entries):
             entry = stored.entries[index]
             if entry.state == EntryState.WAITING:
-                why = self._rule_skips(index)
+                why, _lead = self._rule_skips(index)
                 if why is None:
                     break
                 entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
@@ -234,22 +235,22 @@ class CallList:
         self._save_entry(index)
         return True
 
-    def _rule_skips(self, index: int) -> str | None:
-        """Why the rules pass the entry at ``index`` over ("Do not call", "reached today at
-        10:14"), or None; its name and number are refreshed from the lead as it is now."""
+    def _rule_skips(self, index: int) -> tuple[str | None, Lead | None]:
+        """(Why the rules pass the entry at ``index`` over ("Do not call", "reached today at
+        10:14") or None, its lead as read now); its name and number are refreshed from it."""
         entry = self.entries[index]
         lead = self.store.get_lead(entry.lead_id)
         if lead is None:
-            return "no longer a saved lead"
+            return "no longer a saved lead", None
         self._follow(index, entry, lead)
         # The engine's rule (CallService): a number is not called while any lead with it is
         # marked, so a copy of a marked lead saved by hand is passed over too.
         if lead.do_not_call or self.store.do_not_call_lead(lead.number) is not None:
-            return "Do not call"
+            return "Do not call", lead
         reached = self.reached_today(lead.number)
         if reached is not None:
-            return f"reached today at {reached}"
-        return None
+            return f"reached today at {reached}", lead
+        return None, lead
 
     def reached_today(self, number: str) -> str | None:
         """The local time (HH:MM) of the latest call today that reached ``number`` (see the
@@ -297,11 +298,12 @@ class CallList:
 
     # Calls from the list
     @_writes
-    def check_call(self) -> Entry:
-        """The lead to call now, checked against the rules; CallListRefused (one sentence)
-        when the list is empty, paused, done, its call still pending or its wrap-up awaited.
-        A lead the rules now pass over (marked "Do not call" since it came up) is skipped
-        with its note, and the refusal says so."""
+    def check_call(self) -> tuple[Entry, Lead]:
+        """The lead to call now, checked against the rules: (its entry, the lead as read for
+        the check: the one to dial). CallListRefused (one sentence) when the list is empty,
+        paused, done, its call still pending or its wrap-up awaited. A lead the rules now
+        pass over (marked "Do not call" since it came up) is skipped with its note, and the
+        refusal says so."""
         self._refuse_if_calling()
         if not self.entries:
             raise CallListRefused(
@@ -320,15 +322,15 @@ class CallList:
             entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
             raise CallListRefused(self.nothing_left())
-        why = self._rule_skips(self.position)
-        if why is not None:
+        why, lead = self._rule_skips(self.position)
+        if why is not None or lead is None:
             who = lead_label(entry.name, entry.number)
             entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
             self._save_entry(self.position)
             self.next()
             raise CallListRefused(f"{who} was skipped ({why}); nothing was sent.")
         self._refuse_if_called_elsewhere(entry)
-        return entry
+        return entry, lead
 
     def calling(self, call: InFlight) -> None:
         """The call to the current lead is reserved (``call``, from the registry): until it
@@ -433,17 +435,17 @@ class CallList:
         stored = self._stored
         if stored is None:
             return
+        if not self._unsaved and not self._place_unsaved:
+            return
+        changed = {index: stored.entries[index] for index in self._unsaved}
+        place = (stored.position, stored.paused) if self._place_unsaved else None
         try:
-            for index in sorted(self._unsaved):
-                self.store.save_call_list_entry(stored.id, index, stored.entries[index])
-                self._unsaved.discard(index)
-            if self._place_unsaved:
-                self.store.save_call_list_place(stored.id, stored.position, stored.paused)
-                self._place_unsaved = False
+            self.store.save_call_list(stored.id, changed, place)  # one transaction
         except sqlite3.Error as exc:
             self.save_problem = (
                 f"The call list could not be saved just now ({exc}); it goes on, and is"
                 " saved with the next change."
             )
             return
+        self._unsaved, self._place_unsaved = set(), False
         self.save_problem = ""

@@ -139,20 +139,26 @@ class CallListMixin:
         assert list_id is not None
         return StoredList(list_id, source, created, 0, False, entries)
 
-    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None:
-        """Write one entry's name, number, state, note and call as they now are."""
+    def save_call_list(
+        self,
+        list_id: int,
+        entries: dict[int, Entry],
+        place: tuple[int, bool] | None = None,
+    ) -> None:
+        """Write what changed in one transaction: each of ``entries`` (index -> entry: its
+        name, number, state, note and call as they now are) and, when given, ``place``
+        (the current entry's index, whether the list is paused)."""
         with self._tx() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE call_list_entries SET name = ?, number = ?, state = ?, note = ?,"
                 " call_id = ? WHERE list_id = ? AND position = ?",
-                (entry.name, entry.number, str(entry.state), entry.note, entry.call_id,
-                 list_id, index),
-            )  # fmt: skip
-
-    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None:
-        """Write where the list is (the current entry's index) and whether it is paused."""
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE call_lists SET position = ?, paused = ? WHERE id = ?",
-                (position, int(paused), list_id),
+                [
+                    (e.name, e.number, str(e.state), e.note, e.call_id, list_id, index)
+                    for index, e in sorted(entries.items())
+                ],
             )
+            if place is not None:
+                conn.execute(
+                    "UPDATE call_lists SET position = ?, paused = ? WHERE id = ?",
+                    (place[0], int(place[1]), list_id),
+                )

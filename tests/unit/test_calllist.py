@@ -50,7 +50,7 @@ def call(store: Store, number: str, status: Status, at: datetime) -> int:
 
 def place(calls: CallList, registry: CallRegistry, store: Store, status: Status):
     """A call from the list as the window makes it: reserved, recorded, ended."""
-    entry = calls.check_call()
+    entry, _lead = calls.check_call()
     reservation = registry.reserve(entry.number, LIST, lead_name=entry.name)
     calls.calling(reservation)
     call_id = store.begin_call(
@@ -140,7 +140,7 @@ def test_paused_refuses_and_resume_goes_on(store):
     with pytest.raises(CallListRefused, match="paused"):
         calls.check_call()
     assert calls.resume().name == "Ann"
-    assert calls.check_call().name == "Ann"
+    assert calls.check_call()[0].name == "Ann"
 
 
 def test_a_finished_list_is_never_paused(store, tmp_path):
@@ -212,7 +212,7 @@ def test_from_file_reads_the_leads_once_through_the_leads_importer(store, tmp_pa
     path = tmp_path / "today.csv"
     path.write_text("name,phone\nCy,5553330001\nZed again,5552220000\n", encoding="utf-8")
     calls = CallList(Counted(store), CallRegistry(), clock)  # type: ignore[arg-type]
-    report, ids, source = calls.read_file(path)
+    report, ids, source, _added = calls.read_file(path)
     assert len([r for r in reads if r[0] == ""]) == 1, reads
     assert ids[1] == zed  # a number saved twice is its oldest lead
     assert store.get_lead(ids[0]).name == "Cy" and source == "2 leads from today.csv"
@@ -280,7 +280,7 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
     registry = CallRegistry()
     calls = CallList(store, registry, clock)
     calls.from_lead_ids([ann, bob], "2 leads")
-    entry = calls.check_call()
+    entry, _lead = calls.check_call()
     reservation = registry.reserve(entry.number, LIST)
     calls.calling(reservation)
     call_id = store.begin_call(
@@ -378,7 +378,7 @@ def test_a_call_to_the_lead_up_placed_outside_the_list_holds_the_list(store):
         "A call to Ann placed outside the list is still in progress; nothing more was sent."
     )
     registry.release(other)
-    assert calls.check_call().name == "Ann"
+    assert calls.check_call()[0].name == "Ann"
 
 
 def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
@@ -457,3 +457,23 @@ def test_from_file_reads_a_path_given_as_text_and_says_when_it_is_missing(store,
     assert file_unreadable(tmp_path, raised.value, LIST_KEPT).endswith(
         " could not be read: it is a folder, not a file; the call list in use is kept."
     )
+
+
+def test_a_change_is_written_in_one_transaction(store):
+    # _flush wrote each changed entry in a transaction of its own (and the place in one
+    # more): three "Do not call" leads passed over were four commits. Counted on the store.
+    ids = add(store, "Ann", "Bob", "Cy", "Dee")
+    for lead_id in ids[:3]:
+        store.set_do_not_call(lead_id, "asked")
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids(ids, "4 leads")
+    before = store.writes
+    calls.next()  # nothing changes: nothing written
+    assert store.writes == before
+    calls.from_lead_ids(ids, "4 leads again")  # the list itself, then the three skips
+    assert store.writes == before + 2
+    assert [e.state for e in calls.entries] == [EntryState.SKIPPED] * 3 + [EntryState.WAITING]
+    kept = CallList(store, CallRegistry(), clock)
+    assert [(e.state, e.note) for e in kept.entries] == [
+        (e.state, e.note) for e in calls.entries
+    ] and kept.position == 3

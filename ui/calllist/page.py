@@ -187,8 +187,9 @@ class CallListPage(QWidget):
         ]  # fmt: skip
 
     # Showing the list
-    def refresh(self) -> None:
-        """Read the list, its lead up next (notes, last calls) and its progress again."""
+    def refresh(self, up: tuple[Entry, Lead] | None = None) -> None:
+        """Read the list, its lead up next (notes, last calls) and its progress again;
+        ``up``: the lead up next with its entry, as just read (CallList.check_call)."""
         calls = self.calls
         if self.countdown.running and calls.current() is not self._counting_to:
             self.cancel_countdown()  # a new list: its lead was not the one counted to
@@ -207,14 +208,16 @@ class CallListPage(QWidget):
         self.entries_model.set_entries(entries, calls.position)
         if calls.position < len(entries):
             self.entries.scrollTo(self.entries_model.index(calls.position, 0))
-        self._show_lead()
+        self._show_lead(up)
         if calls.save_problem:  # until the store takes the list again
             self.say(calls.save_problem)
         self.changed.emit()
 
-    def _show_lead(self) -> None:
+    def _show_lead(self, read: tuple[Entry, Lead] | None = None) -> None:
+        up: tuple[Entry, Lead | None] | None = read
         try:
-            up = self.calls.lead_up()  # the lead as saved now: the one Call dials
+            if up is None:
+                up = self.calls.lead_up()  # the lead as saved now: the one Call dials
         except sqlite3.Error as exc:
             log.warning("the lead up next not read: %s", exc)
             up = (entry, None) if (entry := self.calls.current()) is not None else None
