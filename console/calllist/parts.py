@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from console.calls.outcome import Status
-from console.store.calllists import Entry, StoredList
+from console.store.calllists import Entry, SkipReason, StoredList
 from console.store.models import CallRecord, Lead, LeadCalls
 
 AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
@@ -87,6 +87,17 @@ class Countdown:
         """Stop counting; whether it was counting."""
         was, self.left = self.left is not None, None
         return was
+
+
+def skip_words(why: SkipReason, at: str = "") -> str:
+    """Why a lead was passed over, in the engine's words for its refusals ("Do not call",
+    "reached today at 10:14"); the window words an entry's status itself (ui/calllist)."""
+    return {
+        SkipReason.AGENT: "by the agent",
+        SkipReason.DO_NOT_CALL: "Do not call",
+        SkipReason.REACHED_TODAY: f"reached today at {at}",
+        SkipReason.NOT_SAVED: "no longer a saved lead",
+    }[why]
 
 
 def reached_today(store: CallListStore, number: str, now: datetime) -> str | None:

@@ -99,7 +99,13 @@ def test_five_leads_worked_through_with_a_skip_and_a_do_not_call(session, arun):
     strip.save()
     assert page.progress.text() == "5 of 5 · 2 reached"
     assert window.call_list.status.full_text() == "Call list: 5 of 5 · 2 reached"
-    states = [(e.name, e.state, e.note.split(" at ")[0]) for e in window.call_list.list.entries]
+    from ui.calllist.model import NOTE
+
+    notes = [page.entries_model.index(row, NOTE).data() for row in range(5)]
+    states = [
+        (e.name, e.state, n.split(" at ")[0])
+        for e, n in zip(page.calls.entries, notes, strict=True)
+    ]
     assert states == [
         ("Ann Archer", EntryState.REACHED, "reached"),
         ("Bob Baker", EntryState.SKIPPED, "skipped: by the agent"),
@@ -107,7 +113,7 @@ def test_five_leads_worked_through_with_a_skip_and_a_do_not_call(session, arun):
         ("Dee Dunn", EntryState.CALLED, "called"),
         ("Eve Evans", EntryState.REACHED, "reached"),
     ]
-    assert window.call_list.list.entries[0].note.endswith("· Interested")
+    assert notes[0].endswith("· Interested") and notes[3].endswith(": Failed")
     page.call_button.click()
     assert page.message.text() == "All 5 leads are done."
     calls = engine.store.fetch_calls(limit=10)
@@ -405,7 +411,9 @@ def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session
     strip.choose("Interested")
     strip.save()
     assert page.lead.full_text().startswith("Up next: Bob Baker")  # not moved again
-    assert page.entries_model.entry(0).note.endswith("· Interested")
+    from ui.calllist.model import NOTE
+
+    assert page.entries_model.index(0, NOTE).data().endswith("· Interested")
 
 
 def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
@@ -572,3 +580,43 @@ def test_a_list_from_a_file_counts_the_leads_once_through_the_importer(session, 
     summary = window.call_list.summary  # a notice (Ann is a lead already): the summary opens
     assert "2" in summary.message.text()
     summary.close()
+
+
+def test_the_window_words_each_status_of_the_list(session):
+    # The engine wrote its notes in English and the window took them apart again with a
+    # regular expression; now the status is data (Entry) and the window words it, a call's
+    # result in the History tab's words. A list stored by an older console keeps its words.
+    from console.calllist import Entry, SkipReason
+    from ui.calllist.model import NOTE
+
+    engine, window, leads = start(session)
+    page = window.call_list.show()
+    called, reached, skipped, waiting = (
+        EntryState.CALLED,
+        EntryState.REACHED,
+        EntryState.SKIPPED,
+        EntryState.WAITING,
+    )
+    entries = [
+        Entry(1, "A", "5552220002", called, at="02:27", result="unknown", disposition="No answer"),
+        Entry(2, "B", "5552220003", called, result="interrupted"),
+        Entry(3, "C", "5552220004", called, at="09:00"),
+        Entry(
+            4, "D", "5552220005", reached, at="10:14", result="success", disposition="Interested"
+        ),
+        Entry(5, "E", "5552220006", skipped, skip=SkipReason.REACHED_TODAY, at="08:05"),
+        Entry(6, "F", "5552220007", skipped, skip=SkipReason.NOT_SAVED),
+        Entry(7, "G", "5552220008", called, note="called at 01:00: failed · Old words"),
+        Entry(8, "H", "5552220009", waiting),
+    ]
+    page.entries_model.set_entries(entries, 7)
+    assert [page.entries_model.index(row, NOTE).data() for row in range(8)] == [
+        "called at 02:27: Outcome unknown · No answer",
+        "called: Interrupted",
+        "called at 09:00: ended",
+        "reached at 10:14 · Interested",
+        "skipped: reached today at 08:05",
+        "skipped: no longer a saved lead",
+        "called at 01:00: failed · Old words",
+        "",
+    ]

@@ -8,11 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.calllist import LIST_KEPT, CallList, CallListRefused, Countdown, EntryState
+from console.calllist import (
+    LIST_KEPT,
+    CallList,
+    CallListRefused,
+    Countdown,
+    EntryState,
+    SkipReason,
+)
 from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.problems import file_unreadable
-from console.store import Lead, Store
+from console.store import Lead, Store, calllists
 
 LIST = "5551110003|5551110004"
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -82,12 +89,13 @@ def test_next_passes_over_do_not_call_and_reached_today_with_a_note(store):
     calls.skip()
     entry = calls.current()
     assert entry.name == "Dee"  # yesterday's call does not count as today
-    states = [(e.name, e.state, e.note) for e in calls.entries]
+    states = [(e.name, e.state, e.skip, e.at) for e in calls.entries]
     assert states[:3] == [
-        ("Ann", EntryState.SKIPPED, "skipped: by the agent"),
-        ("Bob", EntryState.SKIPPED, "skipped: Do not call"),
-        ("Cy", EntryState.SKIPPED, "skipped: reached today at 10:14"),
+        ("Ann", EntryState.SKIPPED, SkipReason.AGENT, ""),
+        ("Bob", EntryState.SKIPPED, SkipReason.DO_NOT_CALL, ""),
+        ("Cy", EntryState.SKIPPED, SkipReason.REACHED_TODAY, "10:14"),
     ]
+    assert all(e.note == "" for e in calls.entries)  # the status is data, not words
     assert calls.progress().text() == "3 of 4 · 0 reached"
 
 
@@ -110,7 +118,10 @@ def test_working_through_counts_progress_and_waits_for_the_wrap_up(store):
         calls.check_call()
     store.wrap_up(record.id, "Interested")
     assert calls.wrapped_up(store.get_call(record.id)).name == "Bob"
-    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    first = calls.entries[0]
+    assert (first.state, first.at, first.result, first.disposition) == (
+        EntryState.REACHED, "15:00", Status.SUCCESS, "Interested"
+    )  # fmt: skip
     record = place(calls, registry, store, Status.FAILED)
     assert calls.entries[1].state == EntryState.CALLED
     assert calls.wrapped_up(record, saved=False).name == "Cy"  # skipped wrap-up moves on too
@@ -294,7 +305,7 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
         conn.execute("UPDATE history SET status = 'interrupted' WHERE id = ?", (call_id,))
     reopened = CallList(store, CallRegistry(), clock)
     assert reopened.entries[0].state == EntryState.CALLED
-    assert reopened.entries[0].note.endswith(": interrupted")
+    assert reopened.entries[0].result == Status.INTERRUPTED
     assert reopened.current().name == "Bob"
 
 
@@ -358,8 +369,8 @@ def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store
     assert calls.save_problem == ""
     with Store.open(tmp_path / "store.db") as again:
         stored = again.load_call_list()
-        notes = [e.note for e in stored.entries[:2]]
-        assert notes == ["skipped: by the agent", "skipped: Do not call"]
+        skips = [e.skip for e in stored.entries[:2]]
+        assert skips == [SkipReason.AGENT, SkipReason.DO_NOT_CALL]
         assert stored.position == 2
 
 
@@ -393,7 +404,7 @@ def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
     assert calls.entries[0].state == EntryState.REACHED  # called, not skipped
     store.wrap_up(record.id, "Interested")
     assert calls.wrapped_up(store.get_call(record.id)) is None
-    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    assert (calls.entries[0].at, calls.entries[0].disposition) == ("15:00", "Interested")
     assert calls.current().name == "Bob"
 
 
@@ -405,7 +416,7 @@ def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
     store.set_do_not_call(copy.id, "asked to be removed")
     calls = CallList(store, CallRegistry(), clock)
     calls.from_lead_ids([ann], "1 lead")
-    assert calls.entries[0].note == "skipped: Do not call"
+    assert calls.entries[0].skip == SkipReason.DO_NOT_CALL
 
 
 def test_a_file_that_makes_no_list_says_why_as_the_importer_found_it(store, tmp_path):
@@ -474,6 +485,33 @@ def test_a_change_is_written_in_one_transaction(store):
     assert store.writes == before + 2
     assert [e.state for e in calls.entries] == [EntryState.SKIPPED] * 3 + [EntryState.WAITING]
     kept = CallList(store, CallRegistry(), clock)
-    assert [(e.state, e.note) for e in kept.entries] == [
-        (e.state, e.note) for e in calls.entries
-    ] and kept.position == 3
+    assert kept.entries == calls.entries and kept.position == 3
+
+
+def test_a_list_stored_before_the_status_was_data_keeps_its_words(tmp_path, monkeypatch):
+    # The entries' status became data (a schema step): a list made by the console before it
+    # opens with its notes as they were written, and goes on with the new columns.
+    from console.store import connection
+
+    path = tmp_path / "old.db"
+    steps = connection.MIGRATIONS
+    assert steps[-1] is calllists.migrate_status
+    monkeypatch.setattr(connection, "MIGRATIONS", steps[:-1])
+    with Store.open(path) as old:
+        ann, bob = add(old, "Ann", "Bob")
+        with old._tx() as conn:
+            list_id = conn.execute(
+                "INSERT INTO call_lists(source, created_at, position) VALUES ('2 leads', 'x', 1)"
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO call_list_entries(list_id, position, lead_id, name, number, state,"
+                " note) VALUES (?, 0, ?, 'Ann', '5552220000', 'called', 'called at 09:00: failed'),"
+                " (?, 1, ?, 'Bob', '5552220001', 'waiting', '')",
+                (list_id, ann, list_id, bob),
+            )
+    monkeypatch.setattr(connection, "MIGRATIONS", steps)
+    with Store.open(path) as new:
+        calls = CallList(new, CallRegistry(), clock)
+        assert (calls.entries[0].note, calls.entries[0].result) == ("called at 09:00: failed", "")
+        calls.skip()
+        assert CallList(new, CallRegistry(), clock).entries[1].skip == SkipReason.AGENT
