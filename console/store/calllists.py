@@ -100,9 +100,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 def migrate_status(conn: sqlite3.Connection) -> None:
     """Schema: an entry's status as data (Entry.skip, at, result, disposition), not words."""
     for column in ("skip", "at", "result", "disposition"):
-        conn.execute(
-            f"ALTER TABLE call_list_entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
-        )
+        conn.execute(f"ALTER TABLE call_list_entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
 _ENTRY_COLUMNS = "name, number, state, note, call_id, skip, at, result, disposition"
