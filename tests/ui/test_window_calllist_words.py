@@ -151,3 +151,28 @@ def test_the_window_words_each_status_of_the_list(session):
         "called at 01:00: failed · Old words",
         "",
     ]
+
+
+def test_calls_that_cannot_be_read_are_said_on_the_lead_up_line(session):
+    # The tab's copy said only "Its calls could not be read just now."; the shared box says
+    # whose and why, and the next reading shows them again.
+    import sqlite3
+
+    engine, window, leads = start(session)
+    window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
+    page = window.call_list.show()
+    other = sqlite3.connect(engine.store.path, isolation_level=None, timeout=5)
+    other.execute("ALTER TABLE history RENAME TO history_elsewhere")
+    try:
+        page.refresh()  # no error box, no traceback
+        said = page.calls_title.full_text()
+        assert (
+            said.startswith("Calls to Ann Archer could not be read just now (")
+            and "history" in said
+        )
+        assert not page.recent.isVisible()
+    finally:
+        other.execute("ALTER TABLE history_elsewhere RENAME TO history")
+        other.close()
+    page.refresh()
+    assert page.calls_title.full_text() == "Calls to Ann Archer: none yet."
