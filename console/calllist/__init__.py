@@ -1,7 +1,8 @@
 """The call list: leads to work through one after another (preview dialing). No Qt.
 
 A call list is an ordered list of leads, each ``waiting``, ``called``, ``reached`` or
-``skipped`` (with a note saying why), a current position and a paused flag. It is built from
+``skipped``, with why and when as data (Entry: a SkipReason, the time, the call's status and
+disposition; the window words them), a current position and a paused flag. It is built from
 lead ids (a selection), a search, or a CSV file read by the leads importer, and kept in the
 desktop's SQLite store (console.store.calllists: SQLite only, deliberately not part of the
 ConsoleStore protocol, like team_state), so it survives a restart.
@@ -9,8 +10,8 @@ ConsoleStore protocol, like team_state), so it survives a restart.
 The rules live here, not in a window:
 
 - ``next()`` moves to the first waiting lead from the current position on, passing over (and
-  marking skipped, with a note) a lead marked "Do not call" ("skipped: Do not call"), a lead
-  reached today ("skipped: reached today at 10:14") and a lead no longer saved.
+  marking skipped, with its SkipReason) a lead marked "Do not call", a lead reached today
+  (with the time) and a lead no longer saved.
 - **Reached** means the service connected a call to the lead's number (history status
   ``success``, console.calls.outcome.Status.SUCCESS): the first leg was answered and the
   team was rung. Dispositions are not used: the team edits their list, so none of them can be
@@ -28,7 +29,7 @@ disk) leaves the list going on in memory: ``save_problem`` says so in one senten
 written with the next change. Building a list is written or not made (sqlite3.Error).
 """
 
-from console.calllist.build import no_leads_in
+from console.calllist.build import FileLeads, no_leads_in
 from console.calllist.parts import (
     AUTO_ADVANCE_SECONDS,
     LIST_KEPT,
@@ -38,7 +39,7 @@ from console.calllist.parts import (
     Progress,
 )
 from console.calllist.worklist import CallList
-from console.store.calllists import Entry, EntryState
+from console.store.calllists import Entry, EntryState, SkipReason
 
 __all__ = [
     "AUTO_ADVANCE_SECONDS",
@@ -48,7 +49,9 @@ __all__ = [
     "Countdown",
     "Entry",
     "EntryState",
+    "FileLeads",
     "LIST_KEPT",
     "Progress",
+    "SkipReason",
     "no_leads_in",
 ]

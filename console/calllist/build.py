@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.calllist.parts import CallListStore
 from console.store.calllists import Entry
@@ -18,17 +18,16 @@ if TYPE_CHECKING:
 
 
 def saved_entries(store: CallListStore, lead_ids: Iterable[int]) -> list[Entry]:
-    """The entries of these saved leads, in this order: repeats and unknown ids dropped."""
-    seen: set[int] = set()
-    entries: list[Entry] = []
-    for lead_id in lead_ids:
-        if lead_id in seen:
-            continue
-        seen.add(lead_id)
-        lead = store.get_lead(lead_id)
-        if lead is not None and lead.id is not None:
-            entries.append(Entry(lead.id, lead.name, lead.number))
-    return entries
+    """The entries of these saved leads, in this order: repeats and unknown ids dropped.
+    One read of the leads, whatever their count (a list of all leads: thousands, on the
+    window's thread)."""
+    ordered = list(dict.fromkeys(lead_ids))  # repeats dropped, the first place kept
+    leads = store.get_leads(ordered)
+    return [
+        Entry(lead_id, lead.name, lead.number)
+        for lead_id in ordered
+        if (lead := leads.get(lead_id)) is not None
+    ]
 
 
 def search_ids(store: CallListStore, text: str, limit: int) -> tuple[list[int], str, str]:
@@ -42,14 +41,23 @@ def search_ids(store: CallListStore, text: str, limit: int) -> tuple[list[int], 
     return ids, f"{len(ids)} leads from {words}", empty
 
 
+class FileLeads(NamedTuple):
+    """A CSV file's leads read for a new list (read_leads)."""
+
+    report: ImportReport  # the leads importer's: its leads, bad rows, notices
+    ids: list[int]  # the leads' ids in the file's order
+    source: str  # the list's source in words: "12 leads from today.csv"
+    added: int  # how many of them were new, saved as leads by the read
+
+
 def read_leads(
     store: CallListStore,
     path: str | os.PathLike[str],
     mapping: Mapping | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[ImportReport, list[int], str]:
-    """Read a CSV file's leads for a new list: (the report, the lead ids in the file's
-    order, the list's source in words: "12 leads from today.csv"). Blocking: run it off the
+) -> FileLeads:
+    """Read a CSV file's leads for a new list (FileLeads: the report, the lead ids in the
+    file's order, the list's source in words, how many were new). Blocking: run it off the
     UI thread, then give the ids to ``CallList.from_lead_ids`` (``CallList.from_file`` does
     both).
 
@@ -62,12 +70,12 @@ def read_leads(
     from console.csvio import import_leads_into  # the CSV reader: only when a file is read
 
     # A path, never text: the importer reads a str as the CSV's own text.
-    report, _added = import_leads_into(store, Path(path), mapping, progress, keep_known=True)
+    report, added = import_leads_into(store, Path(path), mapping, progress, keep_known=True)
     # The file's numbers are unique (the importer skips a repeat): one lookup of them.
     found = store.lead_ids([lead.number for lead in report.leads])
     ids = [found[lead.number] for lead in report.leads if lead.number in found]
     name = os.path.basename(os.fspath(path))
-    return report, ids, f"{len(ids)} leads from {name}"
+    return FileLeads(report, ids, f"{len(ids)} leads from {name}", added)
 
 
 def no_leads_in(path: str | os.PathLike[str], report: ImportReport | None = None) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from console.calls.outcome import Status
-from console.store.calllists import Entry, StoredList
+from console.store.calllists import Entry, SkipReason, StoredList
 from console.store.models import CallRecord, Lead, LeadCalls
 
 AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for
@@ -21,6 +21,7 @@ class CallListStore(Protocol):
     """What the call list needs of the desktop's store (console.store.Store)."""
 
     def get_lead(self, lead_id: int) -> Lead | None: ...
+    def get_leads(self, lead_ids: list[int]) -> dict[int, Lead]: ...
     def search_leads(
         self, text: str = "", limit: int = 500, order: str = "name", descending: bool = False
     ) -> list[Lead]: ...
@@ -32,8 +33,9 @@ class CallListStore(Protocol):
     def get_call(self, call_id: int) -> CallRecord | None: ...
     def load_call_list(self) -> StoredList | None: ...
     def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList: ...
-    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None: ...
-    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None: ...
+    def save_call_list(
+        self, list_id: int, entries: dict[int, Entry], place: tuple[int, bool] | None = None
+    ) -> None: ...
 
 
 class CallListRefused(Exception):
@@ -83,6 +85,17 @@ class Countdown:
         """Stop counting; whether it was counting."""
         was, self.left = self.left is not None, None
         return was
+
+
+def skip_words(why: SkipReason, at: str = "") -> str:
+    """Why a lead was passed over, in the engine's words for its refusals ("Do not call",
+    "reached today at 10:14"); the window words an entry's status itself (ui/calllist)."""
+    return {
+        SkipReason.AGENT: "by the agent",
+        SkipReason.DO_NOT_CALL: "Do not call",
+        SkipReason.REACHED_TODAY: f"reached today at {at}",
+        SkipReason.NOT_SAVED: "no longer a saved lead",
+    }[why]
 
 
 def reached_today(store: CallListStore, number: str, now: datetime) -> str | None:

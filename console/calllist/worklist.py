@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from console.calllist.build import no_leads_in, read_leads, saved_entries, search_ids
+from console.calllist.build import FileLeads, no_leads_in, read_leads, saved_entries, search_ids
 from console.calllist.parts import (
     CallListRefused,
     CallListStore,
@@ -18,11 +18,12 @@ from console.calllist.parts import (
     clock_text,
     local_now,
     reached_today,
+    skip_words,
 )
 from console.calls.outcome import Status
 from console.calls.registry import CallRegistry, InFlight, call_key
 from console.phone import lead_label
-from console.store.calllists import Entry, EntryState, StoredList
+from console.store.calllists import Entry, EntryState, SkipReason, StoredList
 from console.store.models import CallRecord, Lead
 
 if TYPE_CHECKING:
@@ -92,12 +93,8 @@ class CallList:
                 continue
             record = self.store.get_call(entry.call_id)
             status = record.status if record is not None else "interrupted"
-            clock = clock_text(record.created_at, self._now())[0] if record else "?"
-            if status == Status.SUCCESS:
-                entry.state, entry.note = EntryState.REACHED, f"reached at {clock}"
-            else:
-                entry.state, entry.note = EntryState.CALLED, f"called at {clock}: {status}"
-            self._save_entry(index)
+            clock = clock_text(record.created_at, self._now())[0] if record else ""
+            self._ended(index, status, clock)
 
     # What the list is
     @property
@@ -170,11 +167,12 @@ class CallList:
         path: str | os.PathLike[str],
         mapping: Mapping | None = None,
         progress: Callable[[int], None] | None = None,
-    ) -> tuple[ImportReport, list[int], str]:
-        """Read a CSV file's leads for a new list: (the report, the lead ids in the file's
-        order, the list's source in words). Blocking: run it off the UI thread, then give the
-        ids to ``from_lead_ids`` (``from_file`` does both). See console.calllist.build.read_leads
-        (OSError when it cannot be read: console.problems.file_unreadable says why)."""
+    ) -> FileLeads:
+        """Read a CSV file's leads for a new list (FileLeads: the report, the lead ids in the
+        file's order, the list's source in words, how many were new). Blocking: run it off
+        the UI thread, then give the ids to ``from_lead_ids`` (``from_file`` does both). See
+        console.calllist.build.read_leads (OSError when it cannot be read:
+        console.problems.file_unreadable says why)."""
         return read_leads(self.store, path, mapping, progress)
 
     def from_file(
@@ -185,7 +183,7 @@ class CallList:
     ) -> ImportReport:
         """A new list of a CSV file's leads in the file's order (see ``read_file``)."""
         self._refuse_if_calling("no new list was made")
-        report, ids, source = self.read_file(path, mapping, progress)
+        report, ids, source, _added = self.read_file(path, mapping, progress)
         self.from_lead_ids(ids, source, no_leads_in(path, report))
         return report
 
@@ -201,11 +199,10 @@ class CallList:
         while index < len(stored.entries):
             entry = stored.entries[index]
             if entry.state == EntryState.WAITING:
-                why = self._rule_skips(index)
+                why, at, _lead = self._rule_skips(index)
                 if why is None:
                     break
-                entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
-                self._save_entry(index)  # with the change's one write (a held store: kept)
+                self._skipped(index, why, at)  # with the change's one write (a held store: kept)
             index += 1
         self._move(index)
         if index >= len(stored.entries) and stored.paused:  # done: nothing to hold back
@@ -234,22 +231,23 @@ class CallList:
         self._save_entry(index)
         return True
 
-    def _rule_skips(self, index: int) -> str | None:
-        """Why the rules pass the entry at ``index`` over ("Do not call", "reached today at
-        10:14"), or None; its name and number are refreshed from the lead as it is now."""
+    def _rule_skips(self, index: int) -> tuple[SkipReason | None, str, Lead | None]:
+        """(Why the rules pass the entry at ``index`` over or None, the time it was reached
+        today (HH:MM) or "", its lead as read now); its name and number are refreshed from
+        the lead."""
         entry = self.entries[index]
         lead = self.store.get_lead(entry.lead_id)
         if lead is None:
-            return "no longer a saved lead"
+            return SkipReason.NOT_SAVED, "", None
         self._follow(index, entry, lead)
         # The engine's rule (CallService): a number is not called while any lead with it is
         # marked, so a copy of a marked lead saved by hand is passed over too.
         if lead.do_not_call or self.store.do_not_call_lead(lead.number) is not None:
-            return "Do not call"
+            return SkipReason.DO_NOT_CALL, "", lead
         reached = self.reached_today(lead.number)
         if reached is not None:
-            return f"reached today at {reached}"
-        return None
+            return SkipReason.REACHED_TODAY, reached, lead
+        return None, "", lead
 
     def reached_today(self, number: str) -> str | None:
         """The local time (HH:MM) of the latest call today that reached ``number`` (see the
@@ -257,8 +255,8 @@ class CallList:
         return reached_today(self.store, number, self._now())
 
     @_writes
-    def skip(self, reason: str = "by the agent") -> Entry | None:
-        """Pass over the current lead ("skipped: by the agent") and go to the next one.
+    def skip(self, reason: SkipReason = SkipReason.AGENT) -> Entry | None:
+        """Pass over the current lead (skipped: ``reason``) and go to the next one.
 
         After a call from the list (its wrap-up awaited) it simply moves on. Refused
         (CallListRefused) while the list's call is pending, and when nothing is left.
@@ -268,8 +266,7 @@ class CallList:
         if entry is None:
             raise CallListRefused(self.nothing_left())
         if entry.state == EntryState.WAITING:
-            entry.state, entry.note = EntryState.SKIPPED, f"skipped: {reason}"
-            self._save_entry(self.position)
+            self._skipped(self.position, reason)
         self._wrapping = None
         return self.next()
 
@@ -297,11 +294,12 @@ class CallList:
 
     # Calls from the list
     @_writes
-    def check_call(self) -> Entry:
-        """The lead to call now, checked against the rules; CallListRefused (one sentence)
-        when the list is empty, paused, done, its call still pending or its wrap-up awaited.
-        A lead the rules now pass over (marked "Do not call" since it came up) is skipped
-        with its note, and the refusal says so."""
+    def check_call(self) -> tuple[Entry, Lead]:
+        """The lead to call now, checked against the rules: (its entry, the lead as read for
+        the check: the one to dial). CallListRefused (one sentence) when the list is empty,
+        paused, done, its call still pending or its wrap-up awaited. A lead the rules now
+        pass over (marked "Do not call" since it came up) is skipped with its reason, and the
+        refusal says so."""
         self._refuse_if_calling()
         if not self.entries:
             raise CallListRefused(
@@ -320,15 +318,15 @@ class CallList:
             entry = self.next()  # called already (its wrap-up skipped by moving on)
         if entry is None:
             raise CallListRefused(self.nothing_left())
-        why = self._rule_skips(self.position)
-        if why is not None:
+        why, at, lead = self._rule_skips(self.position)
+        if why is not None or lead is None:
             who = lead_label(entry.name, entry.number)
-            entry.state, entry.note = EntryState.SKIPPED, f"skipped: {why}"
-            self._save_entry(self.position)
+            self._skipped(self.position, why or SkipReason.NOT_SAVED, at)
             self.next()
-            raise CallListRefused(f"{who} was skipped ({why}); nothing was sent.")
+            said = skip_words(why or SkipReason.NOT_SAVED, at)
+            raise CallListRefused(f"{who} was skipped ({said}); nothing was sent.")
         self._refuse_if_called_elsewhere(entry)
-        return entry
+        return entry, lead
 
     def calling(self, call: InFlight) -> None:
         """The call to the current lead is reserved (``call``, from the registry): until it
@@ -352,14 +350,9 @@ class CallList:
             return None
         index, self._call, self._call_entry = self._call_entry, None, None
         entry = self.entries[index]
-        clock = self._now().strftime("%H:%M")
         entry.call_id = call.call_id
-        if call.status == Status.SUCCESS:
-            entry.state, entry.note = EntryState.REACHED, f"reached at {clock}"
-        else:
-            what = str(call.status) if call.status is not None else "ended"
-            entry.state, entry.note = EntryState.CALLED, f"called at {clock}: {what}"
-        self._save_entry(index)
+        status = str(call.status) if call.status is not None else ""
+        self._ended(index, status, self._now().strftime("%H:%M"))
         # Without a history row to wrap up (the history could not take it) nothing will be
         # saved or skipped: the list moves on at once.
         self._wrapping = call.call_id if call.unsaved is None else None
@@ -368,14 +361,14 @@ class CallList:
     @_writes
     def wrapped_up(self, record: CallRecord, saved: bool = True) -> Entry | None:
         """A call's wrap-up was saved (or skipped: ``saved`` False). A call of the list's
-        has its disposition join its lead's note (even after Skip moved on, or edited later
+        has its disposition kept in its entry (even after Skip moved on, or edited later
         from the history); when it is the awaited one, the next lead comes up (returned).
         None otherwise."""
         if record.id is None:
             return None
         for index, entry in enumerate(self.entries):
             if entry.call_id == record.id and saved and record.disposition:
-                entry.note = f"{entry.note.split(' · ')[0]} · {record.disposition}"
+                entry.disposition = record.disposition  # a later edit replaces it
                 self._save_entry(index)
         if record.id != self._wrapping:
             return None
@@ -426,6 +419,20 @@ class CallList:
     def _save_entry(self, index: int) -> None:
         self._unsaved.add(index)
 
+    def _skipped(self, index: int, why: SkipReason, at: str = "") -> None:
+        entry = self.entries[index]
+        entry.state, entry.skip, entry.at = EntryState.SKIPPED, why, at
+        self._save_entry(index)
+
+    def _ended(self, index: int, status: str, clock: str) -> None:
+        """The list's call to the entry at ``index`` ended at ``clock`` (HH:MM) with the
+        history's ``status`` ("" when none): reached (Status.SUCCESS) or called."""
+        entry = self.entries[index]
+        reached = status == Status.SUCCESS
+        entry.state = EntryState.REACHED if reached else EntryState.CALLED
+        entry.at, entry.result = clock, status
+        self._save_entry(index)
+
     def _flush(self) -> None:
         """Write what changed (with whatever an earlier write left unsaved); a store that
         refuses (another program holds it, a full disk) is noted in ``save_problem`` and
@@ -433,17 +440,17 @@ class CallList:
         stored = self._stored
         if stored is None:
             return
+        if not self._unsaved and not self._place_unsaved:
+            return
+        changed = {index: stored.entries[index] for index in self._unsaved}
+        place = (stored.position, stored.paused) if self._place_unsaved else None
         try:
-            for index in sorted(self._unsaved):
-                self.store.save_call_list_entry(stored.id, index, stored.entries[index])
-                self._unsaved.discard(index)
-            if self._place_unsaved:
-                self.store.save_call_list_place(stored.id, stored.position, stored.paused)
-                self._place_unsaved = False
+            self.store.save_call_list(stored.id, changed, place)  # one transaction
         except sqlite3.Error as exc:
             self.save_problem = (
                 f"The call list could not be saved just now ({exc}); it goes on, and is"
                 " saved with the next change."
             )
             return
+        self._unsaved, self._place_unsaved = set(), False
         self.save_problem = ""

@@ -26,11 +26,24 @@ class EntryState(StrEnum):
     SKIPPED = "skipped"  # passed over: by the agent, or by a rule (the note says which)
 
 
+class SkipReason(StrEnum):
+    """Why a lead of the list was passed over; the values are what the store keeps."""
+
+    AGENT = "agent"  # Skip was pressed
+    DO_NOT_CALL = "do_not_call"  # the lead, or another lead with its number, is marked
+    REACHED_TODAY = "reached_today"  # a call reached its number today (at the entry's ``at``)
+    NOT_SAVED = "not_saved"  # the lead was deleted since the list was made
+
+
 @dataclass
 class Entry:
     """One lead on the list: its id, its name and number as last read (kept so a deleted lead
-    still reads), its state, a note for people ("skipped: Do not call", "reached at 10:14")
-    and the history id of the call placed from the list (None before)."""
+    still reads), its state and the history id of the call placed from the list (None
+    before). Why and when, as data for the window to word: ``skip`` (why it was passed
+    over), ``at`` (local HH:MM: the call from the list, or the call that reached it today),
+    ``result`` (the call's history status, console.calls.outcome.Status; "" when it ended
+    without one) and ``disposition`` (its wrap-up's, once saved). ``note``: the words a
+    console wrote before these were kept as data (lists made then), else ""."""
 
     lead_id: int
     name: str
@@ -38,6 +51,10 @@ class Entry:
     state: EntryState = EntryState.WAITING
     note: str = ""
     call_id: int | None = None
+    skip: SkipReason | None = None
+    at: str = ""
+    result: str = ""
+    disposition: str = ""
 
 
 @dataclass
@@ -80,6 +97,22 @@ def migrate(conn: sqlite3.Connection) -> None:
     )
 
 
+def migrate_status(conn: sqlite3.Connection) -> None:
+    """Schema: an entry's status as data (Entry.skip, at, result, disposition), not words."""
+    for column in ("skip", "at", "result", "disposition"):
+        conn.execute(f"ALTER TABLE call_list_entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+_ENTRY_COLUMNS = "name, number, state, note, call_id, skip, at, result, disposition"
+
+
+def _entry_row(e: Entry) -> tuple[object, ...]:
+    """An entry's values in _ENTRY_COLUMNS' order."""
+    skip = str(e.skip) if e.skip is not None else ""
+    return (e.name, e.number, str(e.state), e.note, e.call_id, skip, e.at, e.result,
+            e.disposition)  # fmt: skip
+
+
 class CallListMixin:
     """The call list's rows in Store (SQLite only; see the module)."""
 
@@ -111,13 +144,15 @@ class CallListMixin:
             if row is None:
                 return None
             entries = [
-                Entry(lead_id, name, number, EntryState(state), note, call_id)
-                for lead_id, name, number, state, note, call_id in conn.execute(
-                    "SELECT lead_id, name, number, state, note, call_id FROM call_list_entries"
+                Entry(lead_id, name, number, EntryState(state), note, call_id,
+                      SkipReason(skip) if skip else None, at, result, disposition)
+                for lead_id, name, number, state, note, call_id, skip, at, result, disposition
+                in conn.execute(
+                    f"SELECT lead_id, {_ENTRY_COLUMNS} FROM call_list_entries"
                     " WHERE list_id = ? ORDER BY position",
                     (row[0],),
                 )
-            ]
+            ]  # fmt: skip
         return StoredList(row[0], row[1], row[2], row[3], bool(row[4]), entries)
 
     def replace_call_list(self, source: str, entries: list[Entry]) -> StoredList:
@@ -129,30 +164,30 @@ class CallListMixin:
                 "INSERT INTO call_lists(source, created_at) VALUES (?, ?)", (source, created)
             ).lastrowid
             conn.executemany(
-                "INSERT INTO call_list_entries(list_id, position, lead_id, name, number, state,"
-                " note, call_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (list_id, i, e.lead_id, e.name, e.number, str(e.state), e.note, e.call_id)
-                    for i, e in enumerate(entries)
-                ],
+                f"INSERT INTO call_list_entries(list_id, position, lead_id, {_ENTRY_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(list_id, i, e.lead_id, *_entry_row(e)) for i, e in enumerate(entries)],
             )
         assert list_id is not None
         return StoredList(list_id, source, created, 0, False, entries)
 
-    def save_call_list_entry(self, list_id: int, index: int, entry: Entry) -> None:
-        """Write one entry's name, number, state, note and call as they now are."""
+    def save_call_list(
+        self,
+        list_id: int,
+        entries: dict[int, Entry],
+        place: tuple[int, bool] | None = None,
+    ) -> None:
+        """Write what changed in one transaction: each of ``entries`` (index -> entry: all
+        of it as it now is) and, when given, ``place``
+        (the current entry's index, whether the list is paused)."""
         with self._tx() as conn:
-            conn.execute(
-                "UPDATE call_list_entries SET name = ?, number = ?, state = ?, note = ?,"
-                " call_id = ? WHERE list_id = ? AND position = ?",
-                (entry.name, entry.number, str(entry.state), entry.note, entry.call_id,
-                 list_id, index),
-            )  # fmt: skip
-
-    def save_call_list_place(self, list_id: int, position: int, paused: bool) -> None:
-        """Write where the list is (the current entry's index) and whether it is paused."""
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE call_lists SET position = ?, paused = ? WHERE id = ?",
-                (position, int(paused), list_id),
+            sets = ", ".join(f"{column} = ?" for column in _ENTRY_COLUMNS.split(", "))
+            conn.executemany(
+                f"UPDATE call_list_entries SET {sets} WHERE list_id = ? AND position = ?",
+                [(*_entry_row(e), list_id, index) for index, e in sorted(entries.items())],
             )
+            if place is not None:
+                conn.execute(
+                    "UPDATE call_lists SET position = ?, paused = ? WHERE id = ?",
+                    (place[0], int(place[1]), list_id),
+                )

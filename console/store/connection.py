@@ -139,6 +139,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     calllists.migrate,  # the desktop's call list (SQLite only: see console.store.calllists)
     teamshare.migrate,
     search.index_notes,
+    calllists.migrate_status,  # a call list entry's status as data, not words
 ]
 
 

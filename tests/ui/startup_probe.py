@@ -85,9 +85,8 @@ def _frozen_dataclasses() -> list[str]:
             continue
         for key, value in vars(module).items():
             params = getattr(value, "__dataclass_params__", None)
-            if isinstance(value, type) and value.__module__ == name and params is not None:
-                if params.frozen:
-                    found.append(f"{name}.{key}")
+            if isinstance(value, type) and value.__module__ == name and getattr(params, "frozen", 0):
+                found.append(f"{name}.{key}")
     return sorted(found)
 
 

@@ -14,7 +14,7 @@ from window_kit import answer, open_session, pick, seed_window
 
 from console.store import Lead
 from tests.conftest import until
-from ui.leads import calls as lead_calls
+from ui.common import lead_calls
 from ui.leads.model import CALLS, NAME, TIME
 from ui.shell.dialing import CLIPBOARD_KEYS, DIAL_KEYS
 

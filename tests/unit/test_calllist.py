@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.calllist import LIST_KEPT, CallList, CallListRefused, Countdown, EntryState
+from console.calllist import (
+    LIST_KEPT,
+    CallList,
+    CallListRefused,
+    Countdown,
+    EntryState,
+    SkipReason,
+)
 from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.problems import file_unreadable
@@ -50,7 +57,7 @@ def call(store: Store, number: str, status: Status, at: datetime) -> int:
 
 def place(calls: CallList, registry: CallRegistry, store: Store, status: Status):
     """A call from the list as the window makes it: reserved, recorded, ended."""
-    entry = calls.check_call()
+    entry, _lead = calls.check_call()
     reservation = registry.reserve(entry.number, LIST, lead_name=entry.name)
     calls.calling(reservation)
     call_id = store.begin_call(
@@ -82,12 +89,13 @@ def test_next_passes_over_do_not_call_and_reached_today_with_a_note(store):
     calls.skip()
     entry = calls.current()
     assert entry.name == "Dee"  # yesterday's call does not count as today
-    states = [(e.name, e.state, e.note) for e in calls.entries]
+    states = [(e.name, e.state, e.skip, e.at) for e in calls.entries]
     assert states[:3] == [
-        ("Ann", EntryState.SKIPPED, "skipped: by the agent"),
-        ("Bob", EntryState.SKIPPED, "skipped: Do not call"),
-        ("Cy", EntryState.SKIPPED, "skipped: reached today at 10:14"),
+        ("Ann", EntryState.SKIPPED, SkipReason.AGENT, ""),
+        ("Bob", EntryState.SKIPPED, SkipReason.DO_NOT_CALL, ""),
+        ("Cy", EntryState.SKIPPED, SkipReason.REACHED_TODAY, "10:14"),
     ]
+    assert all(e.note == "" for e in calls.entries)  # the status is data, not words
     assert calls.progress().text() == "3 of 4 · 0 reached"
 
 
@@ -110,7 +118,10 @@ def test_working_through_counts_progress_and_waits_for_the_wrap_up(store):
         calls.check_call()
     store.wrap_up(record.id, "Interested")
     assert calls.wrapped_up(store.get_call(record.id)).name == "Bob"
-    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    first = calls.entries[0]
+    assert (first.state, first.at, first.result, first.disposition) == (
+        EntryState.REACHED, "15:00", Status.SUCCESS, "Interested"
+    )  # fmt: skip
     record = place(calls, registry, store, Status.FAILED)
     assert calls.entries[1].state == EntryState.CALLED
     assert calls.wrapped_up(record, saved=False).name == "Cy"  # skipped wrap-up moves on too
@@ -140,7 +151,7 @@ def test_paused_refuses_and_resume_goes_on(store):
     with pytest.raises(CallListRefused, match="paused"):
         calls.check_call()
     assert calls.resume().name == "Ann"
-    assert calls.check_call().name == "Ann"
+    assert calls.check_call()[0].name == "Ann"
 
 
 def test_a_finished_list_is_never_paused(store, tmp_path):
@@ -212,7 +223,7 @@ def test_from_file_reads_the_leads_once_through_the_leads_importer(store, tmp_pa
     path = tmp_path / "today.csv"
     path.write_text("name,phone\nCy,5553330001\nZed again,5552220000\n", encoding="utf-8")
     calls = CallList(Counted(store), CallRegistry(), clock)  # type: ignore[arg-type]
-    report, ids, source = calls.read_file(path)
+    report, ids, source, _added = calls.read_file(path)
     assert len([r for r in reads if r[0] == ""]) == 1, reads
     assert ids[1] == zed  # a number saved twice is its oldest lead
     assert store.get_lead(ids[0]).name == "Cy" and source == "2 leads from today.csv"
@@ -249,7 +260,7 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
     registry = CallRegistry()
     calls = CallList(store, registry, clock)
     calls.from_lead_ids([ann, bob], "2 leads")
-    entry = calls.check_call()
+    entry, _lead = calls.check_call()
     reservation = registry.reserve(entry.number, LIST)
     calls.calling(reservation)
     call_id = store.begin_call(
@@ -263,7 +274,7 @@ def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
         conn.execute("UPDATE history SET status = 'interrupted' WHERE id = ?", (call_id,))
     reopened = CallList(store, CallRegistry(), clock)
     assert reopened.entries[0].state == EntryState.CALLED
-    assert reopened.entries[0].note.endswith(": interrupted")
+    assert reopened.entries[0].result == Status.INTERRUPTED
     assert reopened.current().name == "Bob"
 
 
@@ -327,8 +338,8 @@ def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store
     assert calls.save_problem == ""
     with Store.open(tmp_path / "store.db") as again:
         stored = again.load_call_list()
-        notes = [e.note for e in stored.entries[:2]]
-        assert notes == ["skipped: by the agent", "skipped: Do not call"]
+        skips = [e.skip for e in stored.entries[:2]]
+        assert skips == [SkipReason.AGENT, SkipReason.DO_NOT_CALL]
         assert stored.position == 2
 
 
@@ -347,7 +358,7 @@ def test_a_call_to_the_lead_up_placed_outside_the_list_holds_the_list(store):
         "A call to Ann placed outside the list is still in progress; nothing more was sent."
     )
     registry.release(other)
-    assert calls.check_call().name == "Ann"
+    assert calls.check_call()[0].name == "Ann"
 
 
 def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
@@ -362,7 +373,7 @@ def test_a_wrap_up_saved_after_skip_moved_on_joins_the_note(store):
     assert calls.entries[0].state == EntryState.REACHED  # called, not skipped
     store.wrap_up(record.id, "Interested")
     assert calls.wrapped_up(store.get_call(record.id)) is None
-    assert calls.entries[0].note == "reached at 15:00 · Interested"
+    assert (calls.entries[0].at, calls.entries[0].disposition) == ("15:00", "Interested")
     assert calls.current().name == "Bob"
 
 
@@ -374,7 +385,7 @@ def test_a_number_marked_do_not_call_on_another_lead_is_passed_over(store):
     store.set_do_not_call(copy.id, "asked to be removed")
     calls = CallList(store, CallRegistry(), clock)
     calls.from_lead_ids([ann], "1 lead")
-    assert calls.entries[0].note == "skipped: Do not call"
+    assert calls.entries[0].skip == SkipReason.DO_NOT_CALL
 
 
 def test_a_file_that_makes_no_list_says_why_as_the_importer_found_it(store, tmp_path):

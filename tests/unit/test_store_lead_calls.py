@@ -153,3 +153,20 @@ def test_the_lead_with_a_number_is_an_exact_lookup(any_store: ConsoleStore) -> N
     assert store.lead_with_number("5551112222").name == "bea"
     assert store.lead_with_number("555111222") is None
     assert store.lead_with_number("") is None
+
+
+def test_get_leads_reads_many_leads_as_get_lead_does(any_store: ConsoleStore) -> None:
+    store = any_store
+    ann = store.add_lead(Lead(None, "Ann", "5551112222", "Acme", "VIP"))
+    bob = store.add_lead(Lead(None, "Bob", "5553334444"))
+    cy = store.add_lead(Lead(None, "Cy", "5555556666"))
+    store.set_do_not_call(cy.id, "asked")
+    _call(store, "Ann", ann.number, "Sales", "failed")
+    _call(store, "Ann", ann.number, "Sales", "success")
+    store.delete_lead(bob.id)
+    assert ann.id is not None and bob.id is not None and cy.id is not None
+    found = store.get_leads([cy.id, bob.id, ann.id, 999_999])
+    assert found == {ann.id: store.get_lead(ann.id), cy.id: store.get_lead(cy.id)}
+    assert (found[ann.id].call_count, found[ann.id].last_result) == (2, "success")
+    assert found[cy.id].do_not_call and found[cy.id].do_not_call_reason == "asked"
+    assert store.get_leads([]) == {}

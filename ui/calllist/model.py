@@ -3,8 +3,6 @@ ui/common/lead_calls.py's model)."""
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -15,7 +13,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from console.calllist import Entry, EntryState
+from console.calllist import Entry, EntryState, SkipReason
 from console.phone import format_display
 from ui.common.words import lead_name_text, status_text
 
@@ -36,22 +34,36 @@ STATES = {
 }
 
 
-# The engine's note for a call of the list's (console.calllist: "called at 02:27: unknown",
-# maybe " · <disposition>" after it): its result is a stored status.
-_CALLED = re.compile(r"^called at (?P<clock>.+?): (?P<status>[a-z_]+)(?P<rest>(?: · .*)?)$", re.S)
+SKIPS = {
+    SkipReason.AGENT: QT_TRANSLATE_NOOP("CallListModel", "skipped: by the agent"),
+    SkipReason.DO_NOT_CALL: QT_TRANSLATE_NOOP("CallListModel", "skipped: Do not call"),
+    SkipReason.REACHED_TODAY: QT_TRANSLATE_NOOP("CallListModel", "skipped: reached today at {0}"),
+    SkipReason.NOT_SAVED: QT_TRANSLATE_NOOP("CallListModel", "skipped: no longer a saved lead"),
+}
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CallListModel", text)
 
 
-def note_text(note: str) -> str:
-    """An entry's note with a call's result in the history's words ("called at 02:27:
-    Outcome unknown", as the History tab's Status column says it)."""
-    found = _CALLED.match(note)
-    if found is None:
-        return note
-    return f"called at {found['clock']}: {status_text(found['status'])}{found['rest']}"
+def note_text(entry: Entry) -> str:
+    """An entry's note, worded from its status (console.calllist's Entry): "skipped: Do not
+    call", "reached at 10:14 · Interested", a call's result in the history's words ("called
+    at 02:27: Outcome unknown", as the History tab's Status column says it)."""
+    if entry.state == EntryState.SKIPPED and entry.skip is not None:
+        text = _tr(SKIPS[entry.skip]).format(entry.at)
+    elif entry.state == EntryState.REACHED and not entry.note:
+        text = _tr("reached at {0}").format(entry.at) if entry.at else _tr("reached")
+    elif entry.state == EntryState.CALLED and not entry.note:
+        result = status_text(entry.result) if entry.result else _tr("ended")
+        text = (
+            _tr("called at {0}: {1}").format(entry.at, result)
+            if entry.at
+            else _tr("called: {0}").format(result)
+        )
+    else:  # waiting, or a list made before the status was kept as data: its words as written
+        text = entry.note
+    return f"{text} · {entry.disposition}" if entry.disposition else text
 
 
 class _Table(QAbstractTableModel):
@@ -98,7 +110,7 @@ class EntriesModel(_Table):
                 LEAD: lead_name_text(entry.name),
                 NUMBER: format_display(entry.number),
                 STATE: _tr(STATES[entry.state]),
-                NOTE: note_text(entry.note),
+                NOTE: note_text(entry),
             }.get(column, "")
         if role == Qt.ItemDataRole.FontRole and index.row() == self._current:
             font = QFont()

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from console.calllist import CallList, CallListRefused, Countdown, Entry, EntryState
 from console.phone import format_display, lead_label
 from console.settings import CALL_LIST_AUTO_ADVANCE
-from console.store import Store
+from console.store import Lead, Store
 from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
-from ui.common.lead_calls import NOTES, LeadCallsModel
+from ui.common.lead_calls_box import LeadCallsBox
 from ui.common.resources import icon
 from ui.common.settings_save import keep_settings
 from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
@@ -93,14 +93,14 @@ class CallListPage(QWidget):
         lines = self.notes.fontMetrics().lineSpacing()
         self.notes.setMaximumHeight(lines * 3 + 2)  # a long note is cut; all of it in the tip
         self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.calls_title = ElidedLabel(self)
-        self.calls_title.setAccessibleName(tr("The lead's calls"))
-        self.recent_model = LeadCallsModel(self)
-        self.recent = self._table(self.recent_model, tr("Calls to the lead up next"))
-        header = self.recent.horizontalHeader()
-        header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
-        row = self.recent.verticalHeader().defaultSectionSize()
-        self.recent.setFixedHeight(header.sizeHint().height() + row * RECENT_ROWS + 4)
+        # The lead's calls as the Leads tab shows the picked lead's (one read, the same words).
+        self.calls_box = LeadCallsBox(
+            self._store, self, recent=RECENT, rows=RECENT_ROWS, who=tr("the lead up next"),
+            none="",
+        )  # fmt: skip
+        self.calls_title = self.calls_box.title
+        self.recent = self.calls_box.calls_table()  # made now: it is in the keyboard's order
+        self.recent.setVisible(False)  # until the lead up next has calls
         self.call_button = KeepFocusButton(icon("call"), tr("Call"), self)
         self.call_button.setAccessibleName(tr("Call the lead up next"))
         self.call_button.setToolTip(tr("Call the lead up next (Ctrl+Enter)"))
@@ -157,8 +157,7 @@ class CallListPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.lead)
         layout.addWidget(self.notes)
-        layout.addWidget(self.calls_title)
-        layout.addWidget(self.recent)
+        layout.addWidget(self.calls_box)
         layout.addLayout(buttons)
         layout.addWidget(self.countdown_label)
         layout.addWidget(self.message)
@@ -189,8 +188,9 @@ class CallListPage(QWidget):
         ]  # fmt: skip
 
     # Showing the list
-    def refresh(self) -> None:
-        """Read the list, its lead up next (notes, last calls) and its progress again."""
+    def refresh(self, up: tuple[Entry, Lead] | None = None) -> None:
+        """Read the list, its lead up next (notes, last calls) and its progress again;
+        ``up``: the lead up next with its entry, as just read (CallList.check_call)."""
         calls = self.calls
         if self.countdown.running and calls.current() is not self._counting_to:
             self.cancel_countdown()  # a new list: its lead was not the one counted to
@@ -209,14 +209,16 @@ class CallListPage(QWidget):
         self.entries_model.set_entries(entries, calls.position)
         if calls.position < len(entries):
             self.entries.scrollTo(self.entries_model.index(calls.position, 0))
-        self._show_lead()
+        self._show_lead(up)
         if calls.save_problem:  # until the store takes the list again
             self.say(calls.save_problem)
         self.changed.emit()
 
-    def _show_lead(self) -> None:
+    def _show_lead(self, read: tuple[Entry, Lead] | None = None) -> None:
+        up: tuple[Entry, Lead | None] | None = read
         try:
-            up = self.calls.lead_up()  # the lead as saved now: the one Call dials
+            if up is None:
+                up = self.calls.lead_up()  # the lead as saved now: the one Call dials
         except sqlite3.Error as exc:
             log.warning("the lead up next not read: %s", exc)
             up = (entry, None) if (entry := self.calls.current()) is not None else None
@@ -228,9 +230,7 @@ class CallListPage(QWidget):
             )
             self.lead.set_parts(text)
             self.notes.clear()
-            self.calls_title.set_full_text("")
-            self.recent_model.set_calls([])
-            self.recent.setVisible(False)
+            self.calls_box.show_lead(None)
             return
         entry, lead = up
         number = format_display(entry.number)
@@ -247,20 +247,8 @@ class CallListPage(QWidget):
         notes = lead.notes.strip() if lead is not None else ""
         self.notes.setText(notes or self.tr("No notes."))
         self.notes.setToolTip(notes)
-        try:
-            calls = self._store.lead_calls(entry.number, RECENT)
-        except sqlite3.Error as exc:
-            log.warning("calls to a lead not read: %s", exc)
-            self.calls_title.set_full_text(self.tr("Its calls could not be read just now."))
-            self.recent.setVisible(False)
-            return
-        self.recent_model.set_calls(calls.recent)
-        self.recent.setVisible(bool(calls.recent))
-        self.calls_title.set_full_text(
-            self.tr("Calls to {0}: %n.", "", calls.total).format(head)
-            if calls.total
-            else self.tr("Calls to {0}: none yet.").format(head)
-        )
+        # A lead deleted since: its calls are still those to the number the list kept.
+        self.calls_box.show_lead(lead or Lead(entry.lead_id, entry.name, entry.number))
 
     def focus_call(self) -> None:
         """The keyboard on Call, with the focus mark shown."""

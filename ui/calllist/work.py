@@ -45,9 +45,10 @@ class CallListWork(QObject):
     """What the Call list tab does; ``question`` is "Replace the call list?" while open.
 
     ``page()``: the tab's page (built if it was not); ``built()``: whether it is; ``show()``
-    brings the tab up and returns the page; ``changed()``: the list moved while its page is
-    not built (the status bar's line). ``place(lead)``: the call panel's call to ``lead``, the
-    reservation it made or None (refused: it says why). ``say(text)``: the status bar.
+    brings the tab up, reads the list into the page once and returns the page; ``changed()``:
+    the list moved while its page is not built (the status bar's line). ``place(lead)``: the
+    call panel's call to ``lead``, the reservation it made or None (refused: it says why).
+    ``say(text)``: the status bar.
     ``file_read(path, report, added)``: a CSV file's leads were read (``added`` new ones).
     """
 
@@ -98,7 +99,7 @@ class CallListWork(QObject):
         page = self._page()
         page.end_countdown()  # Ctrl+Enter during the countdown: the call it counted to
         try:
-            entry = self.list.check_call()
+            entry, lead = self.list.check_call()  # the lead read once: checked, dialed, shown
         except CallListRefused as exc:
             self._tell(str(exc))
             page.refresh()
@@ -106,11 +107,7 @@ class CallListWork(QObject):
         except sqlite3.Error as exc:
             self._tell(self.tr("The call list could not be read just now ({0}).").format(exc))
             return None
-        lead = self._engine.store.get_lead(entry.lead_id)
         who = lead_label(entry.name, entry.number)
-        if lead is None:  # deleted between the check and now
-            self._tell(self.tr("{0} is no longer a saved lead; nothing was sent.").format(who))
-            return None
         call = self._place(lead)  # the reservation, made at once (none: refused, or asked)
         if call is None:  # the call panel says why beside its Call button
             self._tell(self._not_called(who))
@@ -118,7 +115,7 @@ class CallListWork(QObject):
         task = call.task
         self.list.calling(call)
         self._tell(self.tr("Calling {0}…").format(who))
-        page.refresh()
+        page.refresh((entry, lead))
         if task is not None:  # refused after the checks (the request, the keyring): said
             task.add_done_callback(lambda _task: self._not_placed(call, who))
         return task
@@ -209,7 +206,7 @@ class CallListWork(QObject):
         except sqlite3.Error as exc:
             show_error(self.tr("Call list not made"), exc, self._window)
             return
-        self._show().refresh()
+        self._show()  # the tab in front, the new list read once
         self._tell(self.tr("New call list: {0}.").format(self.list.source))
 
     def new_from_leads(self, leads: list[Lead]) -> None:
@@ -248,9 +245,7 @@ class CallListWork(QObject):
             mapping, go = await columns_for(self._window, path, settings)  # type: ignore[arg-type]
             if not go:
                 return None
-            store = self._engine.store
-            before = store.count_leads()
-            report, ids, source = await off_thread(self.list.read_file, path, mapping)
+            report, ids, source, added = await off_thread(self.list.read_file, path, mapping)
         except OSError as exc:  # the file's problem, said as a list refused: no traceback
             said = file_unreadable(path, exc, LIST_KEPT)
             log.warning("%s", said)
@@ -261,5 +256,5 @@ class CallListWork(QObject):
             return None
         # The list itself changes here, on the window's thread.
         self._built_list(lambda: self.list.from_lead_ids(ids, source, no_leads_in(path, report)))
-        self._file_read(path, report, store.count_leads() - before)
+        self._file_read(path, report, added)  # the importer's count: no counting around it
         return report

@@ -1,5 +1,5 @@
 """A lead's calls as a table model: shared by the lead's calls under the leads table
-(ui/leads/calls.py) and the call list's lead up next (ui/calllist)."""
+(ui/common/lead_calls_box.py) and the call list's lead up next (ui/calllist)."""
 
 from __future__ import annotations
 

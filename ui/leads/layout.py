@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from console.store.base import ConsoleStore
 from ui.common.columns import ColumnFit
+from ui.common.lead_calls_box import LeadCallsBox
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
 from ui.common.widgets import button, clear_on_escape, keep_selection_visible
-from ui.leads.calls import LeadCallsBox
 from ui.leads.model import CALLS, COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
 from ui.leads.notes import NotesDelegate
 

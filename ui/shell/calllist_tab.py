@@ -164,15 +164,28 @@ class CallListTab(QObject):
 
     def _shown(self, index: int) -> None:
         if self._tabs.widget(index) is self.page:
-            self.panel().refresh()
+            self._read_page()
+
+    def _read_page(self) -> CallListPage:
+        """The page, read once: built now (it reads the list as it is made), or read again."""
+        built = self.page.is_built
+        panel = self.panel()
+        if built:
+            panel.refresh()
+        else:  # its first reading was before its changed signal was joined to the status
+            self.show_status()
+        return panel
 
     def is_current(self) -> bool:
         """Whether the Call list tab is in front (Ctrl+Enter then calls its lead)."""
         return self._tabs.currentWidget() is self.page
 
     def show(self) -> CallListPage:
-        self._tabs.setCurrentWidget(self.page)
-        return self.panel()
+        """The tab in front, its page read once (as it is shown, or again when in front)."""
+        if self._tabs.currentWidget() is not self.page:
+            self._tabs.setCurrentWidget(self.page)  # _shown reads it
+            return self.panel()
+        return self._read_page()
 
     def show_status(self) -> None:
         """The list's progress in the status bar (hidden when there is no list)."""

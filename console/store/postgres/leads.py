@@ -91,6 +91,14 @@ class PgLeadsMixin:
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
         return with_team_marks([lead_from_row(row)], self.team_marks)[0] if row else None
 
+    def get_leads(self, lead_ids: list[int]) -> dict[int, Lead]:
+        inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = ANY(%s)"
+        with self._read() as conn:
+            rows = conn.execute(_LEADS.format(inner=inner, order="l.id"), (list(lead_ids),))
+            leads = [lead_from_row(row) for row in rows.fetchall()]
+        marked = with_team_marks(leads, self._team_marks)
+        return {lead.id: lead for lead in marked if lead.id is not None}
+
     def lead_with_number(self, number: str) -> Lead | None:
         with self._read() as conn:
             row = conn.execute(

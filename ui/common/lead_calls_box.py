@@ -1,4 +1,5 @@
-"""The picked lead's calls: how many, and the newest few, without touching the history filter."""
+"""A lead's calls: how many, and the newest few, without touching the history filter. Under
+the leads table (the picked lead) and on the Call list tab (the lead up next)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ui.common.widgets import ElidedLabel
 
 log = logging.getLogger(__name__)
 RECENT = 20  # calls listed; the count is of all of them
-ROWS_SHOWN = 3  # the list's height, in rows (more scroll): the leads table keeps the room
+ROWS_SHOWN = 3  # the list's height, in rows (more scroll): the table above keeps the room
 
 
 class LeadCallsBox(QWidget):
@@ -30,11 +31,26 @@ class LeadCallsBox(QWidget):
     Read from the store (``lead_calls``: the count and the rows through the lead's index),
     so the history's filter and its page stay as the agent left them. The list is made when
     a lead first has calls to show: the window starts without it.
+
+    ``recent``: how many of the newest calls are listed; ``rows``: the list's height in rows
+    (more scroll). ``who``: whose calls, for the list's accessible name and tip ("the picked
+    lead"); ``none``: the line when there is no lead.
     """
 
-    def __init__(self, store: ConsoleStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: ConsoleStore,
+        parent: QWidget | None = None,
+        *,
+        recent: int = RECENT,
+        rows: int = ROWS_SHOWN,
+        who: str = "",
+        none: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._store = store
+        self._store, self._recent, self._rows = store, recent, rows
+        self._who = who or self.tr("the picked lead")
+        self._none = self.tr("Calls: pick a lead to see its calls.") if none is None else none
         self._lead: Lead | None = None
         self._neighbours: tuple[QWidget, QWidget] | None = None
         self.calls: LeadCalls | None = None
@@ -59,8 +75,8 @@ class LeadCallsBox(QWidget):
         self.model = LeadCallsModel(self)
         table = self.table = QTableView(self)
         table.setModel(self.model)
-        table.setAccessibleName(self.tr("Calls to the picked lead"))
-        table.setToolTip(self.tr("The newest calls to the picked lead, newest first"))
+        table.setAccessibleName(self.tr("Calls to {0}").format(self._who))
+        table.setToolTip(self.tr("The newest calls to {0}, newest first").format(self._who))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -74,8 +90,8 @@ class LeadCallsBox(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(0)  # the rows in view
-        # A fixed height, shown only when the lead has calls: the quick add below stays put.
-        table.setFixedHeight(header.sizeHint().height() + row * ROWS_SHOWN + 4)
+        # A fixed height, shown only when the lead has calls: what is below stays put.
+        table.setFixedHeight(header.sizeHint().height() + row * self._rows + 4)
         self._layout.addWidget(table)
         if self._neighbours is not None:
             before, after = self._neighbours
@@ -98,11 +114,11 @@ class LeadCallsBox(QWidget):
         if lead is None:
             self.calls = None
             self._list([])
-            self.title.set_full_text(self.tr("Calls: pick a lead to see its calls."))
+            self.title.set_full_text(self._none)
             return
         who = lead_label(lead.name, lead.number)
         try:
-            self.calls = self._store.lead_calls(lead.number, RECENT)
+            self.calls = self._store.lead_calls(lead.number, self._recent)
         except (sqlite3.Error, OSError) as exc:
             # Another program holds the store, say: a line here, not an error box on each
             # pick; the lead can still be called, and the next pick tries again.
