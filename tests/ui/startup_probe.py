@@ -84,8 +84,8 @@ def _frozen_dataclasses() -> list[str]:
         if name.partition(".")[0] not in ("console", "ui"):
             continue
         for key, value in vars(module).items():
-            params = getattr(value, "__dataclass_params__", None)
-            if isinstance(value, type) and value.__module__ == name and getattr(params, "frozen", 0):
+            frozen = getattr(getattr(value, "__dataclass_params__", None), "frozen", False)
+            if isinstance(value, type) and value.__module__ == name and frozen:
                 found.append(f"{name}.{key}")
     return sorted(found)
 
