@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
-# A team mark's columns, as DoNotCallMark takes them after ``marked`` (share.py reads them too).
+# A team mark's columns, as DoNotCallMark.from_row takes them (share.py reads them too).
 _MARK_COLUMNS = f"number, reason, marked_by, {_ISO.format('marked_at')}"
 
 
@@ -170,7 +170,7 @@ class PgWrapUpMixin(DoNotCallLookup):
                 f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked AND number = ANY(%s)",
                 (list(numbers),),
             ).fetchall()
-        return {row[0]: DoNotCallMark(row[0], True, row[1], row[2], row[3]) for row in rows}
+        return {row[0]: DoNotCallMark.from_row(row) for row in rows}
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:
