@@ -369,6 +369,9 @@ class CallList:
         for index, entry in enumerate(self.entries):
             if entry.call_id == record.id and saved and record.disposition:
                 entry.disposition = record.disposition  # a later edit replaces it
+                # A list made before the status was data joined the disposition to the
+                # note's words ("called at 09:00: failed · Interested"): now data, said once.
+                entry.note = entry.note.split(" · ", 1)[0]
                 self._save_entry(index)
         if record.id != self._wrapping:
             return None
