@@ -189,6 +189,8 @@ def test_an_agent_reads_dispositions_and_only_a_lead_edits_them(
             agent.save_disposition(Disposition(added.id, "Renamed", 9))
         with pytest.raises(NotALead):
             agent.save_disposition(Disposition(None, "Mine", 10))
+        with pytest.raises(NotALead, match=r"^Only a team lead can edit dispositions\.$"):
+            agent.place_disposition(Disposition(None, "Mine", 0), 1)  # refused at its lock
         # An agent wraps up their own calls, and marks their leads do-not-call through it.
         agent.add_lead(Lead(None, "Ann", "5551112222"))
         mine = _call(agent)
