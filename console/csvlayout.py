@@ -146,16 +146,27 @@ def remembered(settings: SettingsLike, header: Sequence[str]) -> Mapping | None:
     return Mapping.from_json(saved, len(header)) if saved is not None else None
 
 
-def remember(settings: SettingsLike, header: Sequence[str], mapping: Mapping) -> None:
-    """Keep ``mapping`` for files with this header (the newest MAX_REMEMBERED); saves the
-    settings file, so OSError if it cannot be written."""
-    saved = settings.get(MAPPINGS_SETTING)
+def remembering(
+    settings: SettingsLike, header: Sequence[str], mapping: Mapping
+) -> dict[str, object]:
+    """The settings that remember ``mapping`` for files with this header: {IMPORT_MAPPINGS:
+    the newest MAX_REMEMBERED choices, this one last}. Nothing is set or saved: the window
+    keeps them with ui.common.settings_save.keep_settings, remember() here."""
+    saved = dict(settings.get(MAPPINGS_SETTING))
     key = header_key(header)
     saved.pop(key, None)
     saved[key] = mapping.to_json()  # last in: dicts keep insertion order, oldest first
     while len(saved) > MAX_REMEMBERED:
         saved.pop(next(iter(saved)))
-    settings.set(MAPPINGS_SETTING, saved)
+    return {MAPPINGS_SETTING: saved}
+
+
+def remember(settings: SettingsLike, header: Sequence[str], mapping: Mapping) -> None:
+    """Keep ``mapping`` for files with this header (see remembering) and save the settings
+    file: LocalProblem (console.problems, one sentence) when it cannot be written, the
+    choice then holding for this run."""
+    for key, value in remembering(settings, header, mapping).items():
+        settings.set(key, value)
     settings.save()
 
 

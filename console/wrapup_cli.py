@@ -204,7 +204,6 @@ def _dispositions(args: argparse.Namespace) -> int:
     from console.store.dispositions import (
         edit_refusal,
         find_disposition,
-        inserted,
         next_position,
     )
     from console.store.models import Disposition
@@ -227,10 +226,11 @@ def _dispositions(args: argparse.Namespace) -> int:
                 return EXIT_OK
             if action == "add":
                 new = Disposition(None, args.name, next_position(known), args.kind or "")
-                order = [new]
-                if args.position is not None:
-                    try:
-                        order = inserted(known, new, args.position)
+                if args.position is None:
+                    added = store.save_disposition(new)
+                else:
+                    try:  # added and the others renumbered in one transaction
+                        added = store.place_disposition(new, args.position)
                     except IndexError:
                         return _fail(
                             f"--position {args.position} is not a place in the list: give 1 "
@@ -238,12 +238,6 @@ def _dispositions(args: argparse.Namespace) -> int:
                             "numbers them)",
                             "dispositions",
                         )
-                # The new one first: refused (a name taken), nothing has moved.
-                added = store.save_disposition(next(d for d in order if d.id is None))
-                before = {d.id: d.position for d in known}
-                for shifted in order:
-                    if shifted.id is not None and before[shifted.id] != shifted.position:
-                        store.save_disposition(shifted)
                 print(f"Added {added.name!r}.")
             elif action == "rename":
                 found = find_disposition(known, args.name)

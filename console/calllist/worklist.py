@@ -212,11 +212,19 @@ class CallList:
     def lead_up(self) -> tuple[Entry, Lead | None] | None:
         """The current entry and its lead as saved now (None once deleted), or None when the
         list is empty or done. The entry takes the lead's name and number as they are now
-        (written when they changed): the lead shown is the one Call dials."""
+        (written when they changed): the lead shown is the one Call dials. When its calls
+        cannot be read the lead comes without them (store.lead_without_calls);
+        sqlite3.Error when the lead itself cannot be read."""
         entry = self.current()
         if entry is None:
             return None
-        lead = self.store.get_lead(entry.lead_id)
+        try:
+            lead = self.store.get_lead(entry.lead_id)
+        except sqlite3.Error:
+            # The lead's calls (the history) that cannot be read do not make it unsaved:
+            # read without them (a store that cannot read the lead either raises as before);
+            # the calls' problem is said where they are shown.
+            lead = self.store.lead_without_calls(entry.lead_id)
         # Written only when it changed: the window reads this on every refresh, and a store
         # another program holds would make each read wait for it.
         if lead is not None and self._follow(self.position, entry, lead) and not self._depth:
@@ -369,6 +377,9 @@ class CallList:
         for index, entry in enumerate(self.entries):
             if entry.call_id == record.id and saved and record.disposition:
                 entry.disposition = record.disposition  # a later edit replaces it
+                # A list made before the status was data joined the disposition to the
+                # note's words ("called at 09:00: failed · Interested"): now data, said once.
+                entry.note = entry.note.split(" · ", 1)[0]
                 self._save_entry(index)
         if record.id != self._wrapping:
             return None

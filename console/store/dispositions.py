@@ -228,20 +228,27 @@ def inserted(known: Sequence[Disposition], added: Disposition, place: int) -> li
     return [d._replace(position=position) for position, d in enumerate(order)]
 
 
-def moved(known: Sequence[Disposition], index: int, step: int) -> list[Disposition]:
-    """The list with the disposition at ``index`` moved ``step`` places (-1 up, +1 down),
-    every position renumbered 0..n-1 (two may share one after an add with --position
-    before it counted from 1).
-
-    The order is the digit the wrap-up strip gives each (1..9). IndexError when it would
-    leave the list.
+def placing(
+    known: Sequence[Disposition], disposition: Disposition, place: int
+) -> tuple[Disposition, list[Disposition]]:
+    """What placing ``disposition`` at ``place`` (1-based, see inserted) writes over the list
+    ``known`` (as read in the writing transaction): (the disposition as it will be saved, the
+    others whose position changes). A new one (id None) is checked (check_disposition:
+    BadDisposition); one with an id is one of ``known`` moved (its name and kind as stored:
+    KeyError when it is not there). IndexError for a place outside the list.
     """
-    target = index + step
-    if not (0 <= index < len(known) and 0 <= target < len(known)):
-        raise IndexError(f"cannot move disposition {index + 1} to {target + 1}")
-    order = list(known)
-    order.insert(target, order.pop(index))
-    return [d._replace(position=position) for position, d in enumerate(order)]
+    if disposition.id is None:
+        inserted(known, disposition, place)  # a place outside the list is said first
+        chosen, rest = check_disposition(disposition, known), list(known)
+    else:
+        found = next((d for d in known if d.id == disposition.id), None)
+        if found is None:
+            raise KeyError(f"no disposition with id {disposition.id}")
+        chosen, rest = found, [d for d in known if d.id != found.id]
+    order = inserted(rest, chosen, place)
+    before = {d.id: d.position for d in rest}
+    placed = order[place - 1]
+    return placed, [d for d in order if d is not placed and before[d.id] != d.position]
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -316,6 +323,34 @@ class WrapUpMixin(DoNotCallLookup):
                 )
                 if cur.rowcount == 0:
                     raise KeyError(f"no disposition with id {d.id}")
+                return d
+        except sqlite3.IntegrityError:
+            raise ValueError(_duplicate(d)) from None
+
+    def place_disposition(self, disposition: Disposition, place: int) -> Disposition:
+        """Add a disposition (id None) at ``place``, or move one (id set; only its place
+        changes) there, and renumber the list 0..n-1, all in one transaction: a failure
+        midway leaves the list as it was. ``place`` is 1-based as `dispositions list` numbers
+        them. Returns the disposition as saved. BadDisposition (a ValueError) for a name or
+        kind the rules refuse, KeyError for an unknown id, IndexError outside 1..n(+1).
+        """
+        d = disposition
+        try:
+            with self._tx() as conn:
+                known = [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
+                d, shifted = placing(known, disposition, place)
+                if d.id is None:
+                    cur = conn.execute(
+                        "INSERT INTO dispositions(name, position, kind) VALUES (?, ?, ?)",
+                        (d.name, d.position, d.kind),
+                    )
+                    d = d._replace(id=cur.lastrowid)
+                else:
+                    shifted.append(d)
+                conn.executemany(
+                    "UPDATE dispositions SET position = ? WHERE id = ?",
+                    [(other.position, other.id) for other in shifted],
+                )
                 return d
         except sqlite3.IntegrityError:
             raise ValueError(_duplicate(d)) from None

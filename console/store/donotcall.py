@@ -9,7 +9,7 @@ one implementation, DoNotCallLookup, over each engine's own reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from console.store.models import Lead
@@ -26,6 +26,13 @@ class DoNotCallMark(NamedTuple):
     reason: str
     marked_by: str
     marked_at: str
+
+    @classmethod
+    def from_row(cls, row: Sequence[str]) -> DoNotCallMark:
+        """A kept mark from a row of (number, reason, marked_by, marked_at): both engines'
+        team-mark tables read these columns, in this order (marked_at ISO 8601 UTC)."""
+        number, reason, marked_by, marked_at = row
+        return cls(number, True, reason, marked_by, marked_at)
 
 
 def marked_lead(mark: DoNotCallMark, lead: Lead | None) -> Lead:

@@ -114,6 +114,15 @@ class LeadsMixin:
             return None
         return with_team_marks([lead_from_row(row)], self.team_marks)[0]  # type: ignore[attr-defined]
 
+    def lead_without_calls(self, lead_id: int) -> Lead | None:
+        """One lead as get_lead reads it but for its calls, which are not read (no last call,
+        call-back or count), or None: for a reader that shows the calls apart and has a
+        lead to show when the history cannot be read."""
+        with self._read() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM leads l WHERE l.id = ?", (lead_id,))
+            found = row.fetchone()
+        return with_team_marks([bare_lead(found)], self.team_marks)[0] if found else None  # type: ignore[attr-defined]
+
     def get_leads(self, lead_ids: list[int]) -> dict[int, Lead]:
         """The saved leads among ``lead_ids``, each as get_lead reads it: id -> lead, unknown
         ids left out. One query, whatever the count (a call list of all leads: thousands)."""
@@ -177,6 +186,12 @@ class LeadsMixin:
         """How many leads there are."""
         with self._read() as conn:
             return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
+
+
+def bare_lead(row: tuple) -> Lead:
+    """A Lead without its calls from a row of _COLUMNS (PgStore's _LEAD_COLUMNS alike)."""
+    *head, do_not_call, reason = row
+    return Lead(*head, do_not_call=bool(do_not_call), do_not_call_reason=reason)
 
 
 def lead_from_row(row: tuple) -> Lead:

@@ -28,7 +28,7 @@ from console.store.teamsync_schema import _NOT_MIRRORING, mirroring
 KINDS = ("wrap_up", "disposition", "do_not_call")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _WRAP_COLUMNS = ("disposition", "notes", "wrapped_at", "callback_at")
-_MARK_COLUMNS = "number, reason, marked_by, marked_at"
+_MARK_COLUMNS = "number, reason, marked_by, marked_at"  # DoNotCallMark.from_row's order
 
 
 def _triggers() -> list[str]:
@@ -232,7 +232,7 @@ class TeamShareMixin:
                     f" WHERE number IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 ):
-                    found[row[0]] = DoNotCallMark(row[0], True, row[1], row[2], row[3])
+                    found[row[0]] = DoNotCallMark.from_row(row)
         return found
 
 

@@ -253,6 +253,30 @@ def test_a_position_outside_the_list_is_refused_and_nothing_changes(
     assert json.loads(run_cli("dispositions", "list", "--json").stdout) == before
 
 
+def test_an_add_at_a_place_that_fails_midway_leaves_the_list_as_it_was(
+    run_cli: Any, home: Path
+) -> None:
+    # The add saved the new one, then moved the others one write at a time: the store
+    # failing at one of those moves (a trigger failing at run time, as a full disk would)
+    # left the new one in and two dispositions on one place. Now it is one transaction.
+    import sqlite3
+
+    before = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    other = sqlite3.connect(paths.store_path())
+    other.execute(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF position ON dispositions"
+        " WHEN OLD.name = 'Wrong number' BEGIN SELECT json('refused'); END"
+    )
+    other.commit()
+    other.close()
+    refused = run_cli("dispositions", "add", "Sent brochure", "--position", "2")
+    assert refused.returncode == 4, refused.stderr
+    assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    after = json.loads(run_cli("dispositions", "list", "--json").stdout)
+    assert after == before
+    assert len({d["position"] for d in after}) == len(after)
+
+
 def test_a_locked_store_is_one_sentence_and_exit_4(run_cli: Any, home: Path) -> None:
     import sqlite3
 

@@ -356,3 +356,29 @@ def test_quitting_while_the_dialogs_question_is_open_quits_on_its_answer(session
     assert _question(dialog) is box and window.isVisible()
     _button(box, "Discard").click()
     assert not window.isVisible() and "Sent brochure" not in _names(engine.store)
+
+
+def test_a_move_that_fails_midway_leaves_the_order_as_it_was(session, qtbot):
+    # A move saved each disposition whose place changed, one write at a time: the store
+    # failing at the second (a trigger failing at run time, as a full disk would) left two
+    # on one place, and the list shown again at once hid the problem. Now the move is one
+    # transaction, and the problem is said.
+    import sqlite3
+
+    engine, window = session.start()
+    store = engine.store
+    before = [(d.name, d.position) for d in store.list_dispositions()]
+    other = sqlite3.connect(store.path)
+    other.execute(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF position ON dispositions"
+        " WHEN OLD.name = 'Connected' BEGIN SELECT json('refused'); END"
+    )
+    other.commit()
+    other.close()
+    dialog = _open(window, qtbot)
+    dialog.list.setCurrentRow(0)
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [(d.name, d.position) for d in store.list_dispositions()] == before
+    assert dialog.problem.text() == "Malformed JSON."
+    assert [dialog.list.item(i).text() for i in range(2)][0].endswith("Connected")

@@ -155,3 +155,36 @@ def test_a_file_gone_since_it_was_picked_is_one_sentence_without_traceback(
     assert not any(r.exc_info for r in caplog.records)
     assert store.count_leads() == 0 and panel.import_button.isEnabled()
     dialog.close()
+
+
+def test_a_column_choice_not_kept_is_one_warning_and_the_import_goes_on(
+    qtbot, arun, store, tmp_path, caplog
+) -> None:
+    # The settings file cannot be written (it has become a folder): the column step's choice
+    # was logged with a traceback; now one sentence, as every setting the window keeps, the
+    # leads imported and the choice holding for this run.
+    settings = _settings(tmp_path)
+    settings.path.mkdir()
+    panel = LeadsPanel(store, settings=settings)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    path = tmp_path / "kunden.csv"
+    path.write_text(GERMAN, encoding="utf-8")
+
+    async def import_choosing_columns():
+        task = panel.import_csv(path)
+        await until(lambda: panel.mapping_dialog is not None and panel.mapping_dialog.isVisible())
+        panel.mapping_dialog.choose("name", 0)
+        panel.mapping_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return await task
+
+    with caplog.at_level(logging.WARNING):
+        assert arun(import_choosing_columns()).added == 1
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(": ")[0] for r in warned] == [
+        "could not keep the column choice for kunden.csv"
+    ]
+    assert "is a folder" in warned[0].getMessage() and warned[0].exc_info is None
+    assert remembered(settings, ["Kunde", "Rufnummer", "Firma", "Bemerkung"]) is not None
+    assert [lead.name for lead in store.search_leads("")] == ["Ann Archer"]

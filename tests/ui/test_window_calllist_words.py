@@ -159,6 +159,7 @@ def test_calls_that_cannot_be_read_are_said_on_the_lead_up_line(session):
     import sqlite3
 
     engine, window, leads = start(session)
+    engine.store.update_lead(leads[0]._replace(company="Acme", notes="mornings"))
     window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
     page = window.call_list.show()
     other = sqlite3.connect(engine.store.path, isolation_level=None, timeout=5)
@@ -171,6 +172,19 @@ def test_calls_that_cannot_be_read_are_said_on_the_lead_up_line(session):
             and "history" in said
         )
         assert not page.recent.isVisible()
+        # The lead is still the saved lead (it said "no longer a saved lead"): its calls
+        # alone could not be read, and the line above says so once.
+        assert page.lead.full_text() == "Up next: Ann Archer · (555) 222-0002 · Acme"
+        assert page.notes.text() == "mornings"
+        # The lead itself unreadable too: not said to be gone, but not read just now.
+        other.execute("ALTER TABLE leads RENAME TO leads_elsewhere")
+        try:
+            page.refresh()
+            line = page.lead.full_text()
+            assert line.startswith("Up next: Ann Archer · (555) 222-0002 · could not be read")
+            assert "no longer a saved lead" not in line and page.notes.text() == ""
+        finally:
+            other.execute("ALTER TABLE leads_elsewhere RENAME TO leads")
     finally:
         other.execute("ALTER TABLE history_elsewhere RENAME TO history")
         other.close()

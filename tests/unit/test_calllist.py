@@ -314,6 +314,32 @@ def test_the_lead_up_is_the_lead_as_saved_now(store, tmp_path):
     assert lead is None and entry.name == "Ann Edited"  # still reads as it last was
 
 
+def test_the_lead_up_whose_calls_cannot_be_read_is_still_the_saved_lead(store, tmp_path):
+    # Reading the lead read its calls too (the history): when they could not be read, the
+    # whole read failed and the window said the lead was "no longer a saved lead".
+    import sqlite3
+
+    (ann,) = add(store, "Ann")
+    store.update_lead(Lead(ann, "Ann", "5552220000", "Acme", "mornings"))
+    calls = CallList(store, CallRegistry(), clock)
+    calls.from_lead_ids([ann], "1 lead")
+    other = sqlite3.connect(str(tmp_path / "store.db"), isolation_level=None)
+    other.execute("ALTER TABLE history RENAME TO history_elsewhere")
+    try:
+        entry, lead = calls.lead_up()
+        assert lead is not None and (lead.id, lead.company, lead.notes) == (ann, "Acme", "mornings")
+        other.execute("ALTER TABLE leads RENAME TO leads_elsewhere")
+        try:  # the lead itself cannot be read: said as a store problem, not as no lead
+            with pytest.raises(sqlite3.Error):
+                calls.lead_up()
+        finally:
+            other.execute("ALTER TABLE leads_elsewhere RENAME TO leads")
+    finally:
+        other.execute("ALTER TABLE history_elsewhere RENAME TO history")
+        other.close()
+    assert calls.lead_up()[1].call_count == 0  # read with its calls again
+
+
 def test_a_held_store_while_skipping_onto_a_do_not_call_lead_is_a_sentence(store, tmp_path):
     # The rules' own skips were written at once, outside the one write per change: a store
     # another program held raised out of Skip (a traceback) instead of going on in memory.

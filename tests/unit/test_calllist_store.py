@@ -94,3 +94,42 @@ def test_a_list_stored_before_the_status_was_data_keeps_its_words(tmp_path, monk
         assert (calls.entries[0].note, calls.entries[0].result) == ("called at 09:00: failed", "")
         calls.skip()
         assert CallList(new, CallRegistry(), clock).entries[1].skip == SkipReason.AGENT
+
+
+@pytest.mark.parametrize("again", ["Interested", "Not interested"])
+def test_an_old_entry_wrapped_up_after_the_upgrade_says_its_disposition_once(
+    tmp_path, monkeypatch, again
+):
+    # Before the status was data, a wrap-up joined the entry's note ("… · Interested"); the
+    # same call wrapped up again after the upgrade (its notes edited from the history) got
+    # its disposition as data too, and the list showed "… · Interested · Interested".
+    from console.store import connection
+
+    path = tmp_path / "old.db"
+    steps = connection.MIGRATIONS
+    monkeypatch.setattr(connection, "MIGRATIONS", steps[:-1])
+    with Store.open(path) as old:
+        (ann,) = add(old, "Ann")
+        call_id = old.begin_call(
+            lead_name="Ann", lead_number="5552220000", team_name="Sales",
+            list_value="5550001111", call_type=1, request_redacted="",
+        )  # fmt: skip
+        old.finish_call(call_id, status="failed", description="busy")
+        old.wrap_up(call_id, "Interested")
+        with old._tx() as conn:
+            list_id = conn.execute(
+                "INSERT INTO call_lists(source, created_at, position) VALUES ('1 lead', 'x', 1)"
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO call_list_entries(list_id, position, lead_id, name, number, state,"
+                " note, call_id) VALUES (?, 0, ?, 'Ann', '5552220000', 'called',"
+                " 'called at 09:00: failed · Interested', ?)",
+                (list_id, ann, call_id),
+            )
+    monkeypatch.setattr(connection, "MIGRATIONS", steps)
+    with Store.open(path) as new:
+        calls = CallList(new, CallRegistry(), clock)
+        calls.wrapped_up(new.wrap_up(call_id, again, notes="wants a call in May"))
+        for entry in (calls.entries[0], CallList(new, CallRegistry(), clock).entries[0]):
+            # What the list shows: the note's words, then the disposition (note_text).
+            assert (entry.note, entry.disposition) == ("called at 09:00: failed", again)

@@ -184,6 +184,23 @@ def test_lead_update_get_delete(any_store: ConsoleStore) -> None:
         store.update_lead(Lead(None, "x", "5551112222"))
 
 
+def test_a_lead_read_without_its_calls_is_the_lead_less_its_calls(
+    any_store: ConsoleStore,
+) -> None:
+    store = any_store
+    ann = store.add_lead(Lead(None, "Ann", "5551112222", "Acme", "mornings"))
+    store.set_do_not_call(ann.id, "asked")
+    call_id = _call(store, "Ann", "5551112222")
+    store.finish_call(call_id, status="success", description="connected")
+    full = store.get_lead(ann.id)
+    assert full is not None and full.call_count == 1 and full.last_result == "success"
+    alone = store.lead_without_calls(ann.id)
+    assert alone == full._replace(last_result=None, last_called_at=None, call_count=0)
+    assert alone.do_not_call and alone.do_not_call_reason == "asked"
+    store.delete_lead(ann.id)
+    assert store.lead_without_calls(ann.id) is None
+
+
 def test_lead_carries_newest_call_result(any_store: ConsoleStore) -> None:
     store = any_store
     ann = store.add_lead(Lead(None, "Ann", "5551112222"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from console.store import Lead
+from console.store import Lead, Store
 from console.store.base import ConsoleStore
 from console.store.dispositions import (
     CALL_BACK,
@@ -188,6 +189,8 @@ def test_an_agent_reads_dispositions_and_only_a_lead_edits_them(
             agent.save_disposition(Disposition(added.id, "Renamed", 9))
         with pytest.raises(NotALead):
             agent.save_disposition(Disposition(None, "Mine", 10))
+        with pytest.raises(NotALead, match=r"^Only a team lead can edit dispositions\.$"):
+            agent.place_disposition(Disposition(None, "Mine", 0), 1)  # refused at its lock
         # An agent wraps up their own calls, and marks their leads do-not-call through it.
         agent.add_lead(Lead(None, "Ann", "5551112222"))
         mine = _call(agent)
@@ -214,19 +217,73 @@ def test_a_name_too_long_or_taken_by_a_rename_is_refused_and_nothing_changes(
     assert len(store.list_dispositions()) == len(before)
 
 
-def test_moving_a_disposition_renumbers_the_list_and_stays_inside_it() -> None:
-    from console.store.dispositions import moved, next_position
+def _places(store: ConsoleStore) -> list[tuple[str, int]]:
+    return [(d.name, d.position) for d in store.list_dispositions()]
 
-    known = [Disposition(1, "A", 0), Disposition(2, "B", 5), Disposition(3, "C", 5)]
-    down = moved(known, 0, 1)
-    assert [(d.name, d.position) for d in down] == [("B", 0), ("A", 1), ("C", 2)]
-    up = moved(known, 2, -1)
-    assert [(d.id, d.position) for d in up] == [(1, 0), (3, 1), (2, 2)]
+
+def test_a_disposition_placed_or_moved_renumbers_the_list_without_ties(
+    any_store: ConsoleStore,
+) -> None:
+    store = any_store
+    # Two share a place (an add before --position counted from 1 could leave that).
+    first = store.list_dispositions()[0]
+    store.save_disposition(first._replace(position=1))
+    added = store.place_disposition(Disposition(None, "  Sent brochure ", 99), 3)
+    assert (added.name, added.position) == ("Sent brochure", 2) and added.id is not None
+    names = [name for name, _ in _places(store)]
+    assert names[:4] == ["Connected", "Left voicemail", "Sent brochure", "No answer"]
+    assert [p for _, p in _places(store)] == list(range(len(DEFAULTS) + 1))
+    # A move: only its place changes (its name as stored), the others renumbered.
+    moved = store.place_disposition(added._replace(name="ignored"), 1)
+    assert (moved.name, moved.position) == ("Sent brochure", 0)
+    assert _places(store)[:2] == [("Sent brochure", 0), ("Connected", 1)]
+    store.place_disposition(added, len(DEFAULTS) + 1)  # the last place
+    assert _places(store)[-1] == ("Sent brochure", len(DEFAULTS))
+    assert [p for _, p in _places(store)] == list(range(len(DEFAULTS) + 1))
+    before = _places(store)
     with pytest.raises(IndexError):
-        moved(known, 0, -1)
+        store.place_disposition(Disposition(None, "Too far", 0), len(DEFAULTS) + 3)
     with pytest.raises(IndexError):
-        moved(known, 2, 1)
-    assert next_position(known) == 6 and next_position([]) == 0
+        store.place_disposition(added, len(DEFAULTS) + 2)  # a move has one place fewer
+    with pytest.raises(ValueError, match="already exists"):
+        store.place_disposition(Disposition(None, "connected", 0), 1)
+    with pytest.raises(KeyError):
+        store.place_disposition(Disposition(10_000, "Gone", 0), 1)
+    assert _places(store) == before
+
+
+def test_a_failure_midway_through_placing_leaves_the_old_order(any_store: ConsoleStore) -> None:
+    # The database fails at the renumbering of the last disposition, after the others (a
+    # trigger failing at run time, as a full disk or a lost connection would): the new one
+    # is not left in, and no two share a place.
+    store = any_store
+    before = _places(store)
+    victim = store.list_dispositions()[-1]
+    if isinstance(store, Store):
+        conn = sqlite3.connect(store.path)
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE OF position ON dispositions"
+            f" WHEN OLD.id = {victim.id} BEGIN SELECT json('refused'); END"
+        )
+        conn.commit()
+        conn.close()
+        failure: Any = sqlite3.OperationalError
+    else:
+        from psycopg import errors
+
+        with store._tx() as conn:  # type: ignore[attr-defined]
+            conn.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$BEGIN RAISE EXCEPTION 'refused'; END$$"
+            )
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE UPDATE OF position ON dispositions FOR EACH ROW"
+                f" WHEN (OLD.id = {victim.id}) EXECUTE FUNCTION refuse()"
+            )
+        failure = errors.RaiseException
+    with pytest.raises(failure, match="malformed JSON|refused"):
+        store.place_disposition(Disposition(None, "Sent brochure", 0), 1)
+    assert _places(store) == before
 
 
 def test_a_disposition_added_at_a_place_shifts_the_others_and_stays_inside_the_list() -> None:

@@ -216,11 +216,13 @@ class CallListPage(QWidget):
 
     def _show_lead(self, read: tuple[Entry, Lead] | None = None) -> None:
         up: tuple[Entry, Lead | None] | None = read
+        unread = ""  # why the lead itself could not be read (its calls alone: it still is)
         try:
             if up is None:
                 up = self.calls.lead_up()  # the lead as saved now: the one Call dials
         except sqlite3.Error as exc:
             log.warning("the lead up next not read: %s", exc)
+            unread = str(exc)
             up = (entry, None) if (entry := self.calls.current()) is not None else None
         if up is None:
             text = (
@@ -237,7 +239,10 @@ class CallListPage(QWidget):
         # A lead without a name is its number: said once.
         head, keep = (entry.name, f" · {number}") if entry.name else (number, "")
         tail = ""
-        if lead is None:  # deleted since the list was made: Call passes it over, and says so
+        if unread:  # not known to be gone: the list as last read, and why it is not more
+            keep += " · " + self.tr("could not be read just now")
+            tail = f" ({unread})"
+        elif lead is None:  # deleted since the list was made: Call passes it over, says so
             keep += " · " + self.tr("no longer a saved lead")
         else:
             if lead.do_not_call:
@@ -245,7 +250,7 @@ class CallListPage(QWidget):
             tail = f" · {lead.company}" if lead.company else ""
         self.lead.set_parts(self.tr("Up next: ") + head, keep, tail)
         notes = lead.notes.strip() if lead is not None else ""
-        self.notes.setText(notes or self.tr("No notes."))
+        self.notes.setText(notes or ("" if unread else self.tr("No notes.")))
         self.notes.setToolTip(notes)
         # A lead deleted since: its calls are still those to the number the list kept.
         self.calls_box.show_lead(lead or Lead(entry.lead_id, entry.name, entry.number))

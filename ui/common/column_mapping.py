@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,12 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.csvlayout import Mapping, Preview, SettingsLike, preview, remember, remembered
+from console.csvlayout import Mapping, Preview, SettingsLike, preview, remembered, remembering
 from console.phone import read_digits
-from console.problems import LocalProblem
+from ui.common.settings_save import keep_settings
 from ui.common.tasks import off_thread
-
-log = logging.getLogger(__name__)
 
 NONE = -1  # the combo entry "(none)"
 
@@ -226,9 +223,7 @@ async def columns_for(
             on_dialog(None)
     if mapping is None:
         return None, False
-    if settings is not None:
-        try:
-            remember(settings, shown.header, mapping)
-        except (OSError, LocalProblem):  # the import goes on; only the memory is lost
-            log.warning("could not save the column choice for %s", path.name, exc_info=True)
+    if settings is not None:  # not kept (the settings file): the import goes on all the same
+        what = f"the column choice for {path.name}"
+        keep_settings(settings, what, remembering(settings, shown.header, mapping))
     return mapping, True

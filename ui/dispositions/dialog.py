@@ -1,14 +1,15 @@
 """Edit → Dispositions…: the list the wrap-up strip offers, edited in the window.
 
-The rules are the engine's (console.store.dispositions: check_disposition through the store,
-moved, next_position, edit_refusal), as `main.py dispositions` applies them; this dialog only
-shows them. Each change saves at once and can be undone (Ctrl+Z, or the message's Undo).
+The rules are the engine's (console.store.dispositions: check_disposition and placing through
+the store, next_position, edit_refusal), as `main.py dispositions` applies them; this dialog
+only shows them. Each change saves at once and can be undone (Ctrl+Z, or the message's Undo).
 A name or kind typed and not saved is asked about on closing (Save / Discard / Cancel).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -35,7 +36,6 @@ from console.store.dispositions import (
     MAX_NAME,
     BadDisposition,
     edit_refusal,
-    moved,
     next_position,
 )
 from console.store.models import Disposition
@@ -44,7 +44,7 @@ from ui.common.undo import Note, Ref, StoreChange, StoreUndo, UndoBar, undo_acti
 from ui.common.widgets import button
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from PySide6.QtWidgets import QMessageBox
 
@@ -79,6 +79,10 @@ class DispositionsDialog(QDialog):
         self.undo_stack = QUndoStack(self)
         self._changes: StoreUndo[Disposition] = StoreUndo(
             self.undo_stack, self._save, self._saved, self._not_saved
+        )
+        # Moves share _changes' Refs (an id Undo changes is seen by both).
+        self._moves: StoreUndo[Disposition] = StoreUndo(
+            self.undo_stack, self._place, self._saved, self._not_saved
         )
         self._build()
         undo_actions(self.undo_stack, self)
@@ -354,30 +358,42 @@ class DispositionsDialog(QDialog):
         row = self.list.currentRow()
         if self.read_only_reason or self._adding or row < 0:
             return
-        try:
-            order = moved(self.dispositions, row, step)
-        except IndexError:
+        target = row + step
+        if not 0 <= target < len(self.dispositions):
             return
-        before = {d.id: d for d in self.dispositions}
-        changes = [
-            (self._changes.ref(new.id), before[new.id], new)
-            for new in order
-            if before[new.id].position != new.position
-        ]
         chosen = self.dispositions[row]
+        # One store write places it and renumbers the others (one transaction: no two share
+        # a place if it fails midway); Undo places it back the same way.
+        change = (self._changes.ref(chosen.id), chosen._replace(position=row),
+                  chosen._replace(position=target))  # fmt: skip
         text = self.tr("Moved “{0}”.").format(chosen.name)
-        self.undo_stack.push(StoreChange(self._changes.apply, changes, text))
-        self.reload(select=chosen.id)  # it stays current, so Alt+Down again moves it on
+        index = self.undo_stack.index()
+        self.undo_stack.push(StoreChange(self._moves.apply, [change], text))
+        if self.undo_stack.index() != index:  # else not saved: the problem is said instead
+            self.reload(select=chosen.id)  # it stays current, so Alt+Down again moves it on
 
     # StoreUndo's parts
     def _save(self, ref: Ref, state: Disposition | None) -> None:
-        try:
+        with self._refusals():
             if state is None:
                 if ref.id is not None:
                     self.store.delete_disposition(ref.id)
                 ref.id = None  # brought back by Undo, it is added again (a new id)
                 return
             saved = self.store.save_disposition(state._replace(id=ref.id))
+        ref.id = saved.id
+
+    def _place(self, ref: Ref, state: Disposition | None) -> None:
+        """A move's state: the disposition at its position (0-based) in the list."""
+        assert state is not None  # a move never adds or removes
+        with self._refusals():
+            self.store.place_disposition(state._replace(id=ref.id), state.position + 1)
+
+    @contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """The store's refusals as the ValueErrors StoreUndo reports (``_not_saved``)."""
+        try:
+            yield
         except NotALead as exc:  # an agent on the team server
             raise ValueError(str(exc).strip("'\"")) from exc
         except KeyError as exc:  # another connection removed it since the list was read
@@ -387,7 +403,10 @@ class DispositionsDialog(QDialog):
                     "is shown again as it is now."
                 )
             ) from exc
-        ref.id = saved.id
+        except IndexError as exc:  # a move past the list another connection shortened
+            raise RemovedMeanwhile(
+                self.tr("The list changed meanwhile (on another desktop?); it is shown again.")
+            ) from exc
 
     def _saved(self, ref: Ref, state: Disposition | None) -> None:
         self.reload(select=ref.id if state is not None else None)

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from console.store.donotcall import DoNotCallMark, with_team_marks
-from console.store.leads import lead_from_row
+from console.store.leads import bare_lead, lead_from_row
 from console.store.models import LEAD_ORDERS, CallRecord, Lead, LeadCalls
 from console.store.postgres.calls import _CALL_COLUMNS, _ISO
 from console.store.postgres.filters import lead_filter as _lead_filter
@@ -90,6 +90,13 @@ class PgLeadsMixin:
         with self._read() as conn:
             row = conn.execute(_LEADS.format(inner=inner, order="l.id"), (lead_id,)).fetchone()
         return with_team_marks([lead_from_row(row)], self.team_marks)[0] if row else None
+
+    def lead_without_calls(self, lead_id: int) -> Lead | None:
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {_LEAD_COLUMNS} FROM leads l WHERE l.id = %s", (lead_id,)
+            ).fetchone()
+        return with_team_marks([bare_lead(row)], self.team_marks)[0] if row else None
 
     def get_leads(self, lead_ids: list[int]) -> dict[int, Lead]:
         inner = f"SELECT {_LEAD_COLUMNS}, l.id AS sort_key FROM leads l WHERE l.id = ANY(%s)"

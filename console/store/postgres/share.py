@@ -68,7 +68,7 @@ def shared_snapshot(store: PgStore) -> tuple[list[Disposition], list[DoNotCallMa
     with store._read() as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         marks = [
-            DoNotCallMark(row[0], True, row[1], row[2], row[3])
+            DoNotCallMark.from_row(row)
             for row in conn.execute(
                 f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked ORDER BY number"
             )

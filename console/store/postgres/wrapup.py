@@ -19,6 +19,7 @@ from console.store.dispositions import (
     check_disposition,
     check_wrap_up,
     do_not_call_reason,
+    placing,
 )
 from console.store.donotcall import DoNotCallLookup, DoNotCallMark
 from console.store.models import CallRecord, Disposition, Lead, utc_now
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     import psycopg
 
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
-# A team mark's columns, as DoNotCallMark takes them after ``marked`` (share.py reads them too).
+# A team mark's columns, as DoNotCallMark.from_row takes them (share.py reads them too).
 _MARK_COLUMNS = f"number, reason, marked_by, {_ISO.format('marked_at')}"
 
 
@@ -72,6 +73,34 @@ class PgWrapUpMixin(DoNotCallLookup):
                 )
                 if cur.rowcount == 0:
                     raise KeyError(f"no disposition with id {d.id}")
+                return d
+        except errors.UniqueViolation:
+            raise ValueError(_duplicate(d)) from None
+
+    def place_disposition(self, disposition: Disposition, place: int) -> Disposition:
+        """As Store.place_disposition (one transaction); NotALead for an agent."""
+        d = disposition
+        try:
+            with self._tx() as conn:
+                # Two leads placing at once would each renumber the list they read: the
+                # second waits for the first (reads go on; the mode conflicts with itself).
+                conn.execute("LOCK TABLE dispositions IN SHARE ROW EXCLUSIVE MODE")
+                known = [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
+                d, shifted = placing(known, disposition, place)
+                if d.id is None:
+                    row = conn.execute(
+                        "INSERT INTO dispositions(name, position, kind) VALUES (%s, %s, %s)"
+                        " RETURNING id",
+                        (d.name, d.position, d.kind),
+                    ).fetchone()
+                    d = d._replace(id=int(row[0]))
+                else:
+                    shifted.append(d)
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "UPDATE dispositions SET position = %s WHERE id = %s",
+                        [(other.position, other.id) for other in shifted],
+                    )
                 return d
         except errors.UniqueViolation:
             raise ValueError(_duplicate(d)) from None
@@ -170,7 +199,7 @@ class PgWrapUpMixin(DoNotCallLookup):
                 f"SELECT {_MARK_COLUMNS} FROM do_not_call WHERE marked AND number = ANY(%s)",
                 (list(numbers),),
             ).fetchall()
-        return {row[0]: DoNotCallMark(row[0], True, row[1], row[2], row[3]) for row in rows}
+        return {row[0]: DoNotCallMark.from_row(row) for row in rows}
 
     # Call-backs
     def due_callbacks(self, now: str | None = None) -> list[CallRecord]:
