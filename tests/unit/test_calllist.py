@@ -4,7 +4,7 @@ progress, never two calls at once, and the list kept across a reopen."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -20,27 +20,15 @@ from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.problems import file_unreadable
 from console.store import Lead, Store
+from tests.calllist_kit import NOW, add, clock
 
 LIST = "5551110003|5551110004"
-NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
-
-
-def clock() -> datetime:
-    return NOW
 
 
 @pytest.fixture
 def store(tmp_path):
     with Store.open(tmp_path / "store.db") as store:
         yield store
-
-
-def add(store: Store, *names: str) -> list[int]:
-    ids = []
-    for i, name in enumerate(names):
-        lead = store.add_lead(Lead(None, name, f"55522200{i:02d}"))
-        ids.append(lead.id)
-    return ids
 
 
 def call(store: Store, number: str, status: Status, at: datetime) -> int:
