@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,9 @@ from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
 log = logging.getLogger(__name__)
 RECENT = 10  # the current lead's calls listed (the count is of all of them)
 RECENT_ROWS = 3  # the list's height in rows; more scroll
+HELD_AFTER_RESTART = QT_TRANSLATE_NOOP(
+    "CallListPage", "Auto-advance paused: the console was restarted. Press Call or Resume."
+)
 
 
 class CallListPage(QWidget):
@@ -64,6 +67,7 @@ class CallListPage(QWidget):
         super().__init__(parent)
         self.calls, self._store, self._settings = calls, store, settings
         self.countdown = Countdown()
+        self._said_hold = False  # the countdown's line says the hold after a restart
         self._counting_to: Entry | None = None  # the entry the countdown calls when it runs out
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -199,9 +203,11 @@ class CallListPage(QWidget):
         if calls.paused:
             self.progress.setText(self.progress.text() + " · " + self.tr("paused"))
         self.source.set_full_text(calls.source)
-        self.pause_button.setText(self.tr("Res&ume") if calls.paused else self.tr("Pa&use"))
+        held = self._show_hold()
+        self.pause_button.setText(self.tr("Res&ume") if calls.paused or held else self.tr("Pa&use"))
         self.pause_button.setToolTip(
             self.tr("Go on with the list") if calls.paused
+            else self.tr("Go on with the list: auto-advance counts down again") if held
             else self.tr("Stop at this lead: no call from the list until Resume")
         )  # fmt: skip
         # A finished list has nothing to hold back: Pause would only add "paused" to it.
@@ -282,8 +288,32 @@ class CallListPage(QWidget):
                 )  # fmt: skip
         self.refresh()
 
+    def _held(self) -> bool:
+        """Auto-advance on, and held since the console restarted (CallList rule)."""
+        return self.calls.held_after_restart and self.auto.isChecked()
+
+    def _show_hold(self) -> bool:
+        """Say (in the countdown's line) that auto-advance waits after a restart, or take
+        that line away once it no longer does; whether it waits."""
+        held = self._held()
+        if held and not self.countdown.running:
+            self.countdown_label.setText(self.tr(HELD_AFTER_RESTART))
+            self.countdown_label.show()
+            self._said_hold = True
+        elif self._said_hold and not held:
+            self._said_hold = False
+            if self.countdown_label.text() == self.tr(HELD_AFTER_RESTART):
+                self.countdown_label.clear()
+                self.countdown_label.hide()
+        return held
+
     def toggle_pause(self) -> None:
         self.cancel_countdown()
+        if self._held() and not self.calls.paused:  # the countdown the restart stopped
+            self.calls.resume()
+            self.say(self.tr("Resumed."))
+            self.next_lead_up()
+            return
         if self.calls.paused:
             self.calls.resume()
             self.say(self.tr("Resumed."))
@@ -300,6 +330,7 @@ class CallListPage(QWidget):
         keep_settings(self._settings, "the auto-advance choice", {CALL_LIST_AUTO_ADVANCE: on})
         if not on:
             self.cancel_countdown()
+        self.refresh()  # the hold after a restart said, or no longer
 
     # Auto-advance
     def next_lead_up(self) -> None:
