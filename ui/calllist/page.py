@@ -259,6 +259,12 @@ class CallListPage(QWidget):
     def focus_call(self) -> None:
         """The keyboard on Call, with the focus mark shown."""
         self.call_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # Qt marks the focus only once it moved by key (Tab, a shortcut) and stops after a
+        # menu: Call already holding it (put there as the tab came up) went unmarked.
+        window = self.window()
+        if not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange):
+            window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+            self.call_button.update()
 
     def say(self, text: str) -> None:
         """A line under the buttons: why something was refused, or what happened."""

@@ -212,7 +212,9 @@ class CallListWork(QObject):
         except sqlite3.Error as exc:
             show_error(self.tr("Call list not made"), exc, self._window)
             return
-        self._show()  # the tab in front, the new list read once
+        # The tab in front, the new list read once, the keyboard on Call with its focus mark:
+        # built from the menu (Alt+F), Qt had the focus land there unmarked.
+        self._show().focus_call()
         self._tell(self.tr("New call list: {0}.").format(self.list.source))
 
     def new_from_leads(self, leads: list[Lead]) -> None:
