@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from window_kit import open_session, select_all_leads, start_call_list
+from window_kit import open_session, select_all_leads, start_call_list, strip_for
+
+from tests.conftest import until
 
 MARK = Qt.WidgetAttribute.WA_KeyboardFocusChange  # Qt draws focus marks while it is set
 
@@ -42,3 +44,25 @@ def test_a_list_built_from_the_menu_leaves_the_keyboard_on_call_marked(session, 
     page = window.call_list.panel()
     assert QApplication.focusWidget() is page.call_button
     assert window.testAttribute(MARK)
+
+
+def test_enter_saving_the_wrap_up_brings_the_keyboard_back_to_call_marked(session, arun, qtbot):
+    # Found by keyboard: Enter saved the wrap-up, the strip hid first and Qt handed the
+    # keyboard to the banner's "Open the outbox" link, then to Call, unmarked.
+    engine, window, leads = _active(session, qtbot)
+    _from_the_menu(window)
+    page = window.call_list.panel()
+    window.setAttribute(MARK)  # the marks shown, as after a Tab
+    qtbot.keyClick(page.call_button, Qt.Key.Key_Space)
+    strip = arun(until(lambda: strip_for(window, "Ann Archer"), what="Ann's wrap-up"))
+    qtbot.waitUntil(lambda: strip.isAncestorOf(QApplication.focusWidget()) or strip.hasFocus())
+    assert window.testAttribute(MARK)  # the strip took the keyboard, the mark kept
+    moves: list[object] = []
+    QApplication.instance().focusChanged.connect(lambda _old, new: moves.append(new))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_5)  # "Interested"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert page.lead.full_text().startswith("Up next: Bob Baker")
+    assert moves == [page.call_button]  # straight back, no stop on the way
+    assert window.testAttribute(MARK)
+    qtbot.keyClick(page.call_button, Qt.Key.Key_Space)  # the next lead, by the same key
+    arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's wrap-up"))
