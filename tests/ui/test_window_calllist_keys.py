@@ -66,3 +66,17 @@ def test_enter_saving_the_wrap_up_brings_the_keyboard_back_to_call_marked(sessio
     assert window.testAttribute(MARK)
     qtbot.keyClick(page.call_button, Qt.Key.Key_Space)  # the next lead, by the same key
     arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's wrap-up"))
+
+
+def test_tab_into_the_list_lands_on_the_lead_up_next(session, qtbot):
+    # Found by keyboard: the table had no current row; its only mark was a faint one in the
+    # "#" cell of the first row, whichever lead was up.
+    engine, window, leads = _active(session, qtbot)
+    _from_the_menu(window)
+    page = window.call_list.panel()
+    page.skip_button.click()
+    assert page.lead.full_text().startswith("Up next: Bob Baker")
+    page.entries.setFocus(Qt.FocusReason.TabFocusReason)
+    current = page.entries.currentIndex()
+    assert current.isValid() and current.row() == 1
+    assert page.entries.selectionModel().selectedRows() == []  # marked, not coloured

@@ -12,7 +12,15 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -214,7 +222,14 @@ class CallListPage(QWidget):
         self.pause_button.setEnabled(calls.current() is not None)
         self.entries_model.set_entries(entries, calls.position)
         if calls.position < len(entries):
-            self.entries.scrollTo(self.entries_model.index(calls.position, 0))
+            # The lead up next is the table's current row: Tab into the table marks it (with
+            # none, a faint mark in the "#" cell) and arrows go on from there. Not picked: a
+            # picked row is coloured whether the table has the keyboard or not.
+            row = self.entries_model.index(calls.position, LEAD)
+            self.entries.selectionModel().setCurrentIndex(
+                row, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.entries.scrollTo(row)
         self._show_lead(up)
         if calls.save_problem:  # until the store takes the list again
             self.say(calls.save_problem)
