@@ -80,3 +80,17 @@ def test_tab_into_the_list_lands_on_the_lead_up_next(session, qtbot):
     current = page.entries.currentIndex()
     assert current.isValid() and current.row() == 1
     assert page.entries.selectionModel().selectedRows() == []  # marked, not coloured
+
+
+def test_alt_v_turns_auto_advance_on_and_leaves_the_keyboard_on_call(session, qtbot):
+    # Found by keyboard: Alt+V took the keyboard to the box with no mark anywhere, and the
+    # Space meant for Call turned auto-advance off again.
+    engine, window, leads = _active(session, qtbot)
+    _from_the_menu(window)
+    page = window.call_list.panel()
+    assert QApplication.focusWidget() is page.call_button and window.testAttribute(MARK)
+    qtbot.keyClick(page.call_button, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.auto.isChecked)  # Qt clicks it a moment later
+    assert QApplication.focusWidget() is page.call_button and window.testAttribute(MARK)
+    assert page.auto in page.tab_stops()  # Tab still reaches it
+    assert page.auto.focusPolicy() & Qt.FocusPolicy.TabFocus

@@ -131,6 +131,10 @@ class CallListPage(QWidget):
         )  # fmt: skip
         self.auto.setChecked(bool(self._settings.get(CALL_LIST_AUTO_ADVANCE)))
         self.auto.toggled.connect(self._auto_toggled)
+        # Reached by Tab, not taken by a click or Alt+V: a checkable button's Alt+letter took
+        # the keyboard from Call unmarked (Qt drops the focus mark), and the Space meant for
+        # Call then turned auto-advance off again.
+        self.auto.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         buttons = QHBoxLayout()
         for widget in (self.call_button, self.skip_button, self.pause_button):
             buttons.addWidget(widget)
