@@ -76,11 +76,17 @@ class CallList:
         self._place_unsaved = False
         self._depth = 0  # how deep in changes (_writes): written when back at 0
         self._stored: StoredList | None = None
+        # A list called from before the console stopped comes back held: auto-advance may
+        # have been counting down to the lead up next, and nobody asked for a call in this run.
+        self.held_after_restart = False
         try:
             self._stored = store.load_call_list()
             if self._stored is not None:
                 self._settle_calls_of_last_run()
                 self.next()  # written with the settled entries, in one go
+                # Auto-advance counts down only after a call of the list's: one was made.
+                called = any(entry.call_id is not None for entry in self.entries)
+                self.held_after_restart = called and not self.paused and bool(self.current())
         except sqlite3.Error as exc:
             self.problem = f"The call list could not be read ({exc}); it is kept in the store."
 
@@ -153,7 +159,7 @@ class CallList:
             raise CallListRefused(f"{why}; the call list in use is kept.")
         self._stored = self.store.replace_call_list(source, entries)
         self._unsaved, self._place_unsaved, self.save_problem = set(), False, ""
-        self._wrapping = None
+        self._wrapping, self.held_after_restart = None, False
         self.next()
         return len(entries)
 
@@ -288,15 +294,20 @@ class CallList:
 
     @_writes
     def resume(self) -> Entry | None:
-        """Go on from where the list was paused; the lead to call now (None when done)."""
+        """Go on from where the list was paused, or held after a restart (auto-advance may
+        count down again); the lead to call now (None when done)."""
         self._set_paused(False)
+        self.held_after_restart = False
         return self.next() if self._wrapping is None else self.current()
 
     def auto_advance_to(self, enabled: bool) -> Entry | None:
         """The lead auto-advance would call now, or None: only when ``enabled`` (the
-        person's choice, off by default), the list not paused, no call of the list pending
-        and no wrap-up awaited."""
-        if not enabled or self.paused or self.pending() is not None or self._wrapping:
+        person's choice, off by default), the list not paused nor held after a restart
+        (``held_after_restart``: never a call by itself before the agent calls or resumes),
+        no call of the list pending and no wrap-up awaited."""
+        if not enabled or self.paused or self.held_after_restart:
+            return None
+        if self.pending() is not None or self._wrapping:
             return None
         return self.current()
 
@@ -338,8 +349,9 @@ class CallList:
 
     def calling(self, call: InFlight) -> None:
         """The call to the current lead is reserved (``call``, from the registry): until it
-        ends, the list refuses another."""
+        ends, the list refuses another. The agent called: a hold after a restart is over."""
         self._call, self._call_entry = call, self.position
+        self.held_after_restart = False
 
     @_writes
     def call_started(self, call: InFlight) -> None:

@@ -10,54 +10,17 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
-from window_kit import answer, open_session
+from window_kit import answer, open_session, select_all_leads, start_call_list, strip_for
 
 from console.calllist import EntryState
 from console.settings import CALL_LIST_AUTO_ADVANCE
-from console.store import Lead, TeamList, TeamMember
+from console.store import Lead
 from tests.conftest import until
-
-# The sandbox answers by the last digit: 2-9 answer (reached), 1 is busy (called, not reached).
-LEADS = [
-    ("Ann Archer", "5552220002"),
-    ("Bob Baker", "5552220003"),
-    ("Cy Cole", "5552220004"),
-    ("Dee Dunn", "5552220011"),
-    ("Eve Evans", "5552220005"),
-]
 
 
 @pytest.fixture
 def session(home, arun, memory_keyring):
     yield from open_session(arun, memory_keyring)
-
-
-def seed(store) -> list[Lead]:
-    leads = [store.add_lead(Lead(None, name, number)) for name, number in LEADS]
-    store.save_team(TeamList(None, "Sales East", [TeamMember("Agent 1", "5551110003")]))
-    return leads
-
-
-def start(session, seed_with=seed):
-    engine, window = session.start()
-    leads = seed_with(engine.store)
-    window.leads_panel.refresh()
-    window.call_panel.refresh_teams()
-    return engine, window, leads
-
-
-def select_all_leads(window) -> None:
-    table = window.leads_panel.table
-    model = table.selectionModel()
-    for row in range(window.leads_panel.model.rowCount()):
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        model.select(window.leads_panel.model.index(row, 0), flags)
-
-
-def strip_for(window, lead_name: str):
-    strip = window.wrap_ups.strip
-    up = strip is not None and strip.isVisible() and strip.record is not None
-    return strip if up and strip.record.lead_name == lead_name else None
 
 
 def call_and_wait(window, arun, name: str):
@@ -68,7 +31,7 @@ def call_and_wait(window, arun, name: str):
 
 
 def test_five_leads_worked_through_with_a_skip_and_a_do_not_call(session, arun):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     engine.store.set_do_not_call(leads[2].id, "asked to be removed")  # Cy
     window.leads_panel.refresh()
     select_all_leads(window)
@@ -121,7 +84,7 @@ def test_five_leads_worked_through_with_a_skip_and_a_do_not_call(session, arun):
 
 
 def test_call_pressed_twice_quickly_places_one_call(session, arun):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
     page = window.call_list.show()
     ctrl_enter = window.menu_actions.call
@@ -140,7 +103,7 @@ def test_call_pressed_twice_quickly_places_one_call(session, arun):
 
 
 def test_the_list_survives_closing_and_reopening_the_window(session, arun):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
     page = window.call_list.show()
     page.skip_button.click()
@@ -161,7 +124,7 @@ def test_the_list_survives_closing_and_reopening_the_window(session, arun):
 
 
 def test_auto_advance_counts_down_and_a_key_stops_it(session, arun, qtbot):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     assert engine.settings.get(CALL_LIST_AUTO_ADVANCE) is False
     window.call_list.list.from_lead_ids([leads[0].id, leads[1].id], "2 leads")
     page = window.call_list.show()
@@ -189,7 +152,7 @@ def test_auto_advance_counts_down_and_a_key_stops_it(session, arun, qtbot):
 
 
 def test_the_lead_menu_makes_a_list_of_the_selected_leads(session):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     panel = window.leads_panel
     table = panel.table
     model = table.selectionModel()
@@ -212,7 +175,7 @@ def test_the_lead_menu_makes_a_list_of_the_selected_leads(session):
 
 
 def test_a_new_list_from_the_search_asks_before_replacing_one_with_leads_waiting(session):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
     window.leads_panel.search.setText("n")  # Ann Archer, Dee Dunn, Eve Evans
     window.call_list.from_search.trigger()
@@ -231,7 +194,7 @@ def test_a_new_list_from_the_search_asks_before_replacing_one_with_leads_waiting
 
 
 def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     path = tmp_path / "today.csv"
     path.write_text(
         "name,phone\nNew Person,5553330006\nbroken,12\nAnn again,5552220002\n", encoding="utf-8"
@@ -250,7 +213,7 @@ def test_a_list_from_a_csv_file_names_bad_rows_by_line(session, arun, tmp_path):
 def test_a_list_from_a_csv_file_with_a_column_not_read_shows_the_summary(session, arun, tmp_path):
     # The call list showed the summary only for bad or changed rows; the leads import also
     # for a column not read (ImportReport.worth_showing, one rule for both).
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     path = tmp_path / "today.csv"
     path.write_text("name,phone,email\nNew Person,5553330006,np@example.com\n", encoding="utf-8")
     arun(window.call_list.from_csv(path))
@@ -261,7 +224,7 @@ def test_a_list_from_a_csv_file_with_a_column_not_read_shows_the_summary(session
 
 def test_a_file_that_makes_no_list_says_why(session, arun, tmp_path):
     # The window said only "nophone.csv has no leads to call", not what was wrong with it.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     path = tmp_path / "bad.csv"
     path.write_text("name,phone\nbroken,12\nworse,34\n", encoding="utf-8")
     arun(window.call_list.from_csv(path))
@@ -277,7 +240,7 @@ def test_a_file_gone_before_it_is_read_is_said_in_one_sentence(session, arun, tm
     # "[Errno 2] No such file or directory" and a traceback, logged as an error.
     from ui.common.errors import ErrorDialog
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([leads[0].id], "1 selected lead")
     caplog.set_level(logging.INFO)
     assert arun(window.call_list.from_csv(tmp_path / "today.csv")) is None
@@ -297,7 +260,7 @@ def test_a_file_gone_before_it_is_read_is_said_in_one_sentence(session, arun, tm
 def test_a_store_another_program_holds_is_said_in_one_sentence(session):
     import sqlite3
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads], "5 leads")
     page = window.call_list.show()
     other = sqlite3.connect(str(engine.store.path), isolation_level=None)
@@ -325,7 +288,7 @@ def test_a_long_name_on_a_small_screen_keeps_the_number_and_the_notes_in_view(se
 
     from ui.calllist.model import NOTE, STATE
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     name = "Konstantinos Papadopoulos-Alexandropoulos of the Very Long Name Family"
     long = engine.store.add_lead(Lead(None, name, "5552223376", "Tailspin Toys Worldwide"))
     window.resize(1024, 740)
@@ -346,7 +309,7 @@ def test_a_long_name_on_a_small_screen_keeps_the_number_and_the_notes_in_view(se
 def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
     # Found by trying it: the lead's name and number edited in the Leads tab, the list still
     # showed the old ones (and the old number's calls) while Call dialed the new number.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     nameless = engine.store.add_lead(Lead(None, "", "5553330006"))
     window.call_list.list.from_lead_ids([leads[0].id, nameless.id], "2 leads")
     page = window.call_list.show()
@@ -372,7 +335,7 @@ def test_the_lead_up_shows_what_call_dials_after_an_edit(session, arun):
 def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun):
     # Found by trying it: the list's Call then went on to the panel's "Call again?", and a
     # Yes there placed a call the list never knew of.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
     window.call_panel.set_lead(leads[0])
     window.call_panel.call()  # Ann, from the call panel
@@ -391,7 +354,7 @@ def test_a_call_to_the_lead_up_from_the_call_panel_holds_the_list(session, arun)
 def test_ctrl_enter_during_the_countdown_calls_once_and_the_countdown_goes(session, arun, qtbot):
     # Found by trying it: Ctrl+Enter (or Call) during the countdown placed the call, and the
     # line above still said "Auto-advance stopped: press Call when ready." beside it.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
     page = window.call_list.show()
     page.auto.setChecked(True)
@@ -411,7 +374,7 @@ def test_ctrl_enter_during_the_countdown_calls_once_and_the_countdown_goes(sessi
 def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session, arun):
     # Found by trying it: Skip during the wrap-up said "Skipped Ann Archer." of a lead the
     # list had called and reached; the wrap-up saved afterwards was left out of its note.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
     page = window.call_list.show()
     strip = call_and_wait(window, arun, "Ann Archer")
@@ -431,7 +394,7 @@ def test_skip_after_a_call_says_it_went_on_not_that_the_lead_was_skipped(session
 def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
     # Found by trying it: a lead whose number the request's checks refuse left the list
     # saying "Calling Bad Number…" for good, while the call panel said nothing was sent.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     bad = engine.store.add_lead(Lead(None, "Bad Number", "1234567890"))
     window.call_list.list.from_lead_ids([bad.id, leads[0].id], "2 leads")
     page = window.call_list.show()
@@ -447,7 +410,7 @@ def test_a_call_the_checks_refuse_is_said_on_the_list_too(session, arun):
 
 
 def test_a_list_of_one_done_says_so_in_words(session):
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([leads[0].id], "1 selected lead")
     page = window.call_list.show()
     page.skip_button.click()
@@ -458,7 +421,7 @@ def test_a_list_of_one_done_says_so_in_words(session):
 def test_the_countdown_is_in_the_status_bar_whatever_the_tab(session, arun, qtbot):
     # Found by trying it: the wrap-up saved from the Leads tab (the strip is under every
     # tab), auto-advance counted down on the Call list tab, out of sight, and then called.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads[:2]], "2 leads")
     page = window.call_list.show()
     page.auto.setChecked(True)
@@ -478,7 +441,7 @@ def test_a_new_list_during_the_countdown_stops_it(session, arun):
     # Found by trying it: counting down to Bob, a new list made with the mouse (the question
     # answered by a click, not a key) kept counting, and called the new list's first lead,
     # whom the agent had not yet seen.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([lead.id for lead in leads[:3]], "3 leads")
     page = window.call_list.show()
     page.auto.setChecked(True)
@@ -497,7 +460,7 @@ def test_a_new_list_during_the_countdown_stops_it(session, arun):
 def test_the_list_holds_the_call_the_call_panel_hands_back(session, arun):
     # The call panel returns the reservation it made (the engine reserves at once); the
     # list keeps that one, not one found by comparing the registry before and after.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_panel.set_lead(leads[1])
     placed = window.call_panel.call()  # Bob, from the call panel
     registry = engine.calls.registry

@@ -5,10 +5,9 @@ once. Counted on the store's own connection (sqlite3's trace callback)."""
 from __future__ import annotations
 
 import pytest
-from window_kit import answer, open_session
+from window_kit import answer, open_session, select_all_leads, start_call_list, strip_for
 
 from tests.conftest import until
-from tests.ui.test_window_calllist import select_all_leads, start, strip_for
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def test_a_new_list_is_read_into_the_page_once(session, monkeypatch):
     # the page's first reading): counted by its refresh, as a list comes from either tab.
     from ui.calllist.page import CallListPage
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     reads: list[int] = []
     refresh = CallListPage.refresh
     monkeypatch.setattr(
@@ -51,7 +50,7 @@ def test_a_new_list_is_read_into_the_page_once(session, monkeypatch):
 
 def test_call_reads_the_lead_up_once(session, arun):
     # Call read the lead three times (the check, the call panel's lead, the page after).
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     window.call_list.list.from_lead_ids([leads[0].id, leads[1].id], "2 leads")
     page = window.call_list.show()
     tasks = []
@@ -66,7 +65,7 @@ def test_call_reads_the_lead_up_once(session, arun):
 def test_a_list_from_a_file_counts_the_leads_once_through_the_importer(session, arun, tmp_path):
     # The leads were counted before and after the file was read, around the importer that
     # counts them itself and knows how many it added.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     path = tmp_path / "today.csv"
     path.write_text("name,phone\nNew One,5553330006\nNew Two,5553330007\nAnn,5552220002\n")
     statements = _traced(engine.store, lambda: arun(window.call_list.from_csv(path)))

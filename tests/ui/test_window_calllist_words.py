@@ -5,12 +5,11 @@ of an entry worded by the window, and the lead up next's calls as the Leads tab 
 from __future__ import annotations
 
 import pytest
-from window_kit import open_session
+from window_kit import open_session, start_call_list
 
 from console.calllist import EntryState
 from console.store import Lead
 from console.store.calllists import Entry
-from tests.ui.test_window_calllist import start
 from ui.calllist.model import LEAD, NOTE, NUMBER
 
 
@@ -99,7 +98,7 @@ def test_a_calls_result_in_the_note_is_the_historys_word(session, home):
 def test_the_lead_up_calls_read_as_the_leads_tab_says_them(session, arun):
     # The Call list tab shows its lead's calls with the Leads tab's box (one implementation):
     # more calls than it lists are said as such, and the list is the box's own.
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     for _ in range(12):
         call_id = engine.store.begin_call(
             lead_name="Ann Archer", lead_number=leads[0].number, team_name="Sales East",
@@ -120,7 +119,7 @@ def test_the_window_words_each_status_of_the_list(session):
     # result in the History tab's words. A list stored by an older console keeps its words.
     from console.calllist import SkipReason
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     page = window.call_list.show()
     called, reached, skipped, waiting = (
         EntryState.CALLED,
@@ -158,7 +157,7 @@ def test_calls_that_cannot_be_read_are_said_on_the_lead_up_line(session):
     # whose and why, and the next reading shows them again.
     import sqlite3
 
-    engine, window, leads = start(session)
+    engine, window, leads = start_call_list(session)
     engine.store.update_lead(leads[0]._replace(company="Acme", notes="mornings"))
     window.call_list.list.from_lead_ids([leads[0].id], "1 lead")
     page = window.call_list.show()

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from window_kit import open_session, seed_window
 
 from ui.common.saved_state import header_state, restore_header
@@ -148,3 +149,52 @@ def test_columns_narrow_with_the_table_and_a_persons_widths_stand(qtbot) -> None
     assert fit.custom  # the person's
     fit.restore({"header": "not a layout"})  # unreadable: ignored, fitted as the console's
     assert not fit.custom
+
+
+def test_empty_columns_are_as_wide_as_their_headers_until_a_value_comes(qtbot) -> None:
+    # Found at 1024x768: leads never called had empty Result and Time columns ~125 px wide
+    # (sized with room for a sort mark they did not show) while Name and Notes were cut.
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    from ui.common.columns import ColumnFit
+
+    table = QTableView()
+    qtbot.addWidget(table)
+    model = QStandardItemModel(3, 3)
+    model.setHorizontalHeaderLabels(["Name", "Result", "Notes"])
+    table.setModel(model)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(10)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    fit = ColumnFit(table, {0: 100}, fill=2, fill_min=50, floor=30, shrink_empty=(1,))
+    table.resize(500, 200)
+    table.show()
+    words = header.fontMetrics().horizontalAdvance("Result")
+    qtbot.waitUntil(lambda: header.sectionSize(1) == fit.header_width(1))
+    assert words < header.sectionSize(1) < header.sectionSizeHint(1)  # no sort mark's room
+    long = "Call back · tomorrow 10:00"
+    model.setItem(0, 1, QStandardItem(long))  # a lead called: sized to its contents again
+    qtbot.waitUntil(lambda: header.sectionSize(1) > header.fontMetrics().horizontalAdvance(long))
+    model.removeRows(0, 3)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == fit.header_width(1))
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # ordered by it: the mark shows
+    assert fit.header_width(1) > header.fontMetrics().horizontalAdvance("Result") + 12
+
+
+def test_leads_never_called_give_result_and_time_room_to_name_and_notes(session, qtbot) -> None:
+    from ui.leads.model import CALLS, RESULT, TIME
+
+    engine, window = session.start()
+    seed_window(engine, window)
+    table = window.leads_panel.table
+    header = table.horizontalHeader()
+    fit = window.leads_panel.column_fit
+    empty = (RESULT, TIME, CALLS)
+    wanted = [fit.header_width(c) for c in empty]
+    qtbot.waitUntil(lambda: [header.sectionSize(c) for c in empty] == wanted)
+    assert all(header.sectionSize(c) < header.sectionSizeHint(c) for c in empty)

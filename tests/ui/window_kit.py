@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console.credentials import Vault
@@ -92,3 +93,46 @@ def pick(window, lead: Lead, team: TeamList) -> None:
     """Choose the lead in the Leads tab and the list in the call panel."""
     window.leads_panel.select_lead(lead.id)
     assert window.call_panel.select_team(team.name)
+
+
+# The call list's window tests (tests/ui/test_window_calllist*.py).
+# The sandbox answers by the last digit: 2-9 answer (reached), 1 is busy (called, not reached).
+CALL_LIST_LEADS = [
+    ("Ann Archer", "5552220002"),
+    ("Bob Baker", "5552220003"),
+    ("Cy Cole", "5552220004"),
+    ("Dee Dunn", "5552220011"),
+    ("Eve Evans", "5552220005"),
+]
+
+
+def seed_call_list(store: Store) -> list[Lead]:
+    """The five CALL_LIST_LEADS and one team list; the leads as stored."""
+    leads = [store.add_lead(Lead(None, name, number)) for name, number in CALL_LIST_LEADS]
+    store.save_team(TeamList(None, "Sales East", [TeamMember("Agent 1", "5551110003")]))
+    return leads
+
+
+def start_call_list(session: Session, seed_with=seed_call_list):
+    """An engine and its window with ``seed_with``'s leads shown: (engine, window, leads)."""
+    engine, window = session.start()
+    leads = seed_with(engine.store)
+    window.leads_panel.refresh()
+    window.call_panel.refresh_teams()
+    return engine, window, leads
+
+
+def select_all_leads(window) -> None:
+    """Pick every lead of the Leads tab's page (as Ctrl+A would)."""
+    table = window.leads_panel.table
+    model = table.selectionModel()
+    for row in range(window.leads_panel.model.rowCount()):
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        model.select(window.leads_panel.model.index(row, 0), flags)
+
+
+def strip_for(window, lead_name: str):
+    """The wrap-up strip when it is up for a call to ``lead_name``, else None."""
+    strip = window.wrap_ups.strip
+    up = strip is not None and strip.isVisible() and strip.record is not None
+    return strip if up and strip.record.lead_name == lead_name else None

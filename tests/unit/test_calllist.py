@@ -4,7 +4,7 @@ progress, never two calls at once, and the list kept across a reopen."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -20,27 +20,15 @@ from console.calls import CallRegistry
 from console.calls.outcome import Status
 from console.problems import file_unreadable
 from console.store import Lead, Store
+from tests.calllist_kit import NOW, add, clock
 
 LIST = "5551110003|5551110004"
-NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
-
-
-def clock() -> datetime:
-    return NOW
 
 
 @pytest.fixture
 def store(tmp_path):
     with Store.open(tmp_path / "store.db") as store:
         yield store
-
-
-def add(store: Store, *names: str) -> list[int]:
-    ids = []
-    for i, name in enumerate(names):
-        lead = store.add_lead(Lead(None, name, f"55522200{i:02d}"))
-        ids.append(lead.id)
-    return ids
 
 
 def call(store: Store, number: str, status: Status, at: datetime) -> int:
@@ -253,6 +241,41 @@ def test_countdown_and_auto_advance_rules(store):
     assert calls.auto_advance_to(True).name == "Ann"
     calls.pause()
     assert calls.auto_advance_to(True) is None
+
+
+def test_after_a_restart_auto_advance_waits_for_call_or_resume(store, tmp_path):
+    ids = add(store, "Ann", "Bob", "Cy")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids(ids, "3 selected leads")
+    assert not calls.held_after_restart  # a new list: nothing was counting down
+    record = place(calls, registry, store, Status.SUCCESS)
+    assert calls.wrapped_up(record, saved=False).name == "Bob"
+    assert calls.auto_advance_to(True).name == "Bob"  # the countdown to Bob would start
+    # The console stops during that countdown; the next start holds the list.
+    with Store.open(tmp_path / "store.db") as again:
+        reopened = CallList(again, CallRegistry(), clock)
+        assert reopened.current().name == "Bob" and not reopened.paused
+        assert reopened.held_after_restart
+        assert reopened.auto_advance_to(True) is None  # never a call by itself
+        reopened.resume()
+        assert not reopened.held_after_restart
+        assert reopened.auto_advance_to(True).name == "Bob"
+        # Held again at the next start; the agent's Call ends the hold too.
+        held = CallList(again, registry := CallRegistry(), clock)
+        assert held.held_after_restart
+        entry, _lead = held.check_call()  # Call is not refused: only auto-advance waits
+        held.calling(registry.reserve(entry.number, LIST, lead_name=entry.name))
+        assert not held.held_after_restart
+    # A paused list, one not called from yet (Ann passed over as reached today) and a
+    # finished one are not held.
+    calls.pause()
+    assert not CallList(store, CallRegistry(), clock).held_after_restart
+    calls.from_lead_ids(ids, "3 selected leads")
+    assert not CallList(store, CallRegistry(), clock).held_after_restart
+    while calls.current() is not None:
+        calls.skip()
+    assert not CallList(store, CallRegistry(), clock).held_after_restart
 
 
 def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):

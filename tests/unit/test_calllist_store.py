@@ -9,7 +9,7 @@ import pytest
 from console.calllist import CallList, EntryState, SkipReason
 from console.calls import CallRegistry
 from console.store import Lead, Store, calllists
-from tests.unit.test_calllist import add, clock
+from tests.calllist_kit import add, clock
 
 
 @pytest.fixture

@@ -12,7 +12,15 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +49,9 @@ from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
 log = logging.getLogger(__name__)
 RECENT = 10  # the current lead's calls listed (the count is of all of them)
 RECENT_ROWS = 3  # the list's height in rows; more scroll
+HELD_AFTER_RESTART = QT_TRANSLATE_NOOP(
+    "CallListPage", "Auto-advance paused: the console was restarted. Press Call or Resume."
+)
 
 
 class CallListPage(QWidget):
@@ -64,6 +75,7 @@ class CallListPage(QWidget):
         super().__init__(parent)
         self.calls, self._store, self._settings = calls, store, settings
         self.countdown = Countdown()
+        self._said_hold = False  # the countdown's line says the hold after a restart
         self._counting_to: Entry | None = None  # the entry the countdown calls when it runs out
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -119,6 +131,10 @@ class CallListPage(QWidget):
         )  # fmt: skip
         self.auto.setChecked(bool(self._settings.get(CALL_LIST_AUTO_ADVANCE)))
         self.auto.toggled.connect(self._auto_toggled)
+        # Reached by Tab, not taken by a click or Alt+V: a checkable button's Alt+letter took
+        # the keyboard from Call unmarked (Qt drops the focus mark), and the Space meant for
+        # Call then turned auto-advance off again.
+        self.auto.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         buttons = QHBoxLayout()
         for widget in (self.call_button, self.skip_button, self.pause_button):
             buttons.addWidget(widget)
@@ -199,16 +215,25 @@ class CallListPage(QWidget):
         if calls.paused:
             self.progress.setText(self.progress.text() + " · " + self.tr("paused"))
         self.source.set_full_text(calls.source)
-        self.pause_button.setText(self.tr("Res&ume") if calls.paused else self.tr("Pa&use"))
+        held = self._show_hold()
+        self.pause_button.setText(self.tr("Res&ume") if calls.paused or held else self.tr("Pa&use"))
         self.pause_button.setToolTip(
             self.tr("Go on with the list") if calls.paused
+            else self.tr("Go on with the list: auto-advance counts down again") if held
             else self.tr("Stop at this lead: no call from the list until Resume")
         )  # fmt: skip
         # A finished list has nothing to hold back: Pause would only add "paused" to it.
         self.pause_button.setEnabled(calls.current() is not None)
         self.entries_model.set_entries(entries, calls.position)
         if calls.position < len(entries):
-            self.entries.scrollTo(self.entries_model.index(calls.position, 0))
+            # The lead up next is the table's current row: Tab into the table marks it (with
+            # none, a faint mark in the "#" cell) and arrows go on from there. Not picked: a
+            # picked row is coloured whether the table has the keyboard or not.
+            row = self.entries_model.index(calls.position, LEAD)
+            self.entries.selectionModel().setCurrentIndex(
+                row, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.entries.scrollTo(row)
         self._show_lead(up)
         if calls.save_problem:  # until the store takes the list again
             self.say(calls.save_problem)
@@ -258,6 +283,12 @@ class CallListPage(QWidget):
     def focus_call(self) -> None:
         """The keyboard on Call, with the focus mark shown."""
         self.call_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # Qt marks the focus only once it moved by key (Tab, a shortcut) and stops after a
+        # menu: Call already holding it (put there as the tab came up) went unmarked.
+        window = self.window()
+        if not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange):
+            window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+            self.call_button.update()
 
     def say(self, text: str) -> None:
         """A line under the buttons: why something was refused, or what happened."""
@@ -287,8 +318,32 @@ class CallListPage(QWidget):
                 )  # fmt: skip
         self.refresh()
 
+    def _held(self) -> bool:
+        """Auto-advance on, and held since the console restarted (CallList rule)."""
+        return self.calls.held_after_restart and self.auto.isChecked()
+
+    def _show_hold(self) -> bool:
+        """Say (in the countdown's line) that auto-advance waits after a restart, or take
+        that line away once it no longer does; whether it waits."""
+        held = self._held()
+        if held and not self.countdown.running:
+            self.countdown_label.setText(self.tr(HELD_AFTER_RESTART))
+            self.countdown_label.show()
+            self._said_hold = True
+        elif self._said_hold and not held:
+            self._said_hold = False
+            if self.countdown_label.text() == self.tr(HELD_AFTER_RESTART):
+                self.countdown_label.clear()
+                self.countdown_label.hide()
+        return held
+
     def toggle_pause(self) -> None:
         self.cancel_countdown()
+        if self._held() and not self.calls.paused:  # the countdown the restart stopped
+            self.calls.resume()
+            self.say(self.tr("Resumed."))
+            self.next_lead_up()
+            return
         if self.calls.paused:
             self.calls.resume()
             self.say(self.tr("Resumed."))
@@ -305,6 +360,7 @@ class CallListPage(QWidget):
         keep_settings(self._settings, "the auto-advance choice", {CALL_LIST_AUTO_ADVANCE: on})
         if not on:
             self.cancel_countdown()
+        self.refresh()  # the hold after a restart said, or no longer
 
     # Auto-advance
     def next_lead_up(self) -> None:

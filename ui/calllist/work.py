@@ -27,6 +27,7 @@ from console.calls import InFlight
 from console.engine import Engine
 from console.phone import lead_label
 from console.problems import file_unreadable
+from console.settings import CALL_LIST_AUTO_ADVANCE
 from console.store import CallRecord, Lead
 from ui.common.errors import ask, show_error
 from ui.common.file_dialogs import Folders, file_dialog
@@ -80,7 +81,12 @@ class CallListWork(QObject):
         if not self.list.entries:
             return ""
         text = self.tr("Call list: {0}").format(self.list.progress().text())
-        return text + (" · " + self.tr("paused") if self.list.paused else "")
+        if self.list.paused:
+            return text + " · " + self.tr("paused")
+        if self.list.held_after_restart and self._engine.settings.get(CALL_LIST_AUTO_ADVANCE):
+            # The page may not be built (another tab in front): the hold is said here too.
+            return text + " · " + self.tr("auto-advance paused after a restart")
+        return text
 
     def _refresh(self) -> None:
         if self._built():
@@ -206,7 +212,9 @@ class CallListWork(QObject):
         except sqlite3.Error as exc:
             show_error(self.tr("Call list not made"), exc, self._window)
             return
-        self._show()  # the tab in front, the new list read once
+        # The tab in front, the new list read once, the keyboard on Call with its focus mark:
+        # built from the menu (Alt+F), Qt had the focus land there unmarked.
+        self._show().focus_call()
         self._tell(self.tr("New call list: {0}.").format(self.list.source))
 
     def new_from_leads(self, leads: list[Lead]) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from ui.common.saved_state import header_state, restore_header
+
+_FIXED, _CONTENTS = QHeaderView.ResizeMode.Fixed, QHeaderView.ResizeMode.ResizeToContents
 
 
 class ColumnFit(QObject):
@@ -24,6 +26,11 @@ class ColumnFit(QObject):
 
     A column the person resizes by hand is theirs: from then on the widths stand as they set
     them (``custom``, kept with the header's saved state: see ``state`` and ``restore``).
+
+    ``shrink_empty``: columns sized to their contents that, while no row of the model has
+    anything in them (leads never called: no result, no time), are only as wide as their
+    header's words, without room for a sort mark they do not show; the room goes to the fill
+    column and the elastic ones. Sized to their contents again once a row has a value.
     """
 
     def __init__(
@@ -33,9 +40,11 @@ class ColumnFit(QObject):
         fill: int,
         fill_min: int,
         floor: int,
+        shrink_empty: tuple[int, ...] = (),
     ) -> None:
         super().__init__(table)
         self.table = table
+        self.shrink_empty = shrink_empty
         self.preferred = dict(elastic)
         self.fill = fill
         self.fill_min = fill_min
@@ -52,6 +61,11 @@ class ColumnFit(QObject):
         # (tests/ui/test_startup_weight.py). A vertical scroll bar coming or going resizes
         # the fill column, which is seen in _resized.
         table.installEventFilter(self)
+        if shrink_empty:  # a value coming or going in them
+            model = table.model()
+            for signal in (model.modelReset, model.dataChanged, model.rowsInserted,
+                           model.rowsRemoved, model.layoutChanged):  # fmt: skip
+                signal.connect(self._timer.start)
         self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -71,6 +85,7 @@ class ColumnFit(QObject):
         """Set the elastic columns' widths for the viewport's width now (unless custom)."""
         if self.custom:
             return
+        self._shrink_empty()
         table, header = self.table, self.table.horizontalHeader()
         shown = [c for c in range(header.count()) if not table.isColumnHidden(c)]
         elastic = [c for c in shown if c in self.preferred]
@@ -87,6 +102,36 @@ class ColumnFit(QObject):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    def _shrink_empty(self) -> None:
+        """The ``shrink_empty`` columns: as wide as their header's words while empty."""
+        header, model = self.table.horizontalHeader(), self.table.model()
+        rows = model.rowCount()
+        for column in self.shrink_empty:
+            empty = not any(model.index(row, column).data() for row in range(rows))
+            mode = _FIXED if empty else _CONTENTS
+            self._fitting = True
+            try:
+                if header.sectionResizeMode(column) != mode:
+                    header.setSectionResizeMode(column, mode)
+                if empty:
+                    header.resizeSection(column, self.header_width(column))
+            finally:
+                self._fitting = False
+
+    def header_width(self, column: int) -> int:
+        """Px for ``column``'s header words and their margins (and the sort mark's room when
+        the table is ordered by it): what an empty column needs. In ems, not the style's
+        metrics: asking the style from Python costs the window's start its QStyle type
+        (tests/ui/test_startup_weight.py)."""
+        header = self.table.horizontalHeader()
+        text = str(header.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        metrics = header.fontMetrics()
+        em = metrics.horizontalAdvance("M")
+        width = metrics.horizontalAdvance(text) + em  # the margins either side, the grid line
+        if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
+            width += 2 * em
+        return max(width, header.minimumSectionSize())
 
     def state(self) -> dict[str, Any]:
         """The table's columns to keep for the next run: the header's saved state

@@ -139,9 +139,11 @@ class LeadsPanelBase(QWidget):
         # Notes come last and keep a fair share (a few words: at 1024 px they had two
         # letters); then the name and the company narrow (cut with "…", whole in their
         # tooltips) so that Calls stays in view.
+        # Result, Time and Calls of leads never called are empty: as wide as their headers then.
         self.column_fit = ColumnFit(
-            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 7, floor=em * 4
-        )
+            self.table, {NAME: 110, COMPANY: 90}, fill=NOTES, fill_min=em * 7, floor=em * 4,
+            shrink_empty=(RESULT, TIME, CALLS),
+        )  # fmt: skip
 
         self.edit_button = button(self, tr("Ed&it"), tr("Edit lead"), tr("Edit the lead (F2)"))
         self.delete_button = button(

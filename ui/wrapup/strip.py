@@ -221,7 +221,7 @@ class WrapUpStrip(QFrame):
         if take_focus or inside or not is_typing(focused):
             if not inside:
                 self._return_focus = focused
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.setFocus(_keeping_mark(self))
         # Else never taken from a search or a field in progress: Alt+W comes here. (Not said
         # in the status bar, which is saying how the call ended.)
 
@@ -409,11 +409,21 @@ class WrapUpStrip(QFrame):
             return
         self.record = None
         self._chosen = None
-        self.hide()
         back = self._return_focus
         self._return_focus = None
+        # Back before hiding: hidden first, Qt handed the keyboard on to the window's first
+        # field (the banner's link) by a move that dropped the focus mark.
         if had_focus and back is not None and back.isVisible():
-            back.setFocus(Qt.FocusReason.OtherFocusReason)
+            back.setFocus(_keeping_mark(self))
+        self.hide()
+
+
+def _keeping_mark(widget: QWidget) -> Qt.FocusReason:
+    """The reason to give when the strip moves the keyboard: one that keeps the focus mark
+    shown when it was (a keyboard user's Call button), as Qt drops the mark on any other
+    move (Enter saved the wrap-up and the Call list tab's Call came back unmarked)."""
+    marked = widget.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    return Qt.FocusReason.ShortcutFocusReason if marked else Qt.FocusReason.OtherFocusReason
 
 
 def _default_callback() -> datetime:
