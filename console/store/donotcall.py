@@ -81,9 +81,10 @@ class DoNotCallLookup:
         marked_id = self._marked_lead_id(number)
         if marked_id is not None:
             return self.get_lead(marked_id)
-        # lead_with_number reads through get_lead, which already carries the team's mark.
-        lead = self.lead_with_number(number)
-        if lead is not None:
-            return lead if lead.do_not_call else None
+        # The mark first: a number nobody marked (nearly every call) costs no lead read.
         mark = self.team_marks([number]).get(number)
-        return marked_lead(mark, None) if mark is not None else None
+        if mark is None:
+            return None
+        # The saved lead, read through get_lead, carries the team's mark already.
+        lead = self.lead_with_number(number)
+        return lead if lead is not None and lead.do_not_call else marked_lead(mark, lead)

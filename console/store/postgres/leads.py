@@ -103,7 +103,7 @@ class PgLeadsMixin:
         with self._read() as conn:
             rows = conn.execute(_LEADS.format(inner=inner, order="l.id"), (list(lead_ids),))
             leads = [lead_from_row(row) for row in rows.fetchall()]
-        marked = with_team_marks(leads, self._team_marks)
+        marked = with_team_marks(leads, self.team_marks)
         return {lead.id: lead for lead in marked if lead.id is not None}
 
     def lead_with_number(self, number: str) -> Lead | None:
