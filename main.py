@@ -33,6 +33,12 @@ def main(argv: list[str]) -> int:
         from console.cli import main as cli_main
 
         return cli_main(argv)
+    # The window's start makes objects that live as long as it does: no cyclic garbage
+    # collection until it is shown (ui/shell/app.py), from its first import on (asyncio's
+    # alone ran 22 collections).
+    import gc
+
+    gc.disable()
     from ui.shell.app import run
 
     return run(argv)

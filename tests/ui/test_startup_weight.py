@@ -189,3 +189,26 @@ def test_the_records_loaded_at_start_are_named_tuples(loaded):
     # A frozen dataclass is made by compiling six methods at import (~0.8 ms each class, 30
     # of them were 6% of the start); a NamedTuple, immutable as well, is made ~5 times faster.
     assert loaded["frozen_dataclasses"] == []
+
+
+def test_no_garbage_collection_from_the_windows_first_import():
+    # asyncio's import alone ran 22 collections before ui/shell/app.py turned them off.
+    script = (
+        "import gc, sys\n"
+        "seen = []\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'ui.shell.app':\n"
+        "            seen.append(gc.isenabled())\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "import main\n"
+        "code = main.main([])\n"
+        "print(code, seen)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)  # no display: run() returns 1 at once, as it says
+    env["PYTHONPATH"] = child_pythonpath()
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "1 [False]", done.stdout + done.stderr[-2000:]
