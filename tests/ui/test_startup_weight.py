@@ -212,3 +212,9 @@ def test_no_garbage_collection_from_the_windows_first_import():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.splitlines()[-1] == "1 [False]", done.stdout + done.stderr[-2000:]
+
+
+def test_no_regular_expression_type_is_made_at_start(loaded):
+    # The options form's ID fields take their validator when first enabled (~1 ms of types).
+    assert "QtCore.QRegularExpression" not in loaded["qt_types"]
+    assert "QtGui.QRegularExpressionValidator" not in loaded["qt_types"]

@@ -42,6 +42,26 @@ def test_the_form_is_built_from_the_params_table(qtbot):
     assert form.values() == {}  # everything "not set": the API's defaults apply
 
 
+def test_an_id_field_takes_only_an_id_once_it_is_enabled(qtbot):
+    from PySide6.QtCore import Qt
+
+    form = OptionsForm()
+    qtbot.addWidget(form)
+    form.show()
+    target = form.fields["nextactionitem"].widget
+    assert not target.isEnabled()  # until a next action that needs a target is chosen
+    _choose(form.fields["nextaction"].widget, 2)
+    assert target.isEnabled()
+    target.setFocus()
+    qtbot.keyClicks(target, "a0b12x3")
+    assert target.text() == "123"  # no letters, no leading zero
+    qtbot.keyClick(target, Qt.Key.Key_Backspace)
+    _choose(form.fields["nextaction"].widget, 1)
+    _choose(form.fields["nextaction"].widget, 4)  # enabled again: the same one rule
+    qtbot.keyClicks(target, "9z")
+    assert target.text() == "129"
+
+
 def test_fields_a_type_disables_say_why(qtbot):
     form = OptionsForm()
     qtbot.addWidget(form)
