@@ -437,3 +437,31 @@ def test_do_not_call_asks_about_a_lead_without_a_name_by_its_formatted_number(
     dialog.setTextValue("moved away")
     dialog.accept()
     assert saved == ["moved away"]
+
+
+def test_the_headers_are_translated_once_not_at_each_paint(qtbot) -> None:
+    # Qt asks a header's title at every layout and paint (~200 times before the window is
+    # first shown); each went through every translator, one of them Python's.
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from ui.leads.model import HEADERS, LeadsModel
+
+    class Counting(QTranslator):
+        asked = 0
+
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: N802
+            Counting.asked += 1
+            return None
+
+    counting = Counting()
+    QCoreApplication.installTranslator(counting)
+    try:
+        model = LeadsModel()
+        made = Counting.asked
+        titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(HEADERS))]
+        for _ in range(20):
+            model.headerData(0, Qt.Orientation.Horizontal)
+    finally:
+        QCoreApplication.removeTranslator(counting)
+    assert titles == list(HEADERS)  # English: the sources
+    assert made == len(HEADERS) and Counting.asked == made

@@ -63,6 +63,10 @@ class LeadsModel(QAbstractTableModel):
         super().__init__(parent)
         self._leads: list[Lead] = []
         self.order: tuple[str, bool] = ("name", False)
+        # Translated once: the header asks for each title at every layout and paint (some
+        # 200 times before the window is first shown), and each translation went through the
+        # translators, one of them in Python (ui/common/words.py).
+        self.headers = tuple(_tr(text) for text in HEADERS)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Qt's sort (a header click): asks for the leads again in the store's order."""
@@ -105,7 +109,7 @@ class LeadsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _tr(HEADERS[section])
+            return self.headers[section]
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
