@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME
 from console.masking import SECRETS
@@ -76,12 +76,36 @@ class KeyringTimeout(KeyringProblem):
     """The keyring did not answer in time (perhaps waiting for someone to unlock it)."""
 
 
-class Credentials(NamedTuple):
-    """An access key pair, or a public key. ``repr`` never shows a value."""
+class Credentials:
+    """An access key pair, or a public key. ``repr`` never shows a value.
 
-    access_key: str = ""
-    secret_access_key: str = ""
-    key: str = ""
+    A plain class, not a record (``NamedTuple``): a tuple would hand its values to anything
+    that iterates or encodes it (``json.dumps``, ``%`` formatting, ``*credentials``); this
+    one gives them only by name. Immutable, compared and hashed by value.
+    """
+
+    __slots__ = ("access_key", "secret_access_key", "key")
+    FIELDS = __slots__
+
+    access_key: str
+    secret_access_key: str
+    key: str
+
+    def __init__(self, access_key: str = "", secret_access_key: str = "", key: str = "") -> None:
+        for name, value in zip(self.FIELDS, (access_key, secret_access_key, key), strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Credentials are immutable: cannot set {name}")
+
+    def _values(self) -> tuple[str, str, str]:
+        return (self.access_key, self.secret_access_key, self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Credentials and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
     @property
     def mode(self) -> str:
@@ -90,7 +114,8 @@ class Credentials(NamedTuple):
         return "keypair" if self.access_key or self.secret_access_key else "none"
 
     def as_params(self) -> dict[str, str]:
-        return {name: value for name, value in self._asdict().items() if value}
+        """The API parameters these credentials give (the non-empty ones, by name)."""
+        return {name: getattr(self, name) for name in self.FIELDS if getattr(self, name)}
 
     def secrets(self) -> list[str]:
         """Every value that must never reach a file, a log or a message (none for the
@@ -464,4 +489,4 @@ class Vault:
 _DONE = {"read": "read", "store": "stored", "delete": "deleted", "look up": "looked up"}
 # The result of a keyring call when there is no usable keyring: memory is used instead.
 _MEMORY = object()
-_FIELDS = set(Credentials._fields)
+_FIELDS = set(Credentials.FIELDS)

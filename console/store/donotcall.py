@@ -65,7 +65,9 @@ def with_team_marks(
 class DoNotCallLookup:
     """``do_not_call_lead`` for both engines (SQLite Store and PgStore), over reads each engine
     gives: ``_marked_lead_id(number)``, ``get_lead``, ``lead_with_number`` and
-    ``team_marks(numbers)``. The team's marks are read once, whichever way it goes."""
+    ``team_marks(numbers)``. A number nobody marked costs the two small reads and no lead read
+    (it is asked before every call and for each lead of a call list); one the team marked
+    reads its saved lead too, whose reading carries the mark again."""
 
     if TYPE_CHECKING:
 

@@ -151,6 +151,22 @@ def test_repr_never_shows_a_secret(memory_keyring: MemoryKeyring) -> None:
     assert "s3cr3t" not in repr(vault) and "AKID" not in repr(vault)
 
 
+def test_credentials_give_their_values_only_by_name() -> None:
+    # Not a tuple: encoding, formatting or unpacking them must not spill the values.
+    import json
+
+    with pytest.raises(TypeError):
+        json.dumps({"credentials": PAIR})
+    with pytest.raises(TypeError):
+        list(PAIR)
+    assert "s3cr3t" not in "%s" % (PAIR,)
+    with pytest.raises(AttributeError):
+        PAIR.key = "changed"  # type: ignore[misc]
+    assert PAIR == Credentials(PAIR.access_key, PAIR.secret_access_key)
+    assert PAIR != (PAIR.access_key, PAIR.secret_access_key, "")
+    assert len({PAIR, Credentials(PAIR.access_key, PAIR.secret_access_key), KEY}) == 2
+
+
 def test_credentials_as_params_and_secrets() -> None:
     assert PAIR.as_params() == {"access_key": "AKID-1234", "secret_access_key": "s3cr3t-VALUE"}
     assert KEY.as_params() == {"key": "pub-KEY-9876"}
