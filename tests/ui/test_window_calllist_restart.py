@@ -80,3 +80,23 @@ def test_turning_auto_advance_off_after_a_restart_takes_the_line_away(session, a
     engine, window, page = _stopped_during_the_countdown(session, arun)
     page.auto.setChecked(False)
     assert page.countdown_label.isHidden() and page.pause_button.text() == "Pa&use"
+
+
+def test_auto_advance_switched_on_in_this_run_is_not_held(session, arun):
+    # Auto-advance was off when the console stopped: switching it on now is the agent's choice
+    # of this run, not a countdown the restart stopped, so no "the console was restarted".
+    engine, window, page = _stopped_during_the_countdown(session, arun)
+    page.auto.setChecked(False)
+    session.close(engine, window)
+    engine, window = session.start()
+    page = window.call_list.show()
+    assert not page.auto.isChecked() and page.countdown_label.isHidden()
+    page.auto.setChecked(True)
+    assert page.countdown_label.isHidden() and page.pause_button.text() == "Pa&use"
+    assert window.call_list.status.full_text() == "Call list: 1 of 3 · 1 reached"
+    assert not page.countdown.running  # no call by itself: it counts after the next wrap-up
+    page.call_button.click()
+    strip = arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's wrap-up"))
+    strip.choose("Interested")
+    strip.save()
+    assert page.countdown.running
