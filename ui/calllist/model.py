@@ -36,6 +36,8 @@ STATES = {
 }
 
 
+# An entry's skip in the table's words, translated; console.calllist.parts.skip_words words the
+# same reasons for the engine's refusals (English, no Qt there): two on purpose.
 SKIPS = {
     SkipReason.AGENT: QT_TRANSLATE_NOOP("CallListModel", "skipped: by the agent"),
     SkipReason.DO_NOT_CALL: QT_TRANSLATE_NOOP("CallListModel", "skipped: Do not call"),
