@@ -21,8 +21,9 @@ The rules live here, not in a window:
   "Call again?" rule), and while its wrap-up is still awaited.
 - A list called from before the console stopped (a call made, a lead up next, not paused) comes
   back ``held_after_restart``: auto-advance never calls by itself after a restart (it may
-  have been counting down when the console stopped); the agent's Call or ``resume()`` ends
-  the hold. Kept in memory only: every start holds such a list again.
+  have been counting down when the console stopped); the agent's Call, ``resume()`` or
+  auto-advance switched on in this run (``auto_advance_switched_on()``) ends the hold. Kept
+  in memory only: every start holds such a list again.
 - A finished list is never paused: reaching its end (Skip, a wrap-up) drops the flag, and
   ``pause()`` refuses once nothing is left.
 - Progress: "12 of 40 · 7 reached", where 12 counts the leads done (called, reached or

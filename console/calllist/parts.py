@@ -88,6 +88,9 @@ class Countdown:
         return was
 
 
+# Two wordings of a skip on purpose: these are the engine's (English, in the CallListRefused
+# the window shows as it comes); ui/calllist/model.py's SKIPS are the list
+# table's, translated by Qt, which console/ knows nothing of.
 def skip_words(why: SkipReason, at: str = "") -> str:
     """Why a lead was passed over, in the engine's words for its refusals ("Do not call",
     "reached today at 10:14"); the window words an entry's status itself (ui/calllist)."""

@@ -300,6 +300,12 @@ class CallList:
         self.held_after_restart = False
         return self.next() if self._wrapping is None else self.current()
 
+    def auto_advance_switched_on(self) -> None:
+        """The agent switched auto-advance on in this run: a hold after a restart is over
+        (it holds a countdown of the last run, not one this choice asks for). Nothing is
+        called by it: the countdown starts after the next wrap-up, as for any list."""
+        self.held_after_restart = False
+
     def auto_advance_to(self, enabled: bool) -> Entry | None:
         """The lead auto-advance would call now, or None: only when ``enabled`` (the
         person's choice, off by default), the list not paused nor held after a restart

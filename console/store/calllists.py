@@ -23,7 +23,7 @@ class EntryState(StrEnum):
     WAITING = "waiting"  # not called yet
     CALLED = "called"  # called from the list; the service did not connect it
     REACHED = "reached"  # called from the list and connected (Status.SUCCESS)
-    SKIPPED = "skipped"  # passed over: by the agent, or by a rule (the note says which)
+    SKIPPED = "skipped"  # passed over: by the agent, or by a rule (Entry.skip says which)
 
 
 class SkipReason(StrEnum):

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.store.donotcall import DoNotCallLookup
 from console.store.history import RECORD_COLUMNS
@@ -287,6 +287,36 @@ def migrate(conn: sqlite3.Connection) -> None:
 _DISPOSITIONS = "SELECT id, name, position, kind FROM dispositions ORDER BY position, id"
 
 
+def write_placing(
+    conn: Any, disposition: Disposition, place: int, mark: str, duplicate: type[Exception]
+) -> Disposition:
+    """place_disposition's writes in the open transaction ``conn`` of either engine (sqlite3
+    or psycopg; ``mark`` its parameter mark, ``?`` or ``%s``): the list read, ``disposition``
+    added or moved at ``place`` (placing's rule and errors), the others renumbered. Returns it
+    as saved; ValueError when the unique index refuses its name or kind (``duplicate``, the
+    engine's error for that).
+    """
+    known = [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
+    d, shifted = placing(known, disposition, place)
+    if d.id is None:
+        insert = f"INSERT INTO dispositions(name, position, kind) VALUES ({mark}, {mark}, {mark})"
+        try:
+            if mark == "?":  # SQLite: lastrowid (its RETURNING needs 3.35, newer than some)
+                d = d._replace(id=conn.execute(insert, (d.name, d.position, d.kind)).lastrowid)
+            else:
+                row = conn.execute(f"{insert} RETURNING id", (d.name, d.position, d.kind))
+                d = d._replace(id=int(row.fetchone()[0]))
+        except duplicate:
+            raise ValueError(_duplicate(d)) from None
+    else:
+        shifted.append(d)
+    conn.cursor().executemany(  # a cursor: psycopg's connection has no executemany
+        f"UPDATE dispositions SET position = {mark} WHERE id = {mark}",
+        [(other.position, other.id) for other in shifted],
+    )
+    return d
+
+
 class WrapUpMixin(DoNotCallLookup):
     """Dispositions, wrap-ups, call-backs and do-not-call marks of Store (SQLite)."""
 
@@ -334,26 +364,8 @@ class WrapUpMixin(DoNotCallLookup):
         them. Returns the disposition as saved. BadDisposition (a ValueError) for a name or
         kind the rules refuse, KeyError for an unknown id, IndexError outside 1..n(+1).
         """
-        d = disposition
-        try:
-            with self._tx() as conn:
-                known = [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
-                d, shifted = placing(known, disposition, place)
-                if d.id is None:
-                    cur = conn.execute(
-                        "INSERT INTO dispositions(name, position, kind) VALUES (?, ?, ?)",
-                        (d.name, d.position, d.kind),
-                    )
-                    d = d._replace(id=cur.lastrowid)
-                else:
-                    shifted.append(d)
-                conn.executemany(
-                    "UPDATE dispositions SET position = ? WHERE id = ?",
-                    [(other.position, other.id) for other in shifted],
-                )
-                return d
-        except sqlite3.IntegrityError:
-            raise ValueError(_duplicate(d)) from None
+        with self._tx() as conn:
+            return write_placing(conn, disposition, place, "?", sqlite3.IntegrityError)
 
     def delete_disposition(self, disposition_id: int) -> None:
         """Remove a disposition from the list; calls wrapped up with it keep its name."""

@@ -4,6 +4,8 @@ comes back with that lead up, no call by itself, a line saying why, and Call or 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from window_kit import open_session, start_call_list, strip_for
 
@@ -47,7 +49,9 @@ def test_a_restart_during_the_countdown_holds_it_and_says_so(session, arun):
     assert page.countdown_label.text() == HELD and page.countdown_label.isVisibleTo(page)
     assert page.pause_button.text() == "Res&ume"
     assert page.progress.text() == "1 of 3 · 1 reached"  # held, not paused
-    arun(until(lambda: True))  # the loop runs: nothing is placed by itself
+    for _ in range(page.countdown.seconds):  # the countdown's time passes: no call by itself
+        page._tick()
+    arun(asyncio.sleep(0.3))  # the loop runs, as it would for a call asked for
     assert len(engine.store.fetch_calls(limit=10)) == 1
 
     page.pause_button.click()  # Resume: the countdown the restart stopped starts again
@@ -76,3 +80,23 @@ def test_turning_auto_advance_off_after_a_restart_takes_the_line_away(session, a
     engine, window, page = _stopped_during_the_countdown(session, arun)
     page.auto.setChecked(False)
     assert page.countdown_label.isHidden() and page.pause_button.text() == "Pa&use"
+
+
+def test_auto_advance_switched_on_in_this_run_is_not_held(session, arun):
+    # Auto-advance was off when the console stopped: switching it on now is the agent's choice
+    # of this run, not a countdown the restart stopped, so no "the console was restarted".
+    engine, window, page = _stopped_during_the_countdown(session, arun)
+    page.auto.setChecked(False)
+    session.close(engine, window)
+    engine, window = session.start()
+    page = window.call_list.show()
+    assert not page.auto.isChecked() and page.countdown_label.isHidden()
+    page.auto.setChecked(True)
+    assert page.countdown_label.isHidden() and page.pause_button.text() == "Pa&use"
+    assert window.call_list.status.full_text() == "Call list: 1 of 3 · 1 reached"
+    assert not page.countdown.running  # no call by itself: it counts after the next wrap-up
+    page.call_button.click()
+    strip = arun(until(lambda: strip_for(window, "Bob Baker"), what="Bob's wrap-up"))
+    strip.choose("Interested")
+    strip.save()
+    assert page.countdown.running

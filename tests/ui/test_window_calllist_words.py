@@ -147,7 +147,7 @@ def test_the_window_words_each_status_of_the_list(session):
         "reached at 10:14 · Interested",
         "skipped: reached today at 08:05",
         "skipped: no longer a saved lead",
-        "called at 01:00: failed · Old words",
+        "called at 01:00: Failed · Old words",  # an old note: its status in words too
         "",
     ]
 

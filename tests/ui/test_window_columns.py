@@ -198,3 +198,52 @@ def test_leads_never_called_give_result_and_time_room_to_name_and_notes(session,
     wanted = [fit.header_width(c) for c in empty]
     qtbot.waitUntil(lambda: [header.sectionSize(c) for c in empty] == wanted)
     assert all(header.sectionSize(c) < header.sectionSizeHint(c) for c in empty)
+
+
+def test_an_empty_column_grows_when_a_value_comes_after_a_drag_and_after_a_restart(
+    qtbot,
+) -> None:
+    # Found in review: a drag made the widths the person's (custom) and fit() returned before
+    # the empty columns were looked at, so Result stayed Fixed at its header's width once a
+    # value came; state() saved the Fixed mode and restore() brought it back in every run.
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    from ui.common.columns import ColumnFit
+
+    def build() -> tuple[QTableView, QStandardItemModel, ColumnFit]:
+        table = QTableView()
+        qtbot.addWidget(table)
+        model = QStandardItemModel(3, 3)
+        model.setHorizontalHeaderLabels(["Name", "Result", "Notes"])
+        table.setModel(model)
+        header = table.horizontalHeader()
+        header.setMinimumSectionSize(10)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit = ColumnFit(table, {0: 100}, fill=2, fill_min=50, floor=30, shrink_empty=(1,))
+        table.resize(500, 200)
+        table.show()
+        return table, model, fit
+
+    table, model, fit = build()
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(1) == fit.header_width(1))
+    header.resizeSection(0, 120)  # the person drags Name while Result is empty
+    assert fit.custom
+    long = "Call back · tomorrow 10:00"
+    model.setItem(0, 1, QStandardItem(long))
+    wide = header.fontMetrics().horizontalAdvance(long)
+    qtbot.waitUntil(lambda: header.sectionSize(1) > wide)
+    saved = fit.state()
+
+    again, model, fit = build()
+    model.setItem(0, 1, QStandardItem(long))
+    fit.restore(saved)
+    header = again.horizontalHeader()
+    assert fit.custom and header.sectionSize(0) == 120  # the person's widths stand
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.ResizeToContents
+    qtbot.waitUntil(lambda: header.sectionSize(1) > wide)
+    model.removeRows(0, 3)  # empty again: as wide as its header's words, not a saved Fixed width
+    qtbot.waitUntil(lambda: header.sectionSize(1) == fit.header_width(1))

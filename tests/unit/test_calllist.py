@@ -278,6 +278,22 @@ def test_after_a_restart_auto_advance_waits_for_call_or_resume(store, tmp_path):
     assert not CallList(store, CallRegistry(), clock).held_after_restart
 
 
+def test_auto_advance_switched_on_after_a_restart_ends_the_hold(store, tmp_path):
+    # The hold is for a countdown of the last run; an agent who switches auto-advance on in
+    # this run chose it now (it was off when the console stopped, or off and on again).
+    ids = add(store, "Ann", "Bob")
+    registry = CallRegistry()
+    calls = CallList(store, registry, clock)
+    calls.from_lead_ids(ids, "2 selected leads")
+    record = place(calls, registry, store, Status.SUCCESS)
+    calls.wrapped_up(record, saved=False)
+    reopened = CallList(store, CallRegistry(), clock)
+    assert reopened.held_after_restart
+    reopened.auto_advance_switched_on()
+    assert not reopened.held_after_restart and not reopened.paused
+    assert reopened.auto_advance_to(True).name == "Bob"
+
+
 def test_a_call_started_before_a_restart_is_not_up_again(store, tmp_path):
     ann, bob = add(store, "Ann", "Bob")
     registry = CallRegistry()

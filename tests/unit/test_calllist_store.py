@@ -10,6 +10,7 @@ from console.calllist import CallList, EntryState, SkipReason
 from console.calls import CallRegistry
 from console.store import Lead, Store, calllists
 from tests.calllist_kit import add, clock
+from ui.calllist.model import note_text
 
 
 @pytest.fixture
@@ -92,6 +93,8 @@ def test_a_list_stored_before_the_status_was_data_keeps_its_words(tmp_path, monk
     with Store.open(path) as new:
         calls = CallList(new, CallRegistry(), clock)
         assert (calls.entries[0].note, calls.entries[0].result) == ("called at 09:00: failed", "")
+        # Shown in the History tab's words, as before the upgrade (not the stored slug).
+        assert note_text(calls.entries[0]) == "called at 09:00: Failed"
         calls.skip()
         assert CallList(new, CallRegistry(), clock).entries[1].skip == SkipReason.AGENT
 
@@ -133,3 +136,4 @@ def test_an_old_entry_wrapped_up_after_the_upgrade_says_its_disposition_once(
         for entry in (calls.entries[0], CallList(new, CallRegistry(), clock).entries[0]):
             # What the list shows: the note's words, then the disposition (note_text).
             assert (entry.note, entry.disposition) == ("called at 09:00: failed", again)
+            assert note_text(entry) == f"called at 09:00: Failed · {again}"

@@ -1,4 +1,5 @@
-"""A lead's calls (count and the newest few) and the leads' order by last call, on both engines."""
+"""A lead's calls (count, the newest few, the newest result), the lead without its calls, and the
+leads' order by last call, on both engines."""
 
 from __future__ import annotations
 
@@ -170,3 +171,37 @@ def test_get_leads_reads_many_leads_as_get_lead_does(any_store: ConsoleStore) ->
     assert (found[ann.id].call_count, found[ann.id].last_result) == (2, "success")
     assert found[cy.id].do_not_call and found[cy.id].do_not_call_reason == "asked"
     assert store.get_leads([]) == {}
+
+
+def test_a_lead_read_without_its_calls_is_the_lead_less_its_calls(
+    any_store: ConsoleStore,
+) -> None:
+    store = any_store
+    ann = store.add_lead(Lead(None, "Ann", "5551112222", "Acme", "mornings"))
+    store.set_do_not_call(ann.id, "asked")
+    call_id = _call(store, "Ann", "5551112222")
+    store.finish_call(call_id, status="success", description="connected")
+    full = store.get_lead(ann.id)
+    assert full is not None and full.call_count == 1 and full.last_result == "success"
+    alone = store.lead_without_calls(ann.id)
+    assert alone == full._replace(last_result=None, last_called_at=None, call_count=0)
+    assert alone.do_not_call and alone.do_not_call_reason == "asked"
+    store.delete_lead(ann.id)
+    assert store.lead_without_calls(ann.id) is None
+
+
+def test_lead_carries_newest_call_result(any_store: ConsoleStore) -> None:
+    store = any_store
+    ann = store.add_lead(Lead(None, "Ann", "5551112222"))
+    bob = store.add_lead(Lead(None, "Bob", "5553334444"))
+    first = _call(store, "Ann", "5551112222")
+    store.finish_call(first, status="failed", description="busy")
+    second = _call(store, "Ann", "5551112222")
+    store.finish_call(second, status="success", description="connected")
+
+    found = {lead.name: lead for lead in store.search_leads()}
+    assert found["Ann"].last_result == "success"
+    assert found["Ann"].last_called_at == store.get_call(second).created_at
+    assert found["Bob"].last_result is None and found["Bob"].last_called_at is None
+    assert store.get_lead(ann.id).last_result == "success"
+    assert store.get_lead(bob.id).last_result is None

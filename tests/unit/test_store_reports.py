@@ -20,6 +20,7 @@ from console.store.reports import (
     DayCount,
     DayDisposition,
     HourRate,
+    ListWait,
     ReportFilter,
     local_days,
 )
@@ -300,3 +301,9 @@ def test_reports_still_count_when_their_indexes_are_missing(
         assert [w.team for w in store.first_leg_waits(report)] == ["Sales"]
         assert store.report_teams() == sorted(TEAMS, key=str.casefold)
     assert "counting without it" in caplog.text
+
+
+def test_a_list_wait_without_buckets_has_none_counted() -> None:
+    # The default was a dataclasses.Field object (field() inside a NamedTuple), not a tuple.
+    wait = ListWait("Sales", 0, 0.0, 0.0)
+    assert wait.buckets == (0,) * WAIT_BUCKETS and isinstance(wait.buckets, tuple)

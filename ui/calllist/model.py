@@ -3,6 +3,8 @@ ui/common/lead_calls.py's model)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -34,6 +36,8 @@ STATES = {
 }
 
 
+# An entry's skip in the table's words, translated; console.calllist.parts.skip_words words the
+# same reasons for the engine's refusals (English, no Qt there): two on purpose.
 SKIPS = {
     SkipReason.AGENT: QT_TRANSLATE_NOOP("CallListModel", "skipped: by the agent"),
     SkipReason.DO_NOT_CALL: QT_TRANSLATE_NOOP("CallListModel", "skipped: Do not call"),
@@ -42,8 +46,23 @@ SKIPS = {
 }
 
 
+# A note written before the status was data (lists stored before the upgrade): "called at
+# 09:00: unknown", maybe " · <words>" after it; its result is a stored status slug.
+_OLD_CALLED = re.compile(r"^called at (?P<at>.+?): (?P<status>[a-z_]+)(?P<rest>(?: · .*)?)$", re.S)
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CallListModel", text)
+
+
+def _old_note_text(note: str) -> str:
+    """An old note with its stored status in the history's words, as it was shown then."""
+    found = _OLD_CALLED.match(note)
+    if found is None:
+        return note
+    return (
+        _tr("called at {0}: {1}").format(found["at"], status_text(found["status"])) + found["rest"]
+    )
 
 
 def note_text(entry: Entry) -> str:
@@ -62,7 +81,7 @@ def note_text(entry: Entry) -> str:
             else _tr("called: {0}").format(result)
         )
     else:  # waiting, or a list made before the status was kept as data: its words as written
-        text = entry.note
+        text = _old_note_text(entry.note) if entry.state == EntryState.CALLED else entry.note
     return f"{text} · {entry.disposition}" if entry.disposition else text
 
 

@@ -358,7 +358,9 @@ class CallListPage(QWidget):
 
     def _auto_toggled(self, on: bool) -> None:
         keep_settings(self._settings, "the auto-advance choice", {CALL_LIST_AUTO_ADVANCE: on})
-        if not on:
+        if on:  # the agent's choice of this run: no hold for the last run's countdown
+            self.calls.auto_advance_switched_on()
+        else:
             self.cancel_countdown()
         self.refresh()  # the hold after a restart said, or no longer
 

@@ -77,15 +77,16 @@ class ColumnFit(QObject):
         if self._fitting or old == 0 or new == 0:  # ours, or a column hidden or shown
             return
         if column in self.preferred:
-            self.custom = True  # dragged by the person (or restored: see ``restored``)
+            self.custom = True  # dragged by the person (or restored: see ``restore``)
         else:  # sized to its contents, or the fill column as the viewport's width changed
             self._timer.start()
 
     def fit(self) -> None:
-        """Set the elastic columns' widths for the viewport's width now (unless custom)."""
+        """Set the elastic columns' widths for the viewport's width now (unless custom); the
+        ``shrink_empty`` columns' mode either way (a value coming is not the person's drag)."""
+        self._shrink_empty()
         if self.custom:
             return
-        self._shrink_empty()
         table, header = self.table, self.table.horizontalHeader()
         shown = [c for c in range(header.count()) if not table.isColumnHidden(c)]
         elastic = [c for c in shown if c in self.preferred]
@@ -143,5 +144,10 @@ class ColumnFit(QObject):
         ignored. A layout the person set stands; one the console fitted is fitted again, for
         this window's width. A state saved before ColumnFit existed counts as the person's."""
         applied = restore_header(self.table, state)
+        # The saved state holds the modes too: a shrink_empty column saved Fixed (empty then)
+        # would stay Fixed, so it is content-sized again and fit() looks at it afresh.
+        header = self.table.horizontalHeader()
+        for column in self.shrink_empty:
+            header.setSectionResizeMode(column, _CONTENTS)
         self.custom = applied and bool(state.get("custom", True))
         self.fit()

@@ -19,7 +19,7 @@ from console.store.dispositions import (
     check_disposition,
     check_wrap_up,
     do_not_call_reason,
-    placing,
+    write_placing,
 )
 from console.store.donotcall import DoNotCallLookup, DoNotCallMark
 from console.store.models import CallRecord, Disposition, Lead, utc_now
@@ -79,31 +79,11 @@ class PgWrapUpMixin(DoNotCallLookup):
 
     def place_disposition(self, disposition: Disposition, place: int) -> Disposition:
         """As Store.place_disposition (one transaction); NotALead for an agent."""
-        d = disposition
-        try:
-            with self._tx() as conn:
-                # Two leads placing at once would each renumber the list they read: the
-                # second waits for the first (reads go on; the mode conflicts with itself).
-                conn.execute("LOCK TABLE dispositions IN SHARE ROW EXCLUSIVE MODE")
-                known = [Disposition(*row) for row in conn.execute(_DISPOSITIONS).fetchall()]
-                d, shifted = placing(known, disposition, place)
-                if d.id is None:
-                    row = conn.execute(
-                        "INSERT INTO dispositions(name, position, kind) VALUES (%s, %s, %s)"
-                        " RETURNING id",
-                        (d.name, d.position, d.kind),
-                    ).fetchone()
-                    d = d._replace(id=int(row[0]))
-                else:
-                    shifted.append(d)
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        "UPDATE dispositions SET position = %s WHERE id = %s",
-                        [(other.position, other.id) for other in shifted],
-                    )
-                return d
-        except errors.UniqueViolation:
-            raise ValueError(_duplicate(d)) from None
+        with self._tx() as conn:
+            # Two leads placing at once would each renumber the list they read: the second
+            # waits for the first (reads go on; the mode conflicts with itself).
+            conn.execute("LOCK TABLE dispositions IN SHARE ROW EXCLUSIVE MODE")
+            return write_placing(conn, disposition, place, "%s", errors.UniqueViolation)
 
     def delete_disposition(self, disposition_id: int) -> None:
         with self._tx() as conn:
