@@ -26,7 +26,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -94,7 +93,8 @@ class ListWait(NamedTuple):
     calls: int
     mean_s: float
     longest_s: float
-    buckets: tuple[int, ...] = field(default=(0,) * WAIT_BUCKETS)
+    # A NamedTuple's default is the value itself (dataclasses.field here was kept as one).
+    buckets: tuple[int, ...] = (0,) * WAIT_BUCKETS
 
 
 def fold_quarters(rows: Iterable[tuple[str, int, int, int]], offset_minutes: int) -> list[HourRate]:

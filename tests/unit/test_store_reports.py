@@ -20,6 +20,7 @@ from console.store.reports import (
     DayCount,
     DayDisposition,
     HourRate,
+    ListWait,
     ReportFilter,
     local_days,
 )
@@ -229,6 +230,13 @@ def test_agents_on_the_team_server(team_url: str) -> None:
             assert bob.calls_per_day(report) == expected_days(rows, report)
             assert bob.answer_rates(report) == expected_rates(rows, report)
             assert bob.dispositions_per_day(report) == expected_dispositions(rows, report)
+
+
+def test_a_list_wait_without_buckets_has_empty_buckets() -> None:
+    # A NamedTuple takes a dataclasses.field(...) default as the Field object itself.
+    wait = ListWait("Sales", 0, 0.0, 0.0)
+    assert wait.buckets == (0,) * WAIT_BUCKETS
+    assert sum(wait.buckets) == 0
 
 
 def test_local_days_cover_the_period_in_utc() -> None:
