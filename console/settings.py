@@ -9,6 +9,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -356,11 +357,29 @@ class Settings:
             self.restore(previous)
             raise
 
+    def _refuse_read_only(self) -> None:
+        # The write below replaces the file (atomically), which a folder's permissions allow
+        # even over a read-only file: a file someone made read-only was overwritten, its
+        # mode lost, without a word. The mode bits, not os.access: root may write anything.
+        try:
+            mode = self.path.stat().st_mode
+        except OSError:  # none yet, or unreadable: the write itself says what is wrong
+            return
+        if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise LocalProblem(
+                f"the settings file {self.path} is read-only",
+                where=self.path,
+                hint=f"make it writable (chmod u+w {self.path}) for the console to keep changes",
+                kind="settings",
+            )
+
     def save(self) -> None:
         """Write atomically, so a crash mid-write leaves the previous file intact.
 
-        Raises LocalProblem when the file cannot be written (disk full, read-only folder).
+        Raises LocalProblem when the file cannot be written (disk full, read-only folder),
+        or was made read-only (no write permission for anyone: chmod a-w).
         """
+        self._refuse_read_only()
         tmp = self.path.with_name(self.path.name + ".tmp")
         payload = {"version": VERSION, "values": self.values}
         try:

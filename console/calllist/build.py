@@ -34,11 +34,13 @@ def search_ids(store: CallListStore, text: str, limit: int) -> tuple[list[int], 
     """The ids of the leads the leads search finds for ``text`` (all leads for ""), in the
     order the leads table shows them by default (by name), with the list's source and why
     it is empty, in words (``CallList.from_lead_ids``' ``source`` and ``empty``)."""
+    from console.words import count  # as no_leads_in: only when a list is made
+
     leads = store.search_leads(text, limit)
     ids = [lead.id for lead in leads if lead.id is not None]
     words = f"search \u201c{text.strip()}\u201d" if text.strip() else "all leads"
     empty = f"The {words} finds no leads" if text.strip() else "There are no leads yet"
-    return ids, f"{len(ids)} leads from {words}", empty
+    return ids, f"{count(len(ids), 'lead')} from {words}", empty
 
 
 class FileLeads(NamedTuple):
@@ -68,6 +70,7 @@ def read_leads(
     (console.problems.file_unreadable says why).
     """
     from console.csvio import import_leads_into  # the CSV reader: only when a file is read
+    from console.words import count
 
     # A path, never text: the importer reads a str as the CSV's own text.
     report, added = import_leads_into(store, Path(path), mapping, progress, keep_known=True)
@@ -75,7 +78,7 @@ def read_leads(
     found = store.lead_ids([lead.number for lead in report.leads])
     ids = [found[lead.number] for lead in report.leads if lead.number in found]
     name = os.path.basename(os.fspath(path))
-    return FileLeads(report, ids, f"{len(ids)} leads from {name}", added)
+    return FileLeads(report, ids, f"{count(len(ids), 'lead')} from {name}", added)
 
 
 def no_leads_in(path: str | os.PathLike[str], report: ImportReport | None = None) -> str:

@@ -3,6 +3,7 @@ with the whole in a tooltip, and the keyboard stays where the agent works."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -191,6 +192,32 @@ def test_a_long_account_label_is_cut_in_the_status_bar(session, arun):
     assert label in window.account_label.toolTip()
     assert label in window.account_label.full_text()
     assert window.minimumSizeHint().width() == narrowest
+
+
+def test_an_import_in_progress_does_not_widen_the_window(session, arun, tmp_path):
+    # Found at 1024x768: "Importing <file name>…" beside the leads' buttons raised the
+    # window's minimum past the screen while a file was read, and the window kept that width.
+    engine, window = session.start()
+    narrowest = window.minimumSizeHint().width()
+    source = (
+        Path(__file__).resolve().parent.parent / "data" / "imports" / "hubspot_contacts_export.csv"
+    )
+    path = tmp_path / (
+        "Contacts of the northern territory exported for the east team " * 2 + ".csv"
+    )
+    path.write_bytes(source.read_bytes())
+    widths: list[int] = []
+
+    async def scenario():
+        task = window.leads_panel.import_csv(path)
+        while not task.done():
+            widths.append(window.minimumSizeHint().width())
+            await asyncio.sleep(0.005)
+        await task
+
+    arun(scenario())
+    assert widths and max(widths) <= narrowest < NARROWEST
+    assert window.leads_panel.progress_label.full_text() == ""  # said while it ran, then gone
 
 
 # ---- the keyboard stays where the agent works ----------------------------------------------

@@ -227,6 +227,16 @@ def test_from_search(store):
     assert sorted(e.name for e in calls.entries) == ["Ann Smith", "Annie"]
 
 
+def test_a_list_of_one_lead_says_one_lead(store, tmp_path):
+    add(store, "Ann Smith", "Bob")  # "New call list: 1 leads from ..." was shown
+    calls = CallList(store, CallRegistry(), clock)
+    assert calls.from_search("bob") == 1 and calls.source == "1 lead from search \u201cbob\u201d"
+    path = tmp_path / "one.csv"
+    path.write_text("name,phone\nCy,5553330001\n", encoding="utf-8")
+    calls.from_file(path)
+    assert calls.source == "1 lead from one.csv"
+
+
 def test_countdown_and_auto_advance_rules(store):
     countdown = Countdown(3)
     assert not countdown.running

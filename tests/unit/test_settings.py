@@ -134,6 +134,23 @@ def test_a_settings_file_that_is_a_folder_is_a_local_problem_and_left_alone(path
     assert backups(path, "corrupt") == []
 
 
+def test_a_settings_file_made_read_only_is_a_local_problem_and_left_as_it_is(path: Path) -> None:
+    # chmod a-w on the settings file: each save replaced it (and its mode) without a word.
+    Settings(path).save()
+    before = path.read_bytes()
+    path.chmod(0o444)
+    settings = Settings(path)
+    with pytest.raises(LocalProblem) as info:
+        settings.update({"ui.last_team": "Sales East"})
+    assert f"The settings file {path} is read-only" in info.value.sentence()
+    assert info.value.kind == "settings" and info.value.where == str(path)
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+    assert settings.get("ui.last_team") != "Sales East"  # update: all or none
+    path.chmod(0o644)
+    settings.update({"ui.last_team": "Sales East"})  # writable again: kept
+    assert Settings(path).get("ui.last_team") == "Sales East"
+
+
 @pytest.mark.parametrize("found", ["NaN", "Infinity", "-Infinity", "-1", "1e400", "100.5", '"2"'])
 def test_a_time_scale_out_of_range_is_named_and_the_default_used(path: Path, found: str) -> None:
     path.write_text(f'{{"version": 1, "values": {{"sandbox.time_scale": {found}, '

@@ -87,13 +87,15 @@ class LeadImportMixin:
     def _progress_text(self, text: str) -> None:
         try:
             if self.progress.isVisible():
-                self.progress_label.setText(text)
+                self.progress_label.set_full_text(text)
         except RuntimeError:  # the panel was closed while the import ran
             pass
 
     def _importing(self, busy: bool, path: Path) -> None:
         self.progress.setVisible(busy)
-        self.progress_label.setText(self.tr("Importing {0}…").format(path.name) if busy else "")
+        self.progress_label.set_full_text(
+            self.tr("Importing {0}…").format(path.name) if busy else ""
+        )
         self.import_button.setEnabled(not busy)
         self.import_action.setEnabled(not busy)
 

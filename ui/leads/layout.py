@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QProgressBar,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,7 @@ from ui.common.lead_calls_box import LeadCallsBox
 from ui.common.phone_field import PhoneField
 from ui.common.shortcuts import view_action
 from ui.common.undo import Note, UndoBar, undo_actions
-from ui.common.widgets import button, clear_on_escape, keep_selection_visible
+from ui.common.widgets import ElidedLabel, button, clear_on_escape, keep_selection_visible
 from ui.leads.model import CALLS, COMPANY, NAME, NOTES, NUMBER, RESULT, TIME, LeadsModel
 from ui.leads.notes import NotesDelegate
 
@@ -158,7 +159,9 @@ class LeadsPanelBase(QWidget):
         self.progress.setAccessibleName(tr("Import progress"))
         self.progress.setMaximumWidth(160)
         self.progress.hide()
-        self.progress_label = QLabel(self)
+        # Cut to the room left: "Importing <file name>…" beside the buttons widened the window
+        # past a 1024-pixel screen, for good (a window grows to its minimum, never shrinks back).
+        self.progress_label = ElidedLabel(self, QSizePolicy.Policy.Preferred)
         self.progress_label.setAccessibleName(tr("Import status"))
         self.paste_action = view_action(
             self.table, tr("Paste number"), QKeySequence.StandardKey.Paste
