@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from ui.calllist.model import LEAD, NOTE, ROW, EntriesModel
 from ui.common.lead_calls_box import LeadCallsBox
 from ui.common.resources import icon
 from ui.common.settings_save import keep_settings
-from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button
+from ui.common.widgets import ElidedLabel, KeepFocusButton, bold_label, button, rows_table
 
 log = logging.getLogger(__name__)
 RECENT = 10  # the current lead's calls listed (the count is of all of them)
@@ -181,16 +180,7 @@ class CallListPage(QWidget):
         layout.addLayout(build)
 
     def _table(self, model, name: str) -> QTableView:
-        table = QTableView(self)
-        table.setModel(model)
-        table.setAccessibleName(name)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        table = rows_table(self, model, name)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(0)

@@ -7,7 +7,6 @@ import logging
 import sqlite3
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QTableView,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from console.phone import lead_label
 from console.store import CallRecord, Lead, LeadCalls
 from console.store.base import ConsoleStore
 from ui.common.lead_calls import DISPOSITION, NOTES, RESULT, TEAM, TIME, LeadCallsModel
-from ui.common.widgets import ElidedLabel
+from ui.common.widgets import ElidedLabel, rows_table
 
 log = logging.getLogger(__name__)
 RECENT = 20  # calls listed; the count is of all of them
@@ -73,18 +72,10 @@ class LeadCallsBox(QWidget):
         if self.table is not None:
             return self.table
         self.model = LeadCallsModel(self)
-        table = self.table = QTableView(self)
-        table.setModel(self.model)
-        table.setAccessibleName(self.tr("Calls to {0}").format(self._who))
+        name = self.tr("Calls to {0}").format(self._who)
+        table = self.table = rows_table(self, self.model, name)
         table.setToolTip(self.tr("The newest calls to {0}, newest first").format(self._who))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        row = self.fontMetrics().height() + 6
-        table.verticalHeader().setDefaultSectionSize(row)
+        row = table.verticalHeader().defaultSectionSize()
         header = table.horizontalHeader()
         for column in (TIME, TEAM, RESULT, DISPOSITION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

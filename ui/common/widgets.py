@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpacerItem,
+    QTableView,
     QWidget,
 )
 
@@ -48,6 +49,22 @@ def bold_label(text: str, parent: QWidget) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def rows_table(parent: QWidget, model, name: str) -> QTableView:
+    """A read-only table of whole rows on ``model``: one row picked at a time, nothing edited
+    in place, Tab leaves it, no row numbers, each row one line as tall as the text (+6 px)."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 6)
+    return table
 
 
 def note_label(parent: QWidget) -> QLabel:
