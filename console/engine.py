@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console import paths
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 API_URL_ENV = "FINDME_API_URL"
 
 
-@dataclass
 class Engine:
     """Settings, store, keyring vault, the shared HTTP client and, when in use, the sandbox.
 
@@ -45,25 +43,36 @@ class Engine:
     changed account or trusted certificate applies to the next call, not to those in flight.
     """
 
-    settings: Settings
-    store: Store
-    vault: Vault
-    http: httpx.AsyncClient | None
-    api_url: str
-    sandbox: object | None = None  # console.sandbox.Sandbox, imported only when used
-    start_notices: list[str] = field(default_factory=list)
-    _starting: asyncio.Task[None] | None = field(default=None, repr=False)
-    # The certificate file ``http`` trusts besides the usual authorities ("" for none).
-    trusted_ca: str = ""
-    # Clients replaced when the trusted certificate changed: calls in flight finish on them.
-    _retired: list[httpx.AsyncClient] = field(default_factory=list, repr=False)
-    calls: CallService = field(init=False, repr=False)
-    # The account operations (the window's Account dialog); apply_account() then uses them.
-    account: AccountService = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
+    # A plain class, not a dataclass: one is made by compiling its methods at import.
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        vault: Vault,
+        http: httpx.AsyncClient | None,
+        api_url: str,
+        sandbox: object | None = None,
+        start_notices: list[str] | None = None,
+        trusted_ca: str = "",
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.vault = vault
+        self.http = http
+        self.api_url = api_url
+        self.sandbox = sandbox  # console.sandbox.Sandbox, imported only when used
+        self.start_notices: list[str] = start_notices if start_notices is not None else []
+        self._starting: asyncio.Task[None] | None = None
+        # The certificate file ``http`` trusts besides the usual authorities ("" for none).
+        self.trusted_ca = trusted_ca
+        # Clients replaced when the trusted certificate changed: calls in flight finish on them.
+        self._retired: list[httpx.AsyncClient] = []
         self.calls = CallService(self.store, self.current_client)
+        # The account operations (the window's Account dialog); apply_account() then uses them.
         self.account = AccountService(self.settings, self.vault)
+
+    def __repr__(self) -> str:
+        return f"Engine(api_url={self.api_url!r}, store={self.store!r})"
 
     @property
     def uses_sandbox(self) -> bool:

@@ -44,7 +44,7 @@ from console.calllist.parts import (
     Progress,
 )
 from console.calllist.worklist import CallList
-from console.store.calllists import Entry, EntryState, SkipReason
+from console.store.calllist_rows import Entry, EntryState, SkipReason
 
 __all__ = [
     "AUTO_ADVANCE_SECONDS",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from console.calllist.parts import CallListStore
-from console.store.calllists import Entry
+from console.store.calllist_rows import Entry
 
 if TYPE_CHECKING:
     from console.csvio import ImportReport

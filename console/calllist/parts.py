@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from console.calls.outcome import Status
-from console.store.calllists import Entry, SkipReason, StoredList
+from console.store.calllist_rows import Entry, SkipReason, StoredList
 from console.store.models import CallRecord, Lead, LeadCalls
 
 AUTO_ADVANCE_SECONDS = 5  # the countdown before the next lead is called, when asked for

@@ -23,7 +23,7 @@ from console.calllist.parts import (
 from console.calls.outcome import Status
 from console.calls.registry import CallRegistry, InFlight, call_key
 from console.phone import lead_label
-from console.store.calllists import Entry, EntryState, SkipReason, StoredList
+from console.store.calllist_rows import Entry, EntryState, SkipReason, StoredList
 from console.store.models import CallRecord, Lead
 
 if TYPE_CHECKING:

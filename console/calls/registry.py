@@ -19,7 +19,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.calls.outcome import Status
@@ -59,7 +58,6 @@ def call_key(lead_number: str, list_value: str) -> CallKey:
     return _number_key(lead_number), numbers
 
 
-@dataclass(eq=False)  # each reservation is itself, even when two are for the same call
 class InFlight:
     """One call reserved or in flight.
 
@@ -70,20 +68,42 @@ class InFlight:
     describe the ending, for the ``ended`` observers; secrets are masked in them.
     """
 
-    key: CallKey
-    lead_number: str
-    list_value: str
-    lead_name: str = ""
-    team_name: str = ""
-    again: bool = False  # reserved as a confirmed repeat of a call still pending
-    task: asyncio.Task | None = field(default=None, repr=False)
-    call_id: int | None = None
-    reserved_at: float = field(default_factory=time.monotonic)
-    started: float = 0.0
-    status: Status | None = None
-    description: str = ""
-    sid: str = ""
-    unsaved: Unsaved | None = field(default=None, repr=False)
+    # A plain class (compared by identity: each reservation is itself, even when two are for
+    # the same call), not a dataclass: one is made by compiling its methods at import.
+    __slots__ = (
+        "key", "lead_number", "list_value", "lead_name", "team_name", "again", "task",
+        "call_id", "reserved_at", "started", "status", "description", "sid", "unsaved",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        key: CallKey,
+        lead_number: str,
+        list_value: str,
+        lead_name: str = "",
+        team_name: str = "",
+        again: bool = False,  # reserved as a confirmed repeat of a call still pending
+    ) -> None:
+        self.key = key
+        self.lead_number = lead_number
+        self.list_value = list_value
+        self.lead_name = lead_name
+        self.team_name = team_name
+        self.again = again
+        self.task: asyncio.Task | None = None
+        self.call_id: int | None = None
+        self.reserved_at = time.monotonic()
+        self.started = 0.0
+        self.status: Status | None = None
+        self.description = ""
+        self.sid = ""
+        self.unsaved: Unsaved | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"InFlight(lead={self.lead!r}, list_value={self.list_value!r}, "
+            f"call_id={self.call_id!r}, status={self.status!r}, sid={self.sid!r})"
+        )
 
     @property
     def lead(self) -> str:

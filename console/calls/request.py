@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -49,13 +48,19 @@ class Problem(NamedTuple):
         return f"{self.field} {self.message}"
 
 
-@dataclass
 class Validation:
-    """Every problem and warning found, and the normalized values when there are no problems."""
+    """Every problem and warning found, and the normalized values when there are no problems.
 
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    params: dict[str, str] = field(default_factory=dict)
+    A plain class: a dataclass compiles its methods at import, and this module loads at start.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.params: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"Validation(problems={self.problems!r}, warnings={self.warnings!r})"
 
     @property
     def ok(self) -> bool:

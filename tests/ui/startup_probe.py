@@ -69,7 +69,7 @@ def _report() -> dict:
         # PySide6's Qt 5 flag-name lookup (ui/common/pyside_setup.py) is off: no Qt.Alignment.
         "qt5_flag_names": hasattr(sys.modules["PySide6.QtCore"].Qt, "Alignment"),
         # A dataclass is made by compiling each of its methods at import (~0.8 ms a class).
-        "frozen_dataclasses": _frozen_dataclasses(),
+        "dataclasses": _dataclasses(),
         "rich_text_labels": [
             label.objectName() or label.text()[:40]
             for label in _visible_labels()
@@ -78,15 +78,16 @@ def _report() -> dict:
     }
 
 
-def _frozen_dataclasses() -> list[str]:
+def _dataclasses() -> list[str]:
+    """The console's dataclasses made so far, "module.Name" with " (frozen)" for frozen ones."""
     found = []
     for name, module in list(sys.modules.items()):
         if name.partition(".")[0] not in ("console", "ui"):
             continue
         for key, value in vars(module).items():
-            frozen = getattr(getattr(value, "__dataclass_params__", None), "frozen", False)
-            if isinstance(value, type) and value.__module__ == name and frozen:
-                found.append(f"{name}.{key}")
+            params = getattr(value, "__dataclass_params__", None)
+            if isinstance(value, type) and value.__module__ == name and params is not None:
+                found.append(f"{name}.{key}" + (" (frozen)" if params.frozen else ""))
     return sorted(found)
 
 

@@ -9,7 +9,7 @@ from window_kit import open_session, start_call_list
 
 from console.calllist import EntryState
 from console.store import Lead
-from console.store.calllists import Entry
+from console.store.calllist_rows import Entry
 from ui.calllist.model import LEAD, NOTE, NUMBER
 
 

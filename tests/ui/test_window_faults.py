@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -54,7 +53,11 @@ def session(home, arun, memory_keyring):
 
 def open_window(session):
     started = session.engine()
-    engine = QuickEngine(**{f.name: getattr(started, f.name) for f in fields(Engine) if f.init})
+    engine = QuickEngine(
+        started.settings, started.store, started.vault, started.http, started.api_url,
+        started.sandbox, started.start_notices, started.trusted_ca,
+    )  # fmt: skip
+    engine._starting = started._starting
     engine.vault.save(Credentials(key=KEY))
     window = session.window(engine)
     lead, team = seed_window(engine, window)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt
@@ -96,11 +95,19 @@ def undo_actions(stack: QUndoStack, owner: QWidget) -> tuple[QAction, QAction]:
 T = TypeVar("T")
 
 
-@dataclass(eq=False)
 class Ref:
-    """The store id of one record, which changes when Undo brings a deleted record back."""
+    """The store id of one record, which changes when Undo brings a deleted record back.
 
-    id: int | None
+    Each is itself (compared by identity): two refs to one id are two records' histories.
+    """
+
+    __slots__ = ("id",)
+
+    def __init__(self, id: int | None) -> None:  # noqa: A002 - the record's field name
+        self.id = id
+
+    def __repr__(self) -> str:
+        return f"Ref(id={self.id!r})"
 
 
 class StoreChange(QUndoCommand, Generic[T]):
