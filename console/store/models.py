@@ -3,9 +3,10 @@
 Records here and elsewhere in the engine are ``typing.NamedTuple``: immutable as a frozen
 dataclass would be, copied with ``_replace``, and made at import about five times faster
 (a dataclass compiles each of its methods; tests/ui/test_startup_weight.py fails if the
-window's start loads a frozen one). Dataclasses remain for the few objects that change (the
-engine, a call in flight, a call list's entries), for csvlayout.Mapping (whose cache fields take
-no part in its equality) and, as a plain class, for Credentials (a tuple would spill its values
+window's start loads a frozen one, or any dataclass at a next start). The mutable objects a
+start makes (the engine, a call in flight) are plain classes; dataclasses remain off the start
+path (a call list's rows, import reports) and for csvlayout.Mapping (whose cache fields take no
+part in its equality); Credentials are a plain immutable class (a tuple would spill their values
 to anything that iterates or encodes it). A record is a tuple: it equals a tuple of the
 same values and unpacks, which no code here relies on; compare records of one type only.
 """
