@@ -247,3 +247,34 @@ def test_an_empty_column_grows_when_a_value_comes_after_a_drag_and_after_a_resta
     qtbot.waitUntil(lambda: header.sectionSize(1) > wide)
     model.removeRows(0, 3)  # empty again: as wide as its header's words, not a saved Fixed width
     qtbot.waitUntil(lambda: header.sectionSize(1) == fit.header_width(1))
+
+
+def test_an_empty_fill_column_gives_its_room_to_the_names(qtbot) -> None:
+    # Seen at 1024x768 with leads without notes: an empty Notes column kept 7 ems while the
+    # names and companies were cut to a few letters.
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    from ui.common.columns import ColumnFit
+
+    model = QStandardItemModel(3, 4)
+    model.setHorizontalHeaderLabels(["Calls", "Name", "Company", "Notes"])
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(10)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    fit = ColumnFit(table, {1: 200, 2: 200}, fill=3, fill_min=150, floor=20, shrink_empty=(0,))
+    table.resize(400 + table.width() - table.viewport().width(), 200)
+    table.show()
+    qtbot.waitUntil(lambda: header.width() > 0 and header.sectionSize(1) > 20)
+    notes_words = fit.header_width(3)
+    assert notes_words < 150
+    qtbot.waitUntil(lambda: header.sectionSize(3) <= notes_words + 2)  # only its words' room
+    without_notes = header.sectionSize(1)
+    model.setItem(0, 3, QStandardItem("prefers mornings"))
+    qtbot.waitUntil(lambda: header.sectionSize(3) >= 150)  # notes came: their fair share
+    assert header.sectionSize(1) < without_notes

@@ -30,7 +30,9 @@ class ColumnFit(QObject):
     ``shrink_empty``: columns sized to their contents that, while no row of the model has
     anything in them (leads never called: no result, no time), are only as wide as their
     header's words, without room for a sort mark they do not show; the room goes to the fill
-    column and the elastic ones. Sized to their contents again once a row has a value.
+    column and the elastic ones. Sized to their contents again once a row has a value. With
+    them, an empty fill column (no lead has notes) keeps only its header's words' room instead
+    of ``fill_min``: the names and companies, which have something to show, get the rest.
     """
 
     def __init__(
@@ -92,7 +94,10 @@ class ColumnFit(QObject):
         elastic = [c for c in shown if c in self.preferred]
         others = sum(header.sectionSize(c) for c in shown if c not in elastic and c != self.fill)
         # The header is as wide as the viewport (asking for the viewport itself: see above).
-        room = header.width() - others - self.fill_min
+        fill_min = self.fill_min
+        if self.shrink_empty and not self._has_values(self.fill):
+            fill_min = min(fill_min, self.header_width(self.fill))  # see the class
+        room = header.width() - others - fill_min
         wanted = sum(self.preferred[c] for c in elastic)
         scale = min(1.0, max(room, 0) / wanted) if wanted else 1.0
         self._fitting = True
@@ -104,12 +109,15 @@ class ColumnFit(QObject):
         finally:
             self._fitting = False
 
+    def _has_values(self, column: int) -> bool:
+        model = self.table.model()
+        return any(model.index(row, column).data() for row in range(model.rowCount()))
+
     def _shrink_empty(self) -> None:
         """The ``shrink_empty`` columns: as wide as their header's words while empty."""
-        header, model = self.table.horizontalHeader(), self.table.model()
-        rows = model.rowCount()
+        header = self.table.horizontalHeader()
         for column in self.shrink_empty:
-            empty = not any(model.index(row, column).data() for row in range(rows))
+            empty = not self._has_values(column)
             mode = _FIXED if empty else _CONTENTS
             self._fitting = True
             try:
